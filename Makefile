@@ -1,0 +1,93 @@
+# Relais — one plain Makefile.
+#   make            build ./relais (optimised)
+#   make run        install what is missing, build, create relais.db with demo
+#                   data if absent, and serve on http://127.0.0.1:8080
+#   make test       build with ASan+UBSan and run unit, API, browser and
+#                   durability tests; ends with "N passed, N failed"
+#   make bench      run the benchmarks in bench/
+CC      ?= cc
+PKGS    := sqlite3 libmicrohttpd jansson libsodium
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -g -pthread
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT_CFLAGS  := -O2
+SAN_CFLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+DB     ?= relais.db
+LISTEN ?= 127.0.0.1:8080
+
+SRC_LIB := $(wildcard src/util/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
+SRC_MAIN := src/main.c
+WEB_FILES := $(sort $(wildcard web/*))
+GEN_WEB := build/gen/web_assets.c
+
+OBJ_REL := $(patsubst %.c,build/rel/%.o,$(SRC_LIB) $(SRC_MAIN)) build/rel/gen/web_assets.o
+OBJ_SAN := $(patsubst %.c,build/san/%.o,$(SRC_LIB)) build/san/gen/web_assets.o
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all run test unit test-bin deps deps-test bench clean
+all: relais
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+relais: $(OBJ_REL)
+	$(CC) $(CFLAGS_BASE) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/relais-san: $(OBJ_SAN) build/san/src/main.o
+	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/rel/gen/web_assets.o: $(GEN_WEB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(OPT_CFLAGS) -Isrc -c -o $@ $<
+
+build/san/gen/web_assets.o: $(GEN_WEB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) -Isrc -c -o $@ $<
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) $(CFLAGS_BASE) -O1 -o $@ $<
+
+$(GEN_WEB): build/embed $(WEB_FILES)
+	@mkdir -p $(dir $@)
+	build/embed $@ $(WEB_FILES)
+
+build/san/tests/test_%: tests/unit/test_%.c $(OBJ_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(OBJ_SAN) $(PKG_LIBS) -lcmocka
+
+run: deps
+	@$(MAKE) --no-print-directory relais
+	@if [ ! -f "$(DB)" ]; then ./relais demo --db "$(DB)"; fi
+	./relais serve --db "$(DB)" --listen "$(LISTEN)"
+
+test-bin: build/relais-san $(UNIT_BIN)
+
+test: deps-test
+	@$(MAKE) --no-print-directory test-bin
+	@tests/run.sh
+
+bench: relais
+	@scripts/deps.sh bench
+	bench/api.sh
+
+clean:
+	rm -rf build relais
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,109 @@
+/* Private to the api module: the per-request call state, the route table
+ * and the helpers every resource file shares. */
+#ifndef RELAIS_API_INT_H
+#define RELAIS_API_INT_H
+
+#include <jansson.h>
+
+#include "api.h"
+
+typedef struct {
+  store_t *db;               /* this thread's connection; borrowed */
+  const api_request_t *req;  /* borrowed */
+  api_response_t *resp;      /* borrowed */
+  store_user_t user;         /* the caller; role NONE when anonymous */
+  int via_cookie;            /* authenticated by session cookie */
+  char *csrf;                /* that session's CSRF token; owned */
+  char *session_hash;        /* that session's hash; owned */
+  int64_t id[2];             /* numeric path parameters, in order */
+  json_t *body;              /* parsed JSON object body, owned; or NULL */
+} api_call_t;
+
+typedef void (*api_handler_t)(api_call_t *c);
+
+typedef struct {
+  const char *method;
+  const char *pattern;   /* "/api/v1/tickets/{id}": {id} is a positive integer */
+  api_handler_t handler;
+  store_role_t min_role; /* STORE_ROLE_NONE: open to anonymous callers */
+} api_route_t;
+
+extern const api_route_t api_routes[];
+extern const int api_nroutes;
+#define API_ROUTE_STATIC (api_nroutes)      /* metrics label "static" */
+#define API_ROUTE_NOTFOUND (api_nroutes + 1) /* metrics label "unmatched" */
+
+/* ---- Replies --------------------------------------------------------------
+ * api_error writes {"error":{"code","message","field"}} with the status of
+ * err (field may be NULL). api_reply takes ownership of j. */
+void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void api_reply(api_call_t *c, int status, json_t *j);
+void api_reply_text(api_call_t *c, int status, const char *content_type,
+                    const char *text);
+
+/* ---- Input -----------------------------------------------------------------
+ * Parse the body as a JSON object into c->body; on failure reply with the
+ * error and return it. */
+int api_body_object(api_call_t *c);
+/* Checks that every key of c->body is in allowed (NULL-terminated); replies
+ * 400 naming the first unknown key. */
+int api_body_only(api_call_t *c, const char *const *allowed);
+/* Reads an optional string field: returns 0 with *out NULL when absent or
+ * null (if nullable); replies 400 naming the field on a wrong type, a length
+ * outside [min_len, max_len] bytes or a control character. */
+int api_field_string(api_call_t *c, const char *key, size_t min_len,
+                     size_t max_len, int nullable, const char **out, int *present);
+/* Reads an optional integer in [min, max] (JSON integer only). */
+int api_field_int(api_call_t *c, const char *key, int64_t min, int64_t max,
+                  int nullable, int64_t *out, int *present, int *is_null);
+/* Optional boolean. */
+int api_field_bool(api_call_t *c, const char *key, int *out, int *present);
+/* Query parameter; NULL if absent. */
+const char *api_arg(api_call_t *c, const char *key);
+/* Integer query parameter in [min, max]; replies 400 naming it when bad. */
+int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
+                int64_t *out, int *present);
+
+/* ---- Shared representations ----------------------------------------------- */
+json_t *api_user_json(const store_user_t *u);  /* returns new reference */
+json_t *api_time_json(int64_t t);              /* ISO-8601 string */
+int api_role_at_least(const api_call_t *c, store_role_t r);
+
+int api_session_hours(void); /* configured session lifetime */
+
+/* ---- Handlers (one file per resource) ------------------------------------- */
+void api_auth_login(api_call_t *c);
+void api_auth_logout(api_call_t *c);
+void api_auth_me(api_call_t *c);
+/* Resolves the caller from the cookie or bearer token; replies and returns
+ * an error for a bad credential or a cookie write without its CSRF token. */
+int api_auth_resolve(api_call_t *c);
+
+void api_tickets_create(api_call_t *c);
+void api_tickets_get(api_call_t *c);
+void api_tickets_patch(api_call_t *c);
+void api_tickets_list(api_call_t *c);
+/* Loads ticket id visible to the caller; replies 404 (also for another
+ * requester's ticket) and returns an error otherwise. */
+int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
+
+void api_comments_list(api_call_t *c);
+void api_comments_create(api_call_t *c);
+void api_history_list(api_call_t *c);
+
+void api_users_list(api_call_t *c);
+void api_users_create(api_call_t *c);
+void api_users_get(api_call_t *c);
+void api_users_patch(api_call_t *c);
+void api_groups_list(api_call_t *c);
+void api_groups_create(api_call_t *c);
+void api_groups_get(api_call_t *c);
+void api_groups_patch(api_call_t *c);
+void api_groups_member_put(api_call_t *c);
+void api_groups_member_delete(api_call_t *c);
+
+void api_health(api_call_t *c);
+void api_metrics(api_call_t *c);
+
+#endif

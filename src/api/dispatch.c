@@ -1,0 +1,203 @@
+/* The route table, per-thread database connections, and the dispatch of one
+ * request: match the route, authenticate, authorise, run the handler. */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+
+/* Generated-table style: one row per endpoint, read top to bottom. */
+const api_route_t api_routes[] = {
+    {"GET", "/healthz", api_health, STORE_ROLE_NONE},
+    {"GET", "/metrics", api_metrics, STORE_ROLE_ADMIN},
+    {"POST", "/api/v1/auth/login", api_auth_login, STORE_ROLE_NONE},
+    {"POST", "/api/v1/auth/logout", api_auth_logout, STORE_ROLE_REQUESTER},
+    {"GET", "/api/v1/auth/me", api_auth_me, STORE_ROLE_REQUESTER},
+    {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER},
+    {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER},
+    {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER},
+    {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT},
+    {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER},
+    {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER},
+    {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER},
+    {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT},
+    {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN},
+    {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT},
+    {"PATCH", "/api/v1/users/{id}", api_users_patch, STORE_ROLE_ADMIN},
+    {"GET", "/api/v1/groups", api_groups_list, STORE_ROLE_AGENT},
+    {"POST", "/api/v1/groups", api_groups_create, STORE_ROLE_ADMIN},
+    {"GET", "/api/v1/groups/{id}", api_groups_get, STORE_ROLE_AGENT},
+    {"PATCH", "/api/v1/groups/{id}", api_groups_patch, STORE_ROLE_ADMIN},
+    {"PUT", "/api/v1/groups/{id}/members/{id}", api_groups_member_put, STORE_ROLE_ADMIN},
+    {"DELETE", "/api/v1/groups/{id}/members/{id}", api_groups_member_delete, STORE_ROLE_ADMIN},
+};
+const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
+
+/* ---- Per-thread connections ---------------------------------------------
+ * SQLite connections are not shared between threads: each transport thread
+ * opens its own on first use. The registry lets api_shutdown close them all
+ * once the transport has joined its threads. */
+static api_config_t api_cfg;
+static _Thread_local store_t *api_tl_db;
+static pthread_mutex_t api_reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static store_t **api_reg;
+static size_t api_nreg;
+
+static store_t *api_db(void) {
+  if (api_tl_db) return api_tl_db;
+  char err[256];
+  store_t *s = NULL;
+  if (store_open(api_cfg.db_path, &s, err, sizeof err)) {
+    util_log(UTIL_LOG_ERROR, "%s", err);
+    return NULL;
+  }
+  pthread_mutex_lock(&api_reg_mu);
+  api_reg = util_xrealloc(api_reg, (api_nreg + 1) * sizeof *api_reg);
+  api_reg[api_nreg++] = s;
+  pthread_mutex_unlock(&api_reg_mu);
+  api_tl_db = s;
+  return s;
+}
+
+int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
+  if (sodium_init() < 0) {
+    snprintf(errbuf, errlen, "libsodium failed to initialise");
+    return UTIL_E_INTERNAL;
+  }
+  api_cfg = *cfg;
+  if (api_cfg.session_hours <= 0) api_cfg.session_hours = 12;
+  store_t *s = NULL;
+  int rc = store_open(cfg->db_path, &s, errbuf, errlen);
+  store_close(&s);
+  return rc;
+}
+
+int api_session_hours(void) { return api_cfg.session_hours; }
+
+void api_shutdown(void) {
+  pthread_mutex_lock(&api_reg_mu);
+  for (size_t i = 0; i < api_nreg; i++) store_close(&api_reg[i]);
+  free(api_reg);
+  api_reg = NULL;
+  api_nreg = 0;
+  pthread_mutex_unlock(&api_reg_mu);
+  api_tl_db = NULL;
+}
+
+/* ---- Responses ------------------------------------------------------------ */
+void api_response_init(api_response_t *r) {
+  memset(r, 0, sizeof *r);
+  r->status = 500;
+  r->content_type = "application/json";
+  util_buf_init(&r->body, (size_t)64 << 20);
+  r->route = -1;
+}
+
+void api_response_free(api_response_t *r) {
+  util_buf_free(&r->body);
+}
+
+/* ---- Matching ----------------------------------------------------------------
+ * Returns 1 if path matches pattern, filling ids with the {id} segments. */
+static int dispatch_match(const char *pattern, const char *path, int64_t ids[2]) {
+  int nid = 0;
+  while (*pattern && *path) {
+    if (strncmp(pattern, "{id}", 4) == 0) {
+      char *end;
+      if (*path < '1' || *path > '9') return 0;
+      long long v = strtoll(path, &end, 10);
+      if (v <= 0 || (*end && *end != '/') || nid >= 2) return 0;
+      ids[nid++] = v;
+      pattern += 4;
+      path = end;
+      continue;
+    }
+    if (*pattern++ != *path++) return 0;
+  }
+  return *pattern == '\0' && *path == '\0';
+}
+
+static int dispatch_static(const api_request_t *req, api_response_t *resp) {
+  const char *p = req->path;
+  if (strcmp(p, "/") == 0) p = "/index.html";
+  for (const api_asset_t *a = api_assets; a->path; a++) {
+    if (strcmp(a->path, p) != 0) continue;
+    resp->status = 200;
+    resp->content_type = a->mime;
+    resp->static_body = a->data;
+    resp->static_len = a->len;
+    resp->route = API_ROUTE_STATIC;
+    return 1;
+  }
+  return 0;
+}
+
+static void dispatch_call_free(api_call_t *c) {
+  store_user_clear(&c->user);
+  free(c->csrf);
+  free(c->session_hash);
+  if (c->body) json_decref(c->body);
+}
+
+void api_handle(const api_request_t *req, api_response_t *resp) {
+  api_call_t c = {.req = req, .resp = resp};
+  const api_route_t *route = NULL;
+  int path_known = 0;
+  resp->route = API_ROUTE_NOTFOUND;
+  for (int i = 0; i < api_nroutes; i++) {
+    int64_t ids[2] = {0, 0};
+    if (!dispatch_match(api_routes[i].pattern, req->path, ids)) continue;
+    if (!path_known) resp->allow[0] = '\0';
+    path_known = 1;
+    size_t n = strlen(resp->allow);
+    snprintf(resp->allow + n, sizeof resp->allow - n, "%s%s", n ? ", " : "",
+             api_routes[i].method);
+    if (strcmp(api_routes[i].method, req->method) == 0) {
+      route = &api_routes[i];
+      resp->route = i;
+      c.id[0] = ids[0];
+      c.id[1] = ids[1];
+    }
+  }
+  if (!route) {
+    if (!path_known && (strcmp(req->method, "GET") == 0 ||
+                        strcmp(req->method, "HEAD") == 0) &&
+        dispatch_static(req, resp))
+      return;
+    if (path_known) api_error(&c, UTIL_E_METHOD, NULL, "%s is not allowed on %s",
+                              req->method, req->path);
+    else api_error(&c, UTIL_E_NOTFOUND, NULL, "no such resource: %s", req->path);
+    return;
+  }
+  resp->allow[0] = '\0';
+  c.db = api_db();
+  if (!c.db) {
+    api_error(&c, UTIL_E_DB, NULL, "the database cannot be opened");
+    return;
+  }
+  if (req->body_too_large) {
+    api_error(&c, UTIL_E_TOOBIG, NULL, "request body is larger than %zu bytes",
+              req->body_cap);
+    goto out;
+  }
+  if (api_auth_resolve(&c)) goto out;
+  if (route->min_role != STORE_ROLE_NONE) {
+    if (c.user.role == STORE_ROLE_NONE) {
+      api_error(&c, UTIL_E_UNAUTH, NULL, "sign in or send an API token");
+      goto out;
+    }
+    if (c.user.role < route->min_role) {
+      api_error(&c, UTIL_E_FORBIDDEN, NULL, "this needs the %s role",
+                store_role_name(route->min_role));
+      goto out;
+    }
+  }
+  route->handler(&c);
+out:
+  dispatch_call_free(&c);
+}
+
+int api_role_at_least(const api_call_t *c, store_role_t r) {
+  return c->user.role >= r;
+}

@@ -1,0 +1,200 @@
+/* Replies and input checking shared by every resource. Errors always say
+ * what was wrong and where (field, or line and column). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+
+void api_reply(api_call_t *c, int status, json_t *j) {
+  api_response_t *r = c->resp;
+  util_buf_reset(&r->body);
+  r->status = status;
+  r->content_type = "application/json";
+  char *s = json_dumps(j, JSON_COMPACT);
+  json_decref(j);
+  if (!s || util_buf_puts(&r->body, s) || util_buf_putc(&r->body, '\n')) {
+    util_buf_reset(&r->body);
+    util_buf_puts(&r->body, "{\"error\":{\"code\":\"internal\",\"message\":"
+                            "\"reply too large\"}}\n");
+    r->status = 500;
+  }
+  free(s);
+}
+
+void api_reply_text(api_call_t *c, int status, const char *content_type,
+                    const char *text) {
+  util_buf_reset(&c->resp->body);
+  c->resp->status = status;
+  c->resp->content_type = content_type;
+  if (util_buf_puts(&c->resp->body, text)) c->resp->status = 500;
+}
+
+void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_t *e = json_pack("{s:s, s:s}", "code", util_err_code(err), "message", msg);
+  if (!e) { /* msg quoted invalid UTF-8 from input: say so without it */
+    e = json_pack("{s:s, s:s}", "code", util_err_code(err), "message",
+                  util_err_message(err));
+  }
+  if (field) json_object_set_new(e, "field", json_string(field));
+  api_reply(c, util_err_http_status(err), json_pack("{s:o}", "error", e));
+}
+
+int api_body_object(api_call_t *c) {
+  const api_request_t *q = c->req;
+  size_t bad;
+  if (!q->body || q->body_len == 0) {
+    api_error(c, UTIL_E_BADJSON, NULL, "request body is empty: a JSON object is expected");
+    return UTIL_E_BADJSON;
+  }
+  if (!util_utf8_valid(q->body, q->body_len, &bad)) {
+    api_error(c, UTIL_E_BADUTF8, NULL, "request body is not valid UTF-8 (byte %zu)", bad);
+    return UTIL_E_BADUTF8;
+  }
+  json_error_t je;
+  json_t *j = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &je);
+  if (!j) {
+    api_error(c, UTIL_E_BADJSON, NULL, "malformed JSON at line %d, column %d: %s",
+              je.line, je.column, je.text);
+    return UTIL_E_BADJSON;
+  }
+  if (!json_is_object(j)) {
+    json_decref(j);
+    api_error(c, UTIL_E_BADJSON, NULL, "the body must be a JSON object");
+    return UTIL_E_BADJSON;
+  }
+  c->body = j;
+  return 0;
+}
+
+int api_body_only(api_call_t *c, const char *const *allowed) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(c->body, key, v) {
+    int ok = 0;
+    for (const char *const *a = allowed; *a && !ok; a++) ok = strcmp(*a, key) == 0;
+    if (!ok) {
+      api_error(c, UTIL_E_INVALID, key, "unknown field '%s'", key);
+      return UTIL_E_INVALID;
+    }
+  }
+  return 0;
+}
+
+/* Control characters other than tab and newlines have no place in helpdesk
+ * text and break exports and terminals. */
+static int json_has_control(const char *s, int allow_newlines) {
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == 0x7f) return 1;
+    if (ch < 0x20 && !(ch == '\t' || (allow_newlines && (ch == '\n' || ch == '\r'))))
+      return 1;
+  }
+  return 0;
+}
+
+int api_field_string(api_call_t *c, const char *key, size_t min_len,
+                     size_t max_len, int nullable, const char **out, int *present) {
+  json_t *v = json_object_get(c->body, key);
+  *out = NULL;
+  if (present) *present = v != NULL;
+  if (!v) return 0;
+  if (json_is_null(v) && nullable) return 0;
+  if (!json_is_string(v)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be a string%s", key,
+              nullable ? " or null" : "");
+    return UTIL_E_INVALID;
+  }
+  size_t n = json_string_length(v);
+  const char *s = json_string_value(v);
+  if (n < min_len || (min_len && strspn(s, " \t\r\n") == n)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must not be empty", key);
+    return UTIL_E_INVALID;
+  }
+  if (n > max_len) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' is longer than %zu bytes", key, max_len);
+    return UTIL_E_INVALID;
+  }
+  /* Multi-line text is allowed only in long fields (descriptions, bodies). */
+  if (json_has_control(s, max_len > 1000)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' contains a control character", key);
+    return UTIL_E_INVALID;
+  }
+  *out = s;
+  return 0;
+}
+
+int api_field_int(api_call_t *c, const char *key, int64_t min, int64_t max,
+                  int nullable, int64_t *out, int *present, int *is_null) {
+  json_t *v = json_object_get(c->body, key);
+  if (present) *present = v != NULL;
+  if (is_null) *is_null = 0;
+  if (!v) return 0;
+  if (json_is_null(v) && nullable) {
+    if (is_null) *is_null = 1;
+    return 0;
+  }
+  if (!json_is_integer(v)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be an integer%s", key,
+              nullable ? " or null" : "");
+    return UTIL_E_INVALID;
+  }
+  json_int_t i = json_integer_value(v);
+  if (i < min || i > max) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be between %lld and %lld", key,
+              (long long)min, (long long)max);
+    return UTIL_E_INVALID;
+  }
+  *out = i;
+  return 0;
+}
+
+int api_field_bool(api_call_t *c, const char *key, int *out, int *present) {
+  json_t *v = json_object_get(c->body, key);
+  if (present) *present = v != NULL;
+  if (!v) return 0;
+  if (!json_is_boolean(v)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be true or false", key);
+    return UTIL_E_INVALID;
+  }
+  *out = json_is_true(v);
+  return 0;
+}
+
+const char *api_arg(api_call_t *c, const char *key) {
+  return c->req->query ? c->req->query(c->req->query_ctx, key) : NULL;
+}
+
+int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
+                int64_t *out, int *present) {
+  const char *s = api_arg(c, key);
+  if (present) *present = s != NULL;
+  if (!s) return 0;
+  char *end;
+  long long v = strtoll(s, &end, 10);
+  if (!*s || *end || v < min || v > max) {
+    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an integer"
+              " between %lld and %lld", key, (long long)min, (long long)max);
+    return UTIL_E_INVALID;
+  }
+  *out = v;
+  return 0;
+}
+
+json_t *api_time_json(int64_t t) {
+  char iso[UTIL_ISO_LEN];
+  util_time_iso(t, iso);
+  return json_string(iso);
+}
+
+json_t *api_user_json(const store_user_t *u) {
+  return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "id",
+                   (json_int_t)u->id, "email", u->email ? u->email : "", "name",
+                   u->name ? u->name : "", "role", store_role_name(u->role),
+                   "lang", u->lang ? u->lang : "", "vip", u->vip, "active",
+                   u->active, "created_at", api_time_json(u->created_at));
+}

@@ -1,0 +1,98 @@
+/* /healthz and /metrics (Prometheus text format 0.0.4): requests by route
+ * and status, a latency histogram per route, tickets by status. Counters are
+ * atomics so that recording never takes a lock on the request path. */
+#include <stdatomic.h>
+#include <string.h>
+
+#include "api_int.h"
+
+#define METRICS_ROUTES 64
+static const int metrics_codes[] = {200, 201, 204, 400, 401, 403, 404, 405,
+                                    409, 413, 500, 503};
+#define METRICS_NCODES (int)(sizeof metrics_codes / sizeof metrics_codes[0])
+static const double metrics_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                        0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+#define METRICS_NB (int)(sizeof metrics_bounds / sizeof metrics_bounds[0])
+
+static atomic_ulong metrics_count[METRICS_ROUTES][METRICS_NCODES + 1]; /* +other */
+static atomic_ulong metrics_hist[METRICS_ROUTES][METRICS_NB + 1];      /* +Inf */
+static atomic_ullong metrics_sum_us[METRICS_ROUTES];
+
+void api_metrics_observe(int route, int status, double seconds) {
+  if (route < 0 || route >= METRICS_ROUTES || route > api_nroutes + 1) return;
+  int ci = METRICS_NCODES;
+  for (int i = 0; i < METRICS_NCODES; i++)
+    if (metrics_codes[i] == status) ci = i;
+  atomic_fetch_add_explicit(&metrics_count[route][ci], 1, memory_order_relaxed);
+  int b = 0;
+  while (b < METRICS_NB && seconds > metrics_bounds[b]) b++;
+  atomic_fetch_add_explicit(&metrics_hist[route][b], 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&metrics_sum_us[route],
+                            (unsigned long long)(seconds * 1e6), memory_order_relaxed);
+}
+
+void api_health(api_call_t *c) {
+  api_reply(c, 200, json_pack("{s:s, s:i}", "status", "ok", "schema_version",
+                              store_schema_version(c->db)));
+}
+
+static void metrics_route_label(int r, char *out, size_t n) {
+  if (r == API_ROUTE_STATIC) snprintf(out, n, "static");
+  else if (r == API_ROUTE_NOTFOUND) snprintf(out, n, "unmatched");
+  else snprintf(out, n, "%s %s", api_routes[r].method, api_routes[r].pattern);
+}
+
+static void metrics_status_line(const char *status, int64_t n, void *arg) {
+  util_buf_printf(arg, "relais_tickets{status=\"%s\"} %lld\n", status, (long long)n);
+}
+
+void api_metrics(api_call_t *c) {
+  util_buf_t *b = &c->resp->body;
+  util_buf_reset(b);
+  util_buf_puts(b, "# HELP relais_http_requests_total HTTP requests by route and status.\n"
+                   "# TYPE relais_http_requests_total counter\n");
+  char label[96];
+  for (int r = 0; r <= api_nroutes + 1; r++) {
+    metrics_route_label(r, label, sizeof label);
+    for (int i = 0; i <= METRICS_NCODES; i++) {
+      unsigned long n = atomic_load_explicit(&metrics_count[r][i], memory_order_relaxed);
+      if (!n) continue;
+      if (i < METRICS_NCODES)
+        util_buf_printf(b, "relais_http_requests_total{route=\"%s\",status=\"%d\"} %lu\n",
+                        label, metrics_codes[i], n);
+      else
+        util_buf_printf(b, "relais_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
+                        label, n);
+    }
+  }
+  util_buf_puts(b, "# HELP relais_http_request_duration_seconds Time to handle a request.\n"
+                   "# TYPE relais_http_request_duration_seconds histogram\n");
+  for (int r = 0; r <= api_nroutes + 1; r++) {
+    unsigned long total = 0;
+    for (int i = 0; i <= METRICS_NB; i++) total += atomic_load(&metrics_hist[r][i]);
+    if (!total) continue;
+    metrics_route_label(r, label, sizeof label);
+    unsigned long cum = 0;
+    for (int i = 0; i <= METRICS_NB; i++) {
+      cum += atomic_load(&metrics_hist[r][i]);
+      if (i < METRICS_NB)
+        util_buf_printf(b, "relais_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
+                        label, metrics_bounds[i], cum);
+      else
+        util_buf_printf(b, "relais_http_request_duration_seconds_bucket{route=\"%s\",le=\"+Inf\"} %lu\n",
+                        label, cum);
+    }
+    util_buf_printf(b, "relais_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", label,
+                    (double)atomic_load(&metrics_sum_us[r]) / 1e6);
+    util_buf_printf(b, "relais_http_request_duration_seconds_count{route=\"%s\"} %lu\n", label,
+                    cum);
+  }
+  util_buf_puts(b, "# HELP relais_tickets Tickets by status.\n# TYPE relais_tickets gauge\n");
+  int rc = store_ticket_count_by_status(c->db, metrics_status_line, b);
+  if (rc) {
+    api_error(c, rc, NULL, "cannot count tickets");
+    return;
+  }
+  c->resp->status = 200;
+  c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+}

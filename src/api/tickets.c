@@ -1,0 +1,380 @@
+/* /api/v1/tickets: create, read, update (with status lifecycle and history)
+ * and the filtered, sorted, paginated, full-text list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_int.h"
+
+/* ---- What a client may send ------------------------------------------------- */
+typedef enum {
+  TS_TEXT,     /* string, length in [min, max] bytes */
+  TS_INT,      /* integer in [min, max] */
+  TS_ENUM,     /* one of values */
+  TS_USER,     /* id of an active user */
+  TS_AGENT,    /* id of an active agent or admin */
+  TS_GROUP,    /* id of a group */
+} tspec_kind_t;
+
+static const char *const ts_statuses[] = {"new", "open", "pending", "resolved", "closed", NULL};
+static const char *const ts_sources[] = {"web", "email", "phone", "api", "chat", "import", NULL};
+static const char *const ts_langs[] = {"fr", "en", NULL};
+
+typedef struct {
+  store_tf_t f;
+  tspec_kind_t kind;
+  int64_t min, max;
+  const char *const *values;
+  int requester; /* a requester may set it when creating */
+  int nullable;
+} tspec_t;
+
+static const tspec_t tspecs[] = {
+    {STORE_TF_TITLE, TS_TEXT, 1, 300, NULL, 1, 0},
+    {STORE_TF_DESCRIPTION, TS_TEXT, 0, 65536, NULL, 1, 0},
+    {STORE_TF_REQUESTER_ID, TS_USER, 0, 0, NULL, 0, 0},
+    {STORE_TF_STATUS, TS_ENUM, 0, 0, ts_statuses, 0, 0},
+    {STORE_TF_CATEGORY, TS_TEXT, 1, 100, NULL, 1, 1},
+    {STORE_TF_GROUP_ID, TS_GROUP, 0, 0, NULL, 0, 1},
+    {STORE_TF_ASSIGNEE_ID, TS_AGENT, 0, 0, NULL, 0, 1},
+    {STORE_TF_IMPACT, TS_INT, 1, 3, NULL, 1, 1},
+    {STORE_TF_URGENCY, TS_INT, 1, 3, NULL, 1, 1},
+    {STORE_TF_PRIORITY, TS_INT, 1, 4, NULL, 0, 1},
+    {STORE_TF_SERVICE, TS_TEXT, 1, 100, NULL, 1, 1},
+    {STORE_TF_CI, TS_TEXT, 1, 100, NULL, 1, 1},
+    {STORE_TF_SOURCE, TS_ENUM, 0, 0, ts_sources, 0, 0},
+    {STORE_TF_LANGUAGE, TS_ENUM, 0, 0, ts_langs, 1, 1},
+    {STORE_TF_RESOLUTION, TS_TEXT, 0, 65536, NULL, 0, 1},
+};
+#define NSPECS (sizeof tspecs / sizeof tspecs[0])
+
+/* ITIL priority from impact (1 high … 3 low) and urgency (same scale). */
+static int tickets_priority(int64_t impact, int64_t urgency) {
+  static const int matrix[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
+  return matrix[impact - 1][urgency - 1];
+}
+
+static int tickets_check_ref(api_call_t *c, const tspec_t *sp, int64_t id) {
+  const char *key = store_tf_name(sp->f);
+  if (sp->kind == TS_GROUP) {
+    store_group_t g = {0};
+    int rc = store_group_get(c->db, id, &g);
+    store_group_clear(&g);
+    if (rc == UTIL_E_NOTFOUND) api_error(c, UTIL_E_INVALID, key, "no group with id %lld", (long long)id);
+    else if (rc) api_error(c, rc, key, "cannot check the group");
+    return rc ? UTIL_E_INVALID : 0;
+  }
+  store_user_t u = {0};
+  int rc = store_user_get(c->db, id, &u);
+  if (rc == UTIL_E_NOTFOUND || (!rc && !u.active)) {
+    api_error(c, UTIL_E_INVALID, key, "no active user with id %lld", (long long)id);
+    rc = UTIL_E_INVALID;
+  } else if (rc) {
+    api_error(c, rc, key, "cannot check the user");
+  } else if (sp->kind == TS_AGENT && u.role < STORE_ROLE_AGENT) {
+    api_error(c, UTIL_E_INVALID, key, "user %lld is not an agent", (long long)id);
+    rc = UTIL_E_INVALID;
+  }
+  store_user_clear(&u);
+  return rc;
+}
+
+/* Reads c->body into t, setting a bit in *mask per field present. creating
+ * selects the requester rule; read-only and unknown keys are refused. */
+static int tickets_from_body(api_call_t *c, store_ticket_t *t, uint32_t *mask,
+                             int creating) {
+  const char *key;
+  json_t *v;
+  *mask = 0;
+  json_object_foreach(c->body, key, v) {
+    const tspec_t *sp = NULL;
+    for (size_t i = 0; i < NSPECS && !sp; i++)
+      if (strcmp(store_tf_name(tspecs[i].f), key) == 0) sp = &tspecs[i];
+    if (!sp) {
+      int f = store_tf_find(key);
+      if (f >= 0) api_error(c, UTIL_E_INVALID, key, "'%s' is read-only", key);
+      else api_error(c, UTIL_E_INVALID, key, "unknown field '%s'", key);
+      return UTIL_E_INVALID;
+    }
+    if (creating && !sp->requester && !api_role_at_least(c, STORE_ROLE_AGENT)) {
+      api_error(c, UTIL_E_FORBIDDEN, key, "only agents may set '%s'", key);
+      return UTIL_E_FORBIDDEN;
+    }
+    int rc = 0, present, is_null = 0;
+    int64_t iv = 0;
+    const char *sv = NULL;
+    switch (sp->kind) {
+    case TS_TEXT:
+      rc = api_field_string(c, key, (size_t)sp->min, (size_t)sp->max, sp->nullable, &sv, &present);
+      is_null = !sv;
+      break;
+    case TS_ENUM:
+      rc = api_field_string(c, key, 1, 32, sp->nullable, &sv, &present);
+      is_null = !sv;
+      if (!rc && sv) {
+        int ok = 0;
+        for (const char *const *e = sp->values; *e && !ok; e++) ok = strcmp(*e, sv) == 0;
+        if (!ok) {
+          char list[128] = "";
+          for (const char *const *e = sp->values; *e; e++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     e == sp->values ? "" : ", ", *e);
+          api_error(c, UTIL_E_INVALID, key, "'%s' must be one of: %s", key, list);
+          rc = UTIL_E_INVALID;
+        }
+      }
+      break;
+    case TS_INT:
+      rc = api_field_int(c, key, sp->min, sp->max, sp->nullable, &iv, &present, &is_null);
+      break;
+    default:
+      rc = api_field_int(c, key, 1, INT64_MAX, sp->nullable, &iv, &present, &is_null);
+      if (!rc && !is_null) rc = tickets_check_ref(c, sp, iv);
+      break;
+    }
+    if (rc) return rc;
+    if (is_null) store_ticket_set_null(t, sp->f);
+    else if (sv) store_ticket_set_text(t, sp->f, sv);
+    else store_ticket_set_int(t, sp->f, iv);
+    *mask |= 1u << sp->f;
+  }
+  return 0;
+}
+
+/* ---- Representation ------------------------------------------------------------- */
+static json_t *tickets_user_name(api_call_t *c, const store_val_t *v) {
+  if (v->is_null) return json_null();
+  store_user_t u = {0};
+  json_t *j = store_user_get(c->db, v->i, &u) ? json_null() : json_string(u.name);
+  store_user_clear(&u);
+  return j;
+}
+
+static json_t *tickets_json(api_call_t *c, const store_ticket_t *t) {
+  json_t *j = json_object();
+  for (int f = 0; f < STORE_TF_COUNT; f++) {
+    const store_val_t *v = &t->v[f];
+    json_t *x;
+    if (v->is_null) x = json_null();
+    else if (store_tf_type(f) == STORE_TYPE_TEXT) x = json_string(v->s);
+    else if (store_tf_type(f) == STORE_TYPE_TIME) x = api_time_json(v->i);
+    else x = json_integer(v->i);
+    json_object_set_new(j, store_tf_name(f), x ? x : json_null());
+  }
+  json_object_set_new(j, "requester_name", tickets_user_name(c, &t->v[STORE_TF_REQUESTER_ID]));
+  json_object_set_new(j, "assignee_name", tickets_user_name(c, &t->v[STORE_TF_ASSIGNEE_ID]));
+  json_t *gname = json_null();
+  if (!t->v[STORE_TF_GROUP_ID].is_null) {
+    store_group_t g = {0};
+    if (!store_group_get(c->db, t->v[STORE_TF_GROUP_ID].i, &g)) gname = json_string(g.name);
+    store_group_clear(&g);
+  }
+  json_object_set_new(j, "group_name", gname);
+  return j;
+}
+
+static store_actor_t tickets_actor(const api_call_t *c) {
+  store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
+  return a;
+}
+
+int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t) {
+  int rc = store_ticket_get(c->db, id, t);
+  if (!rc && c->user.role == STORE_ROLE_REQUESTER &&
+      t->v[STORE_TF_REQUESTER_ID].i != c->user.id)
+    rc = UTIL_E_NOTFOUND; /* another requester's ticket does not exist for them */
+  if (rc == UTIL_E_NOTFOUND) api_error(c, rc, NULL, "no ticket %lld", (long long)id);
+  else if (rc) api_error(c, rc, NULL, "cannot read ticket %lld", (long long)id);
+  if (rc) store_ticket_clear(t);
+  return rc;
+}
+
+/* ---- Handlers --------------------------------------------------------------------- */
+void api_tickets_create(api_call_t *c) {
+  store_ticket_t t;
+  uint32_t mask;
+  int64_t id;
+  store_ticket_init(&t);
+  if (api_body_object(c) || tickets_from_body(c, &t, &mask, 1)) goto out;
+  if (t.v[STORE_TF_TITLE].is_null) {
+    api_error(c, UTIL_E_INVALID, "title", "'title' is required");
+    goto out;
+  }
+  if (t.v[STORE_TF_REQUESTER_ID].is_null)
+    store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, c->user.id);
+  if (t.v[STORE_TF_SOURCE].is_null)
+    store_ticket_set_text(&t, STORE_TF_SOURCE, c->via_cookie ? "web" : "api");
+  if (t.v[STORE_TF_PRIORITY].is_null && !t.v[STORE_TF_IMPACT].is_null &&
+      !t.v[STORE_TF_URGENCY].is_null)
+    store_ticket_set_int(&t, STORE_TF_PRIORITY,
+                         tickets_priority(t.v[STORE_TF_IMPACT].i, t.v[STORE_TF_URGENCY].i));
+  store_actor_t a = tickets_actor(c);
+  int rc = store_ticket_insert(c->db, &t, &a, &id);
+  if (rc) {
+    api_error(c, rc, NULL, "cannot create the ticket");
+    goto out;
+  }
+  store_ticket_clear(&t);
+  rc = store_ticket_get(c->db, id, &t);
+  if (rc) api_error(c, rc, NULL, "cannot read the new ticket");
+  else api_reply(c, 201, tickets_json(c, &t));
+out:
+  store_ticket_clear(&t);
+}
+
+void api_tickets_get(api_call_t *c) {
+  store_ticket_t t;
+  store_ticket_init(&t);
+  if (api_ticket_visible(c, c->id[0], &t)) return;
+  api_reply(c, 200, tickets_json(c, &t));
+  store_ticket_clear(&t);
+}
+
+void api_tickets_patch(api_call_t *c) {
+  store_ticket_t t, cur;
+  uint32_t mask;
+  int changed = 0;
+  store_ticket_init(&t);
+  store_ticket_init(&cur);
+  if (api_body_object(c) || tickets_from_body(c, &t, &mask, 0)) goto out;
+  if (api_ticket_visible(c, c->id[0], &cur)) goto out;
+  /* Keep the ITIL priority in step when impact or urgency changes and the
+   * caller did not set a priority by hand. */
+  if ((mask & ((1u << STORE_TF_IMPACT) | (1u << STORE_TF_URGENCY))) &&
+      !(mask & (1u << STORE_TF_PRIORITY))) {
+    const store_val_t *im = mask & (1u << STORE_TF_IMPACT) ? &t.v[STORE_TF_IMPACT] : &cur.v[STORE_TF_IMPACT];
+    const store_val_t *ur = mask & (1u << STORE_TF_URGENCY) ? &t.v[STORE_TF_URGENCY] : &cur.v[STORE_TF_URGENCY];
+    if (!im->is_null && !ur->is_null) {
+      store_ticket_set_int(&t, STORE_TF_PRIORITY, tickets_priority(im->i, ur->i));
+      mask |= 1u << STORE_TF_PRIORITY;
+    }
+  }
+  store_actor_t a = tickets_actor(c);
+  int rc = store_ticket_update(c->db, c->id[0], &t, mask, &a, &changed);
+  if (rc == UTIL_E_CONFLICT) {
+    api_error(c, rc, "status", "status cannot change from '%s' to '%s'",
+              cur.v[STORE_TF_STATUS].s, t.v[STORE_TF_STATUS].s);
+    goto out;
+  }
+  if (rc) {
+    api_error(c, rc, NULL, "cannot update ticket %lld", (long long)c->id[0]);
+    goto out;
+  }
+  store_ticket_clear(&cur);
+  rc = store_ticket_get(c->db, c->id[0], &cur);
+  if (rc) api_error(c, rc, NULL, "cannot read the ticket back");
+  else api_reply(c, 200, tickets_json(c, &cur));
+out:
+  store_ticket_clear(&t);
+  store_ticket_clear(&cur);
+}
+
+/* A text query parameter: valid UTF-8, at most max bytes. */
+static int tickets_arg_text(api_call_t *c, const char *key, size_t max,
+                            const char **out) {
+  const char *s = api_arg(c, key);
+  *out = NULL;
+  if (!s) return 0;
+  size_t n = strlen(s);
+  if (!util_utf8_valid(s, n, NULL)) {
+    api_error(c, UTIL_E_BADUTF8, key, "query parameter '%s' is not valid UTF-8", key);
+    return UTIL_E_BADUTF8;
+  }
+  if (n > max) {
+    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' is longer than %zu bytes", key, max);
+    return UTIL_E_INVALID;
+  }
+  *out = n ? s : NULL;
+  return 0;
+}
+
+static int tickets_arg_time(api_call_t *c, const char *key, int64_t *out) {
+  const char *s = api_arg(c, key);
+  if (!s) return 0;
+  if (util_time_parse(s, out)) {
+    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an ISO-8601"
+              " date or time such as 2026-03-01 or 2026-03-01T08:00:00Z", key);
+    return UTIL_E_INVALID;
+  }
+  return 0;
+}
+
+void api_tickets_list(api_call_t *c) {
+  store_query_t q = {0};
+  store_page_t page = {0};
+  const char *status, *sort, *assignee, *cursor;
+  char statuses[64];
+  int64_t limit = 50, v;
+  int present;
+  if (tickets_arg_text(c, "q", 500, &q.q) ||
+      tickets_arg_text(c, "category", 100, &q.category) ||
+      tickets_arg_text(c, "status", 60, &status) ||
+      tickets_arg_text(c, "sort", 20, &sort) ||
+      tickets_arg_text(c, "assignee_id", 20, &assignee) ||
+      tickets_arg_text(c, "cursor", 60, &cursor) ||
+      api_arg_int(c, "limit", 1, 200, &limit, NULL) ||
+      api_arg_int(c, "group_id", 1, INT64_MAX, &q.group_id, NULL) ||
+      api_arg_int(c, "requester_id", 1, INT64_MAX, &q.requester_id, NULL) ||
+      tickets_arg_time(c, "created_from", &q.created_from) ||
+      tickets_arg_time(c, "created_to", &q.created_to))
+    return;
+  if (api_arg_int(c, "priority", 1, 4, &v, &present)) return;
+  if (present) q.priority = (int)v;
+  q.limit = (int)limit;
+  q.cursor = cursor;
+  if (status) {
+    snprintf(statuses, sizeof statuses, "%s", status);
+    char *save = NULL;
+    for (char *tok = strtok_r(statuses, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      if (!store_status_valid(tok) || q.nstatus == 5) {
+        api_error(c, UTIL_E_INVALID, "status", "unknown status '%s'", tok);
+        return;
+      }
+      q.status[q.nstatus++] = tok;
+    }
+  }
+  if (assignee) {
+    if (strcmp(assignee, "none") == 0) q.assignee_id = -1;
+    else if (strcmp(assignee, "me") == 0) q.assignee_id = c->user.id;
+    else if (api_arg_int(c, "assignee_id", 1, INT64_MAX, &q.assignee_id, NULL)) return;
+  }
+  q.sort = q.q ? STORE_SORT_RANK : STORE_SORT_CREATED;
+  q.desc = !q.q;
+  if (sort) {
+    static const struct { const char *name; store_sort_t s; } sorts[] = {
+        {"created_at", STORE_SORT_CREATED}, {"updated_at", STORE_SORT_UPDATED},
+        {"priority", STORE_SORT_PRIORITY}, {"id", STORE_SORT_ID}, {"rank", STORE_SORT_RANK}};
+    const char *name = sort[0] == '-' ? sort + 1 : sort;
+    size_t i;
+    for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+      if (strcmp(sorts[i].name, name) == 0) break;
+    if (i == sizeof sorts / sizeof sorts[0] || (sorts[i].s == STORE_SORT_RANK && !q.q)) {
+      api_error(c, UTIL_E_INVALID, "sort", "sort must be one of created_at, updated_at,"
+                " priority, id (prefix '-' for descending), or rank with q");
+      return;
+    }
+    q.sort = sorts[i].s;
+    q.desc = sort[0] == '-';
+  }
+  /* A requester lists only their own tickets, whatever the filters say. */
+  if (c->user.role == STORE_ROLE_REQUESTER) q.requester_id = c->user.id;
+  int rc = store_ticket_list(c->db, &q, &page);
+  if (rc == UTIL_E_BADQUERY) {
+    api_error(c, rc, q.q && !(cursor && *cursor) ? "q" : "cursor", "%s",
+              q.q && !(cursor && *cursor)
+                  ? "the search query is not valid full-text syntax (quote words that"
+                    " contain punctuation)"
+                  : "the cursor does not belong to this query");
+    return;
+  }
+  if (rc) {
+    api_error(c, rc, NULL, "cannot list tickets");
+    return;
+  }
+  json_t *items = json_array();
+  for (size_t i = 0; i < page.n; i++) json_array_append_new(items, tickets_json(c, &page.items[i]));
+  json_t *j = json_pack("{s:o}", "items", items);
+  json_object_set_new(j, "next_cursor",
+                      page.next_cursor[0] ? json_string(page.next_cursor) : json_null());
+  store_page_clear(&page);
+  api_reply(c, 200, j);
+}

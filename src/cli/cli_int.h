@@ -1,0 +1,24 @@
+/* Private to the cli module: a small option parser shared by commands. */
+#ifndef RELAIS_CLI_INT_H
+#define RELAIS_CLI_INT_H
+
+#include "../api/api.h"
+#include "../store/store.h"
+#include "cli.h"
+
+typedef struct {
+  const char *name;   /* "--db" */
+  int takes_value;    /* 1: "--db FILE" or "--db=FILE"; 0: a flag */
+  const char *value;  /* out: the value, "1" for a flag, or NULL */
+} cli_opt_t;
+
+/* Parses argv[1..] against opts (ended by a NULL name). Positional arguments
+ * are collected into pos (at most npos). Prints an error naming the bad
+ * argument and returns -1 on an unknown option or a missing value. */
+int cli_parse(int argc, char **argv, cli_opt_t *opts, const char **pos, int npos,
+              int *npos_out);
+const char *cli_get(const cli_opt_t *opts, const char *name); /* value or NULL */
+/* Opens the database named by --db (default relais.db), printing errors. */
+store_t *cli_open_db(const cli_opt_t *opts);
+
+#endif

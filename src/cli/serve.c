@@ -1,0 +1,40 @@
+/* relais serve: the HTTP server. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/http.h"
+#include "cli_int.h"
+
+int cli_serve(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
+                      {"--max-body", 1, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
+  if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
+  if (cli_get(opts, "--help")) {
+    printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
+           " [--max-body BYTES]\n"
+           "  --db FILE          database file (default relais.db; created if absent)\n"
+           "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
+           "  --threads N        worker threads (default 4)\n"
+           "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+           "Stops cleanly on SIGTERM or SIGINT.\n");
+    return 0;
+  }
+  const char *db = cli_get(opts, "--db");
+  const char *th = cli_get(opts, "--threads"), *mb = cli_get(opts, "--max-body");
+  http_config_t hc = {.listen = cli_get(opts, "--listen"),
+                      .max_body = mb ? strtoull(mb, NULL, 10) : 1 << 20,
+                      .threads = th ? atoi(th) : 4};
+  if (!hc.listen) hc.listen = "127.0.0.1:8080";
+  if (hc.threads < 1 || hc.threads > 64 || hc.max_body < 1024) {
+    fprintf(stderr, "relais serve: --threads must be 1..64 and --max-body at least 1024\n");
+    return 2;
+  }
+  api_config_t ac = {.db_path = db ? db : "relais.db"};
+  char err[512];
+  if (api_init(&ac, err, sizeof err)) {
+    fprintf(stderr, "relais serve: %s\n", err);
+    return 1;
+  }
+  return http_serve(&hc) ? 1 : 0;
+}

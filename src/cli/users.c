@@ -1,0 +1,100 @@
+/* relais user add, relais token create. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_int.h"
+
+static int users_read_password(char *buf, size_t n) {
+  if (!fgets(buf, (int)n, stdin)) return -1;
+  size_t len = strlen(buf);
+  while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = '\0';
+  return len >= 8 ? 0 : -1;
+}
+
+int cli_user(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--db", 1, NULL}, {"--email", 1, NULL}, {"--name", 1, NULL},
+                      {"--role", 1, NULL}, {"--lang", 1, NULL}, {"--password-stdin", 0, NULL},
+                      {"--help", 0, NULL}, {NULL, 0, NULL}};
+  const char *pos[1];
+  int np = 0;
+  if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
+  if (cli_get(opts, "--help") || np != 1 || strcmp(pos[0], "add") != 0) {
+    printf("usage: relais user add --email E --name N --role requester|agent|admin\n"
+           "                       [--lang fr|en] [--password-stdin] [--db FILE]\n"
+           "  --password-stdin   read the password (8 characters or more) from the first\n"
+           "                     line of standard input; without it the user cannot sign in\n");
+    return cli_get(opts, "--help") ? 0 : 2;
+  }
+  const char *email = cli_get(opts, "--email"), *name = cli_get(opts, "--name");
+  store_role_t role = store_role_parse(cli_get(opts, "--role"));
+  const char *lang = cli_get(opts, "--lang");
+  if (!email || !strchr(email, '@') || !name || !*name || role == STORE_ROLE_NONE ||
+      (lang && strcmp(lang, "fr") && strcmp(lang, "en"))) {
+    fprintf(stderr, "relais user add: needs --email (an address), --name, and --role"
+                    " requester|agent|admin; --lang is fr or en\n");
+    return 2;
+  }
+  char pw[1100];
+  char *hash = NULL;
+  if (sodium_init() < 0) return 1;
+  if (cli_get(opts, "--password-stdin")) {
+    if (users_read_password(pw, sizeof pw)) {
+      fprintf(stderr, "relais user add: the password on standard input must be 8 characters or more\n");
+      return 2;
+    }
+    if (api_password_hash(pw, &hash)) return 1;
+    sodium_memzero(pw, sizeof pw);
+  }
+  store_t *s = cli_open_db(opts);
+  if (!s) return 1;
+  store_user_t u = {.email = (char *)email, .name = (char *)name, .role = role,
+                    .lang = (char *)(lang ? lang : ""), .active = 1};
+  int64_t id;
+  int rc = store_user_insert(s, &u, hash, &id);
+  free(hash);
+  store_close(&s);
+  if (rc == UTIL_E_CONFLICT) {
+    fprintf(stderr, "relais user add: %s already exists\n", email);
+    return 1;
+  }
+  if (rc) {
+    fprintf(stderr, "relais user add: %s\n", util_err_message(rc));
+    return 1;
+  }
+  printf("user %lld created: %s (%s)\n", (long long)id, email, store_role_name(role));
+  return 0;
+}
+
+int cli_token(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--db", 1, NULL}, {"--email", 1, NULL}, {"--name", 1, NULL},
+                      {"--help", 0, NULL}, {NULL, 0, NULL}};
+  const char *pos[1];
+  int np = 0;
+  if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
+  const char *email = cli_get(opts, "--email");
+  if (cli_get(opts, "--help") || np != 1 || strcmp(pos[0], "create") != 0 || !email) {
+    printf("usage: relais token create --email E [--name LABEL] [--db FILE]\n"
+           "Prints a new API token for that user (shown once; send it as\n"
+           "'Authorization: Bearer TOKEN').\n");
+    return cli_get(opts, "--help") ? 0 : 2;
+  }
+  if (sodium_init() < 0) return 1;
+  store_t *s = cli_open_db(opts);
+  if (!s) return 1;
+  store_user_t u = {0};
+  char *token = NULL;
+  int rc = store_user_by_email(s, email, &u, NULL);
+  if (rc) {
+    fprintf(stderr, "relais token create: no user %s\n", email);
+  } else if ((rc = api_token_create(s, u.id, cli_get(opts, "--name"), &token)) == 0) {
+    printf("%s\n", token);
+  } else {
+    fprintf(stderr, "relais token create: %s\n", util_err_message(rc));
+  }
+  free(token);
+  store_user_clear(&u);
+  store_close(&s);
+  return rc ? 1 : 0;
+}

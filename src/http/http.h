@@ -1,0 +1,23 @@
+/* http — the libmicrohttpd transport: accepts connections, collects bodies
+ * under a cap, hands each request to api_handle and sends the reply. Knows
+ * nothing of tickets or users. */
+#ifndef RELAIS_HTTP_H
+#define RELAIS_HTTP_H
+
+#include <stddef.h>
+
+typedef struct {
+  const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks one */
+  size_t max_body;     /* bytes; larger bodies get 413 */
+  int threads;         /* worker threads; 0 → 4 */
+  double drain_secs;   /* on SIGTERM/SIGINT, how long in-flight requests may
+                          take to finish; 0 → 10 */
+} http_config_t;
+
+/* Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
+ * requests finish and returns 0. api_init must have succeeded. Prints
+ * "listening on http://ADDR:PORT" on stdout once bound. Returns a negative
+ * UTIL_E_* code if it cannot start (message logged). */
+int http_serve(const http_config_t *cfg);
+
+#endif

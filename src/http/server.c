@@ -1,0 +1,224 @@
+/* libmicrohttpd glue. Each connection gets a small state that accumulates
+ * the body in a capped buffer; the final callback builds an api_request_t,
+ * calls api_handle and queues the reply with security headers. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../api/api.h"
+#include "http.h"
+
+typedef struct {
+  util_buf_t body;
+  int too_large;
+  double started;
+} http_conn_t;
+
+typedef struct {
+  const http_config_t *cfg;
+  atomic_int in_flight; /* requests between first callback and completion */
+} http_server_t;
+
+static const char *http_query(void *ctx, const char *key) {
+  return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                           enum MHD_RequestTerminationCode toe) {
+  http_server_t *srv = cls;
+  http_conn_t *hc = *con_cls;
+  if (!hc) return;
+  util_buf_free(&hc->body);
+  free(hc);
+  *con_cls = NULL;
+  atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
+  MHD_add_response_header(r, "Content-Type", ar->content_type);
+  MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+  MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  /* The UI loads only its own files: no inline script, no third party. */
+  MHD_add_response_header(r, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' data:; "
+                          "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  MHD_add_response_header(r, "Cache-Control",
+                          ar->static_body ? "no-cache" : "no-store");
+  if (ar->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", ar->set_cookie);
+  if (ar->allow[0]) MHD_add_response_header(r, "Allow", ar->allow);
+}
+
+static enum MHD_Result http_reply(struct MHD_Connection *conn, http_conn_t *hc,
+                                  const api_request_t *req) {
+  api_response_t ar;
+  api_response_init(&ar);
+  api_handle(req, &ar);
+  struct MHD_Response *r;
+  if (ar.static_body)
+    r = MHD_create_response_from_buffer(ar.static_len, (void *)ar.static_body,
+                                        MHD_RESPMEM_PERSISTENT);
+  else {
+    size_t len = ar.body.len; /* read before steal resets it */
+    r = MHD_create_response_from_buffer(len, util_buf_steal(&ar.body),
+                                        MHD_RESPMEM_MUST_FREE);
+  }
+  enum MHD_Result ret = MHD_NO;
+  if (r) {
+    http_add_headers(r, &ar);
+    ret = MHD_queue_response(conn, (unsigned)ar.status, r);
+    MHD_destroy_response(r);
+  }
+  api_metrics_observe(ar.route, ar.status, util_monotonic() - hc->started);
+  api_response_free(&ar);
+  return ret;
+}
+
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
+                                   const char *url, const char *method,
+                                   const char *version, const char *upload_data,
+                                   size_t *upload_size, void **con_cls) {
+  http_server_t *srv = cls;
+  http_conn_t *hc = *con_cls;
+  if (!hc) {
+    hc = util_xcalloc(1, sizeof *hc);
+    util_buf_init(&hc->body, srv->cfg->max_body);
+    hc->started = util_monotonic();
+    *con_cls = hc;
+    atomic_fetch_add(&srv->in_flight, 1);
+    /* Refuse a declared oversize body before reading any of it. */
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) hc->too_large = 1;
+    else return MHD_YES;
+  }
+  if (*upload_size) {
+    if (!hc->too_large && util_buf_append(&hc->body, upload_data, *upload_size))
+      hc->too_large = 1;
+    *upload_size = 0; /* consumed (or discarded once over the cap) */
+    return MHD_YES;
+  }
+  api_request_t req = {
+      .method = method,
+      .path = url,
+      .query = http_query,
+      .query_ctx = conn,
+      .body = hc->body.data,
+      .body_len = hc->body.len,
+      .body_too_large = hc->too_large,
+      .body_cap = srv->cfg->max_body,
+      .session_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "relais_session"),
+      .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
+      .csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
+  };
+  return http_reply(conn, hc, &req);
+}
+
+/* Parses "HOST:PORT" or "[V6]:PORT". */
+static int http_parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len) {
+  char host[128];
+  const char *colon;
+  memset(ss, 0, sizeof *ss);
+  if (s[0] == '[') {
+    const char *end = strchr(s, ']');
+    if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host) return -1;
+    memcpy(host, s + 1, (size_t)(end - s - 1));
+    host[end - s - 1] = '\0';
+    colon = end + 1;
+  } else {
+    colon = strrchr(s, ':');
+    if (!colon || (size_t)(colon - s) >= sizeof host) return -1;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+  }
+  char *end;
+  long port = strtol(colon + 1, &end, 10);
+  if (*end || end == colon + 1 || port < 0 || port > 65535) return -1;
+  struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    *len = sizeof *v4;
+    return AF_INET;
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    *len = sizeof *v6;
+    return AF_INET6;
+  }
+  return -1;
+}
+
+static void http_mhd_log(void *cls, const char *fmt, va_list ap) {
+  char line[512];
+  vsnprintf(line, sizeof line, fmt, ap);
+  size_t n = strlen(line);
+  while (n && line[n - 1] == '\n') line[--n] = '\0';
+  util_log(UTIL_LOG_WARN, "http: %s", line);
+}
+
+int http_serve(const http_config_t *cfg) {
+  http_server_t srv = {.cfg = cfg};
+  struct sockaddr_storage ss;
+  socklen_t sslen;
+  int family = http_parse_listen(cfg->listen, &ss, &sslen);
+  if (family < 0) {
+    util_log(UTIL_LOG_ERROR, "--listen '%s' is not ADDRESS:PORT", cfg->listen);
+    return UTIL_E_INVALID;
+  }
+  /* Signals are taken by this thread with sigwait; block them before the
+   * server's threads start so they inherit the mask. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  signal(SIGPIPE, SIG_IGN);
+
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                   MHD_USE_ERROR_LOG;
+  if (family == AF_INET6) flags |= MHD_USE_IPv6;
+  struct MHD_Daemon *d = MHD_start_daemon(
+      flags, 0, NULL, NULL, http_access, &srv,
+      MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, NULL,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
+      MHD_OPTION_NOTIFY_COMPLETED, http_completed, &srv,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+      MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+      MHD_OPTION_END);
+  if (!d) {
+    util_log(UTIL_LOG_ERROR, "cannot listen on %s (in use, or not an address of this host)",
+             cfg->listen);
+    return UTIL_E_IO;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  char host[64];
+  const char *at = strrchr(cfg->listen, ':');
+  snprintf(host, sizeof host, "%.*s", (int)(at - cfg->listen), cfg->listen);
+  printf("listening on http://%s:%u\n", host, info ? info->port : 0);
+  fflush(stdout);
+
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  util_log(UTIL_LOG_INFO, "signal %d: finishing in-flight requests", sig);
+  /* Stop accepting, then give running requests time to finish before the
+   * threads are stopped and the database closed. */
+  MHD_quiesce_daemon(d);
+  double limit = util_monotonic() + (cfg->drain_secs > 0 ? cfg->drain_secs : 10);
+  while (atomic_load(&srv.in_flight) > 0 && util_monotonic() < limit) usleep(10000);
+  MHD_stop_daemon(d);
+  api_shutdown();
+  util_log(UTIL_LOG_INFO, "stopped cleanly");
+  return 0;
+}

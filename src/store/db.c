@@ -1,0 +1,321 @@
+/* Connection, pragmas, forward migrations, transactions, statement cache. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+/* The schema's history: migration i brings version i-1 to version i. Never
+ * edit a released step; add a new one. */
+static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
+    /* 1: the helpdesk core. */
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK(role IN ('requester','agent','admin')),"
+    " password_hash TEXT,"
+    " lang TEXT NOT NULL DEFAULT '',"
+    " vip INTEGER NOT NULL DEFAULT 0,"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE groups("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " description TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE group_members("
+    " group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " PRIMARY KEY(group_id, user_id)) WITHOUT ROWID;"
+    "CREATE TABLE tickets("
+    " id INTEGER PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " description TEXT NOT NULL DEFAULT '',"
+    " requester_id INTEGER NOT NULL REFERENCES users(id),"
+    " status TEXT NOT NULL DEFAULT 'new'"
+    "  CHECK(status IN ('new','open','pending','resolved','closed')),"
+    " category TEXT,"
+    " group_id INTEGER REFERENCES groups(id),"
+    " assignee_id INTEGER REFERENCES users(id),"
+    " impact INTEGER CHECK(impact BETWEEN 1 AND 3),"
+    " urgency INTEGER CHECK(urgency BETWEEN 1 AND 3),"
+    " priority INTEGER CHECK(priority BETWEEN 1 AND 4),"
+    " service TEXT,"
+    " ci TEXT,"
+    " source TEXT,"
+    " language TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " resolved_at INTEGER,"
+    " resolution TEXT);"
+    "CREATE INDEX tickets_status ON tickets(status, created_at);"
+    "CREATE INDEX tickets_created ON tickets(created_at);"
+    "CREATE INDEX tickets_updated ON tickets(updated_at);"
+    "CREATE INDEX tickets_requester ON tickets(requester_id, created_at);"
+    "CREATE INDEX tickets_group ON tickets(group_id, created_at);"
+    "CREATE INDEX tickets_assignee ON tickets(assignee_id, created_at);"
+    "CREATE TABLE comments("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " author_id INTEGER NOT NULL REFERENCES users(id),"
+    " body TEXT NOT NULL,"
+    " internal INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX comments_ticket ON comments(ticket_id, id);"
+    "CREATE TABLE history("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " at INTEGER NOT NULL,"
+    " actor_kind TEXT NOT NULL CHECK(actor_kind IN ('person','system','model')),"
+    " actor_id INTEGER REFERENCES users(id),"
+    " field TEXT NOT NULL,"
+    " old_value TEXT,"
+    " new_value TEXT,"
+    " model_version TEXT,"
+    " confidence REAL);"
+    "CREATE INDEX history_ticket ON history(ticket_id, id);"
+    /* History is append-only: the database itself refuses edits. */
+    "CREATE TRIGGER history_no_update BEFORE UPDATE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
+    "CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;",
+
+    /* 2: sign-in (sessions, API tokens) and the full-text index. */
+    "CREATE TABLE sessions("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE api_tokens("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE tickets_fts USING fts5("
+    " title, description, resolution,"
+    " content='tickets', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution); END;"
+    "CREATE TRIGGER tickets_fts_au AFTER UPDATE OF title, description, resolution"
+    " ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution);"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');",
+};
+
+const char *store_errmsg(store_t *s) {
+  return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+int store_rc(store_t *s, int rc) {
+  switch (rc & 0xff) {
+  case SQLITE_OK:
+  case SQLITE_ROW:
+  case SQLITE_DONE:
+    return 0;
+  case SQLITE_CONSTRAINT:
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return UTIL_E_CONFLICT;
+    return UTIL_E_INVALID;
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return UTIL_E_BUSY;
+  case SQLITE_NOMEM:
+    return UTIL_E_NOMEM;
+  case SQLITE_FULL:
+  case SQLITE_IOERR:
+    util_log(UTIL_LOG_ERROR, "database i/o: %s", store_errmsg(s));
+    return UTIL_E_IO;
+  default:
+    util_log(UTIL_LOG_ERROR, "database: %s (%d)", store_errmsg(s), rc);
+    return UTIL_E_DB;
+  }
+}
+
+sqlite3_stmt *store_stmt(store_t *s, const char *sql) {
+  for (int i = 0; i < s->ncache; i++) {
+    if (s->cache[i].sql == sql) {
+      sqlite3_reset(s->cache[i].stmt);
+      sqlite3_clear_bindings(s->cache[i].stmt);
+      return s->cache[i].stmt;
+    }
+  }
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+    util_log(UTIL_LOG_ERROR, "prepare: %s", sqlite3_errmsg(s->db));
+    return NULL;
+  }
+  if (s->ncache < STORE_STMT_CACHE) {
+    s->cache[s->ncache].sql = sql;
+    s->cache[s->ncache].stmt = st;
+    s->ncache++;
+  } else {
+    /* The cache is sized for every static statement in the module; running
+     * out is a programming error worth a loud log, not a failure. */
+    util_log(UTIL_LOG_WARN, "statement cache full");
+    sqlite3_finalize(s->cache[0].stmt);
+    s->cache[0].sql = sql;
+    s->cache[0].stmt = st;
+  }
+  return st;
+}
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *s) {
+  return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
+           : sqlite3_bind_null(st, i);
+}
+
+char *store_col_dup(sqlite3_stmt *st, int i) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return t ? util_xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i))
+           : NULL;
+}
+
+static int db_exec(store_t *s, const char *sql) {
+  int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+  return rc ? store_rc(s, rc) : 0;
+}
+
+int store_begin(store_t *s) { return db_exec(s, "BEGIN IMMEDIATE"); }
+int store_commit(store_t *s) { return db_exec(s, "COMMIT"); }
+void store_rollback(store_t *s) {
+  if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", 0, 0, 0);
+}
+
+int store_txn_enter(store_t *s, int *own) {
+  *own = 0;
+  if (!sqlite3_get_autocommit(s->db)) return 0;
+  int rc = store_begin(s);
+  if (!rc) *own = 1;
+  return rc;
+}
+
+int store_txn_leave(store_t *s, int own, int rc) {
+  if (!own) return rc;
+  if (rc) {
+    store_rollback(s);
+    return rc;
+  }
+  rc = store_commit(s);
+  if (rc) store_rollback(s);
+  return rc;
+}
+
+int store_schema_version(store_t *s) {
+  sqlite3_stmt *st = NULL;
+  int v = -1;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == 0 &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+int store_integrity_ok(store_t *s) {
+  sqlite3_stmt *st = NULL;
+  int ok = 0;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) == 0 &&
+      sqlite3_step(st) == SQLITE_ROW)
+    ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+  sqlite3_finalize(st);
+  return ok;
+}
+
+/* Brings the schema from its current version to target, one transaction per
+ * step so that a failed step leaves the previous version intact. */
+static int db_migrate(store_t *s, int target, char *errbuf, size_t errlen) {
+  int v = store_schema_version(s);
+  if (v < 0) {
+    snprintf(errbuf, errlen, "cannot read schema version: %s", store_errmsg(s));
+    return UTIL_E_DB;
+  }
+  if (v > STORE_SCHEMA_VERSION) {
+    snprintf(errbuf, errlen,
+             "database schema version %d is newer than this program (%d)", v,
+             STORE_SCHEMA_VERSION);
+    return UTIL_E_CONFLICT;
+  }
+  for (; v < target; v++) {
+    char pragma[48];
+    int rc = store_begin(s);
+    if (!rc) rc = db_exec(s, db_migrations[v]);
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    if (!rc) rc = db_exec(s, pragma);
+    if (!rc) rc = store_commit(s);
+    if (rc) {
+      snprintf(errbuf, errlen, "migration to version %d failed: %s", v + 1,
+               store_errmsg(s));
+      store_rollback(s);
+      return rc;
+    }
+  }
+  return 0;
+}
+
+int store_open_at(const char *path, int version, store_t **out, char *errbuf,
+                  size_t errlen) {
+  char dummy[8];
+  if (!errbuf) {
+    errbuf = dummy;
+    errlen = sizeof dummy;
+  }
+  errbuf[0] = '\0';
+  *out = NULL;
+  store_t *s = util_xcalloc(1, sizeof *s);
+  int rc = sqlite3_open_v2(path, &s->db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX,
+                           NULL);
+  if (rc) {
+    snprintf(errbuf, errlen, "cannot open %s: %s", path, store_errmsg(s));
+    rc = UTIL_E_IO;
+    goto out;
+  }
+  sqlite3_extended_result_codes(s->db, 1);
+  sqlite3_busy_timeout(s->db, 5000);
+  /* WAL: readers never block the writer. synchronous=NORMAL keeps every
+   * committed transaction across a process crash (the WAL is in the OS);
+   * only a power loss may drop the last commits. */
+  rc = db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                  " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+  if (rc) {
+    snprintf(errbuf, errlen, "cannot configure %s: %s", path, store_errmsg(s));
+    goto out;
+  }
+  rc = db_migrate(s, version, errbuf, errlen);
+out:
+  if (rc) {
+    store_close(&s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int store_open(const char *path, store_t **out, char *errbuf, size_t errlen) {
+  return store_open_at(path, STORE_SCHEMA_VERSION, out, errbuf, errlen);
+}
+
+void store_close(store_t **sp) {
+  if (!sp || !*sp) return;
+  store_t *s = *sp;
+  for (int i = 0; i < s->ncache; i++) sqlite3_finalize(s->cache[i].stmt);
+  if (s->db) sqlite3_close(s->db);
+  free(s);
+  *sp = NULL;
+}
+
+const char *store_actor_kind_name(store_actor_kind_t k) {
+  switch (k) {
+  case STORE_ACTOR_SYSTEM: return "system";
+  case STORE_ACTOR_MODEL: return "model";
+  default: return "person";
+  }
+}

@@ -1,0 +1,282 @@
+/* store — the SQLite database: opening and forward migration, and one file
+ * per table family (tickets, comments, history, users, groups, sessions).
+ * A store_t is one connection; use one per thread. Every function returns 0
+ * or a negative UTIL_E_* code; store_errmsg() tells what SQLite said. */
+#ifndef RELAIS_STORE_H
+#define RELAIS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/util.h"
+
+typedef struct store store_t;
+
+/* ---- Connection and schema ---------------------------------------------- */
+#define STORE_SCHEMA_VERSION 2
+
+/* Opens (creating if needed) the database at path, sets WAL mode and
+ * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
+ * *out; free with store_close. On failure *out is NULL and, if errbuf is
+ * non-NULL, it receives a message. */
+int store_open(const char *path, store_t **out, char *errbuf, size_t errlen);
+/* As store_open but stops migrating at version (tests of old schemas). */
+int store_open_at(const char *path, int version, store_t **out, char *errbuf,
+                  size_t errlen);
+void store_close(store_t **s);
+int store_schema_version(store_t *s);
+const char *store_errmsg(store_t *s); /* borrows */
+int store_integrity_ok(store_t *s);   /* 1 if PRAGMA integrity_check says ok */
+
+/* Transactions. begin uses BEGIN IMMEDIATE so writers queue on the busy
+ * timeout instead of failing at commit. */
+int store_begin(store_t *s);
+int store_commit(store_t *s);
+void store_rollback(store_t *s);
+
+/* ---- Who made a change -------------------------------------------------- */
+typedef enum {
+  STORE_ACTOR_PERSON = 0,
+  STORE_ACTOR_SYSTEM = 1,
+  STORE_ACTOR_MODEL = 2
+} store_actor_kind_t;
+
+typedef struct {
+  store_actor_kind_t kind;
+  int64_t user_id;           /* person; 0 otherwise */
+  const char *model_version; /* model; borrowed, may be NULL */
+  double confidence;         /* model; in [0, 1] */
+} store_actor_t;
+
+const char *store_actor_kind_name(store_actor_kind_t k); /* "person", … */
+
+/* ---- Users, groups ------------------------------------------------------ */
+typedef enum {
+  STORE_ROLE_NONE = 0,
+  STORE_ROLE_REQUESTER = 1,
+  STORE_ROLE_AGENT = 2,
+  STORE_ROLE_ADMIN = 3
+} store_role_t;
+
+const char *store_role_name(store_role_t r);           /* "agent", … */
+store_role_t store_role_parse(const char *s);          /* NONE if unknown */
+
+typedef struct {
+  int64_t id;
+  char *email; /* owned */
+  char *name;  /* owned */
+  store_role_t role;
+  char *lang;  /* owned: "fr", "en" or "" */
+  int vip;
+  int active;
+  int64_t created_at;
+} store_user_t;
+
+void store_user_clear(store_user_t *u); /* frees the strings */
+/* Inserts u (id ignored) with an already-hashed password (may be NULL: no
+ * password login). *id receives the new id. UTIL_E_CONFLICT if the e-mail
+ * is taken. */
+int store_user_insert(store_t *s, const store_user_t *u, const char *pwhash,
+                      int64_t *id);
+int store_user_get(store_t *s, int64_t id, store_user_t *out);
+/* *pwhash (optional) receives an owned copy of the stored hash or NULL. */
+int store_user_by_email(store_t *s, const char *email, store_user_t *out,
+                        char **pwhash);
+/* Updates name, role, lang, vip, active; pwhash too when non-NULL. */
+int store_user_update(store_t *s, const store_user_t *u, const char *pwhash);
+/* Calls fn for each user ordered by id; stops early if fn returns non-zero. */
+int store_user_each(store_t *s, int (*fn)(const store_user_t *, void *),
+                    void *arg);
+
+typedef struct {
+  int64_t id;
+  char *name;        /* owned */
+  char *description; /* owned */
+} store_group_t;
+
+void store_group_clear(store_group_t *g);
+int store_group_insert(store_t *s, const store_group_t *g, int64_t *id);
+int store_group_get(store_t *s, int64_t id, store_group_t *out);
+int store_group_by_name(store_t *s, const char *name, store_group_t *out);
+int store_group_update(store_t *s, const store_group_t *g);
+int store_group_each(store_t *s, int (*fn)(const store_group_t *, void *),
+                     void *arg);
+int store_group_add_member(store_t *s, int64_t group_id, int64_t user_id);
+int store_group_remove_member(store_t *s, int64_t group_id, int64_t user_id);
+/* Calls fn with the ids of the group's members, ordered. */
+int store_group_members(store_t *s, int64_t group_id,
+                        int (*fn)(int64_t user_id, void *), void *arg);
+
+/* ---- Sessions and API tokens -------------------------------------------
+ * Only hashes of secrets are stored; callers hash before calling. */
+int store_session_insert(store_t *s, const char *token_hash, int64_t user_id,
+                         const char *csrf, int64_t expires_at);
+/* Looks up a live session; *csrf receives an owned copy. UTIL_E_NOTFOUND if
+ * missing or expired. */
+int store_session_find(store_t *s, const char *token_hash, int64_t now,
+                       int64_t *user_id, char **csrf);
+int store_session_delete(store_t *s, const char *token_hash);
+int store_token_insert(store_t *s, const char *token_hash, int64_t user_id,
+                       const char *name);
+int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
+
+/* ---- Tickets ------------------------------------------------------------
+ * The ticket's fields, described once: enum name, JSON/column name, type.
+ * TEXT fields hold UTF-8, INT fields integers (ids are INT too), TIME
+ * fields epoch seconds. NULL is a value of every field. */
+#define STORE_TICKET_FIELDS(X)                                                \
+  X(ID, "id", INT)                                                            \
+  X(TITLE, "title", TEXT)                                                     \
+  X(DESCRIPTION, "description", TEXT)                                         \
+  X(REQUESTER_ID, "requester_id", INT)                                        \
+  X(STATUS, "status", TEXT)                                                   \
+  X(CATEGORY, "category", TEXT)                                               \
+  X(GROUP_ID, "group_id", INT)                                                \
+  X(ASSIGNEE_ID, "assignee_id", INT)                                          \
+  X(IMPACT, "impact", INT)                                                    \
+  X(URGENCY, "urgency", INT)                                                  \
+  X(PRIORITY, "priority", INT)                                                \
+  X(SERVICE, "service", TEXT)                                                 \
+  X(CI, "ci", TEXT)                                                           \
+  X(SOURCE, "source", TEXT)                                                   \
+  X(LANGUAGE, "language", TEXT)                                               \
+  X(CREATED_AT, "created_at", TIME)                                           \
+  X(UPDATED_AT, "updated_at", TIME)                                           \
+  X(RESOLVED_AT, "resolved_at", TIME)                                         \
+  X(RESOLUTION, "resolution", TEXT)
+
+typedef enum {
+#define STORE_TF_ENUM_(e, name, type) STORE_TF_##e,
+  STORE_TICKET_FIELDS(STORE_TF_ENUM_)
+#undef STORE_TF_ENUM_
+  STORE_TF_COUNT
+} store_tf_t;
+
+typedef enum { STORE_TYPE_INT, STORE_TYPE_TEXT, STORE_TYPE_TIME } store_type_t;
+
+const char *store_tf_name(store_tf_t f);
+store_type_t store_tf_type(store_tf_t f);
+int store_tf_find(const char *name); /* field index, or -1 */
+
+typedef struct {
+  int is_null;
+  int64_t i;  /* INT and TIME */
+  char *s;    /* TEXT; owned by the ticket */
+} store_val_t;
+
+typedef struct {
+  store_val_t v[STORE_TF_COUNT];
+} store_ticket_t;
+
+void store_ticket_init(store_ticket_t *t);  /* every field NULL */
+void store_ticket_clear(store_ticket_t *t); /* frees strings, back to NULL */
+/* Setters copy the string (NULL s sets NULL). */
+void store_ticket_set_text(store_ticket_t *t, store_tf_t f, const char *s);
+void store_ticket_set_int(store_ticket_t *t, store_tf_t f, int64_t i);
+void store_ticket_set_null(store_ticket_t *t, store_tf_t f);
+
+/* Status lifecycle: new → open/pending/resolved/closed; open ↔ pending;
+ * open/pending → resolved/closed; resolved → open (reopen) or closed;
+ * closed is final. Returns 1 if from → to is allowed (same status is not a
+ * transition and returns 0). */
+int store_status_valid(const char *status);
+int store_status_transition_ok(const char *from, const char *to);
+
+/* Inserts t (id, created/updated ignored and set) and writes a "created"
+ * history event by actor, inside the caller's transaction if one is open.
+ * *id receives the id. References (requester, group, assignee) must exist:
+ * UTIL_E_INVALID otherwise. */
+int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
+                        int64_t *id);
+/* Loads ticket id into out (initialised by the call). */
+int store_ticket_get(store_t *s, int64_t id, store_ticket_t *out);
+/* Applies the fields of ch whose bit (1u << field) is set in mask to ticket
+ * id, writes one history row per field that really changed, bumps
+ * updated_at, and sets/clears resolved_at with the status. Checks the status
+ * transition (UTIL_E_CONFLICT). *changed (optional) counts changed fields. */
+int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
+                        uint32_t mask, const store_actor_t *a, int *changed);
+
+typedef enum {
+  STORE_SORT_CREATED = 0,
+  STORE_SORT_UPDATED,
+  STORE_SORT_PRIORITY,
+  STORE_SORT_ID,
+  STORE_SORT_RANK /* only with q */
+} store_sort_t;
+
+typedef struct {
+  const char *status[5]; size_t nstatus; /* any of these */
+  const char *category;                  /* exact */
+  int64_t group_id;                      /* 0: any */
+  int64_t assignee_id;                   /* 0: any; -1: unassigned */
+  int64_t requester_id;                  /* 0: any */
+  int priority;                          /* 0: any */
+  int64_t created_from, created_to;      /* 0: open-ended; [from, to) */
+  const char *q;                         /* FTS5 query or NULL */
+  store_sort_t sort;
+  int desc;
+  int limit;                             /* 1..1000 */
+  const char *cursor;                    /* from a previous page, or NULL */
+} store_query_t;
+
+typedef struct {
+  store_ticket_t *items; /* owned */
+  size_t n;
+  char next_cursor[64];  /* "" when this is the last page */
+} store_page_t;
+
+/* Runs the query. UTIL_E_BADQUERY for an FTS5 syntax error or a cursor that
+ * does not belong to this sort. */
+int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out);
+void store_page_clear(store_page_t *p);
+/* Calls fn for every ticket in id order (export). */
+int store_ticket_each(store_t *s, int (*fn)(const store_ticket_t *, void *),
+                      void *arg);
+/* Counts per status for the metrics: fn(status, count). */
+int store_ticket_count_by_status(store_t *s,
+                                 void (*fn)(const char *, int64_t, void *),
+                                 void *arg);
+
+/* ---- Comments ----------------------------------------------------------- */
+typedef struct {
+  int64_t id;
+  int64_t ticket_id;
+  int64_t author_id;
+  char *author_name; /* owned (joined from users) */
+  char *body;        /* owned */
+  int internal;      /* 1: internal note, never shown to requesters */
+  int64_t created_at;
+} store_comment_t;
+
+/* Inserts the comment, records it in the history and bumps the ticket's
+ * updated_at. UTIL_E_NOTFOUND if the ticket does not exist. */
+int store_comment_insert(store_t *s, store_comment_t *c, const store_actor_t *a,
+                         int64_t *id);
+/* Calls fn for each comment of the ticket, oldest first; internal notes only
+ * when with_internal. */
+int store_comment_each(store_t *s, int64_t ticket_id, int with_internal,
+                       int (*fn)(const store_comment_t *, void *), void *arg);
+
+/* ---- History ------------------------------------------------------------ */
+typedef struct {
+  int64_t id;
+  int64_t ticket_id;
+  int64_t at;
+  store_actor_kind_t actor_kind;
+  int64_t actor_id;
+  const char *actor_name;    /* borrowed, may be NULL */
+  const char *field;         /* borrowed */
+  const char *old_value;     /* borrowed, may be NULL */
+  const char *new_value;     /* borrowed, may be NULL */
+  const char *model_version; /* borrowed, may be NULL */
+  double confidence;         /* model events; -1 otherwise */
+} store_event_t;
+
+/* Calls fn for each history event of the ticket in order; borrowed strings
+ * are valid during the call only. with_internal=0 hides internal-note
+ * events. */
+int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
+                       int (*fn)(const store_event_t *, void *), void *arg);
+
+#endif

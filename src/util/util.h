@@ -1,0 +1,121 @@
+/* util — the foundation every other module stands on: the program-wide error
+ * table, the allocation policy, a capped growable buffer, time, UTF-8 checks,
+ * logging and a streaming CSV reader. Depends on libc only. */
+#ifndef RELAIS_UTIL_H
+#define RELAIS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+/* ---- Errors -------------------------------------------------------------
+ * One table for the whole program: name, API code, HTTP status, message.
+ * Functions return 0 on success or one of these negative values. */
+#define UTIL_ERR_MAP(X)                                                       \
+  X(NOMEM, "out_of_memory", 500, "out of memory")                             \
+  X(INVALID, "invalid", 400, "invalid input")                                 \
+  X(TOOBIG, "too_large", 413, "input larger than allowed")                    \
+  X(NOTFOUND, "not_found", 404, "not found")                                  \
+  X(CONFLICT, "conflict", 409, "conflicts with the current state")            \
+  X(UNAUTH, "unauthenticated", 401, "authentication required")                \
+  X(FORBIDDEN, "forbidden", 403, "not allowed for this role")                 \
+  X(BADJSON, "malformed_json", 400, "malformed JSON")                         \
+  X(BADUTF8, "invalid_utf8", 400, "invalid UTF-8")                            \
+  X(BADQUERY, "bad_query", 400, "invalid search query")                       \
+  X(METHOD, "method_not_allowed", 405, "method not allowed")                  \
+  X(IO, "io_error", 500, "input/output error")                                \
+  X(DB, "database_error", 500, "database error")                              \
+  X(BUSY, "busy", 503, "busy, try again")                                     \
+  X(INTERNAL, "internal", 500, "internal error")
+
+enum {
+  UTIL_OK = 0,
+  UTIL_ERR_BASE_ = -1000,
+#define UTIL_ERR_ENUM_(name, code, status, msg) UTIL_E_##name,
+  UTIL_ERR_MAP(UTIL_ERR_ENUM_)
+#undef UTIL_ERR_ENUM_
+  UTIL_ERR_END_
+};
+
+const char *util_err_code(int err);    /* "not_found"; "unknown" if not ours */
+const char *util_err_message(int err); /* human sentence */
+int util_err_http_status(int err);     /* 404, …; 500 if not ours */
+
+/* ---- Allocation policy --------------------------------------------------
+ * Small internal allocations that fail abort the process with a message:
+ * a helpdesk server that cannot get a few hundred bytes cannot do anything
+ * useful, and checking every such call would bury the real error paths.
+ * Allocations whose size comes from input must NOT use these: they go
+ * through util_buf_t with a cap, or check malloc themselves. */
+void *util_xmalloc(size_t n);
+void *util_xcalloc(size_t n, size_t size);
+void *util_xrealloc(void *p, size_t n);
+char *util_xstrdup(const char *s);             /* returns owned; free() */
+char *util_xstrndup(const char *s, size_t n);  /* returns owned; free() */
+char *util_xasprintf(const char *fmt, ...)      /* returns owned; free() */
+    __attribute__((format(printf, 1, 2)));
+
+/* ---- Capped growable buffer ---------------------------------------------
+ * Always NUL-terminated after a successful append. A failed append (cap
+ * reached) leaves the contents as they were and returns UTIL_E_TOOBIG. */
+typedef struct {
+  char *data;   /* owned; NULL until the first append */
+  size_t len;   /* bytes used, excluding the terminating NUL */
+  size_t cap;   /* bytes allocated */
+  size_t max;   /* the most len may reach */
+} util_buf_t;
+
+void util_buf_init(util_buf_t *b, size_t max);
+int util_buf_append(util_buf_t *b, const void *p, size_t n);
+int util_buf_puts(util_buf_t *b, const char *s);
+int util_buf_putc(util_buf_t *b, char c);
+int util_buf_printf(util_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void util_buf_reset(util_buf_t *b);             /* len = 0, keeps memory */
+const char *util_buf_cstr(const util_buf_t *b); /* "" when empty; borrows */
+char *util_buf_steal(util_buf_t *b);            /* returns owned; buffer reset */
+void util_buf_free(util_buf_t *b);
+
+/* ---- Time ---------------------------------------------------------------
+ * The database stores UTC seconds since the epoch; the API speaks ISO-8601. */
+#define UTIL_ISO_LEN 21 /* "2026-01-31T23:59:59Z" + NUL */
+int64_t util_now(void);
+void util_time_iso(int64_t t, char out[UTIL_ISO_LEN]);
+/* Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]" with optional "Z" or
+ * "+HH:MM"/"-HH:MM". Returns 0 or UTIL_E_INVALID. */
+int util_time_parse(const char *s, int64_t *out);
+double util_monotonic(void); /* seconds, for durations */
+
+/* ---- UTF-8 --------------------------------------------------------------
+ * Strict check (no overlongs, no surrogates, nothing above U+10FFFF).
+ * Returns 1 if valid; otherwise 0 and *bad (if non-NULL) is the offset of the
+ * first invalid byte. */
+int util_utf8_valid(const char *s, size_t n, size_t *bad);
+
+/* ---- Logging ------------------------------------------------------------
+ * One line per call on stderr, prefixed with a UTC timestamp and the level. */
+typedef enum { UTIL_LOG_DEBUG, UTIL_LOG_INFO, UTIL_LOG_WARN, UTIL_LOG_ERROR } util_log_level_t;
+void util_log_set_level(util_log_level_t lvl);
+void util_log(util_log_level_t lvl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- CSV (RFC 4180) -----------------------------------------------------
+ * Streaming reader: quoted fields, doubled quotes, embedded newlines, a
+ * UTF-8 BOM at the start, CRLF or LF line ends. Memory is bounded by
+ * max_record (bytes in one record). */
+typedef struct util_csv util_csv_t;
+
+/* Borrows f (the caller closes it). Returns owned; free with util_csv_close. */
+util_csv_t *util_csv_open(FILE *f, size_t max_record);
+/* Reads the next record. Returns 1 with *fields and *nfields set (borrowed, valid
+ * until the next call), 0 at end of input, or a negative error with
+ * util_csv_error() describing it. After an error the reader resumes at the
+ * next line, so the caller may report and continue. */
+int util_csv_next(util_csv_t *c, char ***fields, size_t *nfields);
+long util_csv_line(const util_csv_t *c);       /* line where the record began */
+const char *util_csv_error(const util_csv_t *c); /* last error; borrows */
+void util_csv_close(util_csv_t **c);
+
+#endif
