@@ -1,0 +1,369 @@
+/* The demo generator. Everything random comes from one splitmix64 stream
+ * seeded by the caller, so a seed always gives the same service desk. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/api/api.h"
+#include "demo_int.h"
+
+const demo_login_t demo_logins[] = {
+    {"admin@relais.demo", "relais-admin", "admin"},
+    {"agent@relais.demo", "relais-agent", "agent"},
+    {"claire.martin@relais.demo", "relais-demo", "requester"},
+    {"james.wilson@relais.demo", "relais-demo", "requester"},
+    {NULL, NULL, NULL},
+};
+
+typedef struct {
+  uint64_t s;
+} rng_t;
+
+static uint64_t rng_next(rng_t *r) {
+  uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static int rng_int(rng_t *r, int lo, int hi) { /* inclusive */
+  return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+static double rng_unit(rng_t *r) { return (double)(rng_next(r) >> 11) / 9007199254740992.0; }
+
+static const char *rng_pick(rng_t *r, const char *const *list) {
+  int n = 0;
+  while (list[n]) n++;
+  return list[rng_int(r, 0, n - 1)];
+}
+
+static int pick3(rng_t *r, const char *const v[3]) {
+  int n = 0;
+  while (n < 3 && v[n]) n++;
+  return rng_int(r, 0, n - 1);
+}
+
+/* Replaces {slot}s in tpl; returns owned. */
+static char *demo_fill(rng_t *r, const char *tpl, int fr) {
+  util_buf_t b;
+  util_buf_init(&b, 1 << 16);
+  for (const char *p = tpl; *p;) {
+    if (*p != '{') {
+      util_buf_putc(&b, *p++);
+      continue;
+    }
+    const char *e = strchr(p, '}');
+    size_t n = e ? (size_t)(e - p - 1) : 0;
+    const char *k = p + 1;
+    if (!e) {
+      util_buf_puts(&b, p);
+      break;
+    }
+#define SLOT(name) (n == strlen(name) && strncmp(k, name, n) == 0)
+    if (SLOT("n")) util_buf_printf(&b, "%d", rng_int(r, 2, 45));
+    else if (SLOT("code")) util_buf_puts(&b, rng_pick(r, demo_codes));
+    else if (SLOT("app")) util_buf_puts(&b, rng_pick(r, demo_apps));
+    else if (SLOT("site")) util_buf_puts(&b, rng_pick(r, demo_sites));
+    else if (SLOT("floor")) util_buf_printf(&b, "%d", rng_int(r, 1, 6));
+    else if (SLOT("room")) util_buf_printf(&b, "%c%d", 'A' + rng_int(r, 0, 3), rng_int(r, 101, 640));
+    else if (SLOT("share")) util_buf_puts(&b, rng_pick(r, demo_shares));
+    else if (SLOT("asset")) util_buf_printf(&b, "PC-%05d", rng_int(r, 10000, 99999));
+    else if (SLOT("team")) util_buf_puts(&b, rng_pick(r, demo_teams));
+    else if (SLOT("time")) {
+      static const char *const t_fr[] = {"hier", "lundi", "ce matin", "la semaine dernière", NULL};
+      static const char *const t_en[] = {"yesterday", "Monday", "this morning", "last week", NULL};
+      util_buf_puts(&b, rng_pick(r, fr ? t_fr : t_en));
+    } else if (SLOT("date")) {
+      static const char *const d_fr[] = {"lundi prochain", "1er du mois", "15 du mois", NULL};
+      static const char *const d_en[] = {"next Monday", "the 1st", "the 15th", NULL};
+      util_buf_puts(&b, rng_pick(r, fr ? d_fr : d_en));
+    } else util_buf_append(&b, p, n + 2);
+#undef SLOT
+    p = e + 1;
+  }
+  return util_buf_steal(&b);
+}
+
+/* ---- People ------------------------------------------------------------------- */
+#define DEMO_REQUESTERS 160
+
+typedef struct {
+  int64_t id;
+  int fr;
+} demo_person_t;
+
+typedef struct {
+  rng_t rng;
+  store_t *db;
+  const demo_config_t *cfg;
+  demo_counts_t n;
+  demo_person_t req[DEMO_REQUESTERS];
+  int64_t group_ids[8];
+  const char *group_names[8];
+  int ngroups;
+  int64_t agents[8][3]; /* per group */
+  int nagents[8];
+} demo_t;
+
+static int demo_user(demo_t *d, const char *email, const char *name, store_role_t role,
+                     const char *lang, int vip, const char *password, int64_t *id) {
+  char *hash = NULL;
+  if (password && d->cfg->passwords && api_password_hash(password, &hash)) return UTIL_E_NOMEM;
+  store_user_t u = {.email = (char *)email, .name = (char *)name, .role = role,
+                    .lang = (char *)lang, .vip = vip, .active = 1};
+  int rc = store_user_insert(d->db, &u, hash, id);
+  free(hash);
+  if (!rc) d->n.users++;
+  return rc;
+}
+
+static const char *demo_password_for(const char *email) {
+  for (const demo_login_t *l = demo_logins; l->email; l++)
+    if (strcmp(l->email, email) == 0) return l->password;
+  return NULL;
+}
+
+static void demo_email(char *out, size_t n, const char *first, const char *last) {
+  size_t k = 0;
+  for (const char *p = first; *p && k + 1 < n; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch >= 0x80) continue; /* drop accents' bytes: é → "" keeps it ASCII */
+    out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  }
+  if (k + 1 < n) out[k++] = '.';
+  for (const char *p = last; *p && k + 1 < n; p++) {
+    unsigned char ch = (unsigned char)*p;
+    if (ch >= 0x80) continue;
+    out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+  }
+  out[k] = '\0';
+}
+
+static int demo_people(demo_t *d) {
+  static const char *const groups[] = {"Service Desk N1", "Réseau & Infrastructure",
+                                       "Poste de travail", "Applications",
+                                       "Identités & Accès", "Sécurité", NULL};
+  static const char *const agents[][2] = {
+      {"Nadia", "Benali"}, {"Paul", "Girard"}, {"Karim", "Haddad"}, {"Lucie", "Perrin"},
+      {"Marc", "Fontaine"}, {"Aline", "Chevalier"}, {"Ryan", "Cooper"}, {"Sarah", "Mitchell"},
+      {"Yann", "Le Goff"}, {"Emma", "Roussel"}, {"David", "Okafor"}, {"Julie", "Marchand"}};
+  int64_t id;
+  int rc = demo_user(d, "admin@relais.demo", "Admin Relais", STORE_ROLE_ADMIN, "fr", 0,
+                     "relais-admin", &id);
+  if (rc) return rc;
+  for (int g = 0; groups[g]; g++) {
+    store_group_t gr = {0, (char *)groups[g], ""};
+    if ((rc = store_group_insert(d->db, &gr, &d->group_ids[g]))) return rc;
+    d->group_names[g] = groups[g];
+    d->ngroups++;
+    d->n.groups++;
+  }
+  /* The first agent account has a well-known address for the demo. */
+  for (int i = 0; i < 12; i++) {
+    char email[160], name[96];
+    if (i == 0) snprintf(email, sizeof email, "agent@relais.demo");
+    else {
+      demo_email(name, sizeof name, agents[i][0], agents[i][1]);
+      snprintf(email, sizeof email, "%s@relais.demo", name);
+      for (char *p = email; *p; p++) if (*p == ' ') *p = '-';
+    }
+    snprintf(name, sizeof name, "%s %s", agents[i][0], agents[i][1]);
+    if ((rc = demo_user(d, email, name, STORE_ROLE_AGENT, i >= 6 && i < 8 ? "en" : "fr", 0,
+                        "relais-agent", &id)))
+      return rc;
+    int g = i % d->ngroups;
+    if ((rc = store_group_add_member(d->db, d->group_ids[g], id))) return rc;
+    d->agents[g][d->nagents[g]++] = id;
+  }
+  for (int i = 0; i < DEMO_REQUESTERS; i++) {
+    int fr = i % 2 == 0;
+    char email[160], name[96];
+    const char *first, *last;
+    if (i == 0) first = "Claire", last = "Martin";
+    else if (i == 1) first = "James", last = "Wilson";
+    else {
+      first = rng_pick(&d->rng, fr ? demo_first_fr : demo_first_en);
+      last = rng_pick(&d->rng, fr ? demo_last_fr : demo_last_en);
+    }
+    demo_email(name, sizeof name, first, last);
+    if (i < 2) snprintf(email, sizeof email, "%s@relais.demo", name);
+    else snprintf(email, sizeof email, "%s%d@relais.demo", name, i);
+    snprintf(name, sizeof name, "%s %s", first, last);
+    int vip = i % 37 == 5; /* a few executives */
+    if ((rc = demo_user(d, email, name, STORE_ROLE_REQUESTER, fr ? "fr" : "en", vip,
+                        demo_password_for(email), &d->req[i].id)))
+      return rc;
+    d->req[i].fr = fr;
+  }
+  return 0;
+}
+
+/* ---- Tickets ------------------------------------------------------------------- */
+static int demo_group_index(const demo_t *d, const char *name) {
+  for (int g = 0; g < d->ngroups; g++)
+    if (strcmp(d->group_names[g], name) == 0) return g;
+  return 0;
+}
+
+/* A moment in the period with the desk's rhythm: busy Monday, quiet weekend,
+ * peaks mid-morning and early afternoon (UTC, an office in Europe). */
+static int64_t demo_when(demo_t *d) {
+  static const double wday[7] = {0.08, 1.25, 1.1, 1.0, 1.0, 0.85, 0.12}; /* Sun..Sat */
+  static const double hour[24] = {0.02, 0.01, 0.01, 0.01, 0.02, 0.05, 0.2, 0.6, 1.1, 1.4, 1.3,
+                                  1.0, 0.6, 0.9, 1.2, 1.1, 0.9, 0.6, 0.3, 0.15, 0.1, 0.06, 0.04, 0.03};
+  int64_t start = d->cfg->end_day - (int64_t)d->cfg->days * 86400;
+  for (;;) {
+    int day = rng_int(&d->rng, 0, d->cfg->days - 1);
+    int64_t t0 = start + (int64_t)day * 86400;
+    int wd = (int)(((t0 / 86400) + 4) % 7); /* 1970-01-01 was a Thursday */
+    if (rng_unit(&d->rng) * 1.25 > wday[wd]) continue;
+    int h = rng_int(&d->rng, 0, 23);
+    if (rng_unit(&d->rng) * 1.4 > hour[h]) continue;
+    return t0 + h * 3600 + rng_int(&d->rng, 0, 3599);
+  }
+}
+
+static const demo_scenario_t *demo_scenario(demo_t *d) {
+  int total = 0;
+  for (int i = 0; i < demo_nscenarios; i++) total += demo_scenarios[i].weight;
+  int x = rng_int(&d->rng, 1, total);
+  for (int i = 0; i < demo_nscenarios; i++)
+    if ((x -= demo_scenarios[i].weight) <= 0) return &demo_scenarios[i];
+  return &demo_scenarios[0];
+}
+
+static int demo_priority(int impact, int urgency) {
+  static const int m[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
+  return m[impact - 1][urgency - 1];
+}
+
+/* Writes one ticket of scenario sc at time t; burst tickets are forced to
+ * the VPN gateway outage. */
+static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burst) {
+  demo_person_t *p = &d->req[rng_int(&d->rng, 0, DEMO_REQUESTERS - 1)];
+  int fr = p->fr;
+  rng_t *r = &d->rng;
+  store_ticket_t tk;
+  store_ticket_init(&tk);
+  int ti = pick3(r, fr ? sc->title_fr : sc->title_en);
+  int di = pick3(r, fr ? sc->desc_fr : sc->desc_en);
+  char *title = demo_fill(r, (fr ? sc->title_fr : sc->title_en)[ti], fr);
+  char *desc = demo_fill(r, (fr ? sc->desc_fr : sc->desc_en)[di], fr);
+  char *ci = demo_fill(r, sc->ci, fr);
+  if (burst) {
+    static const char *const bt_fr[] = {"VPN inaccessible", "Plus de VPN depuis 9h",
+                                        "VPN en panne ?", "Connexion VPN impossible (erreur 809)", NULL};
+    static const char *const bt_en[] = {"VPN down", "VPN not working since 9am",
+                                        "Is the VPN down?", "VPN connection fails (error 809)", NULL};
+    free(title);
+    free(desc);
+    free(ci);
+    title = util_xstrdup(rng_pick(r, fr ? bt_fr : bt_en));
+    desc = util_xstrdup(fr ? "Impossible de joindre le VPN depuis ce matin, le client reste bloqué sur "
+                             "« connexion en cours » puis affiche l'erreur 809. Plusieurs collègues "
+                             "de mon équipe ont le même problème."
+                           : "The VPN has been unreachable since this morning: the client hangs on "
+                             "'connecting' then shows error 809. Several people in my team have the "
+                             "same problem.");
+    ci = util_xstrdup("vpn-gw-02");
+  }
+  int urgency = sc->urgency, impact = sc->impact;
+  if (rng_unit(r) < 0.25) urgency = rng_int(r, 1, 3);
+  if (burst) urgency = 1, impact = 2;
+  int g = demo_group_index(d, sc->group);
+  int64_t now_end = d->cfg->end_day;
+  double age_days = (double)(now_end - t) / 86400.0;
+  const char *status;
+  double u = rng_unit(r);
+  if (age_days > 14) status = u < 0.93 ? "closed" : u < 0.97 ? "resolved" : "pending";
+  else if (age_days > 5) status = u < 0.55 ? "closed" : u < 0.85 ? "resolved" : u < 0.93 ? "open" : "pending";
+  else status = u < 0.3 ? "new" : u < 0.6 ? "open" : u < 0.75 ? "pending" : "resolved";
+  if (burst) status = age_days > 14 ? "closed" : "resolved";
+  store_ticket_set_text(&tk, STORE_TF_TITLE, title);
+  store_ticket_set_text(&tk, STORE_TF_DESCRIPTION, desc);
+  store_ticket_set_int(&tk, STORE_TF_REQUESTER_ID, p->id);
+  store_ticket_set_text(&tk, STORE_TF_STATUS, status);
+  store_ticket_set_text(&tk, STORE_TF_CATEGORY, sc->category);
+  store_ticket_set_int(&tk, STORE_TF_IMPACT, impact);
+  store_ticket_set_int(&tk, STORE_TF_URGENCY, urgency);
+  store_ticket_set_int(&tk, STORE_TF_PRIORITY, demo_priority(impact, urgency));
+  store_ticket_set_text(&tk, STORE_TF_SERVICE, sc->service);
+  store_ticket_set_text(&tk, STORE_TF_CI, ci);
+  store_ticket_set_text(&tk, STORE_TF_SOURCE, rng_unit(r) < 0.6 ? "web" : rng_unit(r) < 0.7 ? "email" : "phone");
+  store_ticket_set_text(&tk, STORE_TF_LANGUAGE, fr ? "fr" : "en");
+  store_ticket_set_int(&tk, STORE_TF_CREATED_AT, t);
+  int64_t agent = 0;
+  if (strcmp(status, "new") != 0) {
+    store_ticket_set_int(&tk, STORE_TF_GROUP_ID, d->group_ids[g]);
+    if (d->nagents[g]) {
+      agent = d->agents[g][rng_int(r, 0, d->nagents[g] - 1)];
+      store_ticket_set_int(&tk, STORE_TF_ASSIGNEE_ID, agent);
+    }
+  }
+  int64_t done = 0;
+  int is_done = strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0;
+  if (is_done) {
+    /* Time to resolve grows with priority number: hours for P1, days for P4. */
+    double hours = (double)demo_priority(impact, urgency) * (0.5 + 6 * rng_unit(r));
+    done = t + (int64_t)(hours * 3600);
+    if (done > now_end - 60) done = now_end - 60;
+    store_ticket_set_text(&tk, STORE_TF_RESOLUTION, fr ? sc->resolution_fr : sc->resolution_en);
+    store_ticket_set_int(&tk, STORE_TF_RESOLVED_AT, done);
+    store_ticket_set_int(&tk, STORE_TF_UPDATED_AT, done);
+  }
+  store_actor_t a = {STORE_ACTOR_PERSON, p->id, NULL, 0};
+  int64_t id;
+  int rc = store_ticket_insert(d->db, &tk, &a, &id);
+  if (!rc && is_done && agent) {
+    store_comment_t c = {.ticket_id = id, .author_id = agent,
+                         .body = (char *)(fr ? sc->resolution_fr : sc->resolution_en),
+                         .created_at = done};
+    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
+    rc = store_comment_insert(d->db, &c, &aa, NULL);
+    if (!rc) d->n.comments++;
+  }
+  if (!rc && strcmp(status, "pending") == 0 && agent) {
+    store_comment_t c = {.ticket_id = id, .author_id = agent,
+                         .body = fr ? "Pouvez-vous me dire quand vous êtes disponible pour une prise en main à distance ?"
+                                    : "Could you tell me when you are available for a remote session?",
+                         .created_at = t + 1800};
+    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
+    rc = store_comment_insert(d->db, &c, &aa, NULL);
+    if (!rc) d->n.comments++;
+  }
+  free(title);
+  free(desc);
+  free(ci);
+  store_ticket_clear(&tk);
+  return rc;
+}
+
+int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
+  demo_t *d = util_xcalloc(1, sizeof *d);
+  d->rng.s = cfg->seed;
+  d->db = s;
+  d->cfg = cfg;
+  int rc = store_begin(s);
+  if (rc) goto done;
+  rc = demo_people(d);
+  for (int i = 0; i < cfg->tickets && !rc; i++) {
+    if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
+    else rc = UTIL_E_DB;
+  }
+  /* The hidden incident: the VPN gateway fails on a Tuesday about three
+   * weeks before the end, and dozens of people report it within two hours. */
+  int64_t day = cfg->end_day - (int64_t)(cfg->days > 30 ? 23 : cfg->days / 2) * 86400;
+  while ((((day / 86400) + 4) % 7) != 2) day -= 86400;
+  int64_t t0 = day + 8 * 3600 + 5 * 60; /* 08:05 UTC, 09:05 in Paris */
+  for (int i = 0; i < 48 && !rc; i++) {
+    int64_t t = t0 + (int64_t)(7200.0 * i / 48.0) + rng_int(&d->rng, 0, 120);
+    rc = demo_ticket(d, &demo_scenarios[0], t, 1);
+    if (!rc) d->n.burst++;
+  }
+  if (!rc) rc = store_commit(s);
+  if (rc) store_rollback(s);
+done:
+  if (out) *out = d->n;
+  free(d);
+  return rc;
+}

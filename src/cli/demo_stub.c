@@ -1,1 +1,0 @@
-int cli_demo(int argc, char **argv) { (void)argc; (void)argv; return 1; }
