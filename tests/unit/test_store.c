@@ -1,0 +1,339 @@
+/* Unit tests of src/store on real SQLite files in a temporary folder:
+ * migrations, the ticket lifecycle and its history, full-text search,
+ * pagination, comments, sessions, and failure paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+static char dir[64];
+
+static int setup(void **state) {
+  snprintf(dir, sizeof dir, "/tmp/relais-unit-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  return 0;
+}
+
+static int teardown(void **state) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd);
+}
+
+static store_t *fresh(const char *name) {
+  char path[128], err[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  store_t *s = NULL;
+  assert_int_equal(store_open(path, &s, err, sizeof err), 0);
+  return s;
+}
+
+static int64_t add_user(store_t *s, const char *email, store_role_t role) {
+  store_user_t u = {.email = (char *)email, .name = (char *)email, .role = role, .lang = "", .active = 1};
+  int64_t id = 0;
+  assert_int_equal(store_user_insert(s, &u, NULL, &id), 0);
+  return id;
+}
+
+static int64_t add_ticket(store_t *s, int64_t req, const char *title, const char *desc, int64_t at) {
+  store_ticket_t t;
+  store_ticket_init(&t);
+  store_ticket_set_text(&t, STORE_TF_TITLE, title);
+  store_ticket_set_text(&t, STORE_TF_DESCRIPTION, desc);
+  store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, req);
+  if (at) store_ticket_set_int(&t, STORE_TF_CREATED_AT, at);
+  store_actor_t a = {STORE_ACTOR_PERSON, req, NULL, 0};
+  int64_t id = 0;
+  assert_int_equal(store_ticket_insert(s, &t, &a, &id), 0);
+  store_ticket_clear(&t);
+  return id;
+}
+
+static void migrate_from_empty(void **state) {
+  store_t *s = fresh("empty.db");
+  assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+  assert_true(store_integrity_ok(s));
+  store_close(&s);
+  assert_null(s);
+}
+
+static void migrate_from_previous_version_keeps_data(void **state) {
+  char path[128], err[256];
+  snprintf(path, sizeof path, "%s/v1.db", dir);
+  store_t *s = NULL;
+  assert_int_equal(store_open_at(path, 1, &s, err, sizeof err), 0);
+  assert_int_equal(store_schema_version(s), 1);
+  int64_t u = add_user(s, "old@example.org", STORE_ROLE_REQUESTER);
+  /* Version 1 has no full-text index: the insert must work without it. */
+  int64_t id = add_ticket(s, u, "Imprimante bloquée", "bourrage papier", 0);
+  store_close(&s);
+  assert_int_equal(store_open(path, &s, err, sizeof err), 0);
+  assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+  /* The migration rebuilt the index over the old rows. */
+  store_query_t q = {.q = "bourrage", .sort = STORE_SORT_RANK, .limit = 10};
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 1);
+  assert_int_equal(p.items[0].v[STORE_TF_ID].i, id);
+  store_page_clear(&p);
+  store_close(&s);
+}
+
+static void newer_schema_is_refused(void **state) {
+  char path[128], err[256];
+  snprintf(path, sizeof path, "%s/future.db", dir);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), 0);
+  sqlite3_exec(db, "PRAGMA user_version = 999", 0, 0, 0);
+  sqlite3_close(db);
+  store_t *s = NULL;
+  assert_int_equal(store_open(path, &s, err, sizeof err), UTIL_E_CONFLICT);
+  assert_null(s);
+  assert_non_null(strstr(err, "newer"));
+}
+
+static void unopenable_path_fails_cleanly(void **state) {
+  char err[256];
+  store_t *s = NULL;
+  assert_int_not_equal(store_open("/nonexistent-dir/x/y.db", &s, err, sizeof err), 0);
+  assert_null(s);
+  assert_non_null(strstr(err, "/nonexistent-dir/x/y.db"));
+}
+
+typedef struct {
+  int n;
+  char fields[16][32];
+  int kinds[16];
+} hist_t;
+
+static int hist_cb(const store_event_t *e, void *arg) {
+  hist_t *h = arg;
+  if (h->n < 16) {
+    snprintf(h->fields[h->n], 32, "%s", e->field);
+    h->kinds[h->n] = e->actor_kind;
+  }
+  h->n++;
+  return 0;
+}
+
+static void lifecycle_and_history(void **state) {
+  store_t *s = fresh("life.db");
+  int64_t u = add_user(s, "req@example.org", STORE_ROLE_REQUESTER);
+  int64_t ag = add_user(s, "agent@example.org", STORE_ROLE_AGENT);
+  int64_t id = add_ticket(s, u, "VPN", "down", 0);
+  store_ticket_t ch, got;
+  store_ticket_init(&ch);
+  store_ticket_set_text(&ch, STORE_TF_STATUS, "resolved");
+  store_ticket_set_text(&ch, STORE_TF_RESOLUTION, "rebooted the gateway");
+  store_ticket_set_int(&ch, STORE_TF_ASSIGNEE_ID, ag);
+  store_actor_t a = {STORE_ACTOR_PERSON, ag, NULL, 0};
+  int changed = 0;
+  uint32_t mask = 1u << STORE_TF_STATUS | 1u << STORE_TF_RESOLUTION | 1u << STORE_TF_ASSIGNEE_ID;
+  assert_int_equal(store_ticket_update(s, id, &ch, mask, &a, &changed), 0);
+  assert_int_equal(changed, 4); /* status, assignee, resolved_at, resolution */
+  assert_int_equal(store_ticket_get(s, id, &got), 0);
+  assert_string_equal(got.v[STORE_TF_STATUS].s, "resolved");
+  assert_false(got.v[STORE_TF_RESOLVED_AT].is_null);
+  store_ticket_clear(&got);
+  /* Same values again: nothing changes, nothing is written. */
+  assert_int_equal(store_ticket_update(s, id, &ch, mask, &a, &changed), 0);
+  assert_int_equal(changed, 0);
+  /* closed is final: closed → open is refused and leaves the ticket as it was. */
+  store_ticket_set_text(&ch, STORE_TF_STATUS, "closed");
+  assert_int_equal(store_ticket_update(s, id, &ch, 1u << STORE_TF_STATUS, &a, NULL), 0);
+  store_ticket_set_text(&ch, STORE_TF_STATUS, "open");
+  assert_int_equal(store_ticket_update(s, id, &ch, 1u << STORE_TF_STATUS, &a, NULL), UTIL_E_CONFLICT);
+  assert_int_equal(store_ticket_get(s, id, &got), 0);
+  assert_string_equal(got.v[STORE_TF_STATUS].s, "closed");
+  store_ticket_clear(&got);
+  store_ticket_clear(&ch);
+  hist_t h = {0};
+  assert_int_equal(store_history_each(s, id, 1, hist_cb, &h), 0);
+  assert_int_equal(h.n, 6);
+  assert_string_equal(h.fields[0], "created");
+  assert_string_equal(h.fields[5], "status");
+  assert_int_equal(store_ticket_get(s, 9999, &got), UTIL_E_NOTFOUND);
+  store_close(&s);
+}
+
+static void transitions_table(void **state) {
+  assert_true(store_status_transition_ok("new", "open"));
+  assert_true(store_status_transition_ok("pending", "open"));
+  assert_true(store_status_transition_ok("resolved", "open"));
+  assert_false(store_status_transition_ok("closed", "open"));
+  assert_false(store_status_transition_ok("open", "new"));
+  assert_false(store_status_transition_ok("open", "open"));
+  assert_false(store_status_transition_ok("open", "bogus"));
+}
+
+static void history_is_append_only(void **state) {
+  store_t *s = fresh("append.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  add_ticket(s, u, "x", "y", 0);
+  store_close(&s);
+  char path[128];
+  snprintf(path, sizeof path, "%s/append.db", dir);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_not_equal(sqlite3_exec(db, "UPDATE history SET field = 'x'", 0, 0, 0), SQLITE_OK);
+  assert_int_not_equal(sqlite3_exec(db, "DELETE FROM history", 0, 0, 0), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+static void search_and_bad_query(void **state) {
+  store_t *s = fresh("fts.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  int64_t a = add_ticket(s, u, "Imprimante du 3e étage", "l'imprimante n'imprime plus", 0);
+  add_ticket(s, u, "Outlook", "no mail since Monday", 0);
+  store_page_t p;
+  /* Accents are folded: "etage" finds "étage". */
+  store_query_t q = {.q = "etage", .sort = STORE_SORT_RANK, .limit = 10};
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 1);
+  assert_int_equal(p.items[0].v[STORE_TF_ID].i, a);
+  store_page_clear(&p);
+  /* An update re-indexes the text in the same transaction. */
+  store_ticket_t ch;
+  store_ticket_init(&ch);
+  store_ticket_set_text(&ch, STORE_TF_TITLE, "Scanner");
+  store_ticket_set_text(&ch, STORE_TF_DESCRIPTION, "scanner en panne");
+  store_actor_t ac = {STORE_ACTOR_PERSON, u, NULL, 0};
+  assert_int_equal(store_ticket_update(s, a, &ch, 1u << STORE_TF_TITLE | 1u << STORE_TF_DESCRIPTION, &ac, NULL), 0);
+  store_ticket_clear(&ch);
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 0);
+  store_page_clear(&p);
+  const char *bad[] = {"\"unterminated", "AND", "foo:bar", "(", "NEAR(a b"};
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    store_query_t qb = {.q = bad[i], .sort = STORE_SORT_RANK, .limit = 10};
+    assert_int_equal(store_ticket_list(s, &qb, &p), UTIL_E_BADQUERY);
+    assert_int_equal(p.n, 0);
+  }
+  store_close(&s);
+}
+
+static void cursor_pagination_visits_each_once(void **state) {
+  store_t *s = fresh("page.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  /* 25 tickets, several sharing a timestamp, to exercise the id tiebreak. */
+  for (int i = 0; i < 25; i++) add_ticket(s, u, "t", "d", 1700000000 + (i / 3) * 60);
+  int seen[26] = {0}, pages = 0;
+  char cursor[64] = "";
+  int64_t last = INT64_MAX;
+  do {
+    store_query_t q = {.sort = STORE_SORT_CREATED, .desc = 1, .limit = 7, .cursor = cursor};
+    store_page_t p;
+    assert_int_equal(store_ticket_list(s, &q, &p), 0);
+    for (size_t i = 0; i < p.n; i++) {
+      int64_t id = p.items[i].v[STORE_TF_ID].i;
+      seen[id]++;
+      assert_true(p.items[i].v[STORE_TF_CREATED_AT].i <= last);
+      last = p.items[i].v[STORE_TF_CREATED_AT].i;
+    }
+    snprintf(cursor, sizeof cursor, "%s", p.next_cursor);
+    store_page_clear(&p);
+    pages++;
+  } while (cursor[0] && pages < 10);
+  assert_int_equal(pages, 4);
+  for (int i = 1; i <= 25; i++) assert_int_equal(seen[i], 1);
+  store_query_t q = {.sort = STORE_SORT_CREATED, .limit = 7, .cursor = "u12.3"};
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), UTIL_E_BADQUERY); /* cursor of another sort */
+  store_close(&s);
+}
+
+typedef struct {
+  int n, internal;
+} count_t;
+
+static int comment_cb(const store_comment_t *c, void *arg) {
+  count_t *k = arg;
+  k->n++;
+  k->internal += c->internal;
+  return 0;
+}
+
+static void comments_and_internal_notes(void **state) {
+  store_t *s = fresh("comments.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  int64_t ag = add_user(s, "a@example.org", STORE_ROLE_AGENT);
+  int64_t id = add_ticket(s, u, "t", "d", 0);
+  store_actor_t a = {STORE_ACTOR_PERSON, ag, NULL, 0};
+  store_comment_t pub = {.ticket_id = id, .author_id = ag, .body = "Hello"};
+  store_comment_t note = {.ticket_id = id, .author_id = ag, .body = "secret", .internal = 1};
+  assert_int_equal(store_comment_insert(s, &pub, &a, NULL), 0);
+  assert_int_equal(store_comment_insert(s, &note, &a, NULL), 0);
+  count_t all = {0}, visible = {0};
+  assert_int_equal(store_comment_each(s, id, 1, comment_cb, &all), 0);
+  assert_int_equal(store_comment_each(s, id, 0, comment_cb, &visible), 0);
+  assert_int_equal(all.n, 2);
+  assert_int_equal(all.internal, 1);
+  assert_int_equal(visible.n, 1);
+  assert_int_equal(visible.internal, 0);
+  hist_t h = {0};
+  assert_int_equal(store_history_each(s, id, 0, hist_cb, &h), 0);
+  for (int i = 0; i < h.n; i++) assert_string_not_equal(h.fields[i], "internal_note");
+  store_comment_t orphan = {.ticket_id = 4242, .author_id = ag, .body = "x"};
+  assert_int_equal(store_comment_insert(s, &orphan, &a, NULL), UTIL_E_NOTFOUND);
+  store_close(&s);
+}
+
+static void unique_email_and_missing_reference(void **state) {
+  store_t *s = fresh("refs.db");
+  add_user(s, "dup@example.org", STORE_ROLE_AGENT);
+  store_user_t u = {.email = "DUP@example.org", .name = "x", .role = STORE_ROLE_AGENT, .lang = "", .active = 1};
+  assert_int_equal(store_user_insert(s, &u, NULL, NULL), UTIL_E_CONFLICT);
+  store_ticket_t t;
+  store_ticket_init(&t);
+  store_ticket_set_text(&t, STORE_TF_TITLE, "x");
+  store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, 777); /* no such user */
+  store_actor_t a = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  assert_int_equal(store_ticket_insert(s, &t, &a, NULL), UTIL_E_INVALID);
+  store_ticket_clear(&t);
+  store_page_t p;
+  store_query_t q = {.limit = 10};
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 0); /* the failed insert left nothing behind */
+  store_close(&s);
+}
+
+static void sessions_expire(void **state) {
+  store_t *s = fresh("sess.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  int64_t now = util_now(), who = 0;
+  char *csrf = NULL;
+  assert_int_equal(store_session_insert(s, "h1", u, "c1", now + 60), 0);
+  assert_int_equal(store_session_find(s, "h1", now, &who, &csrf), 0);
+  assert_int_equal(who, u);
+  assert_string_equal(csrf, "c1");
+  free(csrf);
+  assert_int_equal(store_session_find(s, "h1", now + 61, &who, NULL), UTIL_E_NOTFOUND);
+  assert_int_equal(store_session_delete(s, "h1"), 0);
+  assert_int_equal(store_session_find(s, "h1", now, &who, NULL), UTIL_E_NOTFOUND);
+  store_close(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(migrate_from_empty),
+      cmocka_unit_test(migrate_from_previous_version_keeps_data),
+      cmocka_unit_test(newer_schema_is_refused),
+      cmocka_unit_test(unopenable_path_fails_cleanly),
+      cmocka_unit_test(lifecycle_and_history),
+      cmocka_unit_test(transitions_table),
+      cmocka_unit_test(history_is_append_only),
+      cmocka_unit_test(search_and_bad_query),
+      cmocka_unit_test(cursor_pagination_visits_each_once),
+      cmocka_unit_test(comments_and_internal_notes),
+      cmocka_unit_test(unique_email_and_missing_reference),
+      cmocka_unit_test(sessions_expire),
+  };
+  return cmocka_run_group_tests_name("store", tests, setup, teardown);
+}

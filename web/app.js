@@ -1,0 +1,413 @@
+// Relais web UI: requester portal and agent workspace. No build step.
+// Every piece of user data reaches the page through textContent or
+// attribute setters (see el()), never through HTML strings.
+'use strict';
+
+// ---- i18n -------------------------------------------------------------------
+const TEXT = {
+  fr: {
+    signin: 'Connexion', email: 'E-mail', password: 'Mot de passe', login: 'Se connecter',
+    logout: 'Déconnexion', queue: 'File des tickets', mytickets: 'Mes tickets',
+    newticket: 'Nouveau ticket', search: 'Rechercher (texte intégral)', status: 'Statut',
+    category: 'Catégorie', group: 'Groupe', assignee: 'Assigné à', priority: 'Priorité',
+    impact: 'Impact', urgency: 'Urgence', service: 'Service', ci: 'Élément de configuration',
+    resolution: 'Résolution', title: 'Titre', description: 'Description', created: 'Créé',
+    updated: 'Mis à jour', requester: 'Demandeur', any: 'Tous', me: 'Moi', unassigned: 'Non assigné',
+    none: '—', loadmore: 'Afficher plus', noresult: 'Aucun ticket.', submit: 'Envoyer',
+    save: 'Enregistrer', saved: 'Enregistré', reply: 'Répondre', internal: 'Note interne (invisible pour le demandeur)',
+    conversation: 'Échanges', history: 'Historique', details: 'Détails', apply: 'Filtrer',
+    created_ok: 'Ticket créé', high: 'Haute', medium: 'Moyenne', low: 'Basse',
+    st_new: 'Nouveau', st_open: 'Ouvert', st_pending: 'En attente', st_resolved: 'Résolu', st_closed: 'Clos',
+    by: 'par', system: 'système', model: 'modèle', ev_created: 'a créé le ticket',
+    ev_comment: 'a répondu', ev_internal_note: 'a ajouté une note interne', changed: 'a changé',
+    from: 'de', to: 'à', backto: '← Retour', badlogin: 'E-mail ou mot de passe incorrect.',
+    internal_badge: 'note interne', empty_conv: 'Pas encore d’échange.',
+  },
+  en: {
+    signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
+    logout: 'Sign out', queue: 'Ticket queue', mytickets: 'My tickets',
+    newticket: 'New ticket', search: 'Search (full text)', status: 'Status',
+    category: 'Category', group: 'Group', assignee: 'Assignee', priority: 'Priority',
+    impact: 'Impact', urgency: 'Urgency', service: 'Service', ci: 'Configuration item',
+    resolution: 'Resolution', title: 'Title', description: 'Description', created: 'Created',
+    updated: 'Updated', requester: 'Requester', any: 'Any', me: 'Me', unassigned: 'Unassigned',
+    none: '—', loadmore: 'Load more', noresult: 'No tickets.', submit: 'Submit',
+    save: 'Save', saved: 'Saved', reply: 'Reply', internal: 'Internal note (hidden from the requester)',
+    conversation: 'Conversation', history: 'History', details: 'Details', apply: 'Filter',
+    created_ok: 'Ticket created', high: 'High', medium: 'Medium', low: 'Low',
+    st_new: 'New', st_open: 'Open', st_pending: 'Pending', st_resolved: 'Resolved', st_closed: 'Closed',
+    by: 'by', system: 'system', model: 'model', ev_created: 'created the ticket',
+    ev_comment: 'replied', ev_internal_note: 'added an internal note', changed: 'changed',
+    from: 'from', to: 'to', backto: '← Back', badlogin: 'Wrong e-mail or password.',
+    internal_badge: 'internal note', empty_conv: 'No messages yet.',
+  },
+};
+const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
+let lang = localStorage.getItem('relais.lang') ||
+  ((navigator.language || 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en');
+const t = (k) => (TEXT[lang] && TEXT[lang][k]) || TEXT.en[k] || k;
+
+// ---- DOM helper: the only way this file builds elements -----------------------
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (k === 'value') e.value = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const kid of kids.flat()) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return e;
+}
+const $ = (id) => document.getElementById(id);
+function fmtTime(iso) {
+  if (!iso) return t('none');
+  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',
+    { dateStyle: 'short', timeStyle: 'short' });
+}
+function toast(msg) {
+  const e = $('toast');
+  e.textContent = msg;
+  e.className = 'show';
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { e.className = ''; }, 2500);
+}
+
+// ---- API ---------------------------------------------------------------------
+const session = { user: null, csrf: null };
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error && body.error.message) || ('HTTP ' + status));
+    this.status = status;
+    this.field = body && body.error && body.error.field;
+  }
+}
+async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
+  const r = await fetch('/api/v1' + path, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await r.json().catch(() => null);
+  if (r.status === 401 && path !== '/auth/login') { session.user = null; go('#/login'); }
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+const isAgent = () => session.user && session.user.role !== 'requester';
+
+// Plain words become quoted terms so that "can't" or "l'imprimante" never trip
+// the full-text syntax; a query with quotes or operators is sent as written.
+function ftsQuery(text) {
+  const s = text.trim();
+  if (!s) return '';
+  if (/["*]|\b(AND|OR|NOT|NEAR)\b/.test(s)) return s;
+  return s.split(/\s+/).map((w) => '"' + w.replace(/"/g, '""') + '"').join(' ');
+}
+
+// ---- Shell -------------------------------------------------------------------
+function go(hash) { if (location.hash !== hash) location.hash = hash; else route(); }
+function renderShell() {
+  document.documentElement.lang = lang;
+  $('lang').value = lang;
+  const nav = $('nav');
+  nav.replaceChildren();
+  const who = $('who');
+  who.replaceChildren();
+  if (!session.user) return;
+  if (isAgent()) nav.append(el('a', { href: '#/queue', id: 'nav-queue' }, t('queue')));
+  else nav.append(el('a', { href: '#/mine', id: 'nav-mine' }, t('mytickets')));
+  nav.append(el('a', { href: '#/new', id: 'nav-new' }, t('newticket')));
+  who.append(el('span', { class: 'muted', id: 'whoami' }, session.user.name), ' ',
+    el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
+}
+function page(...kids) { $('main').replaceChildren(...kids); }
+function badge(status) { return el('span', { class: 'badge st-' + status }, t('st_' + status)); }
+function prio(p) { return p ? el('span', { class: 'badge' + (p <= 2 ? ' p' + p : '') }, 'P' + p) : t('none'); }
+
+async function logout() {
+  try { await api('POST', '/auth/logout', {}); } catch (e) { /* already gone */ }
+  session.user = null; session.csrf = null;
+  renderShell();
+  go('#/login');
+}
+
+// ---- Login -------------------------------------------------------------------
+function viewLogin() {
+  const err = el('div', { class: 'error', id: 'login-error' });
+  const form = el('form', { class: 'card login', id: 'login-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      const r = await api('POST', '/auth/login', { email: form.email.value, password: form.password.value });
+      session.user = r.user; session.csrf = r.csrf_token;
+      if (r.user.lang && !localStorage.getItem('relais.lang')) lang = r.user.lang;
+      renderShell();
+      go(isAgent() ? '#/queue' : '#/mine');
+    } catch (e) { err.textContent = e.status === 401 ? t('badlogin') : e.message; }
+  } },
+    el('h1', {}, t('signin')),
+    el('label', { for: 'email' }, t('email')),
+    el('input', { type: 'email', id: 'email', name: 'email', required: true, autocomplete: 'username' }),
+    el('label', { for: 'password' }, t('password')),
+    el('input', { type: 'password', id: 'password', name: 'password', required: true, autocomplete: 'current-password' }),
+    err,
+    el('p', {}, el('button', { type: 'submit', id: 'login-submit' }, t('login'))));
+  page(form);
+}
+
+// ---- Lists -------------------------------------------------------------------
+const lookups = { users: null, groups: null };
+async function loadLookups() {
+  if (!isAgent() || lookups.users) return;
+  const [u, g] = await Promise.all([api('GET', '/users'), api('GET', '/groups')]);
+  lookups.users = u.items; lookups.groups = g.items;
+}
+
+function ticketRow(tk) {
+  return el('tr', { class: 'ticket', 'data-id': tk.id, onclick: () => go('#/ticket/' + tk.id) },
+    el('td', {}, '#' + tk.id),
+    el('td', {}, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
+    el('td', {}, badge(tk.status)),
+    el('td', {}, prio(tk.priority)),
+    el('td', {}, tk.category || t('none')),
+    isAgent() ? el('td', {}, tk.group_name || t('none')) : null,
+    isAgent() ? el('td', {}, tk.assignee_name || t('none')) : null,
+    el('td', { class: 'muted' }, fmtTime(tk.created_at)));
+}
+
+async function viewList(mine) {
+  await loadLookups();
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const body = el('tbody', { id: 'ticket-rows' });
+  const more = el('div', { class: 'more' });
+  const head = el('tr', {}, el('th', {}, '#'), el('th', {}, t('title')), el('th', {}, t('status')),
+    el('th', {}, t('priority')), el('th', {}, t('category')),
+    isAgent() ? el('th', {}, t('group')) : null, isAgent() ? el('th', {}, t('assignee')) : null,
+    el('th', {}, t('created')));
+  let filters = null;
+  if (!mine) {
+    const opt = (v, label, cur) => el('option', { value: v, selected: v === cur }, label);
+    filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      for (const k of ['q', 'status', 'group_id', 'assignee_id', 'priority']) {
+        const v = filters.elements[k].value;
+        if (v) p.set(k, v);
+      }
+      go('#/queue?' + p.toString());
+    } },
+      el('div', { class: 'grow' }, el('label', { for: 'q' }, t('search')),
+        el('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') || '' })),
+      el('div', {}, el('label', { for: 'f-status' }, t('status')),
+        el('select', { id: 'f-status', name: 'status' }, opt('', t('any'), params.get('status') || ''),
+          opt('new,open,pending', t('st_new') + ' + ' + t('st_open') + ' + ' + t('st_pending'), params.get('status')),
+          STATUSES.map((s) => opt(s, t('st_' + s), params.get('status'))))),
+      el('div', {}, el('label', { for: 'f-group' }, t('group')),
+        el('select', { id: 'f-group', name: 'group_id' }, opt('', t('any'), params.get('group_id') || ''),
+          lookups.groups.map((g) => opt(String(g.id), g.name, params.get('group_id'))))),
+      el('div', {}, el('label', { for: 'f-assignee' }, t('assignee')),
+        el('select', { id: 'f-assignee', name: 'assignee_id' }, opt('', t('any'), params.get('assignee_id') || ''),
+          opt('me', t('me'), params.get('assignee_id')), opt('none', t('unassigned'), params.get('assignee_id')))),
+      el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
+        el('select', { id: 'f-priority', name: 'priority' }, opt('', t('any'), params.get('priority') || ''),
+          [1, 2, 3, 4].map((p) => opt(String(p), 'P' + p, params.get('priority'))))),
+      el('div', {}, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
+  }
+  page(el('h1', {}, mine ? t('mytickets') : t('queue')), filters,
+    el('table', {}, el('thead', {}, head), body), more);
+  const q = new URLSearchParams();
+  if (!mine) {
+    for (const k of ['status', 'group_id', 'assignee_id', 'priority']) if (params.get(k)) q.set(k, params.get(k));
+    if (params.get('q')) q.set('q', ftsQuery(params.get('q')));
+  }
+  q.set('limit', '50');
+  const load = async (cursor) => {
+    if (cursor) q.set('cursor', cursor);
+    try {
+      const r = await api('GET', '/tickets?' + q.toString());
+      body.append(...r.items.map(ticketRow));
+      if (!body.children.length) body.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, t('noresult'))));
+      more.replaceChildren(r.next_cursor
+        ? el('button', { class: 'secondary', id: 'load-more', onclick: () => load(r.next_cursor) }, t('loadmore')) : '');
+    } catch (e) { more.replaceChildren(el('div', { class: 'error' }, e.message)); }
+  };
+  await load(null);
+}
+
+// ---- New ticket --------------------------------------------------------------
+function viewNew() {
+  const err = el('div', { class: 'error', id: 'new-error' });
+  const form = el('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = { title: form.title.value, description: form.description.value, language: lang };
+    if (form.urgency.value) body.urgency = Number(form.urgency.value);
+    try {
+      const tk = await api('POST', '/tickets', body);
+      toast(t('created_ok') + ' #' + tk.id);
+      go('#/ticket/' + tk.id);
+    } catch (e) { err.textContent = e.message; }
+  } },
+    el('label', { for: 'title' }, t('title')),
+    el('input', { type: 'text', id: 'title', name: 'title', required: true, maxlength: 300 }),
+    el('label', { for: 'description' }, t('description')),
+    el('textarea', { id: 'description', name: 'description' }),
+    el('label', { for: 'urgency' }, t('urgency')),
+    el('select', { id: 'urgency', name: 'urgency' }, el('option', { value: '' }, t('none')),
+      el('option', { value: '1' }, t('high')), el('option', { value: '2' }, t('medium')),
+      el('option', { value: '3' }, t('low'))),
+    err,
+    el('p', {}, el('button', { type: 'submit', id: 'new-submit' }, t('submit'))));
+  page(el('h1', {}, t('newticket')), form);
+}
+
+// ---- Ticket page -------------------------------------------------------------
+function commentView(c) {
+  return el('div', { class: 'comment' + (c.internal ? ' internal' : ''), 'data-internal': c.internal ? '1' : '0' },
+    el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
+      c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null),
+    el('div', { class: 'body' }, c.body));
+}
+
+function eventView(e) {
+  const who = e.actor_kind === 'person' ? (e.actor_name || '?') : t(e.actor_kind);
+  let what;
+  if (e.field === 'created') what = t('ev_created');
+  else if (e.field === 'comment') what = t('ev_comment');
+  else if (e.field === 'internal_note') what = t('ev_internal_note');
+  else what = [t('changed') + ' ' + (t(e.field) || e.field) + ' ', t('from') + ' ',
+    el('b', {}, e.old_value === null ? t('none') : e.old_value), ' ' + t('to') + ' ',
+    el('b', {}, e.new_value === null ? t('none') : e.new_value)];
+  return el('div', { class: 'event', 'data-field': e.field },
+    el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
+      e.actor_kind === 'model' && e.confidence !== undefined
+        ? ' (' + e.model_version + ', ' + Math.round(e.confidence * 100) + ' %)' : null));
+}
+
+function fieldsForm(tk, onsaved) {
+  const sel = (name, options, cur) => el('select', { id: 'f-' + name, name },
+    options.map(([v, label]) => el('option', { value: v, selected: String(cur ?? '') === v }, label)));
+  const txt = (name, cur) => el('input', { type: 'text', id: 'f-' + name, name, value: cur || '' });
+  const lvl = [['', t('none')], ['1', '1 · ' + t('high')], ['2', '2 · ' + t('medium')], ['3', '3 · ' + t('low')]];
+  const err = el('div', { class: 'error', id: 'fields-error' });
+  const form = el('form', { class: 'card', id: 'fields-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const f = form.elements;
+    const num = (v) => (v === '' ? null : Number(v));
+    const str = (v) => (v.trim() === '' ? null : v);
+    const patch = {};
+    const want = {
+      status: f.status.value, category: str(f.category.value), group_id: num(f.group_id.value),
+      assignee_id: num(f.assignee_id.value), impact: num(f.impact.value), urgency: num(f.urgency.value),
+      priority: num(f.priority.value), service: str(f.service.value), ci: str(f.ci.value),
+      resolution: str(f.resolution.value),
+    };
+    for (const [k, v] of Object.entries(want)) if ((tk[k] ?? null) !== v) patch[k] = v;
+    // Priority follows impact × urgency unless the agent changed it by hand.
+    if (('impact' in patch || 'urgency' in patch) && !('priority' in patch)) delete patch.priority;
+    if (!Object.keys(patch).length) return;
+    try {
+      const nt = await api('PATCH', '/tickets/' + tk.id, patch);
+      toast(t('saved'));
+      onsaved(nt);
+    } catch (e) { err.textContent = (e.field ? e.field + ': ' : '') + e.message; }
+  } },
+    el('h2', {}, t('details')),
+    el('label', { for: 'f-status' }, t('status')), sel('status', STATUSES.map((s) => [s, t('st_' + s)]), tk.status),
+    el('label', { for: 'f-category' }, t('category')), txt('category', tk.category),
+    el('label', { for: 'f-group_id' }, t('group')),
+    sel('group_id', [['', t('none')], ...lookups.groups.map((g) => [String(g.id), g.name])], tk.group_id),
+    el('label', { for: 'f-assignee_id' }, t('assignee')),
+    sel('assignee_id', [['', t('none')], ...lookups.users.filter((u) => u.role !== 'requester' && u.active)
+      .map((u) => [String(u.id), u.name])], tk.assignee_id),
+    el('div', { class: 'row' },
+      el('div', {}, el('label', { for: 'f-impact' }, t('impact')), sel('impact', lvl, tk.impact)),
+      el('div', {}, el('label', { for: 'f-urgency' }, t('urgency')), sel('urgency', lvl, tk.urgency)),
+      el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
+        sel('priority', [['', t('none')], ['1', 'P1'], ['2', 'P2'], ['3', 'P3'], ['4', 'P4']], tk.priority))),
+    el('label', { for: 'f-service' }, t('service')), txt('service', tk.service),
+    el('label', { for: 'f-ci' }, t('ci')), txt('ci', tk.ci),
+    el('label', { for: 'f-resolution' }, t('resolution')),
+    el('textarea', { id: 'f-resolution', name: 'resolution' }, tk.resolution || ''),
+    err, el('p', {}, el('button', { type: 'submit', id: 'fields-save' }, t('save'))));
+  return form;
+}
+
+async function viewTicket(id) {
+  await loadLookups();
+  let tk;
+  try { tk = await api('GET', '/tickets/' + id); } catch (e) {
+    page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
+  }
+  const [comments, history] = await Promise.all([
+    api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history')]);
+  const convo = el('div', { id: 'comments' }, comments.items.length
+    ? comments.items.map(commentView) : el('p', { class: 'muted' }, t('empty_conv')));
+  const err = el('div', { class: 'error', id: 'reply-error' });
+  const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = { body: reply.body.value };
+    if (isAgent() && reply.internal.checked) body.internal = true;
+    try { await api('POST', '/tickets/' + id + '/comments', body); viewTicket(id); } catch (e) { err.textContent = e.message; }
+  } },
+    el('label', { for: 'reply-body' }, t('reply')),
+    el('textarea', { id: 'reply-body', name: 'body', required: true }),
+    isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
+    err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
+  const side = isAgent()
+    ? fieldsForm(tk, () => viewTicket(id))
+    : el('div', { class: 'card' }, el('h2', {}, t('details')),
+      el('p', {}, t('status') + ' : ', badge(tk.status)),
+      el('p', {}, t('priority') + ' : ', prio(tk.priority)),
+      el('p', {}, t('category') + ' : ' + (tk.category || t('none'))),
+      tk.resolution ? el('p', {}, t('resolution') + ' : ' + tk.resolution) : null);
+  page(el('p', {}, el('a', { href: isAgent() ? '#/queue' : '#/mine' }, t('backto'))),
+    el('div', { class: 'layout' },
+      el('div', {},
+        el('div', { class: 'card' },
+          el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ' + tk.title),
+          el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
+            t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
+          el('div', { class: 'desc', id: 'ticket-desc' }, tk.description)),
+        el('h2', {}, t('conversation')), convo, reply,
+        el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
+      el('div', {}, side)));
+}
+
+// ---- Router ------------------------------------------------------------------
+async function route() {
+  renderShell();
+  const h = location.hash || '#/';
+  if (!session.user && h !== '#/login') { go('#/login'); return; }
+  try {
+    if (h === '#/login') viewLogin();
+    else if (h.startsWith('#/ticket/')) await viewTicket(Number(h.slice(9)));
+    else if (h === '#/new') viewNew();
+    else if (h.startsWith('#/queue') && isAgent()) await viewList(false);
+    else if (h.startsWith('#/mine')) await viewList(true);
+    else go(isAgent() ? '#/queue' : '#/mine');
+  } catch (e) { page(el('p', { class: 'error' }, e.message)); }
+}
+
+async function start() {
+  $('lang').addEventListener('change', () => {
+    lang = $('lang').value;
+    localStorage.setItem('relais.lang', lang);
+    route();
+  });
+  try {
+    const me = await fetch('/api/v1/auth/me', { credentials: 'same-origin' });
+    if (me.ok) { const r = await me.json(); session.user = r.user; session.csrf = r.csrf_token; }
+  } catch (e) { /* offline: the login page will say so */ }
+  window.addEventListener('hashchange', route);
+  route();
+}
+start();
