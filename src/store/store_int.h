@@ -15,6 +15,7 @@ struct store {
     sqlite3_stmt *stmt;
   } cache[STORE_STMT_CACHE];
   int ncache;
+  int holds_write; /* this connection holds the process write lock */
 };
 
 /* Returns a prepared, reset statement for a static SQL string, cached on the

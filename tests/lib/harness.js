@@ -1,0 +1,78 @@
+// Starts a real relais server (the sanitizer build) on a free loopback port
+// with a fresh database, and creates the accounts the tests use.
+'use strict';
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = process.env.RELAIS_BIN || path.join(ROOT, 'build', 'relais-san');
+
+function cli(db, args, input) {
+  return execFileSync(BIN, [...args, '--db', db], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+}
+
+// Creates a database with admin, agent, two requesters (password "password-<name>")
+// and an API token for each. Returns { db, dir, accounts }.
+function makeDb(extra) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-test-'));
+  const db = path.join(dir, 'relais.db');
+  const accounts = {};
+  for (const [name, role] of [['admin', 'admin'], ['agent', 'agent'], ['alice', 'requester'], ['bob', 'requester']]) {
+    const email = `${name}@test.example`;
+    cli(db, ['user', 'add', '--email', email, '--name', name[0].toUpperCase() + name.slice(1), '--role', role, '--password-stdin'],
+      `password-${name}\n`);
+    accounts[name] = { email, password: `password-${name}`, token: cli(db, ['token', 'create', '--email', email]) };
+  }
+  if (extra) extra(db);
+  return { db, dir, accounts };
+}
+
+// Spawns `relais serve` and resolves once it prints its address.
+function startServer(db, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', ...(opts.args || [])];
+    const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 15000);
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1], proc, stderr: () => err,
+          stop: (sig = 'SIGTERM') => new Promise((res) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return res({ code: proc.exitCode, signal: proc.signalCode });
+            proc.once('exit', (code, signal) => res({ code, signal }));
+            proc.kill(sig);
+          }),
+        });
+      }
+    });
+    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${err}`)); });
+  });
+}
+
+// A small client: token auth by default; json() parses the body.
+function client(base, token) {
+  return async function call(method, p, body, headers = {}) {
+    const h = { ...headers };
+    if (token) h.Authorization = 'Bearer ' + token;
+    let payload = body;
+    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      payload = JSON.stringify(body);
+      h['Content-Type'] = 'application/json';
+    }
+    const r = await fetch(base + p, { method, headers: h, body: payload });
+    const text = await r.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+    return { status: r.status, headers: r.headers, json, text };
+  };
+}
+
+module.exports = { BIN, ROOT, cli, makeDb, startServer, client };
