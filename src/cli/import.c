@@ -303,7 +303,8 @@ int cli_import(int argc, char **argv) {
     goto out;
   }
   store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-  if (store_begin(st.db)) goto dberr;
+  int64_t mark = 0;
+  if (store_begin(st.db) || store_bulk_begin(st.db, &mark)) goto dberr;
   while ((r = util_csv_next(csv, &f, &nf)) != 0) {
     if (r < 0) {
       fprintf(stderr, "relais import: %s: %s (skipped)\n", pos[0], util_csv_error(csv));
@@ -318,18 +319,20 @@ int cli_import(int argc, char **argv) {
     store_ticket_clear(&t);
     if (e == UTIL_E_IO || e == UTIL_E_DB || e == UTIL_E_NOMEM || e == UTIL_E_BUSY) goto dberr;
     if (e) {
-      fprintf(stderr, "relais import: %s line %ld: %s (skipped)\n", pos[0],
+      fprintf(stderr, "relais import: %s: line %ld: %s (skipped)\n", pos[0],
               util_csv_line(csv), st.err[0] ? st.err : util_err_message(e));
       bad++;
       continue;
     }
     ok++;
     if (++inbatch == IMPORT_BATCH) {
-      if (store_commit(st.db) || store_begin(st.db)) goto dberr;
+      if (store_bulk_end(st.db, mark) || store_commit(st.db) || store_begin(st.db) ||
+          store_bulk_begin(st.db, &mark))
+        goto dberr;
       inbatch = 0;
     }
   }
-  if (store_commit(st.db)) goto dberr;
+  if (store_bulk_end(st.db, mark) || store_commit(st.db)) goto dberr;
   double secs = util_monotonic() - t0;
   printf("imported %ld tickets in %.2f s (%.0f rows/s), %ld rows skipped\n", ok, secs,
          secs > 0 ? ok / secs : 0.0, bad);

@@ -92,11 +92,14 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
     hc->started = util_monotonic();
     *con_cls = hc;
     atomic_fetch_add(&srv->in_flight, 1);
-    /* Refuse a declared oversize body before reading any of it. */
+    /* An oversize body is read and thrown away so that the client, still
+     * sending, gets to read the 413; only an absurd one (over 16 times the
+     * cap) is answered at once, at the price of a possible reset. */
     const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) hc->too_large = 1;
-    else return MHD_YES;
+    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+    if (len > srv->cfg->max_body) hc->too_large = 1;
+    if (len <= 16ull * srv->cfg->max_body) return MHD_YES;
   }
   if (*upload_size) {
     if (!hc->too_large && util_buf_append(&hc->body, upload_data, *upload_size))

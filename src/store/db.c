@@ -109,6 +109,17 @@ static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
     " INSERT INTO tickets_fts(rowid, title, description, resolution)"
     " VALUES (new.id, new.title, new.description, new.resolution); END;"
     "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');",
+
+    /* 3: bulk loads index a whole batch with one statement. While the
+     * loading transaction holds a row in fts_deferred, the insert trigger
+     * stands aside; the row never outlives that transaction, so no other
+     * connection ever sees it. */
+    "CREATE TABLE fts_deferred(flag INTEGER NOT NULL);"
+    "DROP TRIGGER tickets_fts_ai;"
+    "CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;",
 };
 
 const char *store_errmsg(store_t *s) {
@@ -235,6 +246,30 @@ int store_txn_leave(store_t *s, int own, int rc) {
   return rc;
 }
 
+int store_bulk_begin(store_t *s, int64_t *mark) {
+  if (sqlite3_get_autocommit(s->db)) return UTIL_E_INTERNAL; /* needs a transaction */
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "SELECT IFNULL(max(id), 0) FROM tickets", -1, &st, NULL);
+  if (!rc && sqlite3_step(st) == SQLITE_ROW) *mark = sqlite3_column_int64(st, 0);
+  else rc = SQLITE_ERROR;
+  sqlite3_finalize(st);
+  if (rc) return store_rc(s, sqlite3_errcode(s->db));
+  return db_exec(s, "INSERT INTO fts_deferred VALUES (1)");
+}
+
+int store_bulk_end(store_t *s, int64_t mark) {
+  static const char sql[] =
+      "INSERT INTO tickets_fts(rowid, title, description, resolution)"
+      " SELECT id, title, description, resolution FROM tickets WHERE id > ?";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, mark);
+  int rc = store_rc(s, sqlite3_step(st));
+  sqlite3_reset(st);
+  if (!rc) rc = db_exec(s, "DELETE FROM fts_deferred");
+  return rc;
+}
+
 int store_schema_version(store_t *s) {
   sqlite3_stmt *st = NULL;
   int v = -1;
@@ -311,7 +346,8 @@ int store_open_at(const char *path, int version, store_t **out, char *errbuf,
    * committed transaction across a process crash (the WAL is in the OS);
    * only a power loss may drop the last commits. */
   rc = db_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                  " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+                  " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+                  " PRAGMA cache_size=-65536;");
   if (rc) {
     snprintf(errbuf, errlen, "cannot configure %s: %s", path, store_errmsg(s));
     goto out;

@@ -320,6 +320,57 @@ static void sessions_expire(void **state) {
   store_close(&s);
 }
 
+static void bulk_load_indexes_in_one_step(void **state) {
+  store_t *s = fresh("bulk.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  add_ticket(s, u, "before", "ordinary insert", 0);
+  int64_t mark = 0;
+  assert_int_equal(store_bulk_begin(s, &mark), UTIL_E_INTERNAL); /* needs a transaction */
+  assert_int_equal(store_begin(s), 0);
+  assert_int_equal(store_bulk_begin(s, &mark), 0);
+  assert_int_equal(mark, 1);
+  for (int i = 0; i < 30; i++) add_ticket(s, u, "bulk row", "zebra crossing", 0);
+  store_query_t q = {.q = "zebra", .sort = STORE_SORT_RANK, .limit = 100};
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 0); /* deferred: not indexed yet */
+  store_page_clear(&p);
+  assert_int_equal(store_bulk_end(s, mark), 0);
+  assert_int_equal(store_commit(s), 0);
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 30);
+  store_page_clear(&p);
+  /* After the bulk load, ordinary inserts are indexed again at once. */
+  add_ticket(s, u, "after", "zebra again", 0);
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 31);
+  store_page_clear(&p);
+  store_close(&s);
+  char path[128];
+  snprintf(path, sizeof path, "%s/bulk.db", dir);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(sqlite3_exec(db, "INSERT INTO tickets_fts(tickets_fts) VALUES ('integrity-check')", 0, 0, 0), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+static void bulk_load_rolled_back_leaves_no_flag(void **state) {
+  store_t *s = fresh("bulkrb.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER), mark;
+  assert_int_equal(store_begin(s), 0);
+  assert_int_equal(store_bulk_begin(s, &mark), 0);
+  add_ticket(s, u, "lost", "zebra", 0);
+  store_rollback(s);
+  add_ticket(s, u, "kept", "zebra", 0); /* indexed at once: no flag survived */
+  store_query_t q = {.q = "zebra", .sort = STORE_SORT_RANK, .limit = 10};
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  assert_int_equal(p.n, 1);
+  assert_string_equal(p.items[0].v[STORE_TF_TITLE].s, "kept");
+  store_page_clear(&p);
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(migrate_from_empty),
@@ -334,6 +385,8 @@ int main(void) {
       cmocka_unit_test(comments_and_internal_notes),
       cmocka_unit_test(unique_email_and_missing_reference),
       cmocka_unit_test(sessions_expire),
+      cmocka_unit_test(bulk_load_indexes_in_one_step),
+      cmocka_unit_test(bulk_load_rolled_back_leaves_no_flag),
   };
   return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

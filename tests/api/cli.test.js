@@ -1,0 +1,98 @@
+// The command line against real database files: import with bad rows,
+// export in both formats, demo determinism, schema on open.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { BIN } = require('../lib/harness');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-cli-'));
+const run = (...args) => spawnSync(BIN, args, { encoding: 'utf8' });
+
+test('import: RFC 4180 input, bad rows reported by line and skipped, good rows kept', () => {
+  const csv = path.join(tmp, 'in.csv');
+  fs.writeFileSync(csv, '\ufeffSubject,Body,Prio,Who,When\r\n' +
+    'Imprimante HS,"Ligne 1\r\nligne 2, avec virgule",2,anne@corp.example,2026-03-02T09:00:00Z\r\n' +
+    'Bad urgency,x,9,anne@corp.example,2026-03-02\r\n' +
+    '"VPN ""down""",since 9am,1,bob@corp.example,2026-03-03\r\n' +
+    'Bad date,x,1,bob@corp.example,yesterday\r\n' +
+    '"broken quote"x,1,2,3,4\r\n' +
+    ',,3,bob@corp.example,2026-03-04\r\n');
+  const db = path.join(tmp, 'imp.db');
+  const r = run('import', csv, '--db', db, '--map', 'Subject=title,Body=description,Prio=urgency,Who=requester,When=created_at');
+  assert.equal(r.status, 1, 'exit 1 when rows were skipped');
+  // Lines are physical: the first record spans lines 2 and 3.
+  assert.match(r.stdout, /imported 2 tickets/);
+  assert.match(r.stderr, /line 4: urgency '9' is not a number from 1 to 3/);
+  assert.match(r.stderr, /line 6: created_at 'yesterday' is not an ISO-8601 date/);
+  assert.match(r.stderr, /line 7: unexpected character after a closing quote/);
+  assert.match(r.stderr, /line 8: has no title and no description/);
+  const e = run('export', '--db', db, '--format', 'jsonl');
+  assert.equal(e.status, 0, e.stderr);
+  const rows = e.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].description, 'Ligne 1\r\nligne 2, avec virgule');
+  assert.equal(rows[0].created_at, '2026-03-02T09:00:00Z');
+  assert.equal(rows[1].title, 'VPN "down"');
+  assert.equal(rows[1].source, 'import');
+  const bad = run('import', csv, '--db', db, '--map', 'Nope=title');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /no column 'Nope'/);
+  const badField = run('import', csv, '--db', db, '--map', 'Subject=colour');
+  assert.match(badField.stderr, /unknown ticket field 'colour'/);
+});
+
+test('export: CSV quoting round-trips through import', () => {
+  const db = path.join(tmp, 'imp.db');
+  const out = path.join(tmp, 'out.csv');
+  const e = run('export', '--db', db, '--out', out);
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(!fs.existsSync(out + '.tmp'));
+  const db2 = path.join(tmp, 'again.db');
+  const r = run('import', out, '--db', db2, '--map', 'title=title,description=description,urgency=urgency,created_at=created_at');
+  assert.equal(r.status, 0, r.stderr);
+  const a = JSON.parse(run('export', '--db', db, '--format', 'jsonl').stdout.split('\n')[0]);
+  const b = JSON.parse(run('export', '--db', db2, '--format', 'jsonl').stdout.split('\n')[0]);
+  for (const k of ['title', 'description', 'urgency', 'created_at']) assert.equal(b[k], a[k], k);
+});
+
+test('demo: same seed, same data; refuses to run twice', () => {
+  const a = path.join(tmp, 'a.db');
+  const b = path.join(tmp, 'b.db');
+  for (const db of [a, b]) {
+    const r = run('demo', '--db', db, '--seed', '7', '--tickets', '300', '--end', '2026-06-01', '--no-passwords');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /300 tickets \+ 48 in an incident burst/);
+  }
+  const ea = run('export', '--db', a, '--format', 'jsonl').stdout;
+  assert.equal(ea, run('export', '--db', b, '--format', 'jsonl').stdout);
+  const rows = ea.trim().split('\n').map((l) => JSON.parse(l));
+  const fr = rows.filter((t) => t.language === 'fr').length;
+  assert.ok(fr > rows.length * 0.35 && fr < rows.length * 0.65, `about half French (${fr}/${rows.length})`);
+  assert.ok(new Set(rows.map((t) => t.category)).size >= 8);
+  // The burst: 48 tickets on vpn-gw-02 within two hours.
+  const burst = rows.filter((t) => t.ci === 'vpn-gw-02').map((t) => Date.parse(t.created_at)).sort();
+  assert.equal(burst.length, 48);
+  assert.ok(burst[47] - burst[0] <= 2 * 3600 * 1000 + 120000);
+  const again = run('demo', '--db', a, '--no-passwords');
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already holds the demo/);
+});
+
+test('bad usage is explained, not crashed on', () => {
+  assert.equal(run('frobnicate').status, 2);
+  assert.equal(run('import').status, 2);
+  const r = run('serve', '--listen', 'nonsense', '--db', path.join(tmp, 's.db'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /is not ADDRESS:PORT/);
+  const u = run('user', 'add', '--email', 'x', '--name', 'X', '--role', 'agent', '--db', path.join(tmp, 's.db'));
+  assert.equal(u.status, 2);
+  for (const cmd of ['serve', 'import', 'export', 'user', 'token', 'demo']) {
+    const h = run(cmd, '--help');
+    assert.equal(h.status, 0, cmd);
+    assert.match(h.stdout, /usage: relais/);
+  }
+});
