@@ -84,9 +84,9 @@ int store_group_each(store_t *s, int (*fn)(const store_group_t *, void *),
   return rc;
 }
 
-int store_group_add_member(store_t *s, int64_t group_id, int64_t user_id) {
-  static const char sql[] =
-      "INSERT OR IGNORE INTO group_members(group_id, user_id) VALUES (?,?)";
+/* Runs a membership statement taking (group_id, user_id). */
+static int group_member_exec(store_t *s, const char *sql, int64_t group_id,
+                             int64_t user_id) {
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   sqlite3_bind_int64(st, 1, group_id);
@@ -96,16 +96,16 @@ int store_group_add_member(store_t *s, int64_t group_id, int64_t user_id) {
   return rc;
 }
 
+int store_group_add_member(store_t *s, int64_t group_id, int64_t user_id) {
+  static const char sql[] =
+      "INSERT OR IGNORE INTO group_members(group_id, user_id) VALUES (?,?)";
+  return group_member_exec(s, sql, group_id, user_id);
+}
+
 int store_group_remove_member(store_t *s, int64_t group_id, int64_t user_id) {
   static const char sql[] =
       "DELETE FROM group_members WHERE group_id = ? AND user_id = ?";
-  sqlite3_stmt *st = store_stmt(s, sql);
-  if (!st) return UTIL_E_DB;
-  sqlite3_bind_int64(st, 1, group_id);
-  sqlite3_bind_int64(st, 2, user_id);
-  int rc = store_rc(s, sqlite3_step(st));
-  sqlite3_reset(st);
-  return rc;
+  return group_member_exec(s, sql, group_id, user_id);
 }
 
 int store_group_members(store_t *s, int64_t group_id,
