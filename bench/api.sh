@@ -14,7 +14,7 @@ dir=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
 ./relais demo --db "$dir/b.db" --no-passwords >/dev/null
 token=$(./relais token create --db "$dir/b.db" --email agent@relais.demo)
-./relais serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads 4 >"$dir/out" 2>"$dir/err" &
+./relais serve --db "$dir/b.db" --listen 127.0.0.1:0 --threads "${RELAIS_THREADS:-4}" >"$dir/out" 2>"$dir/err" &
 pid=$!
 for _ in $(seq 50); do grep -q listening "$dir/out" && break; sleep 0.1; done
 url=$(sed -n 's/^listening on //p' "$dir/out")
@@ -47,6 +47,6 @@ run() { # name script path
   read -r _ rps p50 p99 n errs <<<"$line"
   printf '%-16s %10s req/s   p50 %6s ms   p99 %6s ms   (%s requests, %s errors)\n' "$1" "$rps" "$p50" "$p99" "$n" "$errs"
 }
-echo "relais API on $url — wrk, 2 threads, $conns connections, ${secs}s each, server --threads 4, $(nproc) cores"
+echo "relais API on $url — wrk, 2 threads, $conns connections, ${secs}s each, server --threads ${RELAIS_THREADS:-4}, $(nproc) cores"
 run "create ticket" create.lua /api/v1/tickets
 run "read ticket" read.lua /
