@@ -123,19 +123,21 @@ static const char *demo_password_for(const char *email) {
   return NULL;
 }
 
-static void demo_email(char *out, size_t n, const char *first, const char *last) {
-  size_t k = 0;
-  for (const char *p = first; *p && k + 1 < n; p++) {
-    unsigned char ch = (unsigned char)*p;
-    if (ch >= 0x80) continue; /* drop accents' bytes: é → "" keeps it ASCII */
-    out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-  }
-  if (k + 1 < n) out[k++] = '.';
-  for (const char *p = last; *p && k + 1 < n; p++) {
+/* Appends the lower-cased ASCII letters of name to out (bytes of accented
+ * letters are dropped: "Élodie" gives "lodie"), keeping room for the NUL. */
+static size_t demo_ascii_lower(char *out, size_t k, size_t n, const char *name) {
+  for (const char *p = name; *p && k + 1 < n; p++) {
     unsigned char ch = (unsigned char)*p;
     if (ch >= 0x80) continue;
     out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
   }
+  return k;
+}
+
+static void demo_email(char *out, size_t n, const char *first, const char *last) {
+  size_t k = demo_ascii_lower(out, 0, n, first);
+  if (k + 1 < n) out[k++] = '.';
+  k = demo_ascii_lower(out, k, n, last);
   out[k] = '\0';
 }
 
@@ -232,11 +234,6 @@ static const demo_scenario_t *demo_scenario(demo_t *d) {
   return &demo_scenarios[0];
 }
 
-static int demo_priority(int impact, int urgency) {
-  static const int m[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
-  return m[impact - 1][urgency - 1];
-}
-
 /* Writes one ticket of scenario sc at time t; burst tickets are forced to
  * the VPN gateway outage. */
 static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burst) {
@@ -286,7 +283,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   store_ticket_set_text(&tk, STORE_TF_CATEGORY, sc->category);
   store_ticket_set_int(&tk, STORE_TF_IMPACT, impact);
   store_ticket_set_int(&tk, STORE_TF_URGENCY, urgency);
-  store_ticket_set_int(&tk, STORE_TF_PRIORITY, demo_priority(impact, urgency));
+  store_ticket_set_int(&tk, STORE_TF_PRIORITY, store_itil_priority(impact, urgency));
   store_ticket_set_text(&tk, STORE_TF_SERVICE, sc->service);
   store_ticket_set_text(&tk, STORE_TF_CI, ci);
   store_ticket_set_text(&tk, STORE_TF_SOURCE, rng_unit(r) < 0.6 ? "web" : rng_unit(r) < 0.7 ? "email" : "phone");
@@ -304,7 +301,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   int is_done = strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0;
   if (is_done) {
     /* Time to resolve grows with priority number: hours for P1, days for P4. */
-    double hours = (double)demo_priority(impact, urgency) * (0.5 + 6 * rng_unit(r));
+    double hours = (double)store_itil_priority(impact, urgency) * (0.5 + 6 * rng_unit(r));
     done = t + (int64_t)(hours * 3600);
     if (done > now_end - 60) done = now_end - 60;
     store_ticket_set_text(&tk, STORE_TF_RESOLUTION, fr ? sc->resolution_fr : sc->resolution_en);

@@ -47,12 +47,6 @@ static const tspec_t tspecs[] = {
 };
 #define NSPECS (sizeof tspecs / sizeof tspecs[0])
 
-/* ITIL priority from impact (1 high … 3 low) and urgency (same scale). */
-static int tickets_priority(int64_t impact, int64_t urgency) {
-  static const int matrix[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
-  return matrix[impact - 1][urgency - 1];
-}
-
 static int tickets_check_ref(api_call_t *c, const tspec_t *sp, int64_t id) {
   const char *key = store_tf_name(sp->f);
   if (sp->kind == TS_GROUP) {
@@ -206,7 +200,7 @@ void api_tickets_create(api_call_t *c) {
   if (t.v[STORE_TF_PRIORITY].is_null && !t.v[STORE_TF_IMPACT].is_null &&
       !t.v[STORE_TF_URGENCY].is_null)
     store_ticket_set_int(&t, STORE_TF_PRIORITY,
-                         tickets_priority(t.v[STORE_TF_IMPACT].i, t.v[STORE_TF_URGENCY].i));
+                         store_itil_priority(t.v[STORE_TF_IMPACT].i, t.v[STORE_TF_URGENCY].i));
   store_actor_t a = tickets_actor(c);
   int rc = store_ticket_insert(c->db, &t, &a, &id);
   if (rc) {
@@ -244,7 +238,7 @@ void api_tickets_patch(api_call_t *c) {
     const store_val_t *im = mask & (1u << STORE_TF_IMPACT) ? &t.v[STORE_TF_IMPACT] : &cur.v[STORE_TF_IMPACT];
     const store_val_t *ur = mask & (1u << STORE_TF_URGENCY) ? &t.v[STORE_TF_URGENCY] : &cur.v[STORE_TF_URGENCY];
     if (!im->is_null && !ur->is_null) {
-      store_ticket_set_int(&t, STORE_TF_PRIORITY, tickets_priority(im->i, ur->i));
+      store_ticket_set_int(&t, STORE_TF_PRIORITY, store_itil_priority(im->i, ur->i));
       mask |= 1u << STORE_TF_PRIORITY;
     }
   }

@@ -247,13 +247,14 @@ int store_txn_leave(store_t *s, int own, int rc) {
 }
 
 int store_bulk_begin(store_t *s, int64_t *mark) {
+  static const char sql[] = "SELECT IFNULL(max(id), 0) FROM tickets";
   if (sqlite3_get_autocommit(s->db)) return UTIL_E_INTERNAL; /* needs a transaction */
-  sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(s->db, "SELECT IFNULL(max(id), 0) FROM tickets", -1, &st, NULL);
-  if (!rc && sqlite3_step(st) == SQLITE_ROW) *mark = sqlite3_column_int64(st, 0);
-  else rc = SQLITE_ERROR;
-  sqlite3_finalize(st);
-  if (rc) return store_rc(s, sqlite3_errcode(s->db));
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) *mark = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (r != SQLITE_ROW) return store_rc(s, r);
   return db_exec(s, "INSERT INTO fts_deferred VALUES (1)");
 }
 

@@ -189,6 +189,8 @@ void store_ticket_set_null(store_ticket_t *t, store_tf_t f);
  * closed is final. Returns 1 if from → to is allowed (same status is not a
  * transition and returns 0). */
 int store_status_valid(const char *status);
+/* ITIL priority (1 … 4) from impact and urgency, each 1 (high) … 3 (low). */
+int store_itil_priority(int64_t impact, int64_t urgency);
 int store_status_transition_ok(const char *from, const char *to);
 
 /* Inserts t (id, created/updated ignored and set) and writes a "created"

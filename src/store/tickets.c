@@ -163,6 +163,11 @@ static int status_index(const char *s) {
 
 int store_status_valid(const char *status) { return status_index(status) >= 0; }
 
+int store_itil_priority(int64_t impact, int64_t urgency) {
+  static const int matrix[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
+  return matrix[impact - 1][urgency - 1];
+}
+
 int store_status_transition_ok(const char *from, const char *to) {
   int a = status_index(from), b = status_index(to);
   return a >= 0 && b >= 0 && transitions[a][b];
