@@ -322,6 +322,12 @@ static int db_migrate(store_t *s, int target, char *errbuf, size_t errlen) {
   return 0;
 }
 
+/* Process-wide SQLite settings, made once before the library initialises:
+ * no allocation statistics (they take a global mutex on every malloc, and
+ * every connection lives in one thread at a time anyway). */
+static pthread_once_t db_once = PTHREAD_ONCE_INIT;
+static void db_global_config(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
 int store_open_at(const char *path, int version, store_t **out, char *errbuf,
                   size_t errlen) {
   char dummy[8];
@@ -331,6 +337,7 @@ int store_open_at(const char *path, int version, store_t **out, char *errbuf,
   }
   errbuf[0] = '\0';
   *out = NULL;
+  pthread_once(&db_once, db_global_config);
   store_t *s = util_xcalloc(1, sizeof *s);
   int rc = sqlite3_open_v2(path, &s->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |

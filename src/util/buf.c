@@ -41,6 +41,13 @@ int util_buf_puts(util_buf_t *b, const char *s) {
 }
 
 int util_buf_putc(util_buf_t *b, char c) {
+  /* Fast path for the byte-at-a-time writers (CSV reader, JSON escaper):
+   * room for the byte and the terminator, and still under the cap. */
+  if (b->len + 2 <= b->cap && b->len < b->max) {
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return 0;
+  }
   return util_buf_append(b, &c, 1);
 }
 
