@@ -6,11 +6,13 @@
 #                   durability tests; ends with "N passed, N failed"
 #   make bench      run the benchmarks in bench/
 CC      ?= cc
-PKGS    := sqlite3 libmicrohttpd jansson libsodium
+PKGS    := sqlite3 libmicrohttpd jansson libsodium libutf8proc
+# LIBLINEAR and Snowball ship no pkg-config file.
+EXTRA_LIBS := -llinear -lstemmer -lm
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -g -pthread
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(EXTRA_LIBS)
 
 OPT_CFLAGS  := -O2
 SAN_CFLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -18,7 +20,7 @@ SAN_CFLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 DB     ?= relais.db
 LISTEN ?= 127.0.0.1:8080
 
-SRC_LIB := $(wildcard src/util/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
+SRC_LIB := $(wildcard src/util/*.c src/text/*.c src/ml/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
 SRC_MAIN := src/main.c
 WEB_FILES := $(sort $(wildcard web/*))
 GEN_WEB := build/gen/web_assets.c

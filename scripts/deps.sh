@@ -3,17 +3,17 @@
 # for packages that are missing, and only runs npm when node_modules is stale.
 #   scripts/deps.sh build   libraries and compiler to build and run relais
 #   scripts/deps.sh test    + what the tests need (cmocka, Chromium, Node pkgs)
-#   scripts/deps.sh bench   + what the benchmarks need (wrk)
+#   scripts/deps.sh bench   + what the benchmarks need (wrk, scikit-learn, fastText)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-build}
 pkgs=(gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
-      libsodium-dev)
+      libsodium-dev libutf8proc-dev libstemmer-dev liblinear-dev)
 case "$what" in
   build) ;;
   test)  pkgs+=(libcmocka-dev chromium fonts-dejavu-core sqlite3 nodejs npm) ;;
-  bench) pkgs+=(wrk) ;;
+  bench) pkgs+=(wrk python3 python3-sklearn fasttext) ;;
   *) echo "deps.sh: unknown set '$what' (build, test or bench)" >&2; exit 2 ;;
 esac
 

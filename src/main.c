@@ -15,6 +15,7 @@ static const struct {
     {"user", cli_user, "manage users (user add …)"},
     {"token", cli_token, "create API tokens (token create …)"},
     {"demo", cli_demo, "fill a database with demo data"},
+    {"eval", cli_eval, "measure the triage classifier on CSV files"},
 };
 
 static void usage(FILE *f) {

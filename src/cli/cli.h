@@ -10,5 +10,6 @@ int cli_export(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_demo(int argc, char **argv);
+int cli_eval(int argc, char **argv);
 
 #endif

@@ -96,3 +96,55 @@ test('bad usage is explained, not crashed on', () => {
     assert.match(h.stdout, /usage: relais/);
   }
 });
+
+// A small labelled set made of the demo's own vocabulary, in two languages.
+function evalSet(file, n, seed) {
+  const cls = {
+    Printing: ['printer', 'toner', 'imprimante', 'bourrage', 'paper', 'cartouche'],
+    Network: ['vpn', 'wifi', 'réseau', 'gateway', 'connexion', 'latency'],
+    Access: ['password', 'mot de passe', 'locked', 'compte', 'login', 'verrouillé'],
+  };
+  let s = seed;
+  const rnd = (k) => { s = (s * 1103515245 + 12345) % 2147483648; return s % k; };
+  const names = Object.keys(cls);
+  let out = 'id,text,label\n';
+  for (let i = 0; i < n; i++) {
+    const c = names[i % 3], w = cls[c];
+    out += `${i},"${w[rnd(6)]} ne marche plus, ${w[rnd(6)]} since ${w[rnd(6)]} ""${names[rnd(3)]}""",${c}\n`;
+  }
+  fs.writeFileSync(file, out);
+}
+
+test('eval: measures on held-out rows, deterministic for a seed, clear errors', () => {
+  const data = path.join(tmp, 'eval.csv');
+  evalSet(data, 300, 7);
+  const args = ['eval', '--data', data, '--text', 'text', '--label', 'label', '--folds', '3', '--seed', '5', '--json'];
+  const a = run(...args), b = run(...args);
+  assert.equal(a.status, 0, a.stderr);
+  const ja = JSON.parse(a.stdout), jb = JSON.parse(b.stdout);
+  for (const k of ['accuracy', 'macro_f1', 'coverage_at_95', 'ece', 'per_class', 'train_seconds'])
+    assert.ok(k in ja, `key ${k}`);
+  assert.equal(ja.n_test, 300);
+  assert.ok(ja.accuracy > 0.9, `accuracy ${ja.accuracy}`);
+  assert.deepEqual(Object.keys(ja.per_class).sort(), ['Access', 'Network', 'Printing']);
+  for (const j of [ja, jb]) { delete j.train_seconds; delete j.predict_per_second; }
+  assert.deepEqual(ja, jb, 'same seed, same figures');
+  const text = run('eval', '--data', data, '--text', 'text', '--label', 'label', '--test', data);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /macro-F1/);
+  assert.match(text.stdout, /confusion matrix/);
+  assert.match(text.stdout, /precision at coverage: +100% /);
+  let r = run('eval', '--data', data, '--text', 'nope', '--label', 'label', '--folds', '3');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no column 'nope'/);
+  r = run('eval', '--data', data, '--text', 'text', '--label', 'label');
+  assert.equal(r.status, 2, 'one of --folds and --test is required');
+  r = run('eval', '--data', data, '--text', 'text', '--label', 'label', '--folds', '3', '--C', 'abc');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--C must be a number/);
+  const bad = path.join(tmp, 'bad.csv');
+  fs.writeFileSync(bad, 'text,label\n"\xff\xfe broken,X\nok,\n');
+  r = run('eval', '--data', bad, '--text', 'text', '--label', 'label', '--folds', '2');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /too few/);
+});

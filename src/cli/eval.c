@@ -1,0 +1,431 @@
+/* relais eval: trains and tests a text classifier on CSV files, without any
+ * database, and prints the quality measures (text or one JSON object).
+ *
+ * Either a separate test file (--test) or K-fold cross-validation (--folds)
+ * over --data; the folds come from a seeded shuffle, so a run is
+ * reproducible. The classifier is exactly the one the server trains:
+ * same features, solver, calibration and thresholds. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ml/ml.h"
+#include "cli_int.h"
+
+typedef struct {
+  char **text;
+  char **label;
+  size_t n, cap;
+} ev_rows_t;
+
+static void rows_free(ev_rows_t *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    free(r->text[i]);
+    free(r->label[i]);
+  }
+  free(r->text);
+  free(r->label);
+  memset(r, 0, sizeof *r);
+}
+
+/* Finds the column index of each comma-separated name in cols. */
+static int find_cols(const char *file, char **hdr, size_t nh, const char *names, int *idx,
+                     int max, int *n) {
+  char *copy = util_xstrdup(names), *save = NULL;
+  *n = 0;
+  int rc = 0;
+  for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+    int found = -1;
+    for (size_t i = 0; i < nh; i++)
+      if (strcmp(hdr[i], c) == 0) found = (int)i;
+    if (found < 0) {
+      fprintf(stderr, "relais eval: %s: no column '%s' in the header\n", file, c);
+      rc = -1;
+      break;
+    }
+    if (*n < max) idx[(*n)++] = found;
+  }
+  free(copy);
+  return rc;
+}
+
+/* Reads every row with a non-empty label; rows with broken CSV or invalid
+ * UTF-8 are reported with their line and skipped. */
+static int read_rows(const char *file, const char *text_cols, const char *label_col,
+                     ev_rows_t *out, long *skipped) {
+  FILE *f = fopen(file, "rb");
+  if (!f) {
+    perror(file);
+    return -1;
+  }
+  util_csv_t *csv = util_csv_open(f, 4u << 20);
+  char **fl;
+  size_t nf;
+  int rc = -1, tcols[16], lcol, nt, nl;
+  int r = util_csv_next(csv, &fl, &nf);
+  if (r <= 0) {
+    fprintf(stderr, "relais eval: %s: %s\n", file, r == 0 ? "empty file" : util_csv_error(csv));
+    goto out;
+  }
+  if (find_cols(file, fl, nf, text_cols, tcols, 16, &nt) ||
+      find_cols(file, fl, nf, label_col, &lcol, 1, &nl))
+    goto out;
+  util_buf_t b;
+  util_buf_init(&b, 8u << 20);
+  while ((r = util_csv_next(csv, &fl, &nf)) != 0) {
+    if (r < 0) {
+      fprintf(stderr, "relais eval: %s: %s (skipped)\n", file, util_csv_error(csv));
+      (*skipped)++;
+      continue;
+    }
+    if ((size_t)lcol >= nf || !fl[lcol][0]) {
+      (*skipped)++;
+      continue;
+    }
+    util_buf_reset(&b);
+    for (int i = 0; i < nt; i++)
+      if ((size_t)tcols[i] < nf) {
+        if (b.len) util_buf_putc(&b, '\n');
+        util_buf_puts(&b, fl[tcols[i]]);
+      }
+    if (!util_utf8_valid(b.data ? b.data : "", b.len, NULL) ||
+        !util_utf8_valid(fl[lcol], strlen(fl[lcol]), NULL)) {
+      fprintf(stderr, "relais eval: %s: line %ld: invalid UTF-8 (skipped)\n", file,
+              util_csv_line(csv));
+      (*skipped)++;
+      continue;
+    }
+    if (out->n == out->cap) {
+      out->cap = out->cap ? out->cap * 2 : 4096;
+      out->text = util_xrealloc(out->text, out->cap * sizeof *out->text);
+      out->label = util_xrealloc(out->label, out->cap * sizeof *out->label);
+    }
+    out->text[out->n] = util_xstrdup(b.data ? b.data : "");
+    out->label[out->n++] = util_xstrdup(fl[lcol]);
+  }
+  util_buf_free(&b);
+  rc = 0;
+out:
+  util_csv_close(&csv);
+  fclose(f);
+  return rc;
+}
+
+/* Class names seen in training, then any that only the test set has. */
+typedef struct {
+  char **name;
+  int n, cap;
+} ev_classes_t;
+
+static int class_id(ev_classes_t *c, const char *name) {
+  for (int i = 0; i < c->n; i++)
+    if (strcmp(c->name[i], name) == 0) return i;
+  if (c->n == c->cap) {
+    c->cap = c->cap ? c->cap * 2 : 16;
+    c->name = util_xrealloc(c->name, (size_t)c->cap * sizeof *c->name);
+  }
+  c->name[c->n] = util_xstrdup(name);
+  return c->n++;
+}
+
+typedef struct {
+  int *truth, *pred;
+  double *conf;
+  int *auto_ok; /* 1 when the per-class threshold would apply it */
+  size_t n;
+  double train_seconds, predict_seconds;
+  int folds_run;
+} ev_result_t;
+
+/* Trains on train[] rows and predicts test[] rows, appending to res. */
+static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
+                   const size_t *train, size_t ntrain, const ev_rows_t *trows, const size_t *test,
+                   size_t ntest, ev_classes_t *cls, ev_result_t *res) {
+  ml_trainset_t *ts = ml_trainset_new(&p->feat);
+  ml_model_t *m = NULL;
+  ml_train_info_t info;
+  char err[256];
+  double t0 = util_monotonic();
+  for (size_t i = 0; i < ntrain; i++) {
+    const char *t = rows->text[train[i]];
+    ml_trainset_add(ts, ctx, t, strlen(t), -1, rows->label[train[i]]);
+  }
+  int rc = ml_train(ts, p, &m, &info, err, sizeof err);
+  res->train_seconds += util_monotonic() - t0; /* features + fits + calibration */
+  ml_trainset_free(&ts);
+  if (rc) {
+    fprintf(stderr, "relais eval: training failed: %s\n", err);
+    return rc;
+  }
+  int K = ml_model_nclass(m);
+  int *map = util_xmalloc((size_t)K * sizeof *map);
+  for (int k = 0; k < K; k++) map[k] = class_id(cls, ml_model_class(m, k));
+  double *probs = util_xmalloc((size_t)K * sizeof *probs);
+  ml_scratch_t s;
+  ml_scratch_init(&s);
+  t0 = util_monotonic();
+  for (size_t i = 0; i < ntest; i++) {
+    const char *t = trows->text[test[i]];
+    int b = ml_predict(m, ctx, &s, t, strlen(t), -1, probs);
+    size_t at = res->n++;
+    res->pred[at] = map[b];
+    res->conf[at] = probs[b];
+    res->auto_ok[at] = probs[b] >= ml_model_threshold(m, b);
+    res->truth[at] = class_id(cls, trows->label[test[i]]);
+  }
+  res->predict_seconds += util_monotonic() - t0;
+  res->folds_run++;
+  ml_scratch_clear(&s);
+  free(probs);
+  free(map);
+  ml_model_free(&m);
+  return 0;
+}
+
+static uint64_t ev_mix(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+static void print_text(const ml_metrics_t *mt, const ev_classes_t *cls, const ev_result_t *res,
+                       double cov_auto, double prec_auto, const char *how) {
+  printf("evaluation: %s, %zu test predictions\n", how, mt->n);
+  printf("accuracy        %.4f\nmacro-F1        %.4f\nECE (15 bins)   %.4f\n", mt->accuracy,
+         mt->macro_f1, mt->ece);
+  printf("coverage at 95%% precision (one global threshold): %.4f\n", mt->coverage_at_95);
+  printf("per-class thresholds at 95%%: coverage %.4f, precision %.4f\n", cov_auto, prec_auto);
+  static const int covs[6] = {100, 90, 80, 70, 60, 50};
+  printf("precision at coverage:");
+  for (int c = 0; c < 6; c++) printf("  %d%% %.4f", covs[c], mt->prec_at_cov[c]);
+  printf("\n\n%-28s %9s %9s %9s %8s\n", "class", "precision", "recall", "F1", "support");
+  for (int k = 0; k < mt->nclass; k++)
+    printf("%-28.28s %9.4f %9.4f %9.4f %8zu\n", cls->name[k], mt->precision[k], mt->recall[k],
+           mt->f1[k], mt->support[k]);
+  printf("\nconfusion matrix (rows: truth, columns: prediction, in the order above)\n");
+  for (int t = 0; t < mt->nclass; t++) {
+    for (int p = 0; p < mt->nclass; p++) printf(" %6zu", mt->confusion[(size_t)t * mt->nclass + p]);
+    printf("\n");
+  }
+  printf("\ntraining %.3f s per model, prediction %.0f tickets/s (one thread)\n",
+         res->train_seconds / res->folds_run, res->n / (res->predict_seconds > 0 ? res->predict_seconds : 1e-9));
+}
+
+static void print_json(const ml_metrics_t *mt, const ev_classes_t *cls, const ev_result_t *res,
+                       double cov_auto, double prec_auto, const char *how, size_t ntrain) {
+  json_t *o = json_object(), *pc = json_object(), *pac = json_object(), *cm = json_array(),
+         *labels = json_array();
+  json_object_set_new(o, "evaluation", json_string(how));
+  json_object_set_new(o, "n_train", json_integer((json_int_t)ntrain));
+  json_object_set_new(o, "n_test", json_integer((json_int_t)mt->n));
+  json_object_set_new(o, "accuracy", json_real(mt->accuracy));
+  json_object_set_new(o, "macro_f1", json_real(mt->macro_f1));
+  json_object_set_new(o, "coverage_at_95", json_real(mt->coverage_at_95));
+  json_object_set_new(o, "ece", json_real(mt->ece));
+  json_object_set_new(o, "auto_coverage", json_real(cov_auto));
+  json_object_set_new(o, "auto_precision", json_real(prec_auto));
+  static const char *covs[6] = {"100", "90", "80", "70", "60", "50"};
+  for (int c = 0; c < 6; c++) json_object_set_new(pac, covs[c], json_real(mt->prec_at_cov[c]));
+  json_object_set_new(o, "precision_at_coverage", pac);
+  for (int k = 0; k < mt->nclass; k++) {
+    json_t *c = json_object(), *row = json_array();
+    json_object_set_new(c, "precision", json_real(mt->precision[k]));
+    json_object_set_new(c, "recall", json_real(mt->recall[k]));
+    json_object_set_new(c, "f1", json_real(mt->f1[k]));
+    json_object_set_new(c, "support", json_integer((json_int_t)mt->support[k]));
+    json_object_set_new(pc, cls->name[k], c);
+    json_array_append_new(labels, json_string(cls->name[k]));
+    for (int p = 0; p < mt->nclass; p++)
+      json_array_append_new(row, json_integer((json_int_t)mt->confusion[(size_t)k * mt->nclass + p]));
+    json_array_append_new(cm, row);
+  }
+  json_object_set_new(o, "per_class", pc);
+  json_object_set_new(o, "labels", labels);
+  json_object_set_new(o, "confusion", cm);
+  json_object_set_new(o, "train_seconds", json_real(res->train_seconds / res->folds_run));
+  json_object_set_new(o, "predict_per_second",
+                      json_real(res->n / (res->predict_seconds > 0 ? res->predict_seconds : 1e-9)));
+  char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+  puts(s);
+  free(s);
+  json_decref(o);
+}
+
+static int parse_num(const char *opt, const char *v, double lo, double hi, double *out) {
+  char *end;
+  double x = strtod(v, &end);
+  if (!*v || *end || !(x >= lo && x <= hi)) {
+    fprintf(stderr, "relais eval: %s must be a number from %g to %g (got '%s')\n", opt, lo, hi, v);
+    return -1;
+  }
+  *out = x;
+  return 0;
+}
+
+int cli_eval(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--data", 1, NULL},  {"--text", 1, NULL},  {"--label", 1, NULL},
+                      {"--folds", 1, NULL}, {"--test", 1, NULL},  {"--seed", 1, NULL},
+                      {"--json", 0, NULL},  {"--C", 1, NULL},     {"--char-ngrams", 1, NULL},
+                      {"--word-ngrams", 1, NULL}, {"--min-df", 1, NULL},
+                      {"--calibration-folds", 1, NULL}, {"--threads", 1, NULL},
+                      {"--no-stem", 0, NULL}, {"--no-stopwords", 0, NULL},
+                      {"--help", 0, NULL},  {NULL, 0, NULL}};
+  int np = 0;
+  if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
+  const char *data = cli_get(opts, "--data"), *text = cli_get(opts, "--text"),
+             *label = cli_get(opts, "--label"), *folds_s = cli_get(opts, "--folds"),
+             *test = cli_get(opts, "--test");
+  if (cli_get(opts, "--help") || !data || !text || !label || (!folds_s == !test)) {
+    printf("usage: relais eval --data FILE.csv --text COL[,COL…] --label COL\n"
+           "                   (--folds K | --test FILE.csv) [--seed N] [--json]\n"
+           "                   [--C X] [--char-ngrams MIN-MAX|0] [--word-ngrams 1|2]\n"
+           "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
+           "                   [--no-stem] [--no-stopwords]\n"
+           "Trains the triage classifier on --data and measures it on --test, or by\n"
+           "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
+           "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
+           "at 100..50 %% coverage, the coverage reachable at 95 %% precision and the\n"
+           "expected calibration error. Deterministic for a given --seed.\n");
+    return cli_get(opts, "--help") ? 0 : 2;
+  }
+  ml_params_t p;
+  ml_params_defaults(&p);
+  double v;
+  int folds = 0;
+  const char *s;
+  if (folds_s) {
+    if (parse_num("--folds", folds_s, 2, 20, &v)) return 2;
+    folds = (int)v;
+  }
+  if ((s = cli_get(opts, "--seed"))) {
+    if (parse_num("--seed", s, 0, 1e15, &v)) return 2;
+    p.seed = (uint64_t)v;
+  }
+  if ((s = cli_get(opts, "--C"))) {
+    if (parse_num("--C", s, 1e-6, 1e6, &p.C)) return 2;
+  }
+  if ((s = cli_get(opts, "--word-ngrams"))) {
+    if (parse_num("--word-ngrams", s, 1, 2, &v)) return 2;
+    p.feat.word_ngrams = (int)v;
+  }
+  if ((s = cli_get(opts, "--min-df"))) {
+    if (parse_num("--min-df", s, 1, 1000, &v)) return 2;
+    p.min_df = (int)v;
+  }
+  if ((s = cli_get(opts, "--calibration-folds"))) {
+    if (parse_num("--calibration-folds", s, 2, 10, &v)) return 2;
+    p.folds = (int)v;
+  }
+  if ((s = cli_get(opts, "--threads"))) {
+    if (parse_num("--threads", s, 1, 16, &v)) return 2;
+    p.threads = (int)v;
+  }
+  if ((s = cli_get(opts, "--char-ngrams"))) {
+    int a = 0, b = 0;
+    if (strcmp(s, "0") == 0) {
+      p.feat.char_min = p.feat.char_max = 0;
+    } else if (sscanf(s, "%d-%d", &a, &b) == 2 && a >= 1 && b >= a && b <= 8) {
+      p.feat.char_min = a;
+      p.feat.char_max = b;
+    } else {
+      fprintf(stderr, "relais eval: --char-ngrams must be MIN-MAX (1..8) or 0\n");
+      return 2;
+    }
+  }
+  if (cli_get(opts, "--no-stem")) p.feat.stem = 0;
+  if (cli_get(opts, "--no-stopwords")) p.feat.stopwords = 0;
+  const char *bad = ml_check_params(&p);
+  if (bad) {
+    fprintf(stderr, "relais eval: %s\n", bad);
+    return 2;
+  }
+  ev_rows_t rows = {0}, trows = {0};
+  long skipped = 0;
+  int rc = 1;
+  text_ctx_t *ctx = text_ctx_new();
+  ev_classes_t cls = {0};
+  ev_result_t res = {0};
+  size_t *idx = NULL, *tidx = NULL;
+  char how[256];
+  if (!ctx) {
+    fprintf(stderr, "relais eval: the Snowball stemmers are missing\n");
+    goto out;
+  }
+  if (read_rows(data, text, label, &rows, &skipped)) goto out;
+  if (test && read_rows(test, text, label, &trows, &skipped)) goto out;
+  if (skipped) fprintf(stderr, "relais eval: %ld rows skipped (no label or unreadable)\n", skipped);
+  size_t ntotal = rows.n + trows.n;
+  res.truth = util_xmalloc((ntotal + 1) * sizeof *res.truth);
+  res.pred = util_xmalloc((ntotal + 1) * sizeof *res.pred);
+  res.conf = util_xmalloc((ntotal + 1) * sizeof *res.conf);
+  res.auto_ok = util_xmalloc((ntotal + 1) * sizeof *res.auto_ok);
+  idx = util_xmalloc((rows.n + 1) * sizeof *idx);
+  for (size_t i = 0; i < rows.n; i++) idx[i] = i;
+  size_t ntrain = rows.n;
+  if (test) {
+    tidx = util_xmalloc((trows.n + 1) * sizeof *tidx);
+    for (size_t i = 0; i < trows.n; i++) tidx[i] = i;
+    snprintf(how, sizeof how, "trained on %s (%zu rows), tested on %s (%zu rows)", data, rows.n,
+             test, trows.n);
+    if (run_one(ctx, &p, &rows, idx, rows.n, &trows, tidx, trows.n, &cls, &res)) goto out;
+  } else {
+    if (rows.n < (size_t)folds * 4) {
+      fprintf(stderr, "relais eval: %zu rows are too few for %d folds\n", rows.n, folds);
+      goto out;
+    }
+    uint64_t st = p.seed ^ 0x5eed;
+    for (size_t i = rows.n; i > 1; i--) {
+      size_t j = (size_t)(ev_mix(&st) % i), t = idx[i - 1];
+      idx[i - 1] = idx[j];
+      idx[j] = t;
+    }
+    snprintf(how, sizeof how, "%d-fold cross-validation of %s (%zu rows, seed %llu)", folds, data,
+             rows.n, (unsigned long long)p.seed);
+    size_t *tr = util_xmalloc(rows.n * sizeof *tr), *te = util_xmalloc(rows.n * sizeof *te);
+    ntrain = 0;
+    for (int f = 0; f < folds; f++) {
+      size_t ntr = 0, nte = 0;
+      for (size_t i = 0; i < rows.n; i++) {
+        if ((int)(i % (size_t)folds) == f) te[nte++] = idx[i];
+        else tr[ntr++] = idx[i];
+      }
+      ntrain = ntr;
+      if (run_one(ctx, &p, &rows, tr, ntr, &rows, te, nte, &cls, &res)) {
+        free(tr);
+        free(te);
+        goto out;
+      }
+    }
+    free(tr);
+    free(te);
+  }
+  ml_metrics_t mt;
+  ml_metrics_compute(cls.n, res.n, res.truth, res.pred, res.conf, &mt);
+  size_t taken = 0, good = 0;
+  for (size_t i = 0; i < res.n; i++)
+    if (res.auto_ok[i]) {
+      taken++;
+      good += res.truth[i] == res.pred[i];
+    }
+  double cov_auto = res.n ? (double)taken / (double)res.n : 0;
+  double prec_auto = taken ? (double)good / (double)taken : 0;
+  if (cli_get(opts, "--json")) print_json(&mt, &cls, &res, cov_auto, prec_auto, how, ntrain);
+  else print_text(&mt, &cls, &res, cov_auto, prec_auto, how);
+  ml_metrics_clear(&mt);
+  rc = 0;
+out:
+  for (int i = 0; i < cls.n; i++) free(cls.name[i]);
+  free(cls.name);
+  free(res.truth);
+  free(res.pred);
+  free(res.conf);
+  free(res.auto_ok);
+  free(idx);
+  free(tidx);
+  rows_free(&rows);
+  rows_free(&trows);
+  text_ctx_free(&ctx);
+  return rc;
+}

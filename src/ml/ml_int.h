@@ -1,0 +1,52 @@
+/* ml: internals shared by its files. Not part of the interface. */
+#ifndef RELAIS_ML_INT_H
+#define RELAIS_ML_INT_H
+
+#include "ml.h"
+
+struct ml_trainset {
+  text_feat_opts_t feat;
+  size_t n, cap;         /* documents */
+  size_t *start;         /* [n + 1]: each document's slice of the pool */
+  int *label;            /* [n] class index */
+  uint64_t *hash;        /* pool of features, sorted by hash within a document */
+  float *val;
+  size_t pool_n, pool_cap;
+  char **classes;        /* class names, in order of first appearance */
+  int nclass, class_cap;
+  text_doc_t doc;        /* scratch */
+  text_feats_t feats;
+};
+
+struct ml_model {
+  text_feat_opts_t feat;
+  int nclass;
+  char **classes;        /* [nclass] */
+  uint32_t nfeat;        /* D: features kept in the vocabulary */
+  uint64_t *keys;        /* [D] feature hashes, ascending; index = position */
+  uint64_t *tab_key;     /* open-addressing table hash → index, 0 = empty */
+  uint32_t *tab_val;
+  uint32_t tab_mask;
+  float *idf;            /* [D] */
+  float *w;              /* [D × nclass], row j = feature j */
+  float *bias;           /* [nclass] */
+  double temperature;    /* probabilities = softmax(score / temperature) */
+  float *threshold;      /* [nclass] */
+  uint32_t noof;         /* out-of-fold predictions of the training run */
+  int32_t *oof_true, *oof_pred;
+  float *oof_conf;
+};
+
+/* Seeds this thread's rand(), which LIBLINEAR's solvers draw from. */
+void ml_rand_seed(uint64_t seed);
+
+/* Builds the lookup table from keys (m->nfeat, m->keys set). */
+void ml_model_index(ml_model_t *m);
+/* Feature index of hash h, or -1. */
+int64_t ml_model_lookup(const ml_model_t *m, uint64_t h);
+/* Softmax of scores / temperature into probs; returns the argmax. */
+int ml_softmax(const double *scores, int k, double temperature, double *probs);
+/* Fits the temperature minimising the log-loss of (scores, truth). */
+double ml_fit_temperature(const double *scores, const int *truth, size_t n, int k);
+
+#endif

@@ -1,0 +1,237 @@
+/* Models: lookup, calibrated prediction, explanations, thresholds. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ml_int.h"
+
+void ml_model_free(ml_model_t **mp) {
+  ml_model_t *m = *mp;
+  if (!m) return;
+  for (int k = 0; k < m->nclass && m->classes; k++) free(m->classes[k]);
+  free(m->classes);
+  free(m->keys);
+  free(m->tab_key);
+  free(m->tab_val);
+  free(m->idf);
+  free(m->w);
+  free(m->bias);
+  free(m->threshold);
+  free(m->oof_true);
+  free(m->oof_pred);
+  free(m->oof_conf);
+  free(m);
+  *mp = NULL;
+}
+
+void ml_model_index(ml_model_t *m) {
+  size_t cap = 16;
+  while (cap < (size_t)m->nfeat * 2) cap *= 2;
+  m->tab_key = util_xcalloc(cap, sizeof *m->tab_key);
+  m->tab_val = util_xcalloc(cap, sizeof *m->tab_val);
+  m->tab_mask = (uint32_t)(cap - 1);
+  for (uint32_t j = 0; j < m->nfeat; j++) {
+    uint64_t h = m->keys[j] ? m->keys[j] : 1;
+    size_t i = h & m->tab_mask;
+    while (m->tab_key[i]) i = (i + 1) & m->tab_mask;
+    m->tab_key[i] = h;
+    m->tab_val[i] = j;
+  }
+}
+
+int64_t ml_model_lookup(const ml_model_t *m, uint64_t h) {
+  if (!h) h = 1;
+  for (size_t i = h & m->tab_mask; m->tab_key[i]; i = (i + 1) & m->tab_mask)
+    if (m->tab_key[i] == h) return m->tab_val[i];
+  return -1;
+}
+
+int ml_model_nclass(const ml_model_t *m) { return m->nclass; }
+const char *ml_model_class(const ml_model_t *m, int k) {
+  return k >= 0 && k < m->nclass ? m->classes[k] : NULL;
+}
+int ml_model_class_index(const ml_model_t *m, const char *label) {
+  for (int k = 0; k < m->nclass; k++)
+    if (strcmp(m->classes[k], label) == 0) return k;
+  return -1;
+}
+size_t ml_model_nfeatures(const ml_model_t *m) { return m->nfeat; }
+double ml_model_temperature(const ml_model_t *m) { return m->temperature; }
+const text_feat_opts_t *ml_model_feat_opts(const ml_model_t *m) { return &m->feat; }
+
+float ml_model_threshold(const ml_model_t *m, int k) {
+  return k >= 0 && k < m->nclass ? m->threshold[k] : ML_THRESHOLD_NEVER;
+}
+
+void ml_model_set_threshold(ml_model_t *m, int k, float t) {
+  if (k >= 0 && k < m->nclass) m->threshold[k] = t;
+}
+
+void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision,
+                          double *coverage, size_t *support) {
+  size_t truth = 0, taken = 0, good = 0;
+  for (uint32_t i = 0; i < m->noof; i++) {
+    truth += m->oof_true[i] == k;
+    if (m->oof_pred[i] == k && m->oof_conf[i] >= t) {
+      taken++;
+      good += m->oof_true[i] == k;
+    }
+  }
+  *precision = taken ? (double)good / (double)taken : 0.0;
+  *coverage = truth ? (double)good / (double)truth : 0.0; /* share of class k applied right */
+  *support = truth;
+}
+
+int ml_softmax(const double *s, int k, double temperature, double *probs) {
+  int best = 0;
+  for (int c = 1; c < k; c++)
+    if (s[c] > s[best]) best = c;
+  double a = 1.0 / temperature, z = 0;
+  for (int c = 0; c < k; c++) z += probs[c] = exp((s[c] - s[best]) * a);
+  for (int c = 0; c < k; c++) probs[c] /= z;
+  return best;
+}
+
+/* Log-loss of softmax(a·s) is convex in a = 1/T: Newton steps on a, from
+ * a = 1, with the first and second derivatives Σ(E[s] − s_y) and Σ Var[s]. */
+double ml_fit_temperature(const double *scores, const int *truth, size_t n, int k) {
+  double a = 1.0;
+  for (int it = 0; it < 50; it++) {
+    double g = 0, h = 0;
+    for (size_t i = 0; i < n; i++) {
+      const double *s = scores + i * (size_t)k;
+      double mx = s[0];
+      for (int c = 1; c < k; c++) mx = s[c] > mx ? s[c] : mx;
+      double z = 0, e1 = 0, e2 = 0;
+      for (int c = 0; c < k; c++) {
+        double p = exp((s[c] - mx) * a);
+        z += p;
+        e1 += p * s[c];
+        e2 += p * s[c] * s[c];
+      }
+      e1 /= z;
+      e2 /= z;
+      g += e1 - s[truth[i]];
+      h += e2 - e1 * e1;
+    }
+    if (h <= 1e-12) break;
+    double step = g / h, na = a - step;
+    if (na < a / 4) na = a / 4; /* damped: stay positive, never jump far */
+    if (na > a * 4) na = a * 4;
+    if (fabs(na - a) < 1e-6 * a) {
+      a = na;
+      break;
+    }
+    a = na;
+  }
+  if (!(a > 1e-3)) a = 1e-3;
+  if (a > 1e3) a = 1e3;
+  return 1.0 / a;
+}
+
+void ml_scratch_init(ml_scratch_t *s) {
+  memset(s, 0, sizeof *s);
+  text_doc_init(&s->doc);
+  text_feats_init(&s->feats);
+}
+
+void ml_scratch_clear(ml_scratch_t *s) {
+  text_doc_clear(&s->doc);
+  text_feats_clear(&s->feats);
+  free(s->scores);
+  memset(s, 0, sizeof *s);
+}
+
+/* 1 / L2 norm of the TF-IDF row of s->feats (0 for an empty row). */
+static double feat_norm(const ml_model_t *m, const ml_scratch_t *s) {
+  double norm = 0;
+  for (size_t i = 0; i < s->feats.n; i++) {
+    int64_t j = ml_model_lookup(m, s->feats.f[i].hash);
+    if (j < 0) continue;
+    double v = s->feats.f[i].value * m->idf[j];
+    norm += v * v;
+  }
+  return norm > 0 ? 1.0 / sqrt(norm) : 0.0;
+}
+
+int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
+  int K = m->nclass;
+  if (s->cap < (size_t)K) {
+    s->scores = util_xrealloc(s->scores, (size_t)K * sizeof *s->scores);
+    s->cap = (size_t)K;
+  }
+  /* scores are linear in the row: accumulate on the raw TF-IDF values and
+   * apply the L2 normalisation once at the end (one lookup per feature) */
+  double *sc = s->scores, norm = 0;
+  for (int k = 0; k < K; k++) sc[k] = 0;
+  for (size_t i = 0; i < s->feats.n; i++) {
+    int64_t j = ml_model_lookup(m, s->feats.f[i].hash);
+    if (j < 0) continue;
+    double v = s->feats.f[i].value * m->idf[j];
+    norm += v * v;
+    const float *w = m->w + (size_t)j * (size_t)K;
+    for (int k = 0; k < K; k++) sc[k] += v * w[k];
+  }
+  double inv = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
+  for (int k = 0; k < K; k++) sc[k] = m->bias[k] + sc[k] * inv;
+  return ml_softmax(sc, K, m->temperature, probs);
+}
+
+int ml_predict(const ml_model_t *m, text_ctx_t *ctx, ml_scratch_t *s, const char *text,
+               size_t n, int lang, double *probs) {
+  text_analyse(ctx, text, n, lang, &s->doc);
+  text_features(&s->doc, &m->feat, &s->feats);
+  return ml_predict_feats(m, s, probs);
+}
+
+/* ---- explanations ------------------------------------------------------------ */
+
+static int cmp_term_desc(const void *a, const void *b) {
+  double x = fabs(((const ml_term_t *)a)->weight), y = fabs(((const ml_term_t *)b)->weight);
+  return x > y ? -1 : x < y;
+}
+
+void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *pos,
+                size_t *npos, ml_term_t *neg, size_t *nneg, size_t max) {
+  *npos = *nneg = 0;
+  const text_doc_t *d = &s->doc;
+  if (k < 0 || k >= m->nclass || d->n == 0) return;
+  double *tw = util_xcalloc(d->n, sizeof *tw);
+  double inv = feat_norm(m, s);
+  for (size_t i = 0; i < s->feats.n; i++) {
+    const text_feat_t *f = &s->feats.f[i];
+    int64_t j = ml_model_lookup(m, f->hash);
+    if (j < 0) continue;
+    double c = f->value * m->idf[j] * inv * m->w[(size_t)j * (size_t)m->nclass + (size_t)k];
+    if (f->tok_b >= 0) {
+      tw[f->tok_a] += c / 2;
+      tw[f->tok_b] += c / 2;
+    } else {
+      tw[f->tok_a] += c;
+    }
+  }
+  /* one entry per distinct folded word, at its first occurrence */
+  ml_term_t *all = util_xmalloc(d->n * sizeof *all);
+  size_t na = 0;
+  for (size_t t = 0; t < d->n; t++) {
+    if (tw[t] == 0) continue;
+    const char *form = d->arena + d->tok[t].form;
+    size_t e = 0;
+    while (e < na && strcmp(all[e].word, form) != 0) e++;
+    if (e == na) {
+      snprintf(all[na].word, sizeof all[na].word, "%s", form);
+      all[na].off = d->tok[t].off;
+      all[na].len = d->tok[t].len;
+      all[na].weight = 0;
+      na++;
+    }
+    all[e].weight += tw[t];
+  }
+  qsort(all, na, sizeof *all, cmp_term_desc);
+  for (size_t e = 0; e < na; e++) {
+    if (all[e].weight > 0 && *npos < max) pos[(*npos)++] = all[e];
+    else if (all[e].weight < 0 && *nneg < max) neg[(*nneg)++] = all[e];
+  }
+  free(all);
+  free(tw);
+}

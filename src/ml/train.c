@@ -1,0 +1,437 @@
+/* Training: vocabulary, TF-IDF rows, LIBLINEAR fits, calibration and
+ * thresholds.
+ *
+ * The rows are built once. The out-of-fold fits and the final fit share
+ * them through LIBLINEAR's array of row pointers, and run as independent
+ * jobs on a few threads (LIBLINEAR keeps no global state but its print
+ * hook, which is silenced). The calibration temperature and the per-class
+ * thresholds are fitted on out-of-fold scores only: a model is never
+ * calibrated on documents it was trained on. The vocabulary and IDF are
+ * computed on the whole set (they do not use the labels). */
+#include <linear.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ml_int.h"
+
+void ml_params_defaults(ml_params_t *p) {
+  memset(p, 0, sizeof *p);
+  p->solver = L2R_L2LOSS_SVC_DUAL;
+  p->C = 0.5;
+  p->eps = 0.1;
+  p->min_df = 2;
+  p->folds = 3;
+  p->threads = 2;
+  p->target_precision = 0.95;
+  p->seed = 1;
+  text_feat_defaults(&p->feat);
+}
+
+const char *ml_check_params(const ml_params_t *p) {
+  if (p->solver != L2R_LR && p->solver != L2R_L2LOSS_SVC_DUAL && p->solver != L2R_L2LOSS_SVC &&
+      p->solver != L2R_L1LOSS_SVC_DUAL && p->solver != MCSVM_CS && p->solver != L2R_LR_DUAL)
+    return "solver must be a LIBLINEAR classification solver with L2 regularisation";
+  if (!(p->C > 0) || p->C > 1e6) return "C must be in (0, 1e6]";
+  if (!(p->eps > 0) || p->eps > 1) return "eps must be in (0, 1]";
+  if (p->min_df < 1 || p->min_df > 1000) return "min_df must be 1..1000";
+  if (p->folds < 2 || p->folds > 10) return "folds must be 2..10";
+  if (p->threads < 1 || p->threads > 16) return "threads must be 1..16";
+  if (!(p->target_precision > 0) || p->target_precision > 1)
+    return "target precision must be in (0, 1]";
+  if (p->feat.word_ngrams < 1 || p->feat.word_ngrams > 2) return "word n-grams must be 1 or 2";
+  if (p->feat.char_min < 0 || p->feat.char_max > 8 ||
+      (p->feat.char_min > 0 && p->feat.char_max < p->feat.char_min))
+    return "character n-grams must satisfy 0 < min <= max <= 8, or min = 0";
+  return NULL;
+}
+
+static void quiet(const char *s) { (void)s; }
+
+/* ---- vocabulary ---------------------------------------------------------- */
+
+typedef struct {
+  uint64_t *key;
+  uint32_t *count;
+  size_t mask, used;
+} df_table_t;
+
+static void df_init(df_table_t *t, size_t hint) {
+  size_t cap = 1 << 16;
+  while (cap < hint * 2) cap *= 2;
+  t->key = util_xcalloc(cap, sizeof *t->key);
+  t->count = util_xcalloc(cap, sizeof *t->count);
+  t->mask = cap - 1;
+  t->used = 0;
+}
+
+static void df_free(df_table_t *t) {
+  free(t->key);
+  free(t->count);
+}
+
+static uint64_t nonzero(uint64_t h) { return h ? h : 1; } /* 0 marks an empty slot */
+
+static void df_grow(df_table_t *t);
+
+static void df_add(df_table_t *t, uint64_t h) {
+  h = nonzero(h);
+  size_t i = h & t->mask;
+  while (t->key[i] && t->key[i] != h) i = (i + 1) & t->mask;
+  if (!t->key[i]) {
+    t->key[i] = h;
+    if (++t->used * 2 > t->mask) {
+      t->count[i] = 1;
+      df_grow(t);
+      return;
+    }
+  }
+  t->count[i]++;
+}
+
+static void df_grow(df_table_t *t) {
+  df_table_t n;
+  df_init(&n, (t->mask + 1));
+  for (size_t i = 0; i <= t->mask; i++) {
+    if (!t->key[i]) continue;
+    size_t j = t->key[i] & n.mask;
+    while (n.key[j]) j = (j + 1) & n.mask;
+    n.key[j] = t->key[i];
+    n.count[j] = t->count[i];
+    n.used++;
+  }
+  df_free(t);
+  *t = n;
+}
+
+static uint32_t df_get(const df_table_t *t, uint64_t h) {
+  h = nonzero(h);
+  for (size_t i = h & t->mask; t->key[i]; i = (i + 1) & t->mask)
+    if (t->key[i] == h) return t->count[i];
+  return 0;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Keeps the features of at least min_df documents; sets keys, idf, table. */
+static void build_vocab(const ml_trainset_t *ts, int min_df, ml_model_t *m) {
+  df_table_t df;
+  df_init(&df, ts->pool_n / 8);
+  for (size_t i = 0; i < ts->pool_n; i++) df_add(&df, ts->hash[i]);
+  size_t nk = 0;
+  for (size_t i = 0; i <= df.mask; i++)
+    if (df.key[i] && df.count[i] >= (uint32_t)min_df) nk++;
+  m->keys = util_xmalloc((nk ? nk : 1) * sizeof *m->keys);
+  nk = 0;
+  for (size_t i = 0; i <= df.mask; i++)
+    if (df.key[i] && df.count[i] >= (uint32_t)min_df) m->keys[nk++] = df.key[i];
+  qsort(m->keys, nk, sizeof *m->keys, cmp_u64); /* deterministic indexes */
+  m->nfeat = (uint32_t)nk;
+  m->idf = util_xmalloc((nk ? nk : 1) * sizeof *m->idf);
+  double N = (double)ts->n;
+  for (size_t j = 0; j < nk; j++)
+    m->idf[j] = (float)(log((1.0 + N) / (1.0 + df_get(&df, m->keys[j]))) + 1.0);
+  df_free(&df);
+  ml_model_index(m);
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static int cmp_node(const void *a, const void *b) {
+  return ((const struct feature_node *)a)->index - ((const struct feature_node *)b)->index;
+}
+
+/* One LIBLINEAR row per document: TF-IDF, L2-normalised, indexes 1..D,
+ * then the bias feature D+1 and the terminator. *block is owned. */
+static struct feature_node **build_rows(const ml_trainset_t *ts, const ml_model_t *m,
+                                        struct feature_node **block) {
+  struct feature_node **x = util_xmalloc(ts->n * sizeof *x);
+  *block = util_xmalloc((ts->pool_n + 2 * ts->n) * sizeof **block);
+  struct feature_node *p = *block;
+  for (size_t i = 0; i < ts->n; i++) {
+    x[i] = p;
+    double norm = 0;
+    for (size_t f = ts->start[i]; f < ts->start[i + 1]; f++) {
+      int64_t j = ml_model_lookup(m, ts->hash[f]);
+      if (j < 0) continue;
+      double v = ts->val[f] * m->idf[j];
+      *p++ = (struct feature_node){(int)j + 1, v};
+      norm += v * v;
+    }
+    qsort(x[i], (size_t)(p - x[i]), sizeof *p, cmp_node);
+    if (norm > 0) {
+      norm = 1.0 / sqrt(norm);
+      for (struct feature_node *q = x[i]; q < p; q++) q->value *= norm;
+    }
+    *p++ = (struct feature_node){(int)m->nfeat + 1, 1.0};
+    *p++ = (struct feature_node){-1, 0.0};
+  }
+  return x;
+}
+
+/* ---- jobs -------------------------------------------------------------------- */
+
+typedef struct {
+  struct problem prob;      /* rows of this job's training part */
+  struct parameter param;
+  struct model *model;      /* result */
+  uint64_t seed;            /* of this fit's rand() */
+  size_t *held;             /* held-out document indexes (NULL: the final fit) */
+  size_t nheld;
+} job_t;
+
+typedef struct {
+  job_t *jobs;
+  int njobs, next;
+  pthread_mutex_t mu;
+} pool_t;
+
+static void *worker(void *arg) {
+  pool_t *pl = arg;
+  for (;;) {
+    pthread_mutex_lock(&pl->mu);
+    int j = pl->next < pl->njobs ? pl->next++ : -1;
+    pthread_mutex_unlock(&pl->mu);
+    if (j < 0) return NULL;
+    ml_rand_seed(pl->jobs[j].seed);
+    pl->jobs[j].model = train(&pl->jobs[j].prob, &pl->jobs[j].param);
+  }
+}
+
+static void run_jobs(job_t *jobs, int njobs, int threads) {
+  pool_t pl = {jobs, njobs, 0, PTHREAD_MUTEX_INITIALIZER};
+  if (threads > njobs) threads = njobs;
+  pthread_t th[16];
+  int started = 0;
+  for (int t = 1; t < threads; t++)
+    if (pthread_create(&th[started], NULL, worker, &pl) == 0) started++;
+  worker(&pl);
+  for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+}
+
+/* Scores of LIBLINEAR model lm for one row, in our class order. Classes
+ * that the model never saw get a score far below any other. */
+static void job_scores(const struct model *lm, const struct feature_node *x, int nclass,
+                       double *dec, double *scores) {
+  int nc = get_nr_class(lm);
+  predict_values(lm, x, dec);
+  for (int k = 0; k < nclass; k++) scores[k] = -10.0;
+  if (nc == 2 && lm->param.solver_type != MCSVM_CS) {
+    scores[lm->label[0]] = dec[0];
+    scores[lm->label[1]] = -dec[0];
+  } else {
+    for (int c = 0; c < nc; c++) scores[lm->label[c]] = dec[c];
+  }
+}
+
+static uint64_t splitmix(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/* Per-class threshold: the lowest confidence such that the predictions of
+ * class k at or above it reach the target precision, measured on at least
+ * ML_MIN_SUPPORT of them; ML_THRESHOLD_NEVER when no such point exists. */
+#define ML_MIN_SUPPORT 10
+
+typedef struct {
+  float conf;
+  int ok;
+} cp_t;
+
+static int cmp_cp_desc(const void *a, const void *b) {
+  float x = ((const cp_t *)a)->conf, y = ((const cp_t *)b)->conf;
+  return x > y ? -1 : x < y;
+}
+
+float ml_model_threshold_for(const ml_model_t *m, int k, double target) {
+  size_t n = 0;
+  for (uint32_t i = 0; i < m->noof; i++) n += m->oof_pred[i] == k;
+  if (n < ML_MIN_SUPPORT) return ML_THRESHOLD_NEVER;
+  cp_t *v = util_xmalloc(n * sizeof *v);
+  n = 0;
+  for (uint32_t i = 0; i < m->noof; i++)
+    if (m->oof_pred[i] == k) v[n++] = (cp_t){m->oof_conf[i], m->oof_true[i] == k};
+  qsort(v, n, sizeof *v, cmp_cp_desc);
+  float t = ML_THRESHOLD_NEVER;
+  size_t good = 0;
+  for (size_t i = 0; i < n; i++) {
+    good += (size_t)v[i].ok;
+    /* only cut between distinct confidences */
+    if (i + 1 < n && v[i + 1].conf == v[i].conf) continue;
+    if (i + 1 >= ML_MIN_SUPPORT && (double)good >= target * (double)(i + 1)) t = v[i].conf;
+  }
+  free(v);
+  return t;
+}
+
+int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
+             ml_train_info_t *info, char *err, size_t errlen) {
+  double t0 = util_monotonic();
+  *out = NULL;
+  const char *bad = ml_check_params(p);
+  if (bad) {
+    snprintf(err, errlen, "%s", bad);
+    return UTIL_E_INVALID;
+  }
+  if (ts->nclass < 2) {
+    snprintf(err, errlen, "training needs at least 2 classes (found %d)", ts->nclass);
+    return UTIL_E_INVALID;
+  }
+  if (ts->n < (size_t)(2 * p->folds)) {
+    snprintf(err, errlen, "training needs at least %d documents (found %zu)", 2 * p->folds, ts->n);
+    return UTIL_E_INVALID;
+  }
+  set_print_string_function(quiet);
+  ml_model_t *m = util_xcalloc(1, sizeof *m);
+  m->feat = ts->feat;
+  m->nclass = ts->nclass;
+  m->classes = util_xmalloc((size_t)ts->nclass * sizeof *m->classes);
+  for (int k = 0; k < ts->nclass; k++) m->classes[k] = util_xstrdup(ts->classes[k]);
+  build_vocab(ts, p->min_df, m);
+  struct feature_node *block = NULL;
+  struct feature_node **x = build_rows(ts, m, &block);
+  double *y = util_xmalloc(ts->n * sizeof *y);
+  for (size_t i = 0; i < ts->n; i++) y[i] = ts->label[i];
+
+  /* fold of each document: a seeded shuffle dealt round-robin */
+  size_t *perm = util_xmalloc(ts->n * sizeof *perm);
+  for (size_t i = 0; i < ts->n; i++) perm[i] = i;
+  uint64_t rs = p->seed;
+  for (size_t i = ts->n; i > 1; i--) {
+    size_t j = (size_t)(splitmix(&rs) % i);
+    size_t tmp = perm[i - 1];
+    perm[i - 1] = perm[j];
+    perm[j] = tmp;
+  }
+  int nj = p->folds + 1;
+  job_t *jobs = util_xcalloc((size_t)nj, sizeof *jobs);
+  struct parameter param = {.solver_type = p->solver, .eps = p->eps, .C = p->C};
+  for (int j = 0; j < nj; j++) {
+    job_t *jb = &jobs[j];
+    jb->param = param;
+    jb->seed = p->seed * 31 + (uint64_t)j;
+    jb->prob.n = (int)m->nfeat + 1;
+    jb->prob.bias = 1.0;
+    jb->prob.x = util_xmalloc(ts->n * sizeof *jb->prob.x);
+    jb->prob.y = util_xmalloc(ts->n * sizeof *jb->prob.y);
+    if (j < p->folds) jb->held = util_xmalloc((ts->n / (size_t)p->folds + 1) * sizeof *jb->held);
+    for (size_t r = 0; r < ts->n; r++) {
+      size_t i = perm[r];
+      if (j < p->folds && (int)(r % (size_t)p->folds) == j) {
+        jb->held[jb->nheld++] = i;
+      } else {
+        jb->prob.x[jb->prob.l] = x[i];
+        jb->prob.y[jb->prob.l++] = y[i];
+      }
+    }
+  }
+  run_jobs(jobs, nj, p->threads);
+
+  int rc = 0;
+  for (int j = 0; j < nj; j++)
+    if (!jobs[j].model) {
+      snprintf(err, errlen, "the solver failed (out of memory?)");
+      rc = UTIL_E_NOMEM;
+    }
+  int K = m->nclass;
+  double *oof_scores = NULL, *dec = NULL;
+  if (!rc) {
+    /* out-of-fold scores → temperature → probabilities → thresholds */
+    oof_scores = util_xmalloc(ts->n * (size_t)K * sizeof *oof_scores);
+    dec = util_xmalloc((size_t)K * sizeof *dec);
+    for (int j = 0; j < p->folds; j++)
+      for (size_t h = 0; h < jobs[j].nheld; h++) {
+        size_t i = jobs[j].held[h];
+        job_scores(jobs[j].model, x[i], K, dec, oof_scores + i * (size_t)K);
+      }
+    m->temperature = ml_fit_temperature(oof_scores, ts->label, ts->n, K);
+    m->noof = (uint32_t)ts->n;
+    m->oof_true = util_xmalloc(ts->n * sizeof *m->oof_true);
+    m->oof_pred = util_xmalloc(ts->n * sizeof *m->oof_pred);
+    m->oof_conf = util_xmalloc(ts->n * sizeof *m->oof_conf);
+    double *pr = util_xmalloc((size_t)K * sizeof *pr);
+    int *pred = util_xmalloc(ts->n * sizeof *pred);
+    double *conf = util_xmalloc(ts->n * sizeof *conf);
+    for (size_t i = 0; i < ts->n; i++) {
+      int b = ml_softmax(oof_scores + i * (size_t)K, K, m->temperature, pr);
+      m->oof_true[i] = ts->label[i];
+      m->oof_pred[i] = pred[i] = b;
+      m->oof_conf[i] = (float)(conf[i] = pr[b]);
+    }
+    m->threshold = util_xmalloc((size_t)K * sizeof *m->threshold);
+    for (int k = 0; k < K; k++) m->threshold[k] = ml_model_threshold_for(m, k, p->target_precision);
+    if (info) {
+      ml_metrics_t mt;
+      ml_metrics_compute(K, ts->n, ts->label, pred, conf, &mt);
+      info->n = ts->n;
+      info->accuracy = mt.accuracy;
+      info->macro_f1 = mt.macro_f1;
+      info->ece = mt.ece;
+      /* coverage with the per-class thresholds */
+      size_t covered = 0;
+      for (size_t i = 0; i < ts->n; i++) covered += conf[i] >= m->threshold[pred[i]];
+      info->coverage_at_target = (double)covered / (double)ts->n;
+      ml_metrics_clear(&mt);
+    }
+    free(pr);
+    free(pred);
+    free(conf);
+
+    /* the final model, in our layout */
+    const struct model *lm = jobs[p->folds].model;
+    size_t D = m->nfeat;
+    m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
+    m->bias = util_xcalloc((size_t)K, sizeof *m->bias);
+    int nc = get_nr_class(lm), cols = (nc == 2 && lm->param.solver_type != MCSVM_CS) ? 1 : nc;
+    for (size_t f = 0; f <= D; f++)
+      for (int c = 0; c < cols; c++) {
+        double wv = lm->w[f * (size_t)cols + (size_t)c];
+        if (cols == 1) {
+          if (f < D) {
+            m->w[f * K + lm->label[0]] = (float)wv;
+            m->w[f * K + lm->label[1]] = (float)-wv;
+          } else {
+            m->bias[lm->label[0]] = (float)wv;
+            m->bias[lm->label[1]] = (float)-wv;
+          }
+        } else if (f < D) {
+          m->w[f * K + lm->label[c]] = (float)wv;
+        } else {
+          m->bias[lm->label[c]] = (float)wv;
+        }
+      }
+    /* a class the final fit never saw cannot win */
+    for (int k = 0; k < K; k++) {
+      int seen = 0;
+      for (int c = 0; c < nc; c++) seen |= lm->label[c] == k;
+      if (!seen) m->bias[k] = -10.0f;
+    }
+  }
+  for (int j = 0; j < nj; j++) {
+    if (jobs[j].model) free_and_destroy_model(&jobs[j].model);
+    free(jobs[j].prob.x);
+    free(jobs[j].prob.y);
+    free(jobs[j].held);
+  }
+  free(jobs);
+  free(perm);
+  free(y);
+  free(x);
+  free(block);
+  free(oof_scores);
+  free(dec);
+  if (rc) {
+    ml_model_free(&m);
+    return rc;
+  }
+  if (info) info->train_seconds = util_monotonic() - t0;
+  *out = m;
+  return 0;
+}

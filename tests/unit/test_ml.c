@@ -1,0 +1,235 @@
+/* Unit tests of src/ml: training, calibrated prediction, thresholds,
+ * explanations, save/load with format checks, metrics against values
+ * worked out by hand. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ml/ml.h"
+
+static text_ctx_t *ctx;
+static ml_model_t *model; /* trained once in setup */
+
+static const char *const vocab[3][6] = {
+    {"printer", "toner", "paper", "jam", "tray", "cartridge"},
+    {"vpn", "tunnel", "gateway", "anyconnect", "remote", "disconnect"},
+    {"password", "reset", "locked", "account", "expired", "login"}};
+static const char *const labels[3] = {"Printing", "Network", "Access"};
+static const char *const noise[] = {"today", "office", "urgent", "again", "morning", "team",
+                                    "laptop", "screen"};
+
+static uint64_t rng = 42;
+static unsigned rnd(unsigned n) {
+  rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+  return (unsigned)((rng >> 33) % n);
+}
+
+/* A ticket of class c: three of its words, two noise words, and with
+ * probability 1/5 one word of another class, so the classes overlap. */
+static void make_doc(int c, char *out, size_t cap) {
+  snprintf(out, cap, "%s %s %s %s %s", vocab[c][rnd(6)], noise[rnd(8)], vocab[c][rnd(6)],
+           noise[rnd(8)], vocab[c][rnd(6)]);
+  if (rnd(5) == 0) {
+    size_t l = strlen(out);
+    snprintf(out + l, cap - l, " %s", vocab[(c + 1 + (int)rnd(2)) % 3][rnd(6)]);
+  }
+}
+
+static int setup(void **state) {
+  ctx = text_ctx_new();
+  ml_params_t p;
+  ml_params_defaults(&p);
+  ml_trainset_t *ts = ml_trainset_new(&p.feat);
+  char doc[256];
+  for (int i = 0; i < 600; i++) {
+    make_doc(i % 3, doc, sizeof doc);
+    ml_trainset_add(ts, ctx, doc, strlen(doc), TEXT_LANG_EN, labels[i % 3]);
+  }
+  ml_train_info_t info;
+  char err[200];
+  int rc = ml_train(ts, &p, &model, &info, err, sizeof err);
+  ml_trainset_free(&ts);
+  if (rc) fprintf(stderr, "training failed: %s\n", err);
+  return rc;
+}
+
+static int teardown(void **state) {
+  ml_model_free(&model);
+  text_ctx_free(&ctx);
+  return 0;
+}
+
+static void predicts_and_calibrates(void **state) {
+  assert_int_equal(ml_model_nclass(model), 3);
+  assert_true(ml_model_temperature(model) > 0);
+  ml_scratch_t s;
+  ml_scratch_init(&s);
+  double p[3];
+  const char *t = "The printer says paper jam in tray 2";
+  int k = ml_predict(model, ctx, &s, t, strlen(t), -1, p);
+  assert_string_equal(ml_model_class(model, k), "Printing");
+  assert_true(fabs(p[0] + p[1] + p[2] - 1.0) < 1e-9);
+  assert_true(p[k] > 0.5);
+  /* a text with no known word gives an uncertain answer, not a crash */
+  k = ml_predict(model, ctx, &s, "\xff\xfe zzz", 6, -1, p);
+  assert_true(k >= 0 && k < 3);
+  assert_true(p[k] < 0.6);
+  /* on held-out tickets, calibration error stays small */
+  rng = 7;
+  int truth[900], pred[900];
+  double conf[900];
+  char doc[256];
+  for (int i = 0; i < 900; i++) {
+    truth[i] = i % 3;
+    make_doc(truth[i], doc, sizeof doc);
+    int b = ml_predict(model, ctx, &s, doc, strlen(doc), -1, p);
+    pred[i] = ml_model_class_index(model, labels[truth[i]]) == b ? truth[i] : (truth[i] + 1) % 3;
+    conf[i] = p[b];
+  }
+  ml_metrics_t m;
+  ml_metrics_compute(3, 900, truth, pred, conf, &m);
+  assert_true(m.accuracy > 0.9);
+  assert_true(m.ece < 0.08);
+  ml_metrics_clear(&m);
+  ml_scratch_clear(&s);
+}
+
+static void thresholds_meet_their_target(void **state) {
+  for (int k = 0; k < 3; k++) {
+    float t = ml_model_threshold(model, k);
+    double prec, cov;
+    size_t sup;
+    if (t > 1.0f) continue; /* never: allowed, but then nothing to check */
+    ml_model_class_stats(model, k, t, &prec, &cov, &sup);
+    assert_true(prec >= 0.95);
+    assert_int_equal(sup, 200);
+    /* a stricter target never lowers the threshold */
+    assert_true(ml_model_threshold_for(model, k, 0.99) >= t);
+  }
+  assert_true(ml_model_threshold_for(model, 0, 1.0) >= ml_model_threshold_for(model, 0, 0.5));
+}
+
+static void explains_with_the_words(void **state) {
+  ml_scratch_t s;
+  ml_scratch_init(&s);
+  double p[3];
+  const char *t = "VPN tunnel keeps dropping, gateway unreachable";
+  int k = ml_predict(model, ctx, &s, t, strlen(t), -1, p);
+  assert_string_equal(ml_model_class(model, k), "Network");
+  ml_term_t pos[5], neg[5];
+  size_t np, nn;
+  ml_explain(model, &s, k, pos, &np, neg, &nn, 5);
+  assert_true(np >= 2);
+  int vpn = 0;
+  for (size_t i = 0; i < np; i++) {
+    assert_true(pos[i].weight > 0);
+    if (i) assert_true(pos[i - 1].weight >= pos[i].weight);
+    if (strcmp(pos[i].word, "vpn") == 0) {
+      vpn = 1;
+      assert_memory_equal(t + pos[i].off, "VPN", 3); /* points at the original text */
+    }
+  }
+  assert_true(vpn);
+  for (size_t i = 0; i < nn; i++) assert_true(neg[i].weight < 0);
+  /* the same words push against another class */
+  int other = (k + 1) % 3;
+  ml_explain(model, &s, other, pos, &np, neg, &nn, 5);
+  assert_true(nn >= 1);
+  ml_scratch_clear(&s);
+}
+
+static void save_load_round_trip(void **state) {
+  util_buf_t b;
+  util_buf_init(&b, 64u << 20);
+  assert_int_equal(ml_model_save(model, &b), 0);
+  ml_model_t *m2 = NULL;
+  char err[200];
+  assert_int_equal(ml_model_load(b.data, b.len, &m2, err, sizeof err), 0);
+  ml_scratch_t s;
+  ml_scratch_init(&s);
+  double p1[3], p2[3];
+  const char *t = "account locked after password reset";
+  int k1 = ml_predict(model, ctx, &s, t, strlen(t), -1, p1);
+  int k2 = ml_predict(m2, ctx, &s, t, strlen(t), -1, p2);
+  assert_int_equal(k1, k2);
+  for (int k = 0; k < 3; k++) {
+    assert_true(fabs(p1[k] - p2[k]) < 1e-12);
+    assert_true(ml_model_threshold(model, k) == ml_model_threshold(m2, k));
+  }
+  ml_model_free(&m2);
+  /* another format version is refused by name */
+  uint32_t *hdr = (uint32_t *)b.data;
+  hdr[1] = ML_MODEL_FORMAT + 1;
+  assert_int_equal(ml_model_load(b.data, b.len, &m2, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "format"));
+  assert_null(m2);
+  hdr[1] = ML_MODEL_FORMAT;
+  /* every truncation is refused, none crashes */
+  for (size_t cut = 0; cut < b.len; cut += 1 + cut / 3) {
+    assert_int_equal(ml_model_load(b.data, cut, &m2, err, sizeof err), UTIL_E_INVALID);
+    assert_null(m2);
+  }
+  hdr[0] = 0;
+  assert_int_equal(ml_model_load(b.data, b.len, &m2, err, sizeof err), UTIL_E_INVALID);
+  ml_scratch_clear(&s);
+  util_buf_free(&b);
+}
+
+static void metrics_by_hand(void **state) {
+  /* truth/pred over 2 classes: TP0=2, FN0=1 (0→1), FP0=1 (1→0), TP1=2 */
+  int truth[6] = {0, 0, 0, 1, 1, 1}, pred[6] = {0, 0, 1, 1, 1, 0};
+  double conf[6] = {0.9, 0.8, 0.7, 0.95, 0.6, 0.55};
+  ml_metrics_t m;
+  ml_metrics_compute(2, 6, truth, pred, conf, &m);
+  assert_true(fabs(m.accuracy - 4.0 / 6) < 1e-12);
+  assert_true(fabs(m.precision[0] - 2.0 / 3) < 1e-12);
+  assert_true(fabs(m.recall[0] - 2.0 / 3) < 1e-12);
+  assert_true(fabs(m.macro_f1 - 2.0 / 3) < 1e-12);
+  assert_int_equal(m.confusion[0 * 2 + 1], 1);
+  /* ranked by confidence: ok ok ok ok(0.6)… the top 3 are right */
+  assert_true(fabs(m.prec_at_cov[5] - 1.0) < 1e-12); /* 50 % = top 3 */
+  assert_true(fabs(m.coverage_at_95 - 3.0 / 6) < 1e-12);
+  ml_metrics_clear(&m);
+  /* ECE: one bin holding conf 0.9 ×2, one right → |0.5 − 0.9| */
+  int ok[2] = {1, 0};
+  double c2[2] = {0.9, 0.9};
+  assert_true(fabs(ml_ece(2, ok, c2, 10) - 0.4) < 1e-12);
+}
+
+static void bad_parameters_and_data(void **state) {
+  ml_params_t p;
+  ml_params_defaults(&p);
+  assert_null(ml_check_params(&p));
+  p.C = 0;
+  assert_non_null(ml_check_params(&p));
+  ml_params_defaults(&p);
+  p.folds = 1;
+  assert_non_null(ml_check_params(&p));
+  ml_params_defaults(&p);
+  ml_trainset_t *ts = ml_trainset_new(&p.feat);
+  assert_int_equal(ml_trainset_add(ts, ctx, "x", 1, -1, ""), UTIL_E_INVALID);
+  for (int i = 0; i < 20; i++) ml_trainset_add(ts, ctx, "printer jam", 11, -1, "Printing");
+  ml_model_t *m = NULL;
+  char err[200];
+  assert_int_equal(ml_train(ts, &p, &m, NULL, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "2 classes"));
+  assert_null(m);
+  ml_trainset_free(&ts);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(predicts_and_calibrates),
+      cmocka_unit_test(thresholds_meet_their_target),
+      cmocka_unit_test(explains_with_the_words),
+      cmocka_unit_test(save_load_round_trip),
+      cmocka_unit_test(metrics_by_hand),
+      cmocka_unit_test(bad_parameters_and_data),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
