@@ -1,7 +1,8 @@
 # Relais — one plain Makefile.
 #   make            build ./relais (optimised)
 #   make run        install what is missing, build, create relais.db with demo
-#                   data if absent, and serve on http://127.0.0.1:8080
+#                   data and trained triage models if absent, and serve on
+#                   http://127.0.0.1:8080
 #   make test       build with ASan+UBSan and run unit, API, browser and
 #                   durability tests; ends with "N passed, N failed"
 #   make bench      run the benchmarks in bench/
@@ -20,7 +21,7 @@ SAN_CFLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 DB     ?= relais.db
 LISTEN ?= 127.0.0.1:8080
 
-SRC_LIB := $(wildcard src/util/*.c src/text/*.c src/ml/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
+SRC_LIB := $(wildcard src/util/*.c src/text/*.c src/ml/*.c src/triage/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
 SRC_MAIN := src/main.c
 WEB_FILES := $(sort $(wildcard web/*))
 GEN_WEB := build/gen/web_assets.c
@@ -76,7 +77,7 @@ build/san/tests/test_%: tests/unit/test_%.c $(OBJ_SAN)
 
 run: deps
 	@$(MAKE) --no-print-directory relais
-	@if [ ! -f "$(DB)" ]; then ./relais demo --db "$(DB)"; fi
+	@if [ ! -f "$(DB)" ]; then ./relais demo --db "$(DB)" && ./relais train --db "$(DB)"; fi
 	./relais serve --db "$(DB)" --listen "$(LISTEN)"
 
 test-bin: build/relais-san $(UNIT_BIN)

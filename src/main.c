@@ -15,6 +15,8 @@ static const struct {
     {"user", cli_user, "manage users (user add …)"},
     {"token", cli_token, "create API tokens (token create …)"},
     {"demo", cli_demo, "fill a database with demo data"},
+    {"train", cli_train, "train the triage models from labelled tickets"},
+    {"classify", cli_classify, "run triage on a text with the active models"},
     {"eval", cli_eval, "measure the triage classifier on CSV files"},
 };
 

@@ -16,6 +16,7 @@ typedef struct {
   char *csrf;                /* that session's CSRF token; owned */
   char *session_hash;        /* that session's hash; owned */
   int64_t id[2];             /* numeric path parameters, in order */
+  char name[33];             /* the {name} path parameter: [a-z_]{1,32} */
   json_t *body;              /* parsed JSON object body, owned; or NULL */
 } api_call_t;
 
@@ -23,7 +24,8 @@ typedef void (*api_handler_t)(api_call_t *c);
 
 typedef struct {
   const char *method;
-  const char *pattern;   /* "/api/v1/tickets/{id}": {id} is a positive integer */
+  const char *pattern;   /* "/api/v1/tickets/{id}": {id} is a positive integer,
+                          * {name} a word of 1-32 characters [a-z_] */
   api_handler_t handler;
   store_role_t min_role; /* STORE_ROLE_NONE: open to anonymous callers */
 } api_route_t;
@@ -102,6 +104,17 @@ void api_groups_get(api_call_t *c);
 void api_groups_patch(api_call_t *c);
 void api_groups_member_put(api_call_t *c);
 void api_groups_member_delete(api_call_t *c);
+
+/* Triage (src/api/triage.c). */
+void api_triage_preview(api_call_t *c);
+void api_suggestions_list(api_call_t *c);
+void api_suggestions_accept(api_call_t *c);
+void api_suggestions_override(api_call_t *c);
+void api_models_list(api_call_t *c);
+void api_models_train(api_call_t *c);
+void api_models_thresholds_put(api_call_t *c);
+/* The suggestions of a ticket as JSON (new reference). */
+json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id);
 
 void api_health(api_call_t *c);
 void api_metrics(api_call_t *c);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../triage/triage.h"
 #include "api_int.h"
 
 /* Generated-table style: one row per endpoint, read top to bottom. */
@@ -31,6 +32,13 @@ const api_route_t api_routes[] = {
     {"PATCH", "/api/v1/groups/{id}", api_groups_patch, STORE_ROLE_ADMIN},
     {"PUT", "/api/v1/groups/{id}/members/{id}", api_groups_member_put, STORE_ROLE_ADMIN},
     {"DELETE", "/api/v1/groups/{id}/members/{id}", api_groups_member_delete, STORE_ROLE_ADMIN},
+    {"POST", "/api/v1/triage", api_triage_preview, STORE_ROLE_AGENT},
+    {"GET", "/api/v1/tickets/{id}/suggestions", api_suggestions_list, STORE_ROLE_AGENT},
+    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/accept", api_suggestions_accept, STORE_ROLE_AGENT},
+    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/override", api_suggestions_override, STORE_ROLE_AGENT},
+    {"GET", "/api/v1/models", api_models_list, STORE_ROLE_AGENT},
+    {"POST", "/api/v1/models/train", api_models_train, STORE_ROLE_ADMIN},
+    {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
@@ -69,6 +77,7 @@ int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
   if (api_cfg.session_hours <= 0) api_cfg.session_hours = 12;
   store_t *s = NULL;
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
+  if (!rc) rc = triage_reload(s, errbuf, errlen); /* the active models, if any */
   store_close(&s);
   return rc;
 }
@@ -83,6 +92,7 @@ void api_shutdown(void) {
   api_nreg = 0;
   pthread_mutex_unlock(&api_reg_mu);
   api_tl_db = NULL;
+  triage_install(NULL);
 }
 
 /* ---- Responses ------------------------------------------------------------ */
@@ -99,10 +109,22 @@ void api_response_free(api_response_t *r) {
 }
 
 /* ---- Matching ----------------------------------------------------------------
- * Returns 1 if path matches pattern, filling ids with the {id} segments. */
-static int dispatch_match(const char *pattern, const char *path, int64_t ids[2]) {
+ * Returns 1 if path matches pattern, filling ids with the {id} segments and
+ * name with the {name} segment. */
+static int dispatch_match(const char *pattern, const char *path, int64_t ids[2],
+                          char name[33]) {
   int nid = 0;
   while (*pattern && *path) {
+    if (strncmp(pattern, "{name}", 6) == 0) {
+      size_t n = 0;
+      while (((path[n] >= 'a' && path[n] <= 'z') || path[n] == '_') && n < 32) n++;
+      if (!n || (path[n] && path[n] != '/')) return 0;
+      memcpy(name, path, n);
+      name[n] = '\0';
+      pattern += 6;
+      path += n;
+      continue;
+    }
     if (strncmp(pattern, "{id}", 4) == 0) {
       char *end;
       if (*path < '1' || *path > '9') return 0;
@@ -147,7 +169,8 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
   resp->route = API_ROUTE_NOTFOUND;
   for (int i = 0; i < api_nroutes; i++) {
     int64_t ids[2] = {0, 0};
-    if (!dispatch_match(api_routes[i].pattern, req->path, ids)) continue;
+    char name[33] = "";
+    if (!dispatch_match(api_routes[i].pattern, req->path, ids, name)) continue;
     if (!path_known) resp->allow[0] = '\0';
     path_known = 1;
     size_t n = strlen(resp->allow);
@@ -158,6 +181,7 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
       resp->route = i;
       c.id[0] = ids[0];
       c.id[1] = ids[1];
+      memcpy(c.name, name, sizeof c.name);
     }
   }
   if (!route) {

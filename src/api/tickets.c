@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../triage/triage.h"
 #include "api_int.h"
 
 /* ---- What a client may send ------------------------------------------------- */
@@ -183,6 +184,20 @@ int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t) {
 }
 
 /* ---- Handlers --------------------------------------------------------------------- */
+/* Runs the current models (and the impact cues) on a ticket being created. */
+static void tickets_triage(api_call_t *c, const store_ticket_t *t, triage_result_t *tr) {
+  int vip = 0;
+  store_user_t u = {0};
+  if (!store_user_get(c->db, t->v[STORE_TF_REQUESTER_ID].i, &u)) vip = u.vip;
+  store_user_clear(&u);
+  triage_input_t in = {t->v[STORE_TF_TITLE].s, t->v[STORE_TF_DESCRIPTION].s,
+                       t->v[STORE_TF_LANGUAGE].s, t->v[STORE_TF_SERVICE].s,
+                       t->v[STORE_TF_CI].s, vip};
+  triage_set_t *set = triage_current();
+  triage_run(c->db, set, &in, tr);
+  triage_set_unref(&set);
+}
+
 void api_tickets_create(api_call_t *c) {
   store_ticket_t t;
   uint32_t mask;
@@ -201,16 +216,34 @@ void api_tickets_create(api_call_t *c) {
       !t.v[STORE_TF_URGENCY].is_null)
     store_ticket_set_int(&t, STORE_TF_PRIORITY,
                          store_itil_priority(t.v[STORE_TF_IMPACT].i, t.v[STORE_TF_URGENCY].i));
+  /* Triage before the transaction (pure computation), its effects inside
+   * it: the ticket never exists without its predictions. */
+  triage_result_t tr;
+  tickets_triage(c, &t, &tr);
+  if (t.v[STORE_TF_LANGUAGE].is_null)
+    store_ticket_set_text(&t, STORE_TF_LANGUAGE, text_lang_code(tr.lang));
   store_actor_t a = tickets_actor(c);
-  int rc = store_ticket_insert(c->db, &t, &a, &id);
+  int rc = store_begin(c->db);
+  if (!rc) rc = store_ticket_insert(c->db, &t, &a, &id);
+  if (!rc) rc = triage_apply(c->db, id, &tr, mask);
+  if (!rc) rc = store_commit(c->db);
   if (rc) {
+    store_rollback(c->db);
     api_error(c, rc, NULL, "cannot create the ticket");
     goto out;
   }
   store_ticket_clear(&t);
   rc = store_ticket_get(c->db, id, &t);
-  if (rc) api_error(c, rc, NULL, "cannot read the new ticket");
-  else api_reply(c, 201, tickets_json(c, &t));
+  if (rc) {
+    api_error(c, rc, NULL, "cannot read the new ticket");
+    goto out;
+  }
+  json_t *j = tickets_json(c, &t);
+  if (api_role_at_least(c, STORE_ROLE_AGENT)) {
+    json_object_set_new(j, "suggestions", api_suggestions_json(c, id));
+    if (tr.impact) json_object_set_new(j, "impact_cue", json_string(tr.impact_cue));
+  }
+  api_reply(c, 201, j);
 out:
   store_ticket_clear(&t);
 }

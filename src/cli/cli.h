@@ -11,5 +11,7 @@ int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_demo(int argc, char **argv);
 int cli_eval(int argc, char **argv);
+int cli_train(int argc, char **argv);
+int cli_classify(int argc, char **argv);
 
 #endif

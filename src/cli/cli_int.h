@@ -21,4 +21,5 @@ const char *cli_get(const cli_opt_t *opts, const char *name); /* value or NULL *
 /* Opens the database named by --db (default relais.db), printing errors. */
 store_t *cli_open_db(const cli_opt_t *opts);
 
+
 #endif

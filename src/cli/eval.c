@@ -171,7 +171,7 @@ static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
     size_t at = res->n++;
     res->pred[at] = map[b];
     res->conf[at] = probs[b];
-    res->auto_ok[at] = probs[b] >= ml_model_threshold(m, b);
+    res->auto_ok[at] = probs[b] + 1e-6 >= ml_model_threshold(m, b);
     res->truth[at] = class_id(cls, trows->label[test[i]]);
   }
   res->predict_seconds += util_monotonic() - t0;

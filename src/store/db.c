@@ -120,6 +120,52 @@ static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
     " WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN"
     " INSERT INTO tickets_fts(rowid, title, description, resolution)"
     " VALUES (new.id, new.title, new.description, new.resolution); END;",
+
+    /* 4: triage. Models are stored whole (a backup is one file); one per
+     * field is active. A prediction is the model's latest word on one field
+     * of one ticket and what became of it; feedback keeps every decision a
+     * person made on one, for retraining and audit. */
+    "ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;"
+    "CREATE TABLE models("
+    " id INTEGER PRIMARY KEY,"
+    " field TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " n_train INTEGER NOT NULL,"
+    " metrics TEXT NOT NULL,"
+    " data BLOB NOT NULL,"
+    " active INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE(field, version));"
+    "CREATE TABLE predictions("
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " field TEXT NOT NULL,"
+    " model_id INTEGER NOT NULL REFERENCES models(id),"
+    " value TEXT NOT NULL,"
+    " confidence REAL NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK(state IN ('applied','suggested','accepted','overridden')),"
+    " decided_by INTEGER REFERENCES users(id),"
+    " decided_at INTEGER,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY(ticket_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE feedback("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " field TEXT NOT NULL,"
+    " model_id INTEGER REFERENCES models(id),"
+    " kind TEXT NOT NULL CHECK(kind IN ('accept','override')),"
+    " predicted TEXT,"
+    " chosen TEXT NOT NULL,"
+    " user_id INTEGER REFERENCES users(id),"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX feedback_at ON feedback(at);"
+    "CREATE TABLE triage_thresholds("
+    " field TEXT NOT NULL,"
+    " class TEXT NOT NULL,"
+    " mode TEXT NOT NULL CHECK(mode IN ('target','always','never')),"
+    " target REAL,"
+    " PRIMARY KEY(field, class)) WITHOUT ROWID;"
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 const char *store_errmsg(store_t *s) {

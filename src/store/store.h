@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -152,7 +152,8 @@ int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
   X(CREATED_AT, "created_at", TIME)                                           \
   X(UPDATED_AT, "updated_at", TIME)                                           \
   X(RESOLVED_AT, "resolved_at", TIME)                                         \
-  X(RESOLUTION, "resolution", TEXT)
+  X(RESOLUTION, "resolution", TEXT)                                           \
+  X(SLA_DUE_AT, "sla_due_at", TIME)
 
 typedef enum {
 #define STORE_TF_ENUM_(e, name, type) STORE_TF_##e,
@@ -289,5 +290,96 @@ typedef struct {
  * events. */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
                        int (*fn)(const store_event_t *, void *), void *arg);
+
+/* ---- Settings -------------------------------------------------------------
+ * A small key → text table for what an admin configures at run time (SLA
+ * hours, triage fields, retraining schedule). */
+/* Returns an owned copy in *out, or UTIL_E_NOTFOUND. */
+int store_setting_get(store_t *s, const char *key, char **out);
+int store_setting_set(store_t *s, const char *key, const char *value);
+/* Integer setting with a default when absent or not a number. */
+int64_t store_setting_int(store_t *s, const char *key, int64_t dflt);
+/* SLA: hours to resolve a ticket of priority p (1..4), from the settings
+ * "sla.p1_hours" … "sla.p4_hours" (defaults 4, 8, 24, 72). */
+int64_t store_sla_hours(store_t *s, int priority);
+
+/* ---- Triage: models, predictions, feedback, thresholds --------------------- */
+typedef struct {
+  int64_t id;
+  char *field;      /* owned */
+  int version;
+  int64_t created_at;
+  int64_t n_train;
+  char *metrics;    /* owned JSON text */
+  int active;
+  void *data;       /* owned model bytes, or NULL when not loaded */
+  size_t len;
+} store_model_t;
+
+void store_model_clear(store_model_t *m);
+/* Inserts a model as the next version of its field; m->id and m->version
+ * are set. Does not activate it. */
+int store_model_insert(store_t *s, store_model_t *m);
+/* Makes model id the active one of its field (one transaction). */
+int store_model_activate(store_t *s, int64_t id);
+/* Calls fn for every model, newest first, with data only when with_data
+ * (active models only when active_only). */
+int store_model_each(store_t *s, int active_only, int with_data,
+                     int (*fn)(const store_model_t *, void *), void *arg);
+
+/* Training rows of a field: the ticket text and the label a person set or
+ * confirmed. A value the model applied that nobody confirmed is not a
+ * label. field is one of category, group, urgency, service, ci. */
+typedef struct {
+  int64_t ticket_id;
+  const char *title, *description, *language, *label; /* borrowed during the call */
+} store_label_row_t;
+int store_labels_each(store_t *s, const char *field,
+                      int (*fn)(const store_label_row_t *, void *), void *arg);
+
+typedef enum {
+  STORE_PRED_APPLIED = 0,   /* set on the ticket by the model */
+  STORE_PRED_SUGGESTED,     /* offered to an agent */
+  STORE_PRED_ACCEPTED,      /* a person confirmed it */
+  STORE_PRED_OVERRIDDEN     /* a person chose another value */
+} store_pred_state_t;
+
+const char *store_pred_state_name(store_pred_state_t st);
+
+typedef struct {
+  int64_t ticket_id;
+  char *field;       /* owned */
+  int64_t model_id;
+  int model_version; /* joined */
+  char *value;       /* owned: the model's top class */
+  double confidence;
+  char *detail;      /* owned JSON: top classes and the words behind them */
+  store_pred_state_t state;
+  int64_t decided_by, decided_at, created_at;
+} store_pred_t;
+
+void store_pred_clear(store_pred_t *p);
+/* Inserts or replaces the prediction of (ticket, field). */
+int store_pred_put(store_t *s, const store_pred_t *p);
+int store_pred_get(store_t *s, int64_t ticket_id, const char *field, store_pred_t *out);
+int store_pred_each(store_t *s, int64_t ticket_id,
+                    int (*fn)(const store_pred_t *, void *), void *arg);
+/* Records a person's decision on a prediction: its new state and a
+ * feedback row (kind "accept" or "override", chosen value). */
+int store_pred_decide(store_t *s, int64_t ticket_id, const char *field,
+                      store_pred_state_t st, const char *chosen, int64_t user_id);
+/* Feedback rows recorded at or after t (retraining trigger). */
+int64_t store_feedback_count_since(store_t *s, int64_t t);
+
+/* Admin threshold settings: mode "target" (with target precision),
+ * "always" or "never", per field and class ("" = the field's default). */
+typedef struct {
+  const char *field, *cls, *mode; /* borrowed during the call */
+  double target;
+} store_threshold_t;
+int store_threshold_put(store_t *s, const char *field, const char *cls,
+                        const char *mode, double target);
+int store_threshold_each(store_t *s, int (*fn)(const store_threshold_t *, void *),
+                         void *arg);
 
 #endif

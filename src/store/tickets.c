@@ -178,6 +178,17 @@ static int status_is_done(const char *s) {
 }
 
 /* ---- Insert, get, update ----------------------------------------------- */
+/* The SLA due time follows the priority: created_at + the priority's hours,
+ * none without a priority. */
+static void ticket_sla(store_t *s, store_ticket_t *t) {
+  if (t->v[STORE_TF_PRIORITY].is_null) {
+    store_ticket_set_null(t, STORE_TF_SLA_DUE_AT);
+    return;
+  }
+  int64_t h = store_sla_hours(s, (int)t->v[STORE_TF_PRIORITY].i);
+  if (h > 0) store_ticket_set_int(t, STORE_TF_SLA_DUE_AT, t->v[STORE_TF_CREATED_AT].i + h * 3600);
+}
+
 int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
                         int64_t *id) {
   pthread_once(&tf_once, tf_build_sql);
@@ -190,6 +201,7 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
   if (t->v[STORE_TF_DESCRIPTION].is_null) store_ticket_set_text(t, STORE_TF_DESCRIPTION, "");
   if (status_is_done(t->v[STORE_TF_STATUS].s) && t->v[STORE_TF_RESOLVED_AT].is_null)
     store_ticket_set_int(t, STORE_TF_RESOLVED_AT, t->v[STORE_TF_UPDATED_AT].i);
+  ticket_sla(s, t);
 
   int own, rc = store_txn_enter(s, &own);
   if (rc) return rc;
@@ -240,7 +252,7 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     if (!(mask & (1u << f))) continue;
     /* Identity and clock fields are never taken from the caller. */
     if (f == STORE_TF_ID || f == STORE_TF_CREATED_AT || f == STORE_TF_UPDATED_AT ||
-        f == STORE_TF_RESOLVED_AT)
+        f == STORE_TF_RESOLVED_AT || f == STORE_TF_SLA_DUE_AT)
       continue;
     ticket_copy_val(&neu, ch, f);
   }
@@ -259,6 +271,8 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     else if (!status_is_done(to))
       store_ticket_set_null(&neu, STORE_TF_RESOLVED_AT);
   }
+  if (!ticket_val_equal(&old.v[STORE_TF_PRIORITY], &neu.v[STORE_TF_PRIORITY], STORE_TYPE_INT))
+    ticket_sla(s, &neu);
   for (int f = 1; f < STORE_TF_COUNT && !rc; f++) {
     if (f == STORE_TF_UPDATED_AT) continue;
     if (ticket_val_equal(&old.v[f], &neu.v[f], tf_info[f].type)) continue;

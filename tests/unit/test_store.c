@@ -71,9 +71,19 @@ static void migrate_from_previous_version_keeps_data(void **state) {
   assert_int_equal(store_open_at(path, 1, &s, err, sizeof err), 0);
   assert_int_equal(store_schema_version(s), 1);
   int64_t u = add_user(s, "old@example.org", STORE_ROLE_REQUESTER);
-  /* Version 1 has no full-text index: the insert must work without it. */
-  int64_t id = add_ticket(s, u, "Imprimante bloquée", "bourrage papier", 0);
   store_close(&s);
+  /* The row as a version-1 program wrote it (today's code has more columns;
+   * version 1 has no full-text index). */
+  sqlite3 *raw;
+  assert_int_equal(sqlite3_open(path, &raw), 0);
+  char sql[400];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO tickets(title, description, requester_id, status, priority, created_at,"
+           " updated_at) VALUES ('Imprimante bloquée', 'bourrage papier', %lld, 'new', 2, 1000,"
+           " 1000)", (long long)u);
+  assert_int_equal(sqlite3_exec(raw, sql, 0, 0, 0), 0);
+  int64_t id = sqlite3_last_insert_rowid(raw);
+  sqlite3_close(raw);
   assert_int_equal(store_open(path, &s, err, sizeof err), 0);
   assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
   /* The migration rebuilt the index over the old rows. */
@@ -82,9 +92,88 @@ static void migrate_from_previous_version_keeps_data(void **state) {
   assert_int_equal(store_ticket_list(s, &q, &p), 0);
   assert_int_equal(p.n, 1);
   assert_int_equal(p.items[0].v[STORE_TF_ID].i, id);
+  /* Version 4 added the SLA due time: old rows have none until their
+   * priority changes, then it follows the SLA table. */
+  assert_true(p.items[0].v[STORE_TF_SLA_DUE_AT].is_null);
   store_page_clear(&p);
+  store_ticket_t ch;
+  store_ticket_init(&ch);
+  store_ticket_set_int(&ch, STORE_TF_PRIORITY, 1);
+  store_actor_t a = {STORE_ACTOR_PERSON, u, NULL, 0};
+  assert_int_equal(store_ticket_update(s, id, &ch, 1u << STORE_TF_PRIORITY, &a, NULL), 0);
+  store_ticket_clear(&ch);
+  store_ticket_t t;
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 4 * 3600);
+  store_ticket_clear(&t);
+  assert_int_equal(store_setting_set(s, "sla.p1_hours", "2"), 0);
+  assert_int_equal(store_sla_hours(s, 1), 2);
+  assert_int_equal(store_setting_set(s, "sla.p1_hours", "soon"), 0);
+  assert_int_equal(store_sla_hours(s, 1), 4); /* not a number: the default */
   store_close(&s);
 }
+
+static int count(const store_label_row_t *r, void *arg) {
+  (*(int *)arg)++;
+  return 0;
+}
+
+/* Models, predictions and feedback: what a person confirms becomes a
+ * training label, what the model applied alone does not. */
+static void triage_tables_and_labels(void **state) {
+  store_t *s = fresh("triage.db");
+  int64_t u = add_user(s, "agent@example.org", STORE_ROLE_AGENT);
+  int64_t t1 = add_ticket(s, u, "VPN down", "tunnel drops", 0);
+  int64_t t2 = add_ticket(s, u, "Printer", "jam", 0);
+  int64_t t3 = add_ticket(s, u, "Mail", "outlook", 0);
+  store_model_t m = {.field = "category", .created_at = 5, .n_train = 10, .metrics = "{}",
+                     .data = "abc", .len = 3};
+  assert_int_equal(store_model_insert(s, &m), 0);
+  assert_int_equal(m.version, 1);
+  int64_t m1 = m.id;
+  assert_int_equal(store_model_insert(s, &m), 0);
+  assert_int_equal(m.version, 2);
+  assert_int_equal(store_model_activate(s, m1), 0);
+  assert_int_equal(store_model_activate(s, 9999), UTIL_E_NOTFOUND);
+  store_actor_t a = {STORE_ACTOR_MODEL, 0, "category v1", 0.9};
+  store_ticket_t ch;
+  store_ticket_init(&ch);
+  store_ticket_set_text(&ch, STORE_TF_CATEGORY, "Network");
+  assert_int_equal(store_ticket_update(s, t1, &ch, 1u << STORE_TF_CATEGORY, &a, NULL), 0);
+  store_ticket_set_text(&ch, STORE_TF_CATEGORY, "Printing");
+  assert_int_equal(store_ticket_update(s, t2, &ch, 1u << STORE_TF_CATEGORY, &a, NULL), 0);
+  store_ticket_set_text(&ch, STORE_TF_CATEGORY, "Email");
+  a.kind = STORE_ACTOR_PERSON;
+  assert_int_equal(store_ticket_update(s, t3, &ch, 1u << STORE_TF_CATEGORY, &a, NULL), 0);
+  store_ticket_clear(&ch);
+  store_pred_t p = {.ticket_id = t1, .field = "category", .model_id = m1, .value = "Network",
+                    .confidence = 0.9, .detail = "{}", .state = STORE_PRED_APPLIED};
+  assert_int_equal(store_pred_put(s, &p), 0);
+  p.ticket_id = t2;
+  p.value = "Printing";
+  assert_int_equal(store_pred_put(s, &p), 0);
+  /* t1 and t2 were applied by the model: only t3 (a person) is a label */
+  int n = 0;
+  assert_int_equal(store_labels_each(s, "category", count, &n), 0);
+  assert_int_equal(n, 1);
+  /* a person confirms t2: it becomes a label, and feedback is recorded */
+  assert_int_equal(store_pred_decide(s, t2, "category", STORE_PRED_ACCEPTED, "Printing", u), 0);
+  n = 0;
+  assert_int_equal(store_labels_each(s, "category", count, &n), 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(store_feedback_count_since(s, 0), 1);
+  assert_int_equal(store_pred_decide(s, t3, "category", STORE_PRED_ACCEPTED, "x", u),
+                   UTIL_E_NOTFOUND);
+  store_pred_t got;
+  assert_int_equal(store_pred_get(s, t2, "category", &got), 0);
+  assert_int_equal(got.state, STORE_PRED_ACCEPTED);
+  assert_int_equal(got.model_version, 1);
+  assert_int_equal(got.decided_by, u);
+  store_pred_clear(&got);
+  assert_int_equal(store_labels_each(s, "colour", count, &n), UTIL_E_INVALID);
+  store_close(&s);
+}
+
 
 static void newer_schema_is_refused(void **state) {
   char path[128], err[256];
@@ -375,6 +464,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(migrate_from_empty),
       cmocka_unit_test(migrate_from_previous_version_keeps_data),
+      cmocka_unit_test(triage_tables_and_labels),
       cmocka_unit_test(newer_schema_is_refused),
       cmocka_unit_test(unopenable_path_fails_cleanly),
       cmocka_unit_test(lifecycle_and_history),

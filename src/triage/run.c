@@ -1,0 +1,223 @@
+/* Running the models on a ticket, and writing what they decided. */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_int.h"
+
+/* ---- per-thread scratch ------------------------------------------------------ */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+
+/* Allocation policy (util.h): small internal allocations abort on failure. */
+static void run_die(const char *what) {
+  util_log(UTIL_LOG_ERROR, "out of memory: %s", what);
+  abort();
+}
+
+static void scratch_free(void *p) {
+  triage_scratch_t *sc = p;
+  text_ctx_free(&sc->text);
+  ml_scratch_clear(&sc->ml);
+  free(sc->probs);
+  free(sc);
+}
+
+static void scratch_key_make(void) { pthread_key_create(&scratch_key, scratch_free); }
+
+triage_scratch_t *triage_scratch(void) {
+  pthread_once(&scratch_once, scratch_key_make);
+  triage_scratch_t *sc = pthread_getspecific(scratch_key);
+  if (sc) return sc;
+  sc = util_xcalloc(1, sizeof *sc);
+  sc->text = text_ctx_new();
+  if (!sc->text) run_die("stemmers"); /* they are linked in: only memory can fail */
+  ml_scratch_init(&sc->ml);
+  pthread_setspecific(scratch_key, sc);
+  return sc;
+}
+
+const char *triage_level(double p) { return p >= 0.85 ? "High" : p >= 0.5 ? "Medium" : "Low"; }
+
+/* ---- prediction ------------------------------------------------------------------ */
+void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
+                triage_result_t *out) {
+  memset(out, 0, sizeof *out);
+  triage_scratch_t *sc = triage_scratch();
+  size_t tl = in->title ? strlen(in->title) : 0, dl = in->description ? strlen(in->description) : 0;
+  char *text = util_xmalloc(tl + dl + 2);
+  memcpy(text, in->title ? in->title : "", tl);
+  text[tl] = '\n';
+  memcpy(text + tl + 1, in->description ? in->description : "", dl);
+  text[tl + 1 + dl] = '\0';
+  text_lang_t forced;
+  int lang = in->lang && !text_lang_parse(in->lang, &forced) ? (int)forced : -1;
+  text_analyse(sc->text, text, tl + 1 + dl, lang, &sc->ml.doc);
+  out->lang = sc->ml.doc.lang;
+  for (int i = 0; set && i < set->n; i++) {
+    const triage_entry_t *e = &set->e[i];
+    int K = ml_model_nclass(e->model);
+    if (sc->cap < (size_t)K) {
+      sc->probs = util_xrealloc(sc->probs, (size_t)K * sizeof *sc->probs);
+      sc->cap = (size_t)K;
+    }
+    text_features(&sc->ml.doc, ml_model_feat_opts(e->model), &sc->ml.feats);
+    int b = ml_predict_feats(e->model, &sc->ml, sc->probs);
+    triage_pred_t *p = &out->pred[out->n++];
+    p->field = e->field;
+    p->model_id = e->model_id;
+    p->model_version = e->version;
+    snprintf(p->value, sizeof p->value, "%s", ml_model_class(e->model, b));
+    p->confidence = sc->probs[b];
+    p->threshold = e->thr[b];
+    /* thresholds come from single-precision out-of-fold confidences */
+    p->apply = p->confidence + 1e-6 >= p->threshold;
+    /* the three most probable classes */
+    int used[3] = {-1, -1, -1};
+    for (int t = 0; t < 3 && t < K; t++) {
+      int best = -1;
+      for (int k = 0; k < K; k++) {
+        if (k == used[0] || k == used[1]) continue;
+        if (best < 0 || sc->probs[k] > sc->probs[best]) best = k;
+      }
+      used[t] = best;
+      snprintf(p->top[t].value, sizeof p->top[t].value, "%s", ml_model_class(e->model, best));
+      p->top[t].p = sc->probs[best];
+      p->ntop++;
+    }
+    ml_explain(e->model, &sc->ml, b, p->pos, &p->npos, p->neg, &p->nneg, TRIAGE_MAX_TERMS);
+    /* offsets into the title or the description, not the joined text */
+    for (size_t t = 0; t < p->npos + p->nneg; t++) {
+      ml_term_t *m = t < p->npos ? &p->pos[t] : &p->neg[t - p->npos];
+      if (m->off > tl) m->off = (m->off - (uint32_t)(tl + 1)) | 0x80000000u; /* high bit: description */
+    }
+  }
+  out->impact = triage_impact_cues(s, in, &sc->ml.doc, out->impact_cue, sizeof out->impact_cue);
+  free(text);
+}
+
+static json_t *terms_json(const ml_term_t *t, size_t n) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < n; i++) {
+    json_t *o = json_object();
+    json_object_set_new(o, "word", json_string(t[i].word));
+    json_object_set_new(o, "weight", json_real((double)(int)(t[i].weight * 10000) / 10000));
+    json_object_set_new(o, "in", json_string(t[i].off & 0x80000000u ? "description" : "title"));
+    json_object_set_new(o, "offset", json_integer(t[i].off & 0x7fffffffu));
+    json_object_set_new(o, "length", json_integer(t[i].len));
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
+char *triage_detail_json(const triage_pred_t *p) {
+  json_t *o = json_object(), *top = json_array();
+  for (int t = 0; t < p->ntop; t++) {
+    json_t *x = json_object();
+    json_object_set_new(x, "value", json_string(p->top[t].value));
+    json_object_set_new(x, "confidence", json_real(p->top[t].p));
+    json_array_append_new(top, x);
+  }
+  json_object_set_new(o, "top", top);
+  json_object_set_new(o, "threshold", json_real(p->threshold > 1 ? -1 : p->threshold));
+  json_object_set_new(o, "for", terms_json(p->pos, p->npos));
+  json_object_set_new(o, "against", terms_json(p->neg, p->nneg));
+  char *s = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  if (!s) run_die("prediction detail");
+  return s;
+}
+
+/* ---- writing --------------------------------------------------------------------------- */
+/* Sets one ticket field from a class label: text as is, urgency as a number,
+ * group by name. Returns 0, or UTIL_E_NOTFOUND when the value has no
+ * meaning any more (a group renamed since training). */
+static int value_to_ticket(store_t *s, int field, const char *v, store_ticket_t *ch) {
+  store_tf_t tf = triage_field_tf(field);
+  if (tf == STORE_TF_URGENCY) {
+    char *end;
+    long u = strtol(v, &end, 10);
+    if (*end || u < 1 || u > 3) return UTIL_E_NOTFOUND;
+    store_ticket_set_int(ch, tf, u);
+  } else if (tf == STORE_TF_GROUP_ID) {
+    store_group_t g = {0};
+    int rc = store_group_by_name(s, v, &g);
+    if (!rc) store_ticket_set_int(ch, tf, g.id);
+    store_group_clear(&g);
+    return rc;
+  } else {
+    store_ticket_set_text(ch, tf, v);
+  }
+  return 0;
+}
+
+int triage_set_field(store_t *s, int64_t id, int field, const char *value,
+                     const store_actor_t *a) {
+  store_ticket_t ch;
+  store_ticket_init(&ch);
+  int rc = value_to_ticket(s, field, value, &ch);
+  store_tf_t tf = triage_field_tf(field);
+  if (!rc) rc = store_ticket_update(s, id, &ch, 1u << tf, a, NULL);
+  store_ticket_clear(&ch);
+  return rc;
+}
+
+/* ITIL priority after triage: impact as stated or cued (a single user when
+ * nothing says otherwise), urgency as stated or predicted. */
+int triage_refresh_priority(store_t *s, int64_t id) {
+  store_ticket_t t;
+  int rc = store_ticket_get(s, id, &t);
+  if (rc) return rc;
+  if (!t.v[STORE_TF_URGENCY].is_null) {
+    int64_t impact = t.v[STORE_TF_IMPACT].is_null ? 3 : t.v[STORE_TF_IMPACT].i;
+    int p = store_itil_priority(impact, t.v[STORE_TF_URGENCY].i);
+    if (t.v[STORE_TF_PRIORITY].is_null || t.v[STORE_TF_PRIORITY].i != p) {
+      store_ticket_t ch;
+      store_ticket_init(&ch);
+      store_ticket_set_int(&ch, STORE_TF_PRIORITY, p);
+      store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+      rc = store_ticket_update(s, id, &ch, 1u << STORE_TF_PRIORITY, &sys, NULL);
+      store_ticket_clear(&ch);
+    }
+  }
+  store_ticket_clear(&t);
+  return rc;
+}
+
+int triage_apply(store_t *s, int64_t id, const triage_result_t *r, uint32_t skip) {
+  int64_t now = util_now();
+  int rc = 0;
+  for (int i = 0; i < r->n && !rc; i++) {
+    const triage_pred_t *p = &r->pred[i];
+    store_tf_t tf = triage_field_tf(p->field);
+    if (skip & (1u << tf)) continue; /* a person chose it: no prediction to make */
+    store_pred_state_t state = STORE_PRED_SUGGESTED;
+    if (p->apply) {
+      char version[48];
+      snprintf(version, sizeof version, "%s v%d", triage_field_name(p->field), p->model_version);
+      store_actor_t a = {STORE_ACTOR_MODEL, 0, version, p->confidence};
+      int e = triage_set_field(s, id, p->field, p->value, &a);
+      if (!e) state = STORE_PRED_APPLIED;
+      else if (e != UTIL_E_NOTFOUND) rc = e;
+    }
+    if (rc) break;
+    char *detail = triage_detail_json(p);
+    store_pred_t row = {.ticket_id = id, .field = (char *)triage_field_name(p->field),
+                        .model_id = p->model_id, .value = (char *)p->value,
+                        .confidence = p->confidence, .detail = detail, .state = state,
+                        .created_at = now};
+    rc = store_pred_put(s, &row);
+    free(detail);
+  }
+  if (!rc && r->impact && !(skip & (1u << STORE_TF_IMPACT))) {
+    store_ticket_t ch;
+    store_ticket_init(&ch);
+    store_ticket_set_int(&ch, STORE_TF_IMPACT, r->impact);
+    store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+    rc = store_ticket_update(s, id, &ch, 1u << STORE_TF_IMPACT, &sys, NULL);
+    store_ticket_clear(&ch);
+  }
+  if (!rc && !(skip & (1u << STORE_TF_PRIORITY))) rc = triage_refresh_priority(s, id);
+  return rc;
+}

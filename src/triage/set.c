@@ -1,0 +1,160 @@
+/* Triage sets: loading the active models, effective thresholds, reference
+ * counting and the process-wide current set. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_int.h"
+
+static const struct {
+  const char *name;
+  store_tf_t tf;
+} fields[TRIAGE_MAX_FIELDS] = {
+    {"category", STORE_TF_CATEGORY}, {"group", STORE_TF_GROUP_ID},
+    {"urgency", STORE_TF_URGENCY},   {"service", STORE_TF_SERVICE},
+    {"ci", STORE_TF_CI},
+};
+
+int triage_field_index(const char *name) {
+  for (int i = 0; i < TRIAGE_MAX_FIELDS; i++)
+    if (name && strcmp(fields[i].name, name) == 0) return i;
+  return -1;
+}
+
+const char *triage_field_name(int idx) {
+  return idx >= 0 && idx < TRIAGE_MAX_FIELDS ? fields[idx].name : "";
+}
+
+store_tf_t triage_field_tf(int idx) { return fields[idx].tf; }
+
+static void entry_free(triage_entry_t *e) {
+  ml_model_free(&e->model);
+  free(e->thr);
+  memset(e, 0, sizeof *e);
+}
+
+void triage_set_ref(triage_set_t *set) {
+  if (set) atomic_fetch_add(&set->refs, 1);
+}
+
+void triage_set_unref(triage_set_t **sp) {
+  triage_set_t *set = *sp;
+  *sp = NULL;
+  if (!set || atomic_fetch_sub(&set->refs, 1) != 1) return;
+  for (int i = 0; i < set->n; i++) entry_free(&set->e[i]);
+  free(set);
+}
+
+int triage_set_count(const triage_set_t *set) { return set ? set->n : 0; }
+
+typedef struct {
+  triage_set_t *set;
+  char *err;
+  size_t errlen;
+  int rc;
+} load_ctx_t;
+
+static int load_model(const store_model_t *m, void *arg) {
+  load_ctx_t *lc = arg;
+  int fi = triage_field_index(m->field);
+  if (fi < 0 || lc->set->n >= TRIAGE_MAX_FIELDS) return 0; /* a field this build does not know */
+  triage_entry_t *e = &lc->set->e[lc->set->n];
+  char err[200];
+  if (ml_model_load(m->data, m->len, &e->model, err, sizeof err)) {
+    /* a model this build cannot read is skipped, not fatal: the others work */
+    util_log(UTIL_LOG_WARN, "model %s v%d not loaded: %s", m->field, m->version, err);
+    return 0;
+  }
+  e->field = fi;
+  e->model_id = m->id;
+  e->version = m->version;
+  int K = ml_model_nclass(e->model);
+  e->thr = util_xmalloc((size_t)K * sizeof *e->thr);
+  for (int k = 0; k < K; k++) e->thr[k] = ml_model_threshold(e->model, k);
+  lc->set->n++;
+  return 0;
+}
+
+static int load_threshold(const store_threshold_t *t, void *arg) {
+  triage_set_t *set = arg;
+  int fi = triage_field_index(t->field);
+  for (int i = 0; i < set->n; i++) {
+    triage_entry_t *e = &set->e[i];
+    if (e->field != fi) continue;
+    int K = ml_model_nclass(e->model);
+    for (int k = 0; k < K; k++) {
+      /* a per-class row wins over the field's default row ("") */
+      int exact = strcmp(t->cls, ml_model_class(e->model, k)) == 0;
+      if (!exact && (t->cls[0] || e->thr_exact[k])) continue;
+      float v;
+      if (strcmp(t->mode, "always") == 0) v = ML_THRESHOLD_ALWAYS;
+      else if (strcmp(t->mode, "never") == 0) v = ML_THRESHOLD_NEVER;
+      else v = ml_model_threshold_for(e->model, k, t->target);
+      e->thr[k] = v;
+      if (exact) e->thr_exact[k] = 1;
+    }
+  }
+  return 0;
+}
+
+int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen) {
+  triage_set_t *set = util_xcalloc(1, sizeof *set);
+  atomic_init(&set->refs, 1);
+  load_ctx_t lc = {set, err, errlen, 0};
+  int rc = store_model_each(s, 1, 1, load_model, &lc);
+  /* field defaults first, then per-class rows (ORDER BY class puts "" first) */
+  for (int i = 0; !rc && i < set->n; i++) {
+    int K = ml_model_nclass(set->e[i].model);
+    set->e[i].thr_exact = util_xcalloc((size_t)K, 1);
+  }
+  if (!rc) rc = store_threshold_each(s, load_threshold, set);
+  for (int i = 0; i < set->n; i++) {
+    free(set->e[i].thr_exact);
+    set->e[i].thr_exact = NULL;
+  }
+  if (rc) {
+    snprintf(err, errlen, "cannot read the models: %s", store_errmsg(s));
+    triage_set_unref(&set);
+    return rc;
+  }
+  *out = set;
+  return 0;
+}
+
+static pthread_mutex_t cur_mu = PTHREAD_MUTEX_INITIALIZER;
+static triage_set_t *cur_set;
+
+triage_set_t *triage_current(void) {
+  pthread_mutex_lock(&cur_mu);
+  triage_set_t *s = cur_set;
+  triage_set_ref(s);
+  pthread_mutex_unlock(&cur_mu);
+  return s;
+}
+
+void triage_install(triage_set_t *set) {
+  pthread_mutex_lock(&cur_mu);
+  triage_set_t *old = cur_set;
+  cur_set = set;
+  pthread_mutex_unlock(&cur_mu);
+  triage_set_unref(&old);
+}
+
+int triage_reload(store_t *s, char *err, size_t errlen) {
+  triage_set_t *set = NULL;
+  int rc = triage_set_load(s, &set, err, errlen);
+  if (!rc) triage_install(set);
+  return rc;
+}
+
+const ml_model_t *triage_set_model(const triage_set_t *set, int field, const float **thr,
+                                   int64_t *model_id) {
+  for (int i = 0; set && i < set->n; i++)
+    if (set->e[i].field == field) {
+      if (thr) *thr = set->e[i].thr;
+      if (model_id) *model_id = set->e[i].model_id;
+      return set->e[i].model;
+    }
+  return NULL;
+}

@@ -1,0 +1,157 @@
+/* Training a field's model from the tickets people labelled, storing it,
+ * and promoting it only when it is not worse than the active one. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "triage_int.h"
+
+#define TRAIN_MIN_ROWS 20
+
+char *triage_fields_setting(store_t *s) {
+  char *v = NULL;
+  if (store_setting_get(s, "triage.fields", &v) == 0 && v && *v) return v;
+  free(v);
+  return util_xstrdup("category,group,urgency");
+}
+
+typedef struct {
+  ml_trainset_t *ts;
+  text_ctx_t *text;
+  util_buf_t buf;
+} rows_ctx_t;
+
+static int add_row(const store_label_row_t *r, void *arg) {
+  rows_ctx_t *rc = arg;
+  text_lang_t l;
+  int lang = r->language && !text_lang_parse(r->language, &l) ? (int)l : -1;
+  util_buf_reset(&rc->buf);
+  util_buf_puts(&rc->buf, r->title ? r->title : "");
+  util_buf_putc(&rc->buf, '\n');
+  util_buf_puts(&rc->buf, r->description);
+  ml_trainset_add(rc->ts, rc->text, rc->buf.data, rc->buf.len, lang, r->label);
+  return 0;
+}
+
+typedef struct {
+  const char *field;
+  double macro_f1;
+  int found;
+} active_ctx_t;
+
+static int find_active(const store_model_t *m, void *arg) {
+  active_ctx_t *a = arg;
+  if (strcmp(m->field, a->field) != 0) return 0;
+  json_t *j = json_loads(m->metrics, 0, NULL);
+  json_t *f = j ? json_object_get(j, "macro_f1") : NULL;
+  a->macro_f1 = json_is_number(f) ? json_number_value(f) : 0;
+  a->found = 1;
+  json_decref(j);
+  return 0;
+}
+
+static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
+                          const ml_params_t *p) {
+  json_t *o = json_object(), *pc = json_object();
+  json_object_set_new(o, "split", json_string("out-of-fold predictions of a 3-fold split of "
+                                              "the training tickets"));
+  json_object_set_new(o, "n", json_integer((json_int_t)info->n));
+  json_object_set_new(o, "accuracy", json_real(info->accuracy));
+  json_object_set_new(o, "macro_f1", json_real(info->macro_f1));
+  json_object_set_new(o, "ece", json_real(info->ece));
+  json_object_set_new(o, "coverage_at_target", json_real(info->coverage_at_target));
+  json_object_set_new(o, "target_precision", json_real(p->target_precision));
+  json_object_set_new(o, "train_seconds", json_real(info->train_seconds));
+  json_object_set_new(o, "features", json_integer((json_int_t)ml_model_nfeatures(m)));
+  for (int k = 0; k < ml_model_nclass(m); k++) {
+    double prec, cov;
+    size_t sup;
+    float t = ml_model_threshold(m, k);
+    ml_model_class_stats(m, k, t, &prec, &cov, &sup);
+    json_t *c = json_object();
+    json_object_set_new(c, "support", json_integer((json_int_t)sup));
+    json_object_set_new(c, "threshold", t > 1 ? json_null() : json_real(t));
+    json_object_set_new(c, "precision", json_real(prec));
+    json_object_set_new(c, "coverage", json_real(cov));
+    json_object_set_new(pc, ml_model_class(m, k), c);
+  }
+  json_object_set_new(o, "per_class", pc);
+  char *s = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  return s;
+}
+
+int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep) {
+  memset(rep, 0, sizeof *rep);
+  snprintf(rep->field, sizeof rep->field, "%s", field);
+  rep->prev_macro_f1 = -1;
+  if (triage_field_index(field) < 0) {
+    snprintf(rep->note, sizeof rep->note, "'%s' is not a field triage can learn", field);
+    return UTIL_E_INVALID;
+  }
+  double t0 = util_monotonic();
+  ml_params_t p;
+  ml_params_defaults(&p);
+  rows_ctx_t rc = {ml_trainset_new(&p.feat), triage_scratch()->text, {0}};
+  util_buf_init(&rc.buf, 1u << 20);
+  ml_model_t *m = NULL;
+  char *metrics = NULL;
+  util_buf_t blob;
+  util_buf_init(&blob, (size_t)1 << 30);
+  int e = store_labels_each(s, field, add_row, &rc);
+  rep->n = ml_trainset_size(rc.ts);
+  if (e) {
+    snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
+    goto out;
+  }
+  if (rep->n < TRAIN_MIN_ROWS) {
+    snprintf(rep->note, sizeof rep->note, "%zu labelled tickets; at least %d are needed", rep->n,
+             TRAIN_MIN_ROWS);
+    goto out;
+  }
+  ml_train_info_t info;
+  char err[200];
+  if (ml_train(rc.ts, &p, &m, &info, err, sizeof err)) {
+    snprintf(rep->note, sizeof rep->note, "%s", err);
+    goto out;
+  }
+  rep->trained = 1;
+  rep->nclass = ml_model_nclass(m);
+  rep->accuracy = info.accuracy;
+  rep->macro_f1 = info.macro_f1;
+  rep->ece = info.ece;
+  rep->coverage = info.coverage_at_target;
+  metrics = metrics_json(m, &info, &p);
+  e = ml_model_save(m, &blob);
+  store_model_t row = {.field = (char *)field, .created_at = util_now(),
+                       .n_train = (int64_t)rep->n, .metrics = metrics, .data = blob.data,
+                       .len = blob.len};
+  if (!e) e = store_model_insert(s, &row);
+  if (e) {
+    snprintf(rep->note, sizeof rep->note, "cannot store the model: %s", store_errmsg(s));
+    rep->trained = 0;
+    goto out;
+  }
+  rep->model_id = row.id;
+  rep->version = row.version;
+  active_ctx_t ac = {field, 0, 0};
+  store_model_each(s, 1, 0, find_active, &ac);
+  if (ac.found) rep->prev_macro_f1 = ac.macro_f1;
+  if (force || !ac.found || rep->macro_f1 >= ac.macro_f1 - 0.005) {
+    e = store_model_activate(s, row.id);
+    if (e) snprintf(rep->note, sizeof rep->note, "cannot activate: %s", store_errmsg(s));
+    else rep->activated = 1;
+  } else {
+    snprintf(rep->note, sizeof rep->note,
+             "kept the active model: macro-F1 %.4f against %.4f (out-of-fold)", rep->macro_f1,
+             ac.macro_f1);
+  }
+out:
+  rep->seconds = util_monotonic() - t0;
+  free(metrics);
+  util_buf_free(&blob);
+  util_buf_free(&rc.buf);
+  ml_model_free(&m);
+  ml_trainset_free(&rc.ts);
+  return e;
+}

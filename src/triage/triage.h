@@ -1,0 +1,141 @@
+/* triage: qualifies and routes a ticket with the active models.
+ *
+ * A triage set is an immutable snapshot of the active model of each field
+ * with its effective per-class thresholds. The server holds one current
+ * set; requests take a reference, retraining installs a new set, and the
+ * old one is freed when its last user lets go, so a request never waits for
+ * training and never sees half a swap.
+ *
+ * Fields: category, group (a group name), urgency ("1".."3"), service and
+ * ci. Which of them are triaged is the setting "triage.fields" (default
+ * "category,group,urgency"). Impact comes from explicit cues in the text
+ * (how many people, a critical service, a VIP requester), and priority from
+ * the ITIL matrix. */
+#ifndef RELAIS_TRIAGE_H
+#define RELAIS_TRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ml/ml.h"
+#include "../store/store.h"
+
+#define TRIAGE_MAX_FIELDS 5
+#define TRIAGE_MAX_TERMS 6
+#define TRIAGE_MAX_VALUE 128
+
+/* The fields a model can be trained for; -1 if name is not one. */
+int triage_field_index(const char *name);
+const char *triage_field_name(int idx);
+/* The ticket field a triage field writes. */
+store_tf_t triage_field_tf(int idx);
+
+typedef struct triage_set triage_set_t;
+
+/* Loads the active models and the admin's thresholds. Returns 0 and an
+ * owned set (one reference; an empty set when no model is trained yet). */
+int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen);
+void triage_set_ref(triage_set_t *set);
+void triage_set_unref(triage_set_t **set);
+int triage_set_count(const triage_set_t *set);
+
+/* The process-wide current set: triage_current returns a new reference
+ * (NULL when none is installed); triage_install takes over the caller's
+ * reference and drops the previous set's. */
+triage_set_t *triage_current(void);
+void triage_install(triage_set_t *set);
+
+/* Loads the active models and installs them as the current set. */
+int triage_reload(store_t *s, char *err, size_t errlen);
+
+/* The active model of a triage field in set (NULL if none), with its
+ * effective per-class thresholds and id. Borrowed from the set. */
+const ml_model_t *triage_set_model(const triage_set_t *set, int field, const float **thr,
+                                   int64_t *model_id);
+
+typedef struct {
+  char value[TRIAGE_MAX_VALUE];
+  double p;
+} triage_alt_t;
+
+typedef struct {
+  int field;                       /* triage field index */
+  int64_t model_id;
+  int model_version;
+  char value[TRIAGE_MAX_VALUE];    /* the most probable class */
+  double confidence;               /* its calibrated probability */
+  float threshold;                 /* effective threshold of that class */
+  int apply;                       /* confidence ≥ threshold */
+  triage_alt_t top[3];
+  int ntop;
+  ml_term_t pos[TRIAGE_MAX_TERMS], neg[TRIAGE_MAX_TERMS];
+  size_t npos, nneg;
+} triage_pred_t;
+
+typedef struct {
+  triage_pred_t pred[TRIAGE_MAX_FIELDS];
+  int n;
+  text_lang_t lang;                 /* identified language */
+  int impact;                       /* from cues: 1 (high) … 3, or 0 = no cue */
+  char impact_cue[160];             /* what the cue was, in words */
+} triage_result_t;
+
+/* Everything the engine needs to know about the ticket. */
+typedef struct {
+  const char *title, *description;
+  const char *lang;       /* "fr", "en" or NULL to identify */
+  const char *service, *ci;
+  int requester_vip;
+} triage_input_t;
+
+/* Predicts every field of the set for in (pure: nothing stored). Uses a
+ * per-thread scratch. */
+void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
+                triage_result_t *out);
+
+/* "High", "Medium" or "Low" for a calibrated probability. */
+const char *triage_level(double p);
+
+/* Applies r to ticket id inside the caller's transaction: each prediction
+ * above its threshold sets its field (history actor = model, with version
+ * and confidence) unless skip_mask (bits of store_tf_t) says a person set
+ * that field; every prediction is recorded; an impact cue sets impact
+ * (actor = system) and the ITIL priority follows. */
+int triage_apply(store_t *s, int64_t ticket_id, const triage_result_t *r, uint32_t skip_mask);
+
+/* Sets one triage field of ticket id from a class label (group by name,
+ * urgency as a number) with actor a. UTIL_E_NOTFOUND when the label has no
+ * meaning any more (a group renamed since training). */
+int triage_set_field(store_t *s, int64_t id, int field, const char *value,
+                     const store_actor_t *a);
+
+/* Recomputes the ITIL priority of ticket id from its impact (a single user
+ * when unknown) and urgency, actor system. */
+int triage_refresh_priority(store_t *s, int64_t id);
+
+/* The JSON text of a prediction's detail (top classes, words). Owned. */
+char *triage_detail_json(const triage_pred_t *p);
+
+/* ---- training ------------------------------------------------------------ */
+typedef struct {
+  char field[16];
+  int trained;          /* a model was built */
+  int activated;        /* and it replaced the active one */
+  int64_t model_id;
+  int version;
+  size_t n;             /* training rows */
+  int nclass;
+  double accuracy, macro_f1, ece, coverage;   /* out-of-fold */
+  double prev_macro_f1; /* of the model it was compared with, or -1 */
+  double seconds;
+  char note[200];       /* why not trained / not activated */
+} triage_train_report_t;
+
+/* Trains the field from the labels in the store (see store_labels_each),
+ * saves the model and activates it unless the active model scored a better
+ * out-of-fold macro-F1 by more than 0.005 (force: activate anyway). */
+int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep);
+/* The configured fields ("triage.fields"), comma-separated, owned. */
+char *triage_fields_setting(store_t *s);
+
+#endif
