@@ -22,6 +22,17 @@ const TEXT = {
     ev_comment: 'a répondu', ev_internal_note: 'a ajouté une note interne', changed: 'a changé',
     from: 'de', to: 'à', backto: '← Retour', badlogin: 'E-mail ou mot de passe incorrect.',
     internal_badge: 'note interne', empty_conv: 'Pas encore d’échange.',
+    ai: 'Suggestions de l’IA', accept: 'Accepter', override: 'Corriger', confidence: 'confiance',
+    sg_applied: 'appliqué par le modèle', sg_suggested: 'suggéré', sg_accepted: 'accepté',
+    sg_overridden: 'corrigé', words_for: 'Mots qui ont pesé pour', words_against: 'contre',
+    then: 'puis', set_by_model: 'fixé par le modèle, non confirmé', models: 'Modèles',
+    train: 'Entraîner maintenant', trained: 'Entraînement terminé', version: 'version',
+    cls: 'Classe', support: 'Exemples', precision: 'Précision', coverage: 'Couverture',
+    threshold: 'Seuil', mode: 'Règle', mode_target: 'Précision visée', mode_always: 'Toujours appliquer',
+    mode_never: 'Toujours suggérer', field_default: 'Règle du champ', nomodel: 'Aucun modèle entraîné.',
+    accuracy: 'Exactitude', macro_f1: 'F1 macro', ece: 'Erreur de calibration', auto: 'Appliqué automatiquement',
+    impact_cue: 'Indice d’impact', group_f: 'Groupe', never: 'jamais', always: 'toujours',
+    group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -40,6 +51,17 @@ const TEXT = {
     ev_comment: 'replied', ev_internal_note: 'added an internal note', changed: 'changed',
     from: 'from', to: 'to', backto: '← Back', badlogin: 'Wrong e-mail or password.',
     internal_badge: 'internal note', empty_conv: 'No messages yet.',
+    ai: 'AI suggestions', accept: 'Accept', override: 'Override', confidence: 'confidence',
+    sg_applied: 'applied by the model', sg_suggested: 'suggested', sg_accepted: 'accepted',
+    sg_overridden: 'overridden', words_for: 'Words that pushed for it', words_against: 'against',
+    then: 'then', set_by_model: 'set by the model, not confirmed', models: 'Models',
+    train: 'Train now', trained: 'Training finished', version: 'version',
+    cls: 'Class', support: 'Examples', precision: 'Precision', coverage: 'Coverage',
+    threshold: 'Threshold', mode: 'Rule', mode_target: 'Target precision', mode_always: 'Always apply',
+    mode_never: 'Always suggest', field_default: 'Field rule', nomodel: 'No trained model yet.',
+    accuracy: 'Accuracy', macro_f1: 'Macro-F1', ece: 'Calibration error', auto: 'Applied automatically',
+    impact_cue: 'Impact cue', group_f: 'Group', never: 'never', always: 'always',
+    group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -57,7 +79,7 @@ function el(tag, attrs, ...kids) {
     else if (k === 'value') e.value = v;
     else e.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === null || kid === undefined || kid === false) continue;
     e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
   }
@@ -123,10 +145,11 @@ function renderShell() {
   if (isAgent()) nav.append(el('a', { href: '#/queue', id: 'nav-queue' }, t('queue')));
   else nav.append(el('a', { href: '#/mine', id: 'nav-mine' }, t('mytickets')));
   nav.append(el('a', { href: '#/new', id: 'nav-new' }, t('newticket')));
+  if (session.user.role === 'admin') nav.append(el('a', { href: '#/models', id: 'nav-models' }, t('models')));
   who.append(el('span', { class: 'muted', id: 'whoami' }, session.user.name), ' ',
     el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
 }
-function page(...kids) { $('main').replaceChildren(...kids); }
+function page(...kids) { $('main').replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined)); }
 function badge(status) { return el('span', { class: 'badge st-' + status }, t('st_' + status)); }
 function prio(p) { return p ? el('span', { class: 'badge' + (p <= 2 ? ' p' + p : '') }, 'P' + p) : t('none'); }
 
@@ -169,14 +192,20 @@ async function loadLookups() {
   lookups.users = u.items; lookups.groups = g.items;
 }
 
+// A small "AI" mark beside a value the model set and nobody confirmed.
+function aiMark(tk, field) {
+  const p = tk.model_set && tk.model_set[field];
+  if (p === undefined) return null;
+  return el('span', { class: 'ai-mark', 'data-field': field, title: t('set_by_model') + ' · ' + Math.round(p * 100) + ' %' }, lang === 'fr' ? 'IA' : 'AI');
+}
 function ticketRow(tk) {
   return el('tr', { class: 'ticket', 'data-id': tk.id, onclick: () => go('#/ticket/' + tk.id) },
     el('td', {}, '#' + tk.id),
     el('td', {}, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
     el('td', {}, badge(tk.status)),
     el('td', {}, prio(tk.priority)),
-    el('td', {}, tk.category || t('none')),
-    isAgent() ? el('td', {}, tk.group_name || t('none')) : null,
+    el('td', {}, tk.category || t('none'), ' ', aiMark(tk, 'category')),
+    isAgent() ? el('td', {}, tk.group_name || t('none'), ' ', aiMark(tk, 'group')) : null,
     isAgent() ? el('td', {}, tk.assignee_name || t('none')) : null,
     el('td', { class: 'muted' }, fmtTime(tk.created_at)));
 }
@@ -340,14 +369,108 @@ function fieldsForm(tk, onsaved) {
   return form;
 }
 
+// ---- AI suggestions ------------------------------------------------------------
+// Words are matched the way the server folds them: no case, no accents.
+const fold = (w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+// The text as text nodes, with <mark> around the words that drove the
+// selected suggestion ("for" and "against" styled apart).
+function highlighted(text, words) {
+  const out = [];
+  const re = /[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}]|[._@:\\/-](?=[\p{L}\p{N}]))*/gu;
+  let last = 0;
+  const mark = (w, key) => {
+    const hit = words.get(key);
+    return hit ? el('mark', { class: 'w-' + hit.kind, title: (hit.weight > 0 ? '+' : '') + hit.weight.toFixed(2) }, w) : w;
+  };
+  for (const m of text.matchAll(re)) {
+    out.push(text.slice(last, m.index));
+    const w = m[0];
+    if (words.has(fold(w))) out.push(mark(w, fold(w)));
+    else for (const part of w.split(/(-)/)) out.push(part === '-' ? part : mark(part, fold(part)));
+    last = m.index + w.length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+function suggestionWords(sg) {
+  const words = new Map();
+  for (const w of sg.against || []) words.set(w.word, { kind: 'against', weight: w.weight });
+  for (const w of sg.for || []) words.set(w.word, { kind: 'for', weight: w.weight });
+  return words;
+}
+
+function fieldLabel(f) { return f === 'group' ? t('group_f') : t(f); }
+
+function overrideInput(sg) {
+  const id = 'sugg-value-' + sg.field;
+  if (sg.field === 'group')
+    return el('select', { id }, lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
+  if (sg.field === 'urgency')
+    return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value },
+      v + ' · ' + t(['high', 'medium', 'low'][Number(v) - 1]))));
+  const list = el('datalist', { id: id + '-list' }, (sg.top || []).map((x) => el('option', { value: x.value })));
+  return el('span', {}, el('input', { type: 'text', id, list: id + '-list', value: sg.value }), list);
+}
+
+function suggestionsCard(tk, items, onSelect, onChange) {
+  if (!items.length) return null;
+  const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')));
+  const decide = async (sg, how) => {
+    const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;
+    try {
+      await api('POST', `/tickets/${tk.id}/suggestions/${sg.field}/${how}`, body);
+      onChange();
+    } catch (e) { toast(e.message); }
+  };
+  for (const sg of items) {
+    const pct = Math.round(sg.confidence * 100);
+    const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : 'low';
+    const open = sg.state === 'applied' || sg.state === 'suggested';
+    const box = el('div', { class: 'suggestion', 'data-field': sg.field, 'data-state': sg.state,
+      onclick: () => onSelect(sg) },
+      el('div', { class: 'sg-head' },
+        el('b', {}, fieldLabel(sg.field)), ' ',
+        el('span', { class: 'sg-value' }, sg.value), ' ',
+        el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
+        el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))),
+      sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
+        sg.top.slice(1).map((x) => x.value + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
+      el('div', { class: 'small' }, t('words_for') + ' : ',
+        (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
+        sg.against && sg.against.length ? ['· ' + t('words_against') + ' : ',
+          sg.against.map((w) => [el('mark', { class: 'w-against' }, w.word), ' '])] : null),
+      open ? el('div', { class: 'sg-actions', onclick: (ev) => ev.stopPropagation() },
+        el('button', { type: 'button', class: 'secondary', id: 'sugg-accept-' + sg.field,
+          onclick: () => decide(sg, 'accept') }, t('accept')),
+        overrideInput(sg),
+        el('button', { type: 'button', class: 'secondary', id: 'sugg-override-' + sg.field,
+          onclick: () => decide(sg, 'override') }, t('override'))) : null);
+    card.append(box);
+  }
+  return card;
+}
+
 async function viewTicket(id) {
   await loadLookups();
   let tk;
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
     page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
   }
-  const [comments, history] = await Promise.all([
-    api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history')]);
+  const [comments, history, sugg] = await Promise.all([
+    api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history'),
+    isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] })]);
+  const titleEl = el('span', { id: 'ticket-title-text' }, tk.title);
+  const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, tk.description);
+  // Selecting a suggestion highlights the words that drove it.
+  const select = (sg) => {
+    const words = suggestionWords(sg);
+    titleEl.replaceChildren(...highlighted(tk.title, words));
+    descEl.replaceChildren(...highlighted(tk.description || '', words));
+    for (const b of document.querySelectorAll('.suggestion')) b.classList.toggle('selected', b.dataset.field === sg.field);
+  };
+  const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket(id));
   const convo = el('div', { id: 'comments' }, comments.items.length
     ? comments.items.map(commentView) : el('p', { class: 'muted' }, t('empty_conv')));
   const err = el('div', { class: 'error', id: 'reply-error' });
@@ -373,13 +496,57 @@ async function viewTicket(id) {
     el('div', { class: 'layout' },
       el('div', {},
         el('div', { class: 'card' },
-          el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ' + tk.title),
+          el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
           el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
-          el('div', { class: 'desc', id: 'ticket-desc' }, tk.description)),
+          descEl),
         el('h2', {}, t('conversation')), convo, reply,
         el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
-      el('div', {}, side)));
+      el('div', {}, suggCard, side)));
+  if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
+}
+
+// ---- Models (admin) ------------------------------------------------------------
+const fmtPct = (x) => (x === null || x === undefined ? t('none') : (100 * x).toFixed(1) + ' %');
+
+function thresholdControls(field, cls, cur, onsaved) {
+  const mode = el('select', { class: 'th-mode', 'data-class': cls },
+    ['target', 'always', 'never'].map((m) => el('option', { value: m, selected: m === cur.mode }, t('mode_' + m))));
+  const target = el('input', { type: 'number', class: 'th-target', min: '0.5', max: '1', step: '0.01',
+    value: cur.target ?? 0.95 });
+  const save = el('button', { type: 'button', class: 'secondary th-save', onclick: async () => {
+    const body = { class: cls, mode: mode.value };
+    if (mode.value === 'target') body.target = Number(target.value);
+    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { toast(e.message); }
+  } }, t('save'));
+  return el('span', { class: 'th' }, mode, ' ', target, ' ', save);
+}
+
+async function viewModels() {
+  const r = await api('GET', '/models');
+  const active = r.models.filter((m) => m.active);
+  const rules = new Map(r.thresholds.map((x) => [x.field + '\u0000' + x.class, x]));
+  const train = el('button', { id: 'models-train', onclick: async (ev) => {
+    ev.target.disabled = true;
+    try { await api('POST', '/models/train', {}); toast(t('trained')); viewModels(); } catch (e) { toast(e.message); ev.target.disabled = false; }
+  } }, t('train'));
+  const blocks = active.map((m) => {
+    const mt = m.metrics || {};
+    const rule = (cls) => rules.get(m.field + '\u0000' + cls) || { mode: 'target', target: mt.target_precision || 0.95 };
+    return el('div', { class: 'card model', 'data-field': m.field },
+      el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
+      el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
+        `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
+      el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), viewModels)),
+      el('table', { class: 'classes' },
+        el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
+        el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
+          el('td', {}, c.class), el('td', {}, String(c.support)), el('td', {}, fmtPct(c.precision)),
+          el('td', {}, fmtPct(c.coverage)),
+          el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
+          el('td', {}, thresholdControls(m.field, c.class, rule(c.class), viewModels)))))));
+  });
+  page(el('h1', {}, t('models')), el('p', {}, train), blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
 }
 
 // ---- Router ------------------------------------------------------------------
@@ -393,6 +560,7 @@ async function route() {
     else if (h === '#/new') viewNew();
     else if (h.startsWith('#/queue') && isAgent()) await viewList(false);
     else if (h.startsWith('#/mine')) await viewList(true);
+    else if (h === '#/models' && session.user.role === 'admin') await viewModels();
     else go(isAgent() ? '#/queue' : '#/mine');
   } catch (e) { page(el('p', { class: 'error' }, e.message)); }
 }

@@ -325,6 +325,11 @@ static int tickets_arg_time(api_call_t *c, const char *key, int64_t *out) {
   return 0;
 }
 
+static int tickets_model_set(const store_pred_t *p, void *arg) {
+  if (p->state == STORE_PRED_APPLIED) json_object_set_new(arg, p->field, json_real(p->confidence));
+  return 0;
+}
+
 void api_tickets_list(api_call_t *c) {
   store_query_t q = {0};
   store_page_t page = {0};
@@ -398,7 +403,17 @@ void api_tickets_list(api_call_t *c) {
     return;
   }
   json_t *items = json_array();
-  for (size_t i = 0; i < page.n; i++) json_array_append_new(items, tickets_json(c, &page.items[i]));
+  int agent = api_role_at_least(c, STORE_ROLE_AGENT);
+  for (size_t i = 0; i < page.n; i++) {
+    json_t *tj = tickets_json(c, &page.items[i]);
+    /* the queue marks the fields the model set and nobody confirmed yet */
+    if (agent) {
+      json_t *ms = json_object();
+      store_pred_each(c->db, page.items[i].v[STORE_TF_ID].i, tickets_model_set, ms);
+      json_object_set_new(tj, "model_set", ms);
+    }
+    json_array_append_new(items, tj);
+  }
   json_t *j = json_pack("{s:o}", "items", items);
   json_object_set_new(j, "next_cursor",
                       page.next_cursor[0] ? json_string(page.next_cursor) : json_null());

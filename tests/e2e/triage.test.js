@@ -1,0 +1,118 @@
+// Browser test of triage in Debian's Chromium: on a database trained on the
+// demo tickets, an agent sees the model's suggestions with their confidence
+// and the words behind them highlighted in the ticket text, accepts one,
+// overrides another, and finds both decisions in the history; the queue
+// marks what the model set; an admin sees per-class precision and coverage
+// and makes a class suggest-only.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { chromium } = require('playwright-core');
+const { BIN, cli, startServer, client } = require('../lib/harness');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', 'out');
+let db, srv, browser, agentApi;
+
+test.before(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-e2e-triage-'));
+  db = path.join(dir, 'relais.db');
+  execFileSync(BIN, ['demo', '--db', db, '--tickets', '500', '--seed', '9']);
+  cli(db, ['train']);
+  srv = await startServer(db);
+  agentApi = client(srv.url, cli(db, ['token', 'create', '--email', 'agent@relais.demo']));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+test.after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+async function login(page, email, password) {
+  await page.goto(srv.url + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#logout');
+}
+
+test('an agent accepts one suggestion and overrides another; both are in the history', async () => {
+  // A requester writes in French through the portal; triage runs at creation.
+  const rq = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+  await login(rq, 'claire.martin@relais.demo', 'relais-demo');
+  await rq.click('#nav-new');
+  await rq.fill('#title', 'VPN impossible depuis ce matin');
+  await rq.fill('#description', "Je n'arrive plus à me connecter au VPN, le client AnyConnect affiche une erreur.");
+  await rq.click('#new-submit');
+  await rq.waitForSelector('#ticket-title');
+  const id = Number(rq.url().split('/').pop());
+  assert.equal(await rq.locator('#suggestions').count(), 0, 'requesters never see suggestions');
+  const created = (await agentApi('GET', `/api/v1/tickets/${id}/suggestions`)).json.items;
+  const byField = Object.fromEntries(created.map((s) => [s.field, s]));
+  assert.ok(byField.category && byField.urgency && byField.group, JSON.stringify(created));
+
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await login(page, 'agent@relais.demo', 'relais-agent');
+  await page.selectOption('#lang', 'en'); /* the demo agent's own language is French */
+  // the queue marks the fields the model set
+  await page.waitForSelector(`tr.ticket[data-id="${id}"]`);
+  if (byField.category.state === 'applied')
+    assert.equal(await page.locator(`tr.ticket[data-id="${id}"] .ai-mark[data-field="category"]`).count(), 1);
+  await page.goto(`${srv.url}/#/ticket/${id}`);
+  await page.waitForSelector('#suggestions .suggestion[data-field="category"]');
+  const head = await page.textContent('.suggestion[data-field="category"] .sg-head');
+  assert.match(head, /Category\s+Network/);
+  assert.match(head, /(High|Medium|Low) · \d+ %/);
+  // the words that drove the category are highlighted in the ticket text
+  const marked = await page.locator('#ticket-title-text mark.w-for, #ticket-desc mark.w-for').allTextContents();
+  assert.ok(marked.map((w) => w.toLowerCase()).includes('vpn'), JSON.stringify(marked));
+  await page.screenshot({ path: path.join(SHOTS, 'agent-suggestions.png'), fullPage: true });
+
+  // accept urgency, override the group
+  await page.click('#sugg-accept-urgency');
+  await page.waitForSelector('.suggestion[data-field="urgency"][data-state="accepted"]');
+  await page.waitForSelector('#sugg-value-group');
+  const other = await page.$$eval('#sugg-value-group option', (os) =>
+    os.map((o) => o.value).find((v) => v !== document.querySelector('#sugg-value-group').value));
+  await page.selectOption('#sugg-value-group', other);
+  await page.click('#sugg-override-group');
+  await page.waitForSelector('.suggestion[data-field="group"][data-state="overridden"]');
+  // both decisions are in the history, made by a person (no model version)
+  const history = await page.locator('#history .event').allTextContents();
+  assert.ok(history.some((e) => /changed Urgency/.test(e) && !/urgency v\d/.test(e)), history.join('\n'));
+  assert.ok(history.some((e) => /changed Group from/.test(e) && !/group v\d/.test(e)), history.join('\n'));
+  assert.ok(history.some((e) => /model changed Category/.test(e) && /category v1/.test(e)), history.join('\n'));
+  const t = (await agentApi('GET', `/api/v1/tickets/${id}`)).json;
+  assert.equal(t.group_name, other);
+  assert.equal(String(t.urgency), byField.urgency.value);
+  await page.screenshot({ path: path.join(SHOTS, 'agent-decided.png'), fullPage: true });
+});
+
+test('an admin reads per-class precision and coverage and makes a class suggest-only', async () => {
+  const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+  await login(page, 'admin@relais.demo', 'relais-admin');
+  await page.click('#nav-models');
+  await page.waitForSelector('.model[data-field="category"] tr[data-class="Network"]');
+  const row = page.locator('.model[data-field="category"] tr[data-class="Network"]');
+  await row.locator('select.th-mode').selectOption('never');
+  await row.locator('button.th-save').click();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('.model[data-field="category"] tr[data-class="Network"] .th-value');
+    return c && c.textContent === 'jamais';
+  });
+  await page.screenshot({ path: path.join(SHOTS, 'admin-models.png'), fullPage: true });
+  const r = await agentApi('POST', '/api/v1/tickets', { title: 'VPN down', description: 'cannot connect to the VPN' });
+  assert.equal(r.json.category, null, 'Network is now only suggested');
+  assert.equal(r.json.suggestions.find((s) => s.field === 'category').state, 'suggested');
+});
