@@ -4,19 +4,24 @@
 #include <string.h>
 
 #include "../http/http.h"
+#include "../triage/triage.h"
 #include "cli_int.h"
 
 int cli_serve(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
-                      {"--max-body", 1, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
+                      {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
+                      {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
-           " [--max-body BYTES]\n"
+           " [--max-body BYTES] [--retrain-check S]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
            "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+           "  --retrain-check S  seconds between retraining checks (default 300); the\n"
+           "                     triggers are the settings triage.retrain_hours (24) and\n"
+           "                     triage.retrain_after (50 corrections)\n"
            "Stops cleanly on SIGTERM or SIGINT.\n");
     return 0;
   }
@@ -36,5 +41,16 @@ int cli_serve(int argc, char **argv) {
     fprintf(stderr, "relais serve: %s\n", err);
     return 1;
   }
-  return http_serve(&hc) ? 1 : 0;
+  const char *rc_s = cli_get(opts, "--retrain-check");
+  int check = rc_s ? atoi(rc_s) : 300;
+  if (check < 1 || check > 86400) {
+    fprintf(stderr, "relais serve: --retrain-check must be 1..86400 seconds\n");
+    return 2;
+  }
+  if (triage_worker_start(ac.db_path, check))
+    fprintf(stderr, "relais serve: the retraining worker did not start; serving without it\n");
+  int rc = http_serve(&hc);
+  triage_worker_stop();
+  triage_install(NULL); /* a set the worker installed after the server stopped */
+  return rc ? 1 : 0;
 }

@@ -135,6 +135,12 @@ typedef struct {
  * saves the model and activates it unless the active model scored a better
  * out-of-fold macro-F1 by more than 0.005 (force: activate anyway). */
 int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep);
+/* The retraining worker of relais serve (see worker.c): checks every
+ * check_seconds whether the schedule or the number of corrections calls
+ * for retraining. stop waits for a training in progress to finish. */
+int triage_worker_start(const char *db_path, int check_seconds);
+void triage_worker_stop(void);
+
 /* The configured fields ("triage.fields"), comma-separated, owned. */
 char *triage_fields_setting(store_t *s);
 

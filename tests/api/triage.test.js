@@ -10,7 +10,7 @@ const path = require('node:path');
 const { BIN, cli, startServer, client } = require('../lib/harness');
 const { execFileSync } = require('node:child_process');
 
-let dir, db, srv, admin, agent, alice, anon;
+let dir, db, srv, admin, agent, alice, anon, agentToken;
 
 test.before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-triage-'));
@@ -26,6 +26,7 @@ test.before(async () => {
   srv = await startServer(db);
   admin = client(srv.url, tok.admin);
   agent = client(srv.url, tok.agent);
+  agentToken = tok.agent;
   alice = client(srv.url, tok.alice);
   anon = client(srv.url, null);
 });
@@ -200,4 +201,28 @@ test('models, thresholds and training', async () => {
   assert.equal(rep.n_train, before + 2, JSON.stringify(rep));
   r = await agent('GET', '/api/v1/models');
   assert.equal(r.json.models.find((m) => m.field === 'category' && m.active).version, 2);
+});
+
+test('the server retrains in the background after enough corrections', async () => {
+  // a second server on the same database, checking every second, with a
+  // trigger of 2 corrections
+  execFileSync('sqlite3', [db, "INSERT OR REPLACE INTO settings VALUES ('triage.retrain_after', '2')"]);
+  const bg = await startServer(db, { args: ['--retrain-check', '1'] });
+  try {
+    const ag = client(bg.url, agentToken);
+    const before = (await ag('GET', '/api/v1/models')).json.models.filter((m) => m.field === 'urgency').length;
+    for (let i = 0; i < 2; i++) {
+      const t = (await ag('POST', '/api/v1/tickets', vpn)).json;
+      assert.equal((await ag('POST', `/api/v1/tickets/${t.id}/suggestions/urgency/override`, { value: 1 })).status, 200);
+    }
+    let after = before;
+    for (let i = 0; i < 60 && after === before; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = (await ag('GET', '/api/v1/models')).json.models.filter((m) => m.field === 'urgency').length;
+    }
+    assert.equal(after, before + 1, 'a new urgency model version was trained');
+  } finally {
+    const r = await bg.stop();
+    assert.equal(r.code, 0, bg.stderr());
+  }
 });

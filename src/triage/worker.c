@@ -1,0 +1,107 @@
+/* The retraining worker of relais serve.
+ *
+ * Every check it looks at two triggers: the schedule (setting
+ * "triage.retrain_hours", default 24, measured from the newest model) and
+ * the corrections agents made since that model (setting
+ * "triage.retrain_after", default 50 accept/override decisions). When one
+ * fires it trains every configured field on its own connection; a new
+ * model replaces the active one only if its out-of-fold macro-F1 is not
+ * worse (triage_train_field), and the new set is installed atomically.
+ * Requests never wait for it: they keep using the set they hold. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "triage_int.h"
+
+static struct {
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int running, stop;
+  char *db_path;
+  int check_seconds;
+} wk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+static int newest_model(const store_model_t *m, void *arg) {
+  int64_t *t = arg;
+  if (m->created_at > *t) *t = m->created_at;
+  return 0;
+}
+
+/* One check; returns 1 if it retrained. */
+static int worker_check(store_t *s) {
+  int64_t last = 0, now = util_now();
+  store_model_each(s, 0, 0, newest_model, &last);
+  int64_t hours = store_setting_int(s, "triage.retrain_hours", 24);
+  int64_t after = store_setting_int(s, "triage.retrain_after", 50);
+  int64_t fixes = store_feedback_count_since(s, last);
+  int due = (hours > 0 && now - last >= hours * 3600) || (after > 0 && fixes >= after);
+  if (!due) return 0;
+  char *fields = triage_fields_setting(s), *save = NULL;
+  for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+    triage_train_report_t r;
+    triage_train_field(s, f, 0, &r);
+    if (r.trained)
+      util_log(UTIL_LOG_INFO, "retrained %s v%d on %zu tickets: macro-F1 %.3f (was %.3f), %s", f,
+               r.version, r.n, r.macro_f1, r.prev_macro_f1, r.activated ? "active" : r.note);
+    else
+      util_log(UTIL_LOG_INFO, "%s not retrained: %s", f, r.note);
+  }
+  free(fields);
+  char err[256];
+  if (triage_reload(s, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
+  return 1;
+}
+
+static void *worker_main(void *arg) {
+  store_t *s = NULL;
+  char err[256];
+  if (store_open(wk.db_path, &s, err, sizeof err)) {
+    util_log(UTIL_LOG_ERROR, "retraining worker: %s", err);
+    return NULL;
+  }
+  pthread_mutex_lock(&wk.mu);
+  while (!wk.stop) {
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wk.check_seconds;
+    while (!wk.stop && pthread_cond_timedwait(&wk.cv, &wk.mu, &until) != ETIMEDOUT) {
+    }
+    if (wk.stop) break;
+    pthread_mutex_unlock(&wk.mu);
+    worker_check(s);
+    pthread_mutex_lock(&wk.mu);
+  }
+  pthread_mutex_unlock(&wk.mu);
+  store_close(&s);
+  return NULL;
+}
+
+int triage_worker_start(const char *db_path, int check_seconds) {
+  if (wk.running) return 0;
+  wk.db_path = util_xstrdup(db_path);
+  wk.check_seconds = check_seconds > 0 ? check_seconds : 300;
+  wk.stop = 0;
+  if (pthread_create(&wk.th, NULL, worker_main, NULL)) {
+    free(wk.db_path);
+    wk.db_path = NULL;
+    return UTIL_E_INTERNAL;
+  }
+  wk.running = 1;
+  return 0;
+}
+
+void triage_worker_stop(void) {
+  if (!wk.running) return;
+  pthread_mutex_lock(&wk.mu);
+  wk.stop = 1;
+  pthread_cond_signal(&wk.cv);
+  pthread_mutex_unlock(&wk.mu);
+  pthread_join(wk.th, NULL); /* a training in progress finishes first */
+  wk.running = 0;
+  free(wk.db_path);
+  wk.db_path = NULL;
+}
