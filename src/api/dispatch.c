@@ -60,6 +60,7 @@ static store_t *api_db(void) {
     util_log(UTIL_LOG_ERROR, "%s", err);
     return NULL;
   }
+  store_set_autocheckpoint(s, 0); /* the checkpointer thread does it */
   pthread_mutex_lock(&api_reg_mu);
   api_reg = util_xrealloc(api_reg, (api_nreg + 1) * sizeof *api_reg);
   api_reg[api_nreg++] = s;
@@ -79,12 +80,17 @@ int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
   if (!rc) rc = triage_reload(s, errbuf, errlen); /* the active models, if any */
   store_close(&s);
+  if (!rc && store_checkpointer_start(cfg->db_path, 200)) {
+    snprintf(errbuf, errlen, "cannot start the checkpoint thread");
+    rc = UTIL_E_INTERNAL;
+  }
   return rc;
 }
 
 int api_session_hours(void) { return api_cfg.session_hours; }
 
 void api_shutdown(void) {
+  store_checkpointer_stop();
   pthread_mutex_lock(&api_reg_mu);
   for (size_t i = 0; i < api_nreg; i++) store_close(&api_reg[i]);
   free(api_reg);

@@ -10,7 +10,9 @@ void api_reply(api_call_t *c, int status, json_t *j) {
   util_buf_reset(&r->body);
   r->status = status;
   r->content_type = "application/json";
-  char *s = json_dumps(j, JSON_COMPACT);
+  /* 6 significant digits: confidences and weights need no more, and the
+   * shortest round-trip form of a double costs several times as much */
+  char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
   json_decref(j);
   if (!s || util_buf_puts(&r->body, s) || util_buf_putc(&r->body, '\n')) {
     util_buf_reset(&r->body);

@@ -212,20 +212,17 @@ void api_tickets_create(api_call_t *c) {
     store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, c->user.id);
   if (t.v[STORE_TF_SOURCE].is_null)
     store_ticket_set_text(&t, STORE_TF_SOURCE, c->via_cookie ? "web" : "api");
-  if (t.v[STORE_TF_PRIORITY].is_null && !t.v[STORE_TF_IMPACT].is_null &&
-      !t.v[STORE_TF_URGENCY].is_null)
-    store_ticket_set_int(&t, STORE_TF_PRIORITY,
-                         store_itil_priority(t.v[STORE_TF_IMPACT].i, t.v[STORE_TF_URGENCY].i));
   /* Triage before the transaction (pure computation), its effects inside
    * it: the ticket never exists without its predictions. */
   triage_result_t tr;
   tickets_triage(c, &t, &tr);
   if (t.v[STORE_TF_LANGUAGE].is_null)
     store_ticket_set_text(&t, STORE_TF_LANGUAGE, text_lang_code(tr.lang));
+  triage_prepare(c->db, &tr, &t, mask);
   store_actor_t a = tickets_actor(c);
   int rc = store_begin(c->db);
   if (!rc) rc = store_ticket_insert(c->db, &t, &a, &id);
-  if (!rc) rc = triage_apply(c->db, id, &tr, mask);
+  if (!rc) rc = triage_record(c->db, id, &tr, &t);
   if (!rc) rc = store_commit(c->db);
   if (rc) {
     store_rollback(c->db);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../triage/triage.h"
 #include "cli_int.h"
 
 #define IMPORT_BATCH 5000
@@ -258,19 +259,22 @@ static int im_map(im_state_t *st, const char *map, char **hdr, size_t nh) {
 
 int cli_import(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--map", 1, NULL}, {"--requester", 1, NULL},
-                      {"--help", 0, NULL}, {NULL, 0, NULL}};
+                      {"--triage", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   const char *pos[1];
   int np = 0;
   if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
   if (cli_get(opts, "--help") || np != 1 || !cli_get(opts, "--map")) {
     printf("usage: relais import FILE.csv --map column=field[,column=field…]\n"
-           "                     [--requester EMAIL] [--db FILE]\n"
+           "                     [--requester EMAIL] [--triage] [--db FILE]\n"
            "Reads an RFC 4180 CSV file with a header row ('-' for standard input).\n"
            "Fields: title description category status impact urgency priority service\n"
            "        ci source language created_at resolution requester assignee group\n"
            "requester and assignee are e-mail addresses (unknown requesters are created),\n"
            "group is a group name (created if absent). Without title, the first line of\n"
-           "the description is used. Bad rows are reported with their line and skipped.\n");
+           "the description is used. Bad rows are reported with their line and skipped.\n"
+           "--triage runs the active models on each row, as ticket creation does: the\n"
+           "language is identified, confident predictions are applied (actor model) and\n"
+           "the others stored as suggestions; fields the file sets are left alone.\n");
     return cli_get(opts, "--help") ? 0 : 2;
   }
   FILE *in = strcmp(pos[0], "-") == 0 ? stdin : fopen(pos[0], "rb");
@@ -279,6 +283,7 @@ int cli_import(int argc, char **argv) {
     return 1;
   }
   im_state_t st = {0};
+  triage_set_t *set = NULL;
   util_csv_t *csv = util_csv_open(in, IMPORT_MAX_RECORD);
   char **f;
   size_t nf;
@@ -304,6 +309,17 @@ int cli_import(int argc, char **argv) {
   }
   store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
   int64_t mark = 0;
+  if (cli_get(opts, "--triage")) {
+    char terr[256];
+    if (triage_set_load(st.db, &set, terr, sizeof terr)) {
+      fprintf(stderr, "relais import: %s\n", terr);
+      goto out;
+    }
+    if (!triage_set_count(set)) {
+      fprintf(stderr, "relais import: --triage: no trained model yet (run relais train)\n");
+      goto out;
+    }
+  }
   if (store_begin(st.db) || store_bulk_begin(st.db, &mark)) goto dberr;
   while ((r = util_csv_next(csv, &f, &nf)) != 0) {
     if (r < 0) {
@@ -315,7 +331,22 @@ int cli_import(int argc, char **argv) {
     store_ticket_init(&t);
     st.err[0] = '\0';
     int e = im_row(&st, f, nf, &t);
-    if (!e) e = store_ticket_insert(st.db, &t, &sys, NULL);
+    triage_result_t tr;
+    uint32_t given = 0;
+    if (!e && set) {
+      for (int k = 0; k < STORE_TF_COUNT; k++)
+        if (!t.v[k].is_null) given |= 1u << k;
+      triage_input_t ti = {t.v[STORE_TF_TITLE].s, t.v[STORE_TF_DESCRIPTION].s,
+                           t.v[STORE_TF_LANGUAGE].s, t.v[STORE_TF_SERVICE].s,
+                           t.v[STORE_TF_CI].s, 0};
+      triage_run(st.db, set, &ti, &tr);
+      if (t.v[STORE_TF_LANGUAGE].is_null)
+        store_ticket_set_text(&t, STORE_TF_LANGUAGE, text_lang_code(tr.lang));
+      triage_prepare(st.db, &tr, &t, given);
+    }
+    int64_t tid = 0;
+    if (!e) e = store_ticket_insert(st.db, &t, &sys, &tid);
+    if (!e && set) e = triage_record(st.db, tid, &tr, &t);
     store_ticket_clear(&t);
     if (e == UTIL_E_IO || e == UTIL_E_DB || e == UTIL_E_NOMEM || e == UTIL_E_BUSY) goto dberr;
     if (e) {
@@ -348,6 +379,7 @@ out:
   if (in != stdin) fclose(in);
   im_cache_free(&st.users);
   im_cache_free(&st.groups);
+  triage_set_unref(&set);
   store_close(&st.db);
   return rc;
 }

@@ -28,6 +28,15 @@ int store_schema_version(store_t *s);
 const char *store_errmsg(store_t *s); /* borrows */
 int store_integrity_ok(store_t *s);   /* 1 if PRAGMA integrity_check says ok */
 
+/* Checkpoints. A server turns automatic checkpoints off on its request
+ * connections (store_set_autocheckpoint(s, 0)) and runs the checkpointer
+ * thread, which checkpoints in PASSIVE mode every interval_ms on its own
+ * connection, so that no request pays for copying the WAL back. */
+int store_set_autocheckpoint(store_t *s, int pages);
+int store_checkpoint(store_t *s);
+int store_checkpointer_start(const char *path, int interval_ms);
+void store_checkpointer_stop(void); /* after the last write */
+
 /* Transactions. begin uses BEGIN IMMEDIATE so writers queue on the busy
  * timeout instead of failing at commit. */
 int store_begin(store_t *s);
@@ -284,6 +293,13 @@ typedef struct {
   const char *model_version; /* borrowed, may be NULL */
   double confidence;         /* model events; -1 otherwise */
 } store_event_t;
+
+/* Records one history row (the ticket must exist). store_ticket_insert and
+ * store_ticket_update write their own; this is for a field another actor
+ * set at creation (a model's prediction applied as the ticket is made). */
+int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
+                      const store_actor_t *a, const char *field,
+                      const char *old_value, const char *new_value);
 
 /* Calls fn for each history event of the ticket in order; borrowed strings
  * are valid during the call only. with_internal=0 hides internal-note

@@ -33,9 +33,5 @@ int store_txn_leave(store_t *s, int own, int rc);
 int store_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Returns an owned copy of a text column, or NULL for SQL NULL. */
 char *store_col_dup(sqlite3_stmt *st, int i);
-/* Records one history row (the ticket must exist). */
-int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
-                      const store_actor_t *a, const char *field,
-                      const char *old_value, const char *new_value);
 
 #endif

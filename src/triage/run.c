@@ -102,7 +102,7 @@ static json_t *terms_json(const ml_term_t *t, size_t n) {
   for (size_t i = 0; i < n; i++) {
     json_t *o = json_object();
     json_object_set_new(o, "word", json_string(t[i].word));
-    json_object_set_new(o, "weight", json_real((double)(int)(t[i].weight * 10000) / 10000));
+    json_object_set_new(o, "weight", json_real(t[i].weight));
     json_object_set_new(o, "in", json_string(t[i].off & 0x80000000u ? "description" : "title"));
     json_object_set_new(o, "offset", json_integer(t[i].off & 0x7fffffffu));
     json_object_set_new(o, "length", json_integer(t[i].len));
@@ -123,7 +123,7 @@ char *triage_detail_json(const triage_pred_t *p) {
   json_object_set_new(o, "threshold", json_real(p->threshold > 1 ? -1 : p->threshold));
   json_object_set_new(o, "for", terms_json(p->pos, p->npos));
   json_object_set_new(o, "against", terms_json(p->neg, p->nneg));
-  char *s = json_dumps(o, JSON_COMPACT);
+  char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
   json_decref(o);
   if (!s) run_die("prediction detail");
   return s;
@@ -185,39 +185,75 @@ int triage_refresh_priority(store_t *s, int64_t id) {
   return rc;
 }
 
-int triage_apply(store_t *s, int64_t id, const triage_result_t *r, uint32_t skip) {
-  int64_t now = util_now();
+void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t skip) {
+  for (int i = 0; i < r->n; i++) {
+    triage_pred_t *p = &r->pred[i];
+    store_tf_t tf = triage_field_tf(p->field);
+    if ((skip & (1u << tf)) || !t->v[tf].is_null) {
+      p->outcome = TRIAGE_SKIPPED; /* a person chose it: no prediction to make */
+      continue;
+    }
+    p->outcome = TRIAGE_SUGGESTED;
+    if (p->apply && value_to_ticket(s, p->field, p->value, t) == 0) p->outcome = TRIAGE_APPLIED;
+  }
+  r->impact_set = r->priority_set = 0;
+  if (r->impact && !(skip & (1u << STORE_TF_IMPACT)) && t->v[STORE_TF_IMPACT].is_null) {
+    store_ticket_set_int(t, STORE_TF_IMPACT, r->impact);
+    r->impact_set = 1;
+  }
+  if (!(skip & (1u << STORE_TF_PRIORITY)) && !t->v[STORE_TF_URGENCY].is_null) {
+    int64_t impact = t->v[STORE_TF_IMPACT].is_null ? 3 : t->v[STORE_TF_IMPACT].i;
+    int pr = store_itil_priority(impact, t->v[STORE_TF_URGENCY].i);
+    if (t->v[STORE_TF_PRIORITY].is_null || t->v[STORE_TF_PRIORITY].i != pr) {
+      store_ticket_set_int(t, STORE_TF_PRIORITY, pr);
+      r->priority_set = 1;
+    }
+  }
+}
+
+/* The history's text form of an integer value. */
+static void int_text(char *buf, size_t len, const store_val_t *v) {
+  snprintf(buf, len, "%lld", (long long)v->i);
+}
+
+int triage_record(store_t *s, int64_t id, const triage_result_t *r, const store_ticket_t *t) {
+  int64_t at = t->v[STORE_TF_CREATED_AT].is_null ? util_now() : t->v[STORE_TF_CREATED_AT].i;
   int rc = 0;
+  char num[32];
   for (int i = 0; i < r->n && !rc; i++) {
     const triage_pred_t *p = &r->pred[i];
+    if (p->outcome == TRIAGE_SKIPPED) continue;
     store_tf_t tf = triage_field_tf(p->field);
-    if (skip & (1u << tf)) continue; /* a person chose it: no prediction to make */
-    store_pred_state_t state = STORE_PRED_SUGGESTED;
-    if (p->apply) {
+    if (p->outcome == TRIAGE_APPLIED) {
       char version[48];
       snprintf(version, sizeof version, "%s v%d", triage_field_name(p->field), p->model_version);
       store_actor_t a = {STORE_ACTOR_MODEL, 0, version, p->confidence};
-      int e = triage_set_field(s, id, p->field, p->value, &a);
-      if (!e) state = STORE_PRED_APPLIED;
-      else if (e != UTIL_E_NOTFOUND) rc = e;
+      const char *nv = t->v[tf].s;
+      if (store_tf_type(tf) != STORE_TYPE_TEXT) {
+        int_text(num, sizeof num, &t->v[tf]);
+        nv = num;
+      }
+      rc = store_history_add(s, id, at, &a, store_tf_name(tf), NULL, nv);
+      if (rc) break;
     }
-    if (rc) break;
     char *detail = triage_detail_json(p);
     store_pred_t row = {.ticket_id = id, .field = (char *)triage_field_name(p->field),
                         .model_id = p->model_id, .value = (char *)p->value,
-                        .confidence = p->confidence, .detail = detail, .state = state,
-                        .created_at = now};
+                        .confidence = p->confidence, .detail = detail,
+                        .state = p->outcome == TRIAGE_APPLIED ? STORE_PRED_APPLIED
+                                                              : STORE_PRED_SUGGESTED,
+                        .created_at = at};
     rc = store_pred_put(s, &row);
     free(detail);
   }
-  if (!rc && r->impact && !(skip & (1u << STORE_TF_IMPACT))) {
-    store_ticket_t ch;
-    store_ticket_init(&ch);
-    store_ticket_set_int(&ch, STORE_TF_IMPACT, r->impact);
-    store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-    rc = store_ticket_update(s, id, &ch, 1u << STORE_TF_IMPACT, &sys, NULL);
-    store_ticket_clear(&ch);
+  store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  if (!rc && r->impact_set) {
+    int_text(num, sizeof num, &t->v[STORE_TF_IMPACT]);
+    rc = store_history_add(s, id, at, &sys, "impact", NULL, num);
   }
-  if (!rc && !(skip & (1u << STORE_TF_PRIORITY))) rc = triage_refresh_priority(s, id);
+  if (!rc && r->priority_set) {
+    int_text(num, sizeof num, &t->v[STORE_TF_PRIORITY]);
+    rc = store_history_add(s, id, at, &sys, "priority", NULL, num);
+  }
   return rc;
 }

@@ -66,6 +66,7 @@ typedef struct {
   double confidence;               /* its calibrated probability */
   float threshold;                 /* effective threshold of that class */
   int apply;                       /* confidence ≥ threshold */
+  int outcome;                     /* after triage_prepare: TRIAGE_APPLIED, … */
   triage_alt_t top[3];
   int ntop;
   ml_term_t pos[TRIAGE_MAX_TERMS], neg[TRIAGE_MAX_TERMS];
@@ -78,7 +79,10 @@ typedef struct {
   text_lang_t lang;                 /* identified language */
   int impact;                       /* from cues: 1 (high) … 3, or 0 = no cue */
   char impact_cue[160];             /* what the cue was, in words */
+  int impact_set, priority_set;     /* after triage_prepare */
 } triage_result_t;
+
+enum { TRIAGE_SKIPPED = 0, TRIAGE_APPLIED = 1, TRIAGE_SUGGESTED = 2 };
 
 /* Everything the engine needs to know about the ticket. */
 typedef struct {
@@ -96,12 +100,15 @@ void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
 /* "High", "Medium" or "Low" for a calibrated probability. */
 const char *triage_level(double p);
 
-/* Applies r to ticket id inside the caller's transaction: each prediction
- * above its threshold sets its field (history actor = model, with version
- * and confidence) unless skip_mask (bits of store_tf_t) says a person set
- * that field; every prediction is recorded; an impact cue sets impact
- * (actor = system) and the ITIL priority follows. */
-int triage_apply(store_t *s, int64_t ticket_id, const triage_result_t *r, uint32_t skip_mask);
+/* Before a ticket is inserted: sets on t each prediction above its
+ * threshold, unless skip_mask (bits of store_tf_t) says a person set that
+ * field; the cued impact; and the ITIL priority from impact (a single user
+ * when unknown) and urgency. Records in r what it did. */
+void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t skip_mask);
+/* After the insert of ticket id, in the same transaction: a history event
+ * for each value triage set (actor model with version and confidence, or
+ * system for impact and priority) and one prediction row per field. */
+int triage_record(store_t *s, int64_t id, const triage_result_t *r, const store_ticket_t *t);
 
 /* Sets one triage field of ticket id from a class label (group by name,
  * urgency as a number) with actor a. UTIL_E_NOTFOUND when the label has no
