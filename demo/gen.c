@@ -234,6 +234,41 @@ static const demo_scenario_t *demo_scenario(demo_t *d) {
   return &demo_scenarios[0];
 }
 
+/* Real desks are not tidy. Some requests say almost nothing useful, and the
+ * people who file tickets do not always agree on a category or a queue:
+ * the demo keeps a share of both, so that triage meets the doubt it meets
+ * in production instead of a corpus it can learn by heart. */
+#define DEMO_VAGUE 0.07    /* share of tickets with a vague text */
+#define DEMO_RELABEL 0.06  /* share filed under a neighbouring category */
+
+static const char *const vague_title_fr[] = {"Problème", "Urgent", "Ça ne marche plus",
+                                             "Besoin d'aide", "Souci informatique", NULL};
+static const char *const vague_title_en[] = {"Problem", "Urgent", "Not working", "Help needed",
+                                             "IT issue", NULL};
+static const char *const vague_desc_fr[] = {
+    "Bonjour, ça ne fonctionne plus depuis ce matin. Pouvez-vous me rappeler ?",
+    "Même problème que la semaine dernière, merci de regarder rapidement.",
+    "Je n'arrive pas à travailler, c'est bloquant. Merci.",
+    "Pouvez-vous m'aider ? Je ne sais pas à qui m'adresser.", NULL};
+static const char *const vague_desc_en[] = {
+    "Hi, it stopped working this morning. Can someone call me back?",
+    "Same problem as last week, please have a look soon.",
+    "I can't work, this is blocking me. Thanks.",
+    "Could you help? I don't know who to ask.", NULL};
+
+/* A scenario people may confuse with sc: usually one of the same queue. */
+static const demo_scenario_t *demo_neighbour(demo_t *d, const demo_scenario_t *sc) {
+  const demo_scenario_t *same[16];
+  int n = 0;
+  for (int i = 0; i < demo_nscenarios && n < 16; i++)
+    if (&demo_scenarios[i] != sc && strcmp(demo_scenarios[i].group, sc->group) == 0)
+      same[n++] = &demo_scenarios[i];
+  if (n && rng_unit(&d->rng) < 0.6) return same[rng_int(&d->rng, 0, n - 1)];
+  const demo_scenario_t *o;
+  do o = &demo_scenarios[rng_int(&d->rng, 0, demo_nscenarios - 1)]; while (o == sc);
+  return o;
+}
+
 /* Writes one ticket of scenario sc at time t; burst tickets are forced to
  * the VPN gateway outage. */
 static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burst) {
@@ -264,10 +299,20 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
                              "same problem.");
     ci = util_xstrdup("vpn-gw-02");
   }
+  const demo_scenario_t *filed = sc; /* the category and queue it was filed under */
+  if (!burst) {
+    if (rng_unit(r) < DEMO_VAGUE) {
+      free(title);
+      free(desc);
+      title = util_xstrdup(rng_pick(r, fr ? vague_title_fr : vague_title_en));
+      desc = util_xstrdup(rng_pick(r, fr ? vague_desc_fr : vague_desc_en));
+    }
+    if (rng_unit(r) < DEMO_RELABEL) filed = demo_neighbour(d, sc);
+  }
   int urgency = sc->urgency, impact = sc->impact;
   if (rng_unit(r) < 0.25) urgency = rng_int(r, 1, 3);
   if (burst) urgency = 1, impact = 2;
-  int g = demo_group_index(d, sc->group);
+  int g = demo_group_index(d, filed->group);
   int64_t now_end = d->cfg->end_day;
   double age_days = (double)(now_end - t) / 86400.0;
   const char *status;
@@ -280,7 +325,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   store_ticket_set_text(&tk, STORE_TF_DESCRIPTION, desc);
   store_ticket_set_int(&tk, STORE_TF_REQUESTER_ID, p->id);
   store_ticket_set_text(&tk, STORE_TF_STATUS, status);
-  store_ticket_set_text(&tk, STORE_TF_CATEGORY, sc->category);
+  store_ticket_set_text(&tk, STORE_TF_CATEGORY, filed->category);
   store_ticket_set_int(&tk, STORE_TF_IMPACT, impact);
   store_ticket_set_int(&tk, STORE_TF_URGENCY, urgency);
   store_ticket_set_int(&tk, STORE_TF_PRIORITY, store_itil_priority(impact, urgency));
