@@ -33,6 +33,8 @@ const TEXT = {
     accuracy: 'Exactitude', macro_f1: 'F1 macro', ece: 'Erreur de calibration', auto: 'Appliqué automatiquement',
     impact_cue: 'Indice d’impact', group_f: 'Groupe', never: 'jamais', always: 'toujours',
     group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue',
+    settings: 'Réglages', trained_fields: 'Champs appris', critical: 'Services et CI critiques (séparés par des virgules)',
+    retrain_hours: 'Réentraîner après (heures)', retrain_after: 'Réentraîner après (corrections)', sla_hours: 'SLA (heures)',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -62,6 +64,8 @@ const TEXT = {
     accuracy: 'Accuracy', macro_f1: 'Macro-F1', ece: 'Calibration error', auto: 'Applied automatically',
     impact_cue: 'Impact cue', group_f: 'Group', never: 'never', always: 'always',
     group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language',
+    settings: 'Settings', trained_fields: 'Fields triage learns', critical: 'Critical services and CIs (comma-separated)',
+    retrain_hours: 'Retrain after (hours)', retrain_after: 'Retrain after (corrections)', sla_hours: 'SLA (hours)',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -546,7 +550,35 @@ async function viewModels() {
           el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
           el('td', {}, thresholdControls(m.field, c.class, rule(c.class), viewModels)))))));
   });
-  page(el('h1', {}, t('models')), el('p', {}, train), blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
+  page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
+    blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
+}
+
+async function settingsCard() {
+  const st = await api('GET', '/settings');
+  const fields = new Set(st['triage.fields'].value.split(','));
+  const num = (key, label) => el('div', {}, el('label', { for: 'set-' + key }, label),
+    el('input', { type: 'number', id: 'set-' + key, value: st[key].value, min: 0 }));
+  const form = el('form', { class: 'card', id: 'settings-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = {
+      'triage.fields': [...form.querySelectorAll('input[name=field]:checked')].map((x) => x.value).join(','),
+      'triage.critical': $('set-triage.critical').value,
+    };
+    for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
+      body[k] = Number($('set-' + k).value);
+    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toast((e.field ? e.field + ': ' : '') + e.message); }
+  } },
+    el('h2', {}, t('settings')),
+    el('label', {}, t('trained_fields')),
+    el('div', { class: 'row' }, ['category', 'group', 'urgency', 'service', 'ci'].map((f) =>
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'field', value: f, checked: fields.has(f) }), fieldLabel(f)))),
+    el('label', { for: 'set-triage.critical' }, t('critical')),
+    el('input', { type: 'text', id: 'set-triage.critical', value: st['triage.critical'].value }),
+    el('div', { class: 'row' }, num('triage.retrain_hours', t('retrain_hours')), num('triage.retrain_after', t('retrain_after'))),
+    el('div', { class: 'row' }, [1, 2, 3, 4].map((p) => num(`sla.p${p}_hours`, `P${p} · ${t('sla_hours')}`))),
+    el('p', {}, el('button', { type: 'submit', id: 'settings-save' }, t('save'))));
+  return form;
 }
 
 // ---- Router ------------------------------------------------------------------

@@ -116,6 +116,10 @@ void api_models_thresholds_put(api_call_t *c);
 /* The suggestions of a ticket as JSON (new reference). */
 json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id);
 
+/* Settings (src/api/settings.c). */
+void api_settings_get(api_call_t *c);
+void api_settings_put(api_call_t *c);
+
 void api_health(api_call_t *c);
 void api_metrics(api_call_t *c);
 

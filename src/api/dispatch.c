@@ -39,6 +39,8 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/models", api_models_list, STORE_ROLE_AGENT},
     {"POST", "/api/v1/models/train", api_models_train, STORE_ROLE_ADMIN},
     {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN},
+    {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN},
+    {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 

@@ -271,6 +271,7 @@ int cli_eval(int argc, char **argv) {
                       {"--word-ngrams", 1, NULL}, {"--min-df", 1, NULL},
                       {"--calibration-folds", 1, NULL}, {"--threads", 1, NULL},
                       {"--no-stem", 0, NULL}, {"--no-stopwords", 0, NULL},
+                      {"--balanced", 0, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -282,7 +283,7 @@ int cli_eval(int argc, char **argv) {
            "                   (--folds K | --test FILE.csv) [--seed N] [--json]\n"
            "                   [--C X] [--char-ngrams MIN-MAX|0] [--word-ngrams 1|2]\n"
            "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
-           "                   [--no-stem] [--no-stopwords]\n"
+           "                   [--no-stem] [--no-stopwords] [--balanced]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
            "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
@@ -336,6 +337,7 @@ int cli_eval(int argc, char **argv) {
   }
   if (cli_get(opts, "--no-stem")) p.feat.stem = 0;
   if (cli_get(opts, "--no-stopwords")) p.feat.stopwords = 0;
+  if (cli_get(opts, "--balanced")) p.balanced = 1;
   const char *bad = ml_check_params(&p);
   if (bad) {
     fprintf(stderr, "relais eval: %s\n", bad);

@@ -26,6 +26,7 @@ typedef struct {
   int threads;            /* training threads for the folds (1..16) */
   double target_precision;/* default per-class precision target for thresholds */
   uint64_t seed;          /* fold assignment */
+  int balanced;           /* 1: weigh classes by n / (K · n_k), for rare urgent classes */
   text_feat_opts_t feat;  /* feature extraction */
 } ml_params_t;
 

@@ -313,6 +313,21 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
   int nj = p->folds + 1;
   job_t *jobs = util_xcalloc((size_t)nj, sizeof *jobs);
   struct parameter param = {.solver_type = p->solver, .eps = p->eps, .C = p->C};
+  int *wlabel = NULL;
+  double *wval = NULL;
+  if (p->balanced) {
+    /* each class weighs as much as the others in the loss, whatever its size */
+    wlabel = util_xmalloc((size_t)ts->nclass * sizeof *wlabel);
+    wval = util_xcalloc((size_t)ts->nclass, sizeof *wval);
+    for (size_t i = 0; i < ts->n; i++) wval[ts->label[i]] += 1;
+    for (int k = 0; k < ts->nclass; k++) {
+      wlabel[k] = k;
+      wval[k] = wval[k] > 0 ? (double)ts->n / ((double)ts->nclass * wval[k]) : 1.0;
+    }
+    param.nr_weight = ts->nclass;
+    param.weight_label = wlabel;
+    param.weight = wval;
+  }
   for (int j = 0; j < nj; j++) {
     job_t *jb = &jobs[j];
     jb->param = param;
@@ -421,6 +436,8 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
     free(jobs[j].held);
   }
   free(jobs);
+  free(wlabel);
+  free(wval);
   free(perm);
   free(y);
   free(x);

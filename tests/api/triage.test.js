@@ -226,3 +226,34 @@ test('the server retrains in the background after enough corrections', async () 
     assert.equal(r.code, 0, bg.stderr());
   }
 });
+
+test('settings: admin only, every key checked, nothing written unless all are valid', async () => {
+  assert.equal((await agent('GET', '/api/v1/settings')).status, 403);
+  assert.equal((await anon('PUT', '/api/v1/settings', {})).status, 401);
+  let r = await admin('GET', '/api/v1/settings');
+  assert.equal(r.status, 200);
+  assert.equal(r.json['triage.fields'].value, 'category,group,urgency');
+  assert.equal(r.json['sla.p1_hours'].value, 4);
+  for (const [body, field] of [
+    [{ 'sla.p1_hours': 0 }, 'sla.p1_hours'], [{ 'sla.p1_hours': '4' }, 'sla.p1_hours'],
+    [{ 'triage.fields': 'category,colour' }, 'triage.fields'], [{ 'triage.fields': 'group,group' }, 'triage.fields'],
+    [{ 'triage.fields': '' }, 'triage.fields'], [{ 'no.such': 1 }, 'no.such'],
+    [{ 'triage.critical': 'x'.repeat(3000) }, 'triage.critical'],
+    [{ 'sla.p2_hours': 6, 'triage.retrain_after': -1 }, 'triage.retrain_after']]) {
+    const e = await admin('PUT', '/api/v1/settings', body);
+    assert.equal(e.status, 400, JSON.stringify(body));
+    assert.equal(e.json.error.field, field);
+  }
+  assert.equal((await admin('GET', '/api/v1/settings')).json['sla.p2_hours'].value, 8, 'a refused request writes nothing');
+  r = await admin('PUT', '/api/v1/settings', { 'triage.fields': 'category,group,urgency,service', 'triage.critical': 'VPN, ERP', 'sla.p2_hours': 6 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json['sla.p2_hours'].value, 6);
+  // the named field is learnt at the next training, and predicted at creation
+  r = await admin('POST', '/api/v1/models/train', { field: 'service' });
+  assert.equal(r.json.reports[0].trained, true, r.text);
+  const t = (await agent('POST', '/api/v1/tickets', { title: 'SAP très lent', description: "L'ERP SAP met deux minutes à ouvrir chaque écran" })).json;
+  assert.ok(t.suggestions.some((s) => s.field === 'service'), JSON.stringify(t.suggestions));
+  // a critical service named in the text is an impact cue
+  assert.equal(t.impact, 2);
+  assert.match(t.impact_cue, /critical service "ERP"/);
+});

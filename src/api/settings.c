@@ -1,0 +1,133 @@
+/* /api/v1/settings: what an admin tunes at run time. Every key is known
+ * and checked; an unknown key or a bad value is refused with the key named,
+ * and nothing is written unless every key of the request is valid. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../triage/triage.h"
+#include "api_int.h"
+
+typedef enum { SET_INT, SET_TEXT, SET_FIELDS } set_kind_t;
+
+static const struct {
+  const char *key;
+  set_kind_t kind;
+  int64_t min, max;  /* SET_INT range; SET_TEXT maximum length */
+  const char *dflt;
+  const char *help;
+} settings[] = {
+    {"triage.fields", SET_FIELDS, 0, 0, "category,group,urgency",
+     "fields triage learns: category, group, urgency, service, ci"},
+    {"triage.critical", SET_TEXT, 0, 2000, "",
+     "critical services or configuration items, comma-separated (an impact cue)"},
+    {"triage.retrain_hours", SET_INT, 0, 8760, "24", "retrain when the newest model is this old (0: never)"},
+    {"triage.retrain_after", SET_INT, 0, 1000000, "50",
+     "retrain after this many corrections (0: never)"},
+    {"sla.p1_hours", SET_INT, 1, 8760, "4", "hours to resolve a P1"},
+    {"sla.p2_hours", SET_INT, 1, 8760, "8", "hours to resolve a P2"},
+    {"sla.p3_hours", SET_INT, 1, 8760, "24", "hours to resolve a P3"},
+    {"sla.p4_hours", SET_INT, 1, 8760, "72", "hours to resolve a P4"},
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+void api_settings_get(api_call_t *c) {
+  json_t *o = json_object();
+  for (size_t i = 0; i < NSETTINGS; i++) {
+    char *v = NULL;
+    if (store_setting_get(c->db, settings[i].key, &v)) v = util_xstrdup(settings[i].dflt);
+    json_t *e = json_object();
+    if (settings[i].kind == SET_INT) json_object_set_new(e, "value", json_integer(strtoll(v, NULL, 10)));
+    else json_object_set_new(e, "value", json_string(v));
+    json_object_set_new(e, "default", json_string(settings[i].dflt));
+    json_object_set_new(e, "help", json_string(settings[i].help));
+    json_object_set_new(o, settings[i].key, e);
+    free(v);
+  }
+  api_reply(c, 200, o);
+}
+
+/* Checks one value; writes its stored text form into out. Replies on error. */
+static int settings_check(api_call_t *c, size_t i, json_t *v, char *out, size_t len) {
+  const char *key = settings[i].key;
+  if (settings[i].kind == SET_INT) {
+    if (!json_is_integer(v) || json_integer_value(v) < settings[i].min ||
+        json_integer_value(v) > settings[i].max) {
+      api_error(c, UTIL_E_INVALID, key, "'%s' must be an integer from %lld to %lld", key,
+                (long long)settings[i].min, (long long)settings[i].max);
+      return UTIL_E_INVALID;
+    }
+    snprintf(out, len, "%lld", (long long)json_integer_value(v));
+    return 0;
+  }
+  if (!json_is_string(v) || json_string_length(v) > (size_t)(settings[i].kind == SET_TEXT
+                                                                  ? settings[i].max : 100)) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be a string of at most %lld bytes", key,
+              (long long)(settings[i].kind == SET_TEXT ? settings[i].max : 100));
+    return UTIL_E_INVALID;
+  }
+  const char *s = json_string_value(v);
+  if (!util_utf8_valid(s, json_string_length(v), NULL) || strlen(s) != json_string_length(v)) {
+    api_error(c, UTIL_E_BADUTF8, key, "'%s' is not valid UTF-8 text", key);
+    return UTIL_E_BADUTF8;
+  }
+  if (settings[i].kind == SET_FIELDS) {
+    /* a non-empty list of distinct triage fields */
+    char copy[128], *save = NULL;
+    int seen[TRIAGE_MAX_FIELDS] = {0}, n = 0;
+    snprintf(copy, sizeof copy, "%s", s);
+    for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+      int fi = triage_field_index(f);
+      if (fi < 0 || seen[fi]) {
+        api_error(c, UTIL_E_INVALID, key, fi < 0 ? "'%s' is not a triage field (category, group,"
+                                                   " urgency, service, ci)"
+                                                 : "'%s' is listed twice", f);
+        return UTIL_E_INVALID;
+      }
+      seen[fi] = 1;
+      n++;
+    }
+    if (!n) {
+      api_error(c, UTIL_E_INVALID, key, "'%s' needs at least one field", key);
+      return UTIL_E_INVALID;
+    }
+  }
+  snprintf(out, len, "%s", s);
+  return 0;
+}
+
+void api_settings_put(api_call_t *c) {
+  if (api_body_object(c)) return;
+  const char *key;
+  json_t *v;
+  size_t n = json_object_size(c->body);
+  if (!n) {
+    api_error(c, UTIL_E_INVALID, NULL, "send at least one setting");
+    return;
+  }
+  char (*vals)[2048] = util_xcalloc(n, sizeof *vals);
+  size_t *idx = util_xcalloc(n, sizeof *idx), k = 0;
+  int rc = 0;
+  json_object_foreach(c->body, key, v) {
+    size_t i = 0;
+    while (i < NSETTINGS && strcmp(settings[i].key, key) != 0) i++;
+    if (i == NSETTINGS) {
+      api_error(c, UTIL_E_INVALID, key, "unknown setting '%s'", key);
+      rc = UTIL_E_INVALID;
+      break;
+    }
+    if ((rc = settings_check(c, i, v, vals[k], sizeof vals[k]))) break;
+    idx[k++] = i;
+  }
+  if (!rc) {
+    rc = store_begin(c->db);
+    for (size_t j = 0; !rc && j < k; j++) rc = store_setting_set(c->db, settings[idx[j]].key, vals[j]);
+    if (!rc) rc = store_commit(c->db);
+    if (rc) {
+      store_rollback(c->db);
+      api_error(c, rc, NULL, "cannot save the settings");
+    }
+  }
+  free(vals);
+  free(idx);
+  if (!rc) api_settings_get(c);
+}
