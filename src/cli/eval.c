@@ -134,7 +134,7 @@ typedef struct {
   double *conf;
   int *auto_ok; /* 1 when the per-class threshold would apply it */
   size_t n;
-  double train_seconds, predict_seconds;
+  double train_seconds, predict_seconds, feature_seconds;
   int folds_run;
 } ev_result_t;
 
@@ -147,10 +147,15 @@ static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
   ml_train_info_t info;
   char err[256];
   double t0 = util_monotonic();
+  const char **tx = util_xmalloc((ntrain + 1) * sizeof *tx), **lb = util_xmalloc((ntrain + 1) * sizeof *lb);
   for (size_t i = 0; i < ntrain; i++) {
-    const char *t = rows->text[train[i]];
-    ml_trainset_add(ts, ctx, t, strlen(t), -1, rows->label[train[i]]);
+    tx[i] = rows->text[train[i]];
+    lb[i] = rows->label[train[i]];
   }
+  ml_trainset_add_many(ts, ntrain, tx, NULL, lb, p->threads);
+  free(tx);
+  free(lb);
+  res->feature_seconds += util_monotonic() - t0;
   int rc = ml_train(ts, p, &m, &info, err, sizeof err);
   res->train_seconds += util_monotonic() - t0; /* features + fits + calibration */
   ml_trainset_free(&ts);
@@ -245,6 +250,7 @@ static void print_json(const ml_metrics_t *mt, const ev_classes_t *cls, const ev
   json_object_set_new(o, "labels", labels);
   json_object_set_new(o, "confusion", cm);
   json_object_set_new(o, "train_seconds", json_real(res->train_seconds / res->folds_run));
+  json_object_set_new(o, "feature_seconds", json_real(res->feature_seconds / res->folds_run));
   json_object_set_new(o, "predict_per_second",
                       json_real(res->n / (res->predict_seconds > 0 ? res->predict_seconds : 1e-9)));
   char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -271,7 +277,8 @@ int cli_eval(int argc, char **argv) {
                       {"--word-ngrams", 1, NULL}, {"--min-df", 1, NULL},
                       {"--calibration-folds", 1, NULL}, {"--threads", 1, NULL},
                       {"--no-stem", 0, NULL}, {"--no-stopwords", 0, NULL},
-                      {"--balanced", 0, NULL},
+                      {"--balanced", 0, NULL}, {"--calibration", 1, NULL},
+                      {"--calibration-holdout", 0, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -284,6 +291,8 @@ int cli_eval(int argc, char **argv) {
            "                   [--C X] [--char-ngrams MIN-MAX|0] [--word-ngrams 1|2]\n"
            "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
            "                   [--no-stem] [--no-stopwords] [--balanced]\n"
+           "                   [--calibration matrix|vector|temperature]\n"
+           "                   [--calibration-holdout]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
            "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
@@ -317,7 +326,7 @@ int cli_eval(int argc, char **argv) {
   }
   if ((s = cli_get(opts, "--calibration-folds"))) {
     if (parse_num("--calibration-folds", s, 2, 10, &v)) return 2;
-    p.folds = (int)v;
+    p.folds = p.calib_parts = (int)v;
   }
   if ((s = cli_get(opts, "--threads"))) {
     if (parse_num("--threads", s, 1, 16, &v)) return 2;
@@ -338,6 +347,16 @@ int cli_eval(int argc, char **argv) {
   if (cli_get(opts, "--no-stem")) p.feat.stem = 0;
   if (cli_get(opts, "--no-stopwords")) p.feat.stopwords = 0;
   if (cli_get(opts, "--balanced")) p.balanced = 1;
+  if ((s = cli_get(opts, "--calibration"))) {
+    if (strcmp(s, "matrix") == 0) p.calibration = ML_CALIB_MATRIX;
+    else if (strcmp(s, "vector") == 0) p.calibration = ML_CALIB_VECTOR;
+    else if (strcmp(s, "temperature") == 0) p.calibration = ML_CALIB_TEMPERATURE;
+    else {
+      fprintf(stderr, "relais eval: --calibration must be matrix, vector or temperature\n");
+      return 2;
+    }
+  }
+  if (cli_get(opts, "--calibration-holdout")) p.calib_parts = 1;
   const char *bad = ml_check_params(&p);
   if (bad) {
     fprintf(stderr, "relais eval: %s\n", bad);

@@ -6,6 +6,7 @@
  *   i32 char_min, i32 char_max, i32 stem, i32 stopwords, f64 temperature, u32 noof,
  *   nclass × (u32 length, bytes) class names,
  *   u64 keys[nfeat], f32 idf[nfeat], f32 w[nfeat × nclass], f32 bias[nclass],
+ *   f32 cbias[nclass], u32 has_matrix, f32 cmat[nclass × nclass] if it has,
  *   f32 threshold[nclass], i32 oof_true[noof], i32 oof_pred[noof], f32 oof_conf[noof] */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,10 @@ int ml_model_save(const ml_model_t *m, util_buf_t *b) {
   if (!rc) rc = put(b, m->idf, D * sizeof *m->idf);
   if (!rc) rc = put(b, m->w, D * K * sizeof *m->w);
   if (!rc) rc = put(b, m->bias, K * sizeof *m->bias);
+  if (!rc) rc = put(b, m->cbias, K * sizeof *m->cbias);
+  uint32_t has_mat = m->cmat != NULL;
+  if (!rc) rc = put(b, &has_mat, sizeof has_mat);
+  if (!rc && has_mat) rc = put(b, m->cmat, K * K * sizeof *m->cmat);
   if (!rc) rc = put(b, m->threshold, K * sizeof *m->threshold);
   if (!rc) rc = put(b, m->oof_true, m->noof * sizeof *m->oof_true);
   if (!rc) rc = put(b, m->oof_pred, m->noof * sizeof *m->oof_pred);
@@ -111,6 +116,10 @@ int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_
   if (!bad) bad = !(m->idf = take_array(&r, D, sizeof *m->idf));
   if (!bad) bad = !(m->w = take_array(&r, D * K, sizeof *m->w));
   if (!bad) bad = !(m->bias = take_array(&r, K, sizeof *m->bias));
+  if (!bad) bad = !(m->cbias = take_array(&r, K, sizeof *m->cbias));
+  uint32_t has_mat = 0;
+  if (!bad) bad = take(&r, &has_mat, sizeof has_mat) || has_mat > 1;
+  if (!bad && has_mat) bad = !(m->cmat = take_array(&r, K * K, sizeof *m->cmat));
   if (!bad) bad = !(m->threshold = take_array(&r, K, sizeof *m->threshold));
   if (!bad) bad = !(m->oof_true = take_array(&r, m->noof, sizeof *m->oof_true));
   if (!bad) bad = !(m->oof_pred = take_array(&r, m->noof, sizeof *m->oof_pred));

@@ -27,8 +27,19 @@ typedef struct {
   double target_precision;/* default per-class precision target for thresholds */
   uint64_t seed;          /* fold assignment */
   int balanced;           /* 1: weigh classes by n / (K · n_k), for rare urgent classes */
+  int calib_parts;        /* folds actually fitted for calibration: folds (every
+                           * document held out once) or fewer (a faster holdout) */
+  int calibration;        /* ML_CALIB_MATRIX (default), _VECTOR or _TEMPERATURE */
   text_feat_opts_t feat;  /* feature extraction */
 } ml_params_t;
+
+/* Calibration of the scores, fitted on out-of-fold scores: a full linear
+ * map of the scores ("matrix scaling", the default, when there are at least
+ * ML_MATRIX_MIN_PER_PARAM held-out tickets per parameter; vector scaling
+ * otherwise), a temperature and a bias per class ("vector scaling"), or one
+ * temperature. */
+enum { ML_CALIB_MATRIX = 0, ML_CALIB_VECTOR = 1, ML_CALIB_TEMPERATURE = 2 };
+#define ML_MATRIX_MIN_PER_PARAM 40
 
 void ml_params_defaults(ml_params_t *p);
 const char *ml_check_params(const ml_params_t *p); /* NULL when usable */
@@ -47,6 +58,12 @@ void ml_trainset_free(ml_trainset_t **ts);
 int ml_trainset_add(ml_trainset_t *ts, text_ctx_t *ctx, const char *text, size_t n,
                     int lang, const char *label);
 size_t ml_trainset_size(const ml_trainset_t *ts);
+/* Adds n documents (texts[i] with labels[i]; langs NULL to identify each
+ * language) as n calls of ml_trainset_add would, in the same order, but
+ * analysed on up to threads threads, each with its own stemmers. Documents
+ * without a label are skipped; returns how many. */
+int ml_trainset_add_many(ml_trainset_t *ts, size_t n, const char *const *texts,
+                         const int *langs, const char *const *labels, int threads);
 
 /* ---- model -------------------------------------------------------------- */
 
@@ -126,7 +143,7 @@ void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *po
 /* ---- persistence ----------------------------------------------------------- */
 
 #define ML_MODEL_MAGIC 0x4D534C52u /* "RLSM" */
-#define ML_MODEL_FORMAT 1
+#define ML_MODEL_FORMAT 2
 
 /* Appends the model to out (binary, little-endian host order). */
 int ml_model_save(const ml_model_t *m, util_buf_t *out);

@@ -30,7 +30,10 @@ struct ml_model {
   float *idf;            /* [D] */
   float *w;              /* [D × nclass], row j = feature j */
   float *bias;           /* [nclass] */
-  double temperature;    /* probabilities = softmax(score / temperature) */
+  double temperature;    /* probabilities = softmax(score / temperature + cbias) */
+  float *cbias;          /* [nclass] calibration bias of each class */
+  float *cmat;           /* [nclass × nclass] or NULL: probabilities =
+                          * softmax(cmat · score + cbias) ("matrix scaling") */
   float *threshold;      /* [nclass] */
   uint32_t noof;         /* out-of-fold predictions of the training run */
   int32_t *oof_true, *oof_pred;
@@ -44,8 +47,19 @@ void ml_rand_seed(uint64_t seed);
 void ml_model_index(ml_model_t *m);
 /* Feature index of hash h, or -1. */
 int64_t ml_model_lookup(const ml_model_t *m, uint64_t h);
-/* Softmax of scores / temperature into probs; returns the argmax. */
-int ml_softmax(const double *scores, int k, double temperature, double *probs);
+/* Softmax of scores / temperature + cbias (NULL: none) into probs; returns
+ * the most probable class. */
+int ml_softmax(const double *scores, int k, double temperature, const float *cbias,
+               const float *cmat, double *probs);
+/* Matrix scaling: softmax(W · score + b), W (k × k) and b fitted by L-BFGS on
+ * the mean log-loss with a small ridge on W − a·I, from the vector-scaling
+ * solution (a, b). Returns 0, or -1 if it did not improve on it. */
+int ml_fit_matrix(const double *scores, const int *truth, size_t n, int k, double a,
+                  const float *b0, float *cmat, float *cbias);
+/* Fits the calibration (temperature and per-class bias) minimising the
+ * log-loss of out-of-fold (scores, truth). cbias has k entries. */
+void ml_fit_calibration(const double *scores, const int *truth, size_t n, int k,
+                        double *temperature, float *cbias);
 /* Fits the temperature minimising the log-loss of (scores, truth). */
 double ml_fit_temperature(const double *scores, const int *truth, size_t n, int k);
 

@@ -16,6 +16,8 @@ void ml_model_free(ml_model_t **mp) {
   free(m->idf);
   free(m->w);
   free(m->bias);
+  free(m->cbias);
+  free(m->cmat);
   free(m->threshold);
   free(m->oof_true);
   free(m->oof_pred);
@@ -82,14 +84,150 @@ void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision
   *support = truth;
 }
 
-int ml_softmax(const double *s, int k, double temperature, double *probs) {
-  int best = 0;
-  for (int c = 1; c < k; c++)
-    if (s[c] > s[best]) best = c;
+int ml_softmax(const double *s, int k, double temperature, const float *cbias,
+               const float *cmat, double *probs) {
   double a = 1.0 / temperature, z = 0;
-  for (int c = 0; c < k; c++) z += probs[c] = exp((s[c] - s[best]) * a);
+  int best = 0;
+  for (int c = 0; c < k; c++) {
+    double v = 0;
+    if (cmat) {
+      const float *row = cmat + (size_t)c * (size_t)k;
+      for (int j = 0; j < k; j++) v += row[j] * s[j];
+    } else {
+      v = s[c] * a;
+    }
+    probs[c] = v + (cbias ? cbias[c] : 0.0);
+    if (probs[c] > probs[best]) best = c;
+  }
+  double top = probs[best];
+  for (int c = 0; c < k; c++) z += probs[c] = exp(probs[c] - top);
   for (int c = 0; c < k; c++) probs[c] /= z;
   return best;
+}
+
+/* Solves the (k × k) system H x = g in place (Cholesky; H symmetric
+ * positive definite thanks to the ridge). Returns 0, or -1 if it is not. */
+static int chol_solve(double *H, double *g, int k) {
+  for (int j = 0; j < k; j++) {
+    double d = H[j * k + j];
+    for (int t = 0; t < j; t++) d -= H[j * k + t] * H[j * k + t];
+    if (d <= 0) return -1;
+    d = sqrt(d);
+    H[j * k + j] = d;
+    for (int i = j + 1; i < k; i++) {
+      double v = H[i * k + j];
+      for (int t = 0; t < j; t++) v -= H[i * k + t] * H[j * k + t];
+      H[i * k + j] = v / d;
+    }
+  }
+  for (int i = 0; i < k; i++) { /* L y = g */
+    for (int t = 0; t < i; t++) g[i] -= H[i * k + t] * g[t];
+    g[i] /= H[i * k + i];
+  }
+  for (int i = k - 1; i >= 0; i--) { /* Lᵀ x = y */
+    for (int t = i + 1; t < k; t++) g[i] -= H[t * k + i] * g[t];
+    g[i] /= H[i * k + i];
+  }
+  return 0;
+}
+
+/* Mean log-loss of softmax(a·s + b) against truth, plus the ridge. */
+static double calib_loss(const double *scores, const int *truth, size_t n, int k, double a,
+                         const double *b, double ridge) {
+  double loss = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double *s = scores + i * (size_t)k;
+    double mx = -1e300;
+    for (int c = 0; c < k; c++) mx = fmax(mx, a * s[c] + b[c]);
+    double z = 0;
+    for (int c = 0; c < k; c++) z += exp(a * s[c] + b[c] - mx);
+    loss += log(z) + mx - (a * s[truth[i]] + b[truth[i]]);
+  }
+  double r = 0;
+  for (int c = 0; c < k; c++) r += b[c] * b[c];
+  return loss / (double)n + ridge * r;
+}
+
+/* Vector scaling: probabilities = softmax(a · score + b_class), with a > 0
+ * and one bias per class, fitted by Newton's method with a backtracking line
+ * search on the mean log-loss (convex in (a, b)). A small ridge on b keeps
+ * the Hessian definite (softmax ignores a common shift of b). */
+void ml_fit_calibration(const double *scores, const int *truth, size_t n, int k,
+                        double *temperature, float *cbias) {
+  int P = k + 1; /* θ = (a, b_0 … b_{k-1}) */
+  double *H = util_xmalloc((size_t)P * (size_t)P * sizeof *H);
+  double *g = util_xmalloc((size_t)P * sizeof *g), *step = util_xmalloc((size_t)P * sizeof *step);
+  double *b = util_xcalloc((size_t)k, sizeof *b), *nb = util_xmalloc((size_t)k * sizeof *nb);
+  double *pr = util_xmalloc((size_t)k * sizeof *pr), *m = util_xmalloc((size_t)P * sizeof *m);
+  const double ridge = 1e-4;
+  double a = 1.0 / ml_fit_temperature(scores, truth, n, k); /* a good start */
+  double loss = calib_loss(scores, truth, n, k, a, b, ridge);
+  for (int it = 0; it < 30 && n; it++) {
+    memset(H, 0, (size_t)P * (size_t)P * sizeof *H);
+    memset(g, 0, (size_t)P * sizeof *g);
+    for (size_t i = 0; i < n; i++) {
+      const double *s = scores + i * (size_t)k;
+      double mx = -1e300, z = 0;
+      for (int c = 0; c < k; c++) mx = fmax(mx, a * s[c] + b[c]);
+      for (int c = 0; c < k; c++) z += pr[c] = exp(a * s[c] + b[c] - mx);
+      m[0] = 0;
+      for (int c = 0; c < k; c++) {
+        pr[c] /= z;
+        m[0] += pr[c] * s[c];
+        m[1 + c] = pr[c];
+      }
+      g[0] += m[0] - s[truth[i]];
+      for (int c = 0; c < k; c++) g[1 + c] += pr[c] - (c == truth[i]);
+      /* H_i = E[φφᵀ] − m mᵀ with φ_c = (s_c, e_c) */
+      double saa = 0;
+      for (int c = 0; c < k; c++) saa += pr[c] * s[c] * s[c];
+      H[0] += saa;
+      for (int c = 0; c < k; c++) {
+        H[(size_t)(1 + c) * P] += pr[c] * s[c]; /* lower triangle: (b_c, a) */
+        H[(size_t)(1 + c) * P + (1 + c)] += pr[c];
+      }
+      for (int u = 0; u < P; u++)
+        for (int v = 0; v <= u; v++) H[(size_t)u * P + v] -= m[u] * m[v];
+    }
+    double inv = 1.0 / (double)n;
+    for (int u = 0; u < P; u++) {
+      g[u] *= inv;
+      for (int v = 0; v <= u; v++) {
+        H[(size_t)u * P + v] *= inv;
+        H[(size_t)v * P + u] = H[(size_t)u * P + v];
+      }
+    }
+    for (int c = 0; c < k; c++) {
+      g[1 + c] += 2 * ridge * b[c];
+      H[(size_t)(1 + c) * P + (1 + c)] += 2 * ridge;
+    }
+    H[0] += 1e-9;
+    memcpy(step, g, (size_t)P * sizeof *g);
+    if (chol_solve(H, step, P)) break;
+    double t = 1.0, nl = loss;
+    for (int ls = 0; ls < 20; ls++, t *= 0.5) {
+      double na = a - t * step[0];
+      if (na <= 1e-3) continue;
+      for (int c = 0; c < k; c++) nb[c] = b[c] - t * step[1 + c];
+      nl = calib_loss(scores, truth, n, k, na, nb, ridge);
+      if (nl < loss) {
+        a = na;
+        memcpy(b, nb, (size_t)k * sizeof *b);
+        break;
+      }
+    }
+    if (!(nl < loss) || loss - nl < 1e-9) break;
+    loss = nl;
+  }
+  *temperature = 1.0 / a;
+  for (int c = 0; c < k; c++) cbias[c] = (float)b[c];
+  free(H);
+  free(g);
+  free(step);
+  free(b);
+  free(nb);
+  free(pr);
+  free(m);
 }
 
 /* Log-loss of softmax(a·s) is convex in a = 1/T: Newton steps on a, from
@@ -174,12 +312,12 @@ int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
   }
   double inv = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
   for (int k = 0; k < K; k++) sc[k] = m->bias[k] + sc[k] * inv;
-  return ml_softmax(sc, K, m->temperature, probs);
+  return ml_softmax(sc, K, m->temperature, m->cbias, m->cmat, probs);
 }
 
 int ml_predict(const ml_model_t *m, text_ctx_t *ctx, ml_scratch_t *s, const char *text,
                size_t n, int lang, double *probs) {
-  text_analyse(ctx, text, n, lang, &s->doc);
+  text_analyse_opt(ctx, text, n, lang, m->feat.stem, &s->doc);
   text_features(&s->doc, &m->feat, &s->feats);
   return ml_predict_feats(m, s, probs);
 }

@@ -26,6 +26,8 @@ void ml_params_defaults(ml_params_t *p) {
   p->threads = 2;
   p->target_precision = 0.95;
   p->seed = 1;
+  p->calibration = ML_CALIB_MATRIX;
+  p->calib_parts = p->folds;
   text_feat_defaults(&p->feat);
 }
 
@@ -37,6 +39,8 @@ const char *ml_check_params(const ml_params_t *p) {
   if (!(p->eps > 0) || p->eps > 1) return "eps must be in (0, 1]";
   if (p->min_df < 1 || p->min_df > 1000) return "min_df must be 1..1000";
   if (p->folds < 2 || p->folds > 10) return "folds must be 2..10";
+  if (p->calib_parts < 1 || p->calib_parts > p->folds)
+    return "calibration parts must be 1..folds";
   if (p->threads < 1 || p->threads > 16) return "threads must be 1..16";
   if (!(p->target_precision > 0) || p->target_precision > 1)
     return "target precision must be in (0, 1]";
@@ -176,13 +180,29 @@ static struct feature_node **build_rows(const ml_trainset_t *ts, const ml_model_
 /* ---- jobs -------------------------------------------------------------------- */
 
 typedef struct {
-  struct problem prob;      /* rows of this job's training part */
+  struct problem prob;      /* the rows of its part; y is this job's own */
   struct parameter param;
   struct model *model;      /* result */
   uint64_t seed;            /* of this fit's rand() */
-  size_t *held;             /* held-out document indexes (NULL: the final fit) */
-  size_t nheld;
+  int skip;                 /* the class is on one side only: no fit */
 } job_t;
+
+typedef struct {
+  struct problem prob;      /* training rows of this part (y per job) */
+  int *lab;                 /* their class indexes */
+  size_t *held;             /* held-out document indexes (NULL: the final part) */
+  size_t nheld;
+} part_t;
+
+/* Score of row x for the class of binary job jb (one-vs-rest). */
+static double binary_score(const job_t *jb, const struct feature_node *x, uint32_t D) {
+  if (jb->skip) return jb->prob.y[0] > 0 ? 10.0 : -10.0;
+  const double *w = jb->model->w;
+  double s = 0;
+  for (; x->index > 0; x++) s += w[x->index - 1] * x->value; /* the bias node is index D+1 */
+  (void)D;
+  return jb->model->label[0] == +1 ? s : -s;
+}
 
 typedef struct {
   job_t *jobs;
@@ -197,6 +217,7 @@ static void *worker(void *arg) {
     int j = pl->next < pl->njobs ? pl->next++ : -1;
     pthread_mutex_unlock(&pl->mu);
     if (j < 0) return NULL;
+    if (pl->jobs[j].skip) continue;
     ml_rand_seed(pl->jobs[j].seed);
     pl->jobs[j].model = train(&pl->jobs[j].prob, &pl->jobs[j].param);
   }
@@ -211,21 +232,6 @@ static void run_jobs(job_t *jobs, int njobs, int threads) {
     if (pthread_create(&th[started], NULL, worker, &pl) == 0) started++;
   worker(&pl);
   for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
-}
-
-/* Scores of LIBLINEAR model lm for one row, in our class order. Classes
- * that the model never saw get a score far below any other. */
-static void job_scores(const struct model *lm, const struct feature_node *x, int nclass,
-                       double *dec, double *scores) {
-  int nc = get_nr_class(lm);
-  predict_values(lm, x, dec);
-  for (int k = 0; k < nclass; k++) scores[k] = -10.0;
-  if (nc == 2 && lm->param.solver_type != MCSVM_CS) {
-    scores[lm->label[0]] = dec[0];
-    scores[lm->label[1]] = -dec[0];
-  } else {
-    for (int c = 0; c < nc; c++) scores[lm->label[c]] = dec[c];
-  }
 }
 
 static uint64_t splitmix(uint64_t *s) {
@@ -297,8 +303,6 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
   build_vocab(ts, p->min_df, m);
   struct feature_node *block = NULL;
   struct feature_node **x = build_rows(ts, m, &block);
-  double *y = util_xmalloc(ts->n * sizeof *y);
-  for (size_t i = 0; i < ts->n; i++) y[i] = ts->label[i];
 
   /* fold of each document: a seeded shuffle dealt round-robin */
   size_t *perm = util_xmalloc(ts->n * sizeof *perm);
@@ -310,73 +314,106 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
     perm[i - 1] = perm[j];
     perm[j] = tmp;
   }
-  int nj = p->folds + 1;
-  job_t *jobs = util_xcalloc((size_t)nj, sizeof *jobs);
-  struct parameter param = {.solver_type = p->solver, .eps = p->eps, .C = p->C};
-  int *wlabel = NULL;
-  double *wval = NULL;
-  if (p->balanced) {
-    /* each class weighs as much as the others in the loss, whatever its size */
-    wlabel = util_xmalloc((size_t)ts->nclass * sizeof *wlabel);
-    wval = util_xcalloc((size_t)ts->nclass, sizeof *wval);
-    for (size_t i = 0; i < ts->n; i++) wval[ts->label[i]] += 1;
-    for (int k = 0; k < ts->nclass; k++) {
-      wlabel[k] = k;
-      wval[k] = wval[k] > 0 ? (double)ts->n / ((double)ts->nclass * wval[k]) : 1.0;
-    }
-    param.nr_weight = ts->nclass;
-    param.weight_label = wlabel;
-    param.weight = wval;
-  }
-  for (int j = 0; j < nj; j++) {
-    job_t *jb = &jobs[j];
-    jb->param = param;
-    jb->seed = p->seed * 31 + (uint64_t)j;
-    jb->prob.n = (int)m->nfeat + 1;
-    jb->prob.bias = 1.0;
-    jb->prob.x = util_xmalloc(ts->n * sizeof *jb->prob.x);
-    jb->prob.y = util_xmalloc(ts->n * sizeof *jb->prob.y);
-    if (j < p->folds) jb->held = util_xmalloc((ts->n / (size_t)p->folds + 1) * sizeof *jb->held);
+  /* Parts: the calibration fits (each leaves one fold out) and the final fit
+   * on everything. Each part is split into one binary fit per class (what
+   * LIBLINEAR's one-vs-rest does inside one call), so that all of them
+   * spread evenly over the threads. */
+  int nparts = p->calib_parts + 1, K = m->nclass, fin = p->calib_parts;
+  part_t *parts = util_xcalloc((size_t)nparts, sizeof *parts);
+  for (int j = 0; j < nparts; j++) {
+    part_t *pt = &parts[j];
+    pt->prob.n = (int)m->nfeat + 1;
+    pt->prob.bias = 1.0;
+    pt->prob.x = util_xmalloc(ts->n * sizeof *pt->prob.x);
+    pt->lab = util_xmalloc(ts->n * sizeof *pt->lab);
+    if (j < fin) pt->held = util_xmalloc((ts->n / (size_t)p->folds + 1) * sizeof *pt->held);
     for (size_t r = 0; r < ts->n; r++) {
       size_t i = perm[r];
-      if (j < p->folds && (int)(r % (size_t)p->folds) == j) {
-        jb->held[jb->nheld++] = i;
+      if (j < fin && (int)(r % (size_t)p->folds) == j) {
+        pt->held[pt->nheld++] = i;
       } else {
-        jb->prob.x[jb->prob.l] = x[i];
-        jb->prob.y[jb->prob.l++] = y[i];
+        pt->prob.x[pt->prob.l] = x[i];
+        pt->lab[pt->prob.l++] = ts->label[i];
       }
     }
   }
+  int nj = nparts * K;
+  job_t *jobs = util_xcalloc((size_t)nj, sizeof *jobs);
+  double *cw = util_xmalloc((size_t)K * sizeof *cw);
+  for (int k = 0; k < K; k++) cw[k] = 1.0;
+  if (p->balanced) {
+    /* each class weighs as much as the others in the loss, whatever its size */
+    double *cnt = util_xcalloc((size_t)K, sizeof *cnt);
+    for (size_t i = 0; i < ts->n; i++) cnt[ts->label[i]] += 1;
+    for (int k = 0; k < K; k++) cw[k] = cnt[k] > 0 ? (double)ts->n / ((double)K * cnt[k]) : 1.0;
+    free(cnt);
+  }
+  static int plus_one = +1;
+  for (int j = 0; j < nparts; j++)
+    for (int k = 0; k < K; k++) {
+      job_t *jb = &jobs[j * K + k];
+      const part_t *pt = &parts[j];
+      jb->prob = pt->prob;
+      jb->prob.y = util_xmalloc(((size_t)pt->prob.l + 1) * sizeof *jb->prob.y);
+      int pos = 0;
+      for (int r = 0; r < pt->prob.l; r++) pos += (jb->prob.y[r] = pt->lab[r] == k ? +1 : -1) > 0;
+      jb->skip = pos == 0 || pos == pt->prob.l; /* one-sided: nothing to learn */
+      jb->param = (struct parameter){.solver_type = p->solver, .eps = p->eps, .C = p->C,
+                                     .nr_weight = 1, .weight_label = &plus_one,
+                                     .weight = &cw[k]};
+      jb->seed = p->seed * 131 + (uint64_t)(j * K + k);
+    }
   run_jobs(jobs, nj, p->threads);
 
   int rc = 0;
   for (int j = 0; j < nj; j++)
-    if (!jobs[j].model) {
+    if (!jobs[j].skip && !jobs[j].model) {
       snprintf(err, errlen, "the solver failed (out of memory?)");
       rc = UTIL_E_NOMEM;
     }
-  int K = m->nclass;
-  double *oof_scores = NULL, *dec = NULL;
+  double *oof_scores = NULL;
+  size_t noof = 0;
+  for (int j = 0; j < fin; j++) noof += parts[j].nheld;
   if (!rc) {
-    /* out-of-fold scores → temperature → probabilities → thresholds */
-    oof_scores = util_xmalloc(ts->n * (size_t)K * sizeof *oof_scores);
-    dec = util_xmalloc((size_t)K * sizeof *dec);
-    for (int j = 0; j < p->folds; j++)
-      for (size_t h = 0; h < jobs[j].nheld; h++) {
-        size_t i = jobs[j].held[h];
-        job_scores(jobs[j].model, x[i], K, dec, oof_scores + i * (size_t)K);
+    /* held-out scores → calibration → probabilities → thresholds */
+    oof_scores = util_xmalloc((noof ? noof : 1) * (size_t)K * sizeof *oof_scores);
+    int *oof_lab = util_xmalloc((noof ? noof : 1) * sizeof *oof_lab);
+    size_t o = 0;
+    for (int j = 0; j < fin; j++)
+      for (size_t h = 0; h < parts[j].nheld; h++, o++) {
+        size_t i = parts[j].held[h];
+        oof_lab[o] = ts->label[i];
+        for (int k = 0; k < K; k++)
+          oof_scores[o * (size_t)K + (size_t)k] = binary_score(&jobs[j * K + k], x[i], m->nfeat);
       }
-    m->temperature = ml_fit_temperature(oof_scores, ts->label, ts->n, K);
-    m->noof = (uint32_t)ts->n;
-    m->oof_true = util_xmalloc(ts->n * sizeof *m->oof_true);
-    m->oof_pred = util_xmalloc(ts->n * sizeof *m->oof_pred);
-    m->oof_conf = util_xmalloc(ts->n * sizeof *m->oof_conf);
+    m->cbias = util_xcalloc((size_t)K, sizeof *m->cbias);
+    if (p->calibration == ML_CALIB_TEMPERATURE) {
+      m->temperature = ml_fit_temperature(oof_scores, oof_lab, noof, K);
+    } else {
+      ml_fit_calibration(oof_scores, oof_lab, noof, K, &m->temperature, m->cbias);
+      /* a full matrix needs enough held-out tickets per parameter */
+      if (p->calibration == ML_CALIB_MATRIX && noof >= (size_t)(ML_MATRIX_MIN_PER_PARAM * K * (K + 1))) {
+        m->cmat = util_xmalloc((size_t)K * (size_t)K * sizeof *m->cmat);
+        float *nb = util_xmalloc((size_t)K * sizeof *nb);
+        if (ml_fit_matrix(oof_scores, oof_lab, noof, K, 1.0 / m->temperature, m->cbias, m->cmat, nb)) {
+          free(m->cmat);
+          m->cmat = NULL;
+        } else {
+          memcpy(m->cbias, nb, (size_t)K * sizeof *nb);
+        }
+        free(nb);
+      }
+    }
+    m->noof = (uint32_t)noof;
+    m->oof_true = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_true);
+    m->oof_pred = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_pred);
+    m->oof_conf = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_conf);
     double *pr = util_xmalloc((size_t)K * sizeof *pr);
-    int *pred = util_xmalloc(ts->n * sizeof *pred);
-    double *conf = util_xmalloc(ts->n * sizeof *conf);
-    for (size_t i = 0; i < ts->n; i++) {
-      int b = ml_softmax(oof_scores + i * (size_t)K, K, m->temperature, pr);
-      m->oof_true[i] = ts->label[i];
+    int *pred = util_xmalloc((noof ? noof : 1) * sizeof *pred);
+    double *conf = util_xmalloc((noof ? noof : 1) * sizeof *conf);
+    for (size_t i = 0; i < noof; i++) {
+      int b = ml_softmax(oof_scores + i * (size_t)K, K, m->temperature, m->cbias, m->cmat, pr);
+      m->oof_true[i] = oof_lab[i];
       m->oof_pred[i] = pred[i] = b;
       m->oof_conf[i] = (float)(conf[i] = pr[b]);
     }
@@ -384,66 +421,53 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
     for (int k = 0; k < K; k++) m->threshold[k] = ml_model_threshold_for(m, k, p->target_precision);
     if (info) {
       ml_metrics_t mt;
-      ml_metrics_compute(K, ts->n, ts->label, pred, conf, &mt);
+      ml_metrics_compute(K, noof, oof_lab, pred, conf, &mt);
       info->n = ts->n;
       info->accuracy = mt.accuracy;
       info->macro_f1 = mt.macro_f1;
       info->ece = mt.ece;
       /* coverage with the per-class thresholds */
       size_t covered = 0;
-      for (size_t i = 0; i < ts->n; i++) covered += conf[i] >= m->threshold[pred[i]];
-      info->coverage_at_target = (double)covered / (double)ts->n;
+      for (size_t i = 0; i < noof; i++) covered += conf[i] + 1e-6 >= m->threshold[pred[i]];
+      info->coverage_at_target = noof ? (double)covered / (double)noof : 0;
       ml_metrics_clear(&mt);
     }
     free(pr);
     free(pred);
     free(conf);
+    free(oof_lab);
 
-    /* the final model, in our layout */
-    const struct model *lm = jobs[p->folds].model;
+    /* the final model, in our layout: row per feature, column per class */
     size_t D = m->nfeat;
     m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
     m->bias = util_xcalloc((size_t)K, sizeof *m->bias);
-    int nc = get_nr_class(lm), cols = (nc == 2 && lm->param.solver_type != MCSVM_CS) ? 1 : nc;
-    for (size_t f = 0; f <= D; f++)
-      for (int c = 0; c < cols; c++) {
-        double wv = lm->w[f * (size_t)cols + (size_t)c];
-        if (cols == 1) {
-          if (f < D) {
-            m->w[f * K + lm->label[0]] = (float)wv;
-            m->w[f * K + lm->label[1]] = (float)-wv;
-          } else {
-            m->bias[lm->label[0]] = (float)wv;
-            m->bias[lm->label[1]] = (float)-wv;
-          }
-        } else if (f < D) {
-          m->w[f * K + lm->label[c]] = (float)wv;
-        } else {
-          m->bias[lm->label[c]] = (float)wv;
-        }
-      }
-    /* a class the final fit never saw cannot win */
     for (int k = 0; k < K; k++) {
-      int seen = 0;
-      for (int c = 0; c < nc; c++) seen |= lm->label[c] == k;
-      if (!seen) m->bias[k] = -10.0f;
+      const job_t *jb = &jobs[fin * K + k];
+      if (jb->skip) { /* a class the final fit never saw cannot win; one that is all of it always does */
+        m->bias[k] = jb->prob.y[0] > 0 ? 10.0f : -10.0f;
+        continue;
+      }
+      double sign = jb->model->label[0] == +1 ? 1.0 : -1.0;
+      for (size_t f = 0; f < D; f++) m->w[f * (size_t)K + (size_t)k] = (float)(sign * jb->model->w[f]);
+      m->bias[k] = (float)(sign * jb->model->w[D]);
     }
   }
   for (int j = 0; j < nj; j++) {
     if (jobs[j].model) free_and_destroy_model(&jobs[j].model);
-    free(jobs[j].prob.x);
     free(jobs[j].prob.y);
-    free(jobs[j].held);
   }
+  for (int j = 0; j < nparts; j++) {
+    free(parts[j].prob.x);
+    free(parts[j].lab);
+    free(parts[j].held);
+  }
+  free(parts);
+  free(cw);
   free(jobs);
-  free(wlabel);
-  free(wval);
   free(perm);
-  free(y);
   free(x);
   free(block);
   free(oof_scores);
-  free(dec);
   if (rc) {
     ml_model_free(&m);
     return rc;

@@ -259,13 +259,13 @@ static void tokenise(const char *s, size_t n, text_doc_t *d) {
 
 /* Replaces the lower form waiting in each word's stem slot by its folded
  * Snowball stem, and marks the stop words of the chosen language. */
-static void stem_all(text_ctx_t *ctx, text_doc_t *d) {
+static void stem_all(text_ctx_t *ctx, text_doc_t *d, int stem) {
   struct sb_stemmer *st = ctx->stem[d->lang];
   for (size_t i = 0; i < d->n; i++) {
     text_token_t *t = &d->tok[i];
     if (t->kind != TEXT_TOK_WORD) continue;
     t->stop = (uint8_t)text_is_stop(d->lang, d->arena + t->form, t->form_len);
-    if (t->stop || t->form_len < 2) {
+    if (t->stop || t->form_len < 2 || !stem) {
       t->stem = t->form;
       t->stem_len = t->form_len;
       continue;
@@ -285,12 +285,17 @@ static void stem_all(text_ctx_t *ctx, text_doc_t *d) {
 }
 
 void text_analyse(text_ctx_t *ctx, const char *s, size_t n, int lang, text_doc_t *d) {
+  text_analyse_opt(ctx, s, n, lang, 1, d);
+}
+
+void text_analyse_opt(text_ctx_t *ctx, const char *s, size_t n, int lang, int stem,
+                      text_doc_t *d) {
   d->n = 0;
   d->alen = 0;
   d->lang_votes[0] = d->lang_votes[1] = 0;
   tokenise(s, n, d);
   d->lang = lang >= 0 && lang < TEXT_LANG_COUNT ? (text_lang_t)lang : text_lang_vote(d->lang_votes);
-  stem_all(ctx, d);
+  stem_all(ctx, d, stem);
 }
 
 text_lang_t text_detect_lang(text_ctx_t *ctx, const char *s, size_t n) {

@@ -68,6 +68,11 @@ void text_doc_clear(text_doc_t *d); /* frees and re-inits */
  * on content: invalid UTF-8 bytes act as separators. */
 void text_analyse(text_ctx_t *ctx, const char *s, size_t n, int lang, text_doc_t *d);
 
+/* The same; stem = 0 skips the stemmer (each word's stem is then its folded
+ * form), for feature sets that do not use stems. */
+void text_analyse_opt(text_ctx_t *ctx, const char *s, size_t n, int lang, int stem,
+                      text_doc_t *d);
+
 /* Language identification alone (same rules as text_analyse). */
 text_lang_t text_detect_lang(text_ctx_t *ctx, const char *s, size_t n);
 

@@ -53,7 +53,9 @@ void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
   text[tl + 1 + dl] = '\0';
   text_lang_t forced;
   int lang = in->lang && !text_lang_parse(in->lang, &forced) ? (int)forced : -1;
-  text_analyse(sc->text, text, tl + 1 + dl, lang, &sc->ml.doc);
+  int stem = 0;
+  for (int i = 0; set && i < set->n; i++) stem |= ml_model_feat_opts(set->e[i].model)->stem;
+  text_analyse_opt(sc->text, text, tl + 1 + dl, lang, stem, &sc->ml.doc);
   out->lang = sc->ml.doc.lang;
   for (int i = 0; set && i < set->n; i++) {
     const triage_entry_t *e = &set->e[i];

@@ -127,7 +127,7 @@ test('eval: measures on held-out rows, deterministic for a seed, clear errors', 
   assert.equal(ja.n_test, 300);
   assert.ok(ja.accuracy > 0.9, `accuracy ${ja.accuracy}`);
   assert.deepEqual(Object.keys(ja.per_class).sort(), ['Access', 'Network', 'Printing']);
-  for (const j of [ja, jb]) { delete j.train_seconds; delete j.predict_per_second; }
+  for (const j of [ja, jb]) { delete j.train_seconds; delete j.feature_seconds; delete j.predict_per_second; }
   assert.deepEqual(ja, jb, 'same seed, same figures');
   const text = run('eval', '--data', data, '--text', 'text', '--label', 'label', '--test', data);
   assert.equal(text.status, 0, text.stderr);
