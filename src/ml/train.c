@@ -19,7 +19,7 @@
 void ml_params_defaults(ml_params_t *p) {
   memset(p, 0, sizeof *p);
   p->solver = L2R_L2LOSS_SVC_DUAL;
-  p->C = 0.5;
+  p->C = 0.3; /* 3-fold CV on the topic set's training part: 0.15-1 within 0.4 point */
   p->eps = 0.1;
   p->min_df = 2;
   p->folds = 3;

@@ -15,22 +15,42 @@ char *triage_fields_setting(store_t *s) {
   return util_xstrdup("category,group,urgency");
 }
 
+/* The labelled tickets, copied out of the database so that their text can
+ * be analysed on several threads. */
 typedef struct {
-  ml_trainset_t *ts;
-  text_ctx_t *text;
-  util_buf_t buf;
+  char **text, **label;
+  int *lang;
+  size_t n, cap;
 } rows_ctx_t;
 
 static int add_row(const store_label_row_t *r, void *arg) {
   rows_ctx_t *rc = arg;
+  if (rc->n == rc->cap) {
+    rc->cap = rc->cap ? rc->cap * 2 : 1024;
+    rc->text = util_xrealloc(rc->text, rc->cap * sizeof *rc->text);
+    rc->label = util_xrealloc(rc->label, rc->cap * sizeof *rc->label);
+    rc->lang = util_xrealloc(rc->lang, rc->cap * sizeof *rc->lang);
+  }
   text_lang_t l;
-  int lang = r->language && !text_lang_parse(r->language, &l) ? (int)l : -1;
-  util_buf_reset(&rc->buf);
-  util_buf_puts(&rc->buf, r->title ? r->title : "");
-  util_buf_putc(&rc->buf, '\n');
-  util_buf_puts(&rc->buf, r->description);
-  ml_trainset_add(rc->ts, rc->text, rc->buf.data, rc->buf.len, lang, r->label);
+  rc->lang[rc->n] = r->language && !text_lang_parse(r->language, &l) ? (int)l : -1;
+  size_t tl = r->title ? strlen(r->title) : 0, dl = strlen(r->description);
+  char *t = util_xmalloc(tl + dl + 2);
+  memcpy(t, r->title ? r->title : "", tl);
+  t[tl] = '\n';
+  memcpy(t + tl + 1, r->description, dl + 1);
+  rc->text[rc->n] = t;
+  rc->label[rc->n++] = util_xstrdup(r->label);
   return 0;
+}
+
+static void rows_free(rows_ctx_t *rc) {
+  for (size_t i = 0; i < rc->n; i++) {
+    free(rc->text[i]);
+    free(rc->label[i]);
+  }
+  free(rc->text);
+  free(rc->label);
+  free(rc->lang);
 }
 
 typedef struct {
@@ -92,14 +112,17 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   double t0 = util_monotonic();
   ml_params_t p;
   ml_params_defaults(&p);
-  rows_ctx_t rc = {ml_trainset_new(&p.feat), triage_scratch()->text, {0}};
-  util_buf_init(&rc.buf, 1u << 20);
+  rows_ctx_t rc = {0};
+  ml_trainset_t *ts = ml_trainset_new(&p.feat);
   ml_model_t *m = NULL;
   char *metrics = NULL;
   util_buf_t blob;
   util_buf_init(&blob, (size_t)1 << 30);
   int e = store_labels_each(s, field, add_row, &rc);
-  rep->n = ml_trainset_size(rc.ts);
+  if (!e)
+    ml_trainset_add_many(ts, rc.n, (const char *const *)rc.text, rc.lang,
+                         (const char *const *)rc.label, p.threads);
+  rep->n = ml_trainset_size(ts);
   if (e) {
     snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
     goto out;
@@ -111,7 +134,7 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   }
   ml_train_info_t info;
   char err[200];
-  if (ml_train(rc.ts, &p, &m, &info, err, sizeof err)) {
+  if (ml_train(ts, &p, &m, &info, err, sizeof err)) {
     snprintf(rep->note, sizeof rep->note, "%s", err);
     goto out;
   }
@@ -150,8 +173,8 @@ out:
   rep->seconds = util_monotonic() - t0;
   free(metrics);
   util_buf_free(&blob);
-  util_buf_free(&rc.buf);
+  rows_free(&rc);
   ml_model_free(&m);
-  ml_trainset_free(&rc.ts);
+  ml_trainset_free(&ts);
   return e;
 }
