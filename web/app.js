@@ -419,8 +419,10 @@ function overrideInput(sg) {
 }
 
 function suggestionsCard(tk, items, onSelect, onChange) {
-  if (!items.length) return null;
-  const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')));
+  if (!items.length && !tk.impact_cue) return null;
+  const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')),
+    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, t('impact_cue') + ' : ', el('b', {}, tk.impact_cue),
+      ' → ' + t('impact') + ' ' + tk.impact) : null);
   const decide = async (sg, how) => {
     const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;
     try {

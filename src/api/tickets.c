@@ -238,7 +238,6 @@ void api_tickets_create(api_call_t *c) {
   json_t *j = tickets_json(c, &t);
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
     json_object_set_new(j, "suggestions", api_suggestions_json(c, id));
-    if (tr.impact) json_object_set_new(j, "impact_cue", json_string(tr.impact_cue));
   }
   api_reply(c, 201, j);
 out:

@@ -278,7 +278,7 @@ int cli_eval(int argc, char **argv) {
                       {"--calibration-folds", 1, NULL}, {"--threads", 1, NULL},
                       {"--no-stem", 0, NULL}, {"--no-stopwords", 0, NULL},
                       {"--balanced", 0, NULL}, {"--calibration", 1, NULL},
-                      {"--calibration-holdout", 0, NULL},
+                      {"--calibration-holdout", 0, NULL}, {"--solver", 1, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -292,6 +292,7 @@ int cli_eval(int argc, char **argv) {
            "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
            "                   [--no-stem] [--no-stopwords] [--balanced]\n"
            "                   [--calibration matrix|vector|temperature]\n"
+           "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
            "                   [--calibration-holdout]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
@@ -357,6 +358,19 @@ int cli_eval(int argc, char **argv) {
     }
   }
   if (cli_get(opts, "--calibration-holdout")) p.calib_parts = 1;
+  if ((s = cli_get(opts, "--solver"))) {
+    static const struct { const char *name; int solver; } solvers[] = {
+        {"svc", 1 /* L2R_L2LOSS_SVC_DUAL */}, {"svc-l1", 3 /* L2R_L1LOSS_SVC_DUAL */},
+        {"svc-primal", 2 /* L2R_L2LOSS_SVC */}, {"lr", 7 /* L2R_LR_DUAL */}, {"lr-primal", 0}};
+    int found = -1;
+    for (size_t i = 0; i < sizeof solvers / sizeof *solvers; i++)
+      if (strcmp(s, solvers[i].name) == 0) found = solvers[i].solver;
+    if (found < 0) {
+      fprintf(stderr, "relais eval: --solver must be svc, svc-l1, svc-primal, lr or lr-primal\n");
+      return 2;
+    }
+    p.solver = found;
+  }
   const char *bad = ml_check_params(&p);
   if (bad) {
     fprintf(stderr, "relais eval: %s\n", bad);

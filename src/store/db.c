@@ -166,6 +166,10 @@ static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
     " target REAL,"
     " PRIMARY KEY(field, class)) WITHOUT ROWID;"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+
+    /* 5: the words that set a ticket's impact ("tout le service", "15 users",
+     * a critical service), kept so that the agent sees why. */
+    "ALTER TABLE tickets ADD COLUMN impact_cue TEXT;",
 };
 
 const char *store_errmsg(store_t *s) {

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -162,7 +162,8 @@ int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
   X(UPDATED_AT, "updated_at", TIME)                                           \
   X(RESOLVED_AT, "resolved_at", TIME)                                         \
   X(RESOLUTION, "resolution", TEXT)                                           \
-  X(SLA_DUE_AT, "sla_due_at", TIME)
+  X(SLA_DUE_AT, "sla_due_at", TIME)                                           \
+  X(IMPACT_CUE, "impact_cue", TEXT)
 
 typedef enum {
 #define STORE_TF_ENUM_(e, name, type) STORE_TF_##e,

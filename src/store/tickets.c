@@ -252,7 +252,7 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     if (!(mask & (1u << f))) continue;
     /* Identity and clock fields are never taken from the caller. */
     if (f == STORE_TF_ID || f == STORE_TF_CREATED_AT || f == STORE_TF_UPDATED_AT ||
-        f == STORE_TF_RESOLVED_AT || f == STORE_TF_SLA_DUE_AT)
+        f == STORE_TF_RESOLVED_AT || f == STORE_TF_SLA_DUE_AT || f == STORE_TF_IMPACT_CUE)
       continue;
     ticket_copy_val(&neu, ch, f);
   }
@@ -273,6 +273,11 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
   }
   if (!ticket_val_equal(&old.v[STORE_TF_PRIORITY], &neu.v[STORE_TF_PRIORITY], STORE_TYPE_INT))
     ticket_sla(s, &neu);
+  /* a cue explains the impact the system set; once someone else sets it,
+   * the cue no longer does */
+  if (!ticket_val_equal(&old.v[STORE_TF_IMPACT], &neu.v[STORE_TF_IMPACT], STORE_TYPE_INT) &&
+      a->kind != STORE_ACTOR_SYSTEM)
+    store_ticket_set_null(&neu, STORE_TF_IMPACT_CUE);
   for (int f = 1; f < STORE_TF_COUNT && !rc; f++) {
     if (f == STORE_TF_UPDATED_AT) continue;
     if (ticket_val_equal(&old.v[f], &neu.v[f], tf_info[f].type)) continue;

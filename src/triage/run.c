@@ -201,6 +201,7 @@ void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t 
   r->impact_set = r->priority_set = 0;
   if (r->impact && !(skip & (1u << STORE_TF_IMPACT)) && t->v[STORE_TF_IMPACT].is_null) {
     store_ticket_set_int(t, STORE_TF_IMPACT, r->impact);
+    store_ticket_set_text(t, STORE_TF_IMPACT_CUE, r->impact_cue);
     r->impact_set = 1;
   }
   if (!(skip & (1u << STORE_TF_PRIORITY)) && !t->v[STORE_TF_URGENCY].is_null) {

@@ -45,6 +45,13 @@ test('creation runs triage in the same request: applied fields carry the model i
   assert.equal(t.category, 'Network');
   assert.equal(t.impact, 2, 'a whole team is a cue');
   assert.match(t.impact_cue, /tout le service/);
+  // the cue is kept with the ticket, read-only, and goes when a person sets the impact
+  assert.match((await agent('GET', `/api/v1/tickets/${t.id}`)).json.impact_cue, /tout le service/);
+  const ro = await agent('PATCH', `/api/v1/tickets/${t.id}`, { impact_cue: 'x' });
+  assert.equal(ro.status, 400);
+  assert.equal(ro.json.error.field, 'impact_cue');
+  const p = await agent('PATCH', `/api/v1/tickets/${t.id}`, { impact: 3 });
+  assert.equal(p.json.impact_cue, null);
   const cat = t.suggestions.find((s) => s.field === 'category');
   assert.equal(cat.state, 'applied');
   assert.ok(cat.confidence > 0.5 && cat.confidence <= 1);
