@@ -320,7 +320,7 @@ int cli_import(int argc, char **argv) {
       goto out;
     }
   }
-  if (store_begin(st.db) || store_bulk_begin(st.db, &mark)) goto dberr;
+  if (store_begin(st.db) || store_bulk_begin_as(st.db, &sys, &mark)) goto dberr;
   while ((r = util_csv_next(csv, &f, &nf)) != 0) {
     if (r < 0) {
       fprintf(stderr, "relais import: %s: %s (skipped)\n", pos[0], util_csv_error(csv));
@@ -358,7 +358,7 @@ int cli_import(int argc, char **argv) {
     ok++;
     if (++inbatch == IMPORT_BATCH) {
       if (store_bulk_end(st.db, mark) || store_commit(st.db) || store_begin(st.db) ||
-          store_bulk_begin(st.db, &mark))
+          store_bulk_begin_as(st.db, &sys, &mark))
         goto dberr;
       inbatch = 0;
     }

@@ -273,6 +273,7 @@ int store_commit(store_t *s) {
 }
 
 void store_rollback(store_t *s) {
+  s->bulk = 0;
   if (s->db && !sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", 0, 0, 0);
   db_write_release(s);
 }
@@ -297,6 +298,10 @@ int store_txn_leave(store_t *s, int own, int rc) {
 }
 
 int store_bulk_begin(store_t *s, int64_t *mark) {
+  return store_bulk_begin_as(s, NULL, mark);
+}
+
+int store_bulk_begin_as(store_t *s, const store_actor_t *a, int64_t *mark) {
   static const char sql[] = "SELECT IFNULL(max(id), 0) FROM tickets";
   if (sqlite3_get_autocommit(s->db)) return UTIL_E_INTERNAL; /* needs a transaction */
   sqlite3_stmt *st = store_stmt(s, sql);
@@ -305,7 +310,12 @@ int store_bulk_begin(store_t *s, int64_t *mark) {
   if (r == SQLITE_ROW) *mark = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
   if (r != SQLITE_ROW) return store_rc(s, r);
-  return db_exec(s, "INSERT INTO fts_deferred VALUES (1)");
+  int rc = db_exec(s, "INSERT INTO fts_deferred VALUES (1)");
+  if (!rc && a && a->kind != STORE_ACTOR_MODEL) {
+    s->bulk = 1;
+    s->bulk_actor = *a;
+  }
+  return rc;
 }
 
 int store_bulk_end(store_t *s, int64_t mark) {
@@ -317,6 +327,26 @@ int store_bulk_end(store_t *s, int64_t mark) {
   sqlite3_bind_int64(st, 1, mark);
   int rc = store_rc(s, sqlite3_step(st));
   sqlite3_reset(st);
+  if (!rc && s->bulk) {
+    /* the "created" event of every ticket of the batch, in one statement */
+    static const char hist[] =
+        "INSERT INTO history(ticket_id, at, actor_kind, actor_id, field, old_value, new_value)"
+        " SELECT id, created_at, ?, ?, 'created', NULL, status FROM tickets t WHERE id > ?"
+        " AND NOT EXISTS (SELECT 1 FROM history h WHERE h.ticket_id = t.id)"
+        " ORDER BY id"; /* another actor's ticket already has its event */
+    sqlite3_stmt *h = store_stmt(s, hist);
+    if (!h) {
+      rc = UTIL_E_DB;
+    } else {
+      sqlite3_bind_text(h, 1, store_actor_kind_name(s->bulk_actor.kind), -1, SQLITE_STATIC);
+      if (s->bulk_actor.kind == STORE_ACTOR_PERSON && s->bulk_actor.user_id)
+        sqlite3_bind_int64(h, 2, s->bulk_actor.user_id);
+      sqlite3_bind_int64(h, 3, mark);
+      rc = store_rc(s, sqlite3_step(h));
+      sqlite3_reset(h);
+    }
+  }
+  s->bulk = 0;
   if (!rc) rc = db_exec(s, "DELETE FROM fts_deferred");
   return rc;
 }

@@ -68,6 +68,12 @@ typedef struct {
 
 const char *store_actor_kind_name(store_actor_kind_t k); /* "person", … */
 
+/* Bulk loading (see store_bulk_begin) of tickets all created by actor a
+ * (not a model): their "created" history events are written by
+ * store_bulk_end in one statement too. Tickets inserted by another actor
+ * meanwhile get theirs at once. */
+int store_bulk_begin_as(store_t *s, const store_actor_t *a, int64_t *mark);
+
 /* ---- Users, groups ------------------------------------------------------ */
 typedef enum {
   STORE_ROLE_NONE = 0,

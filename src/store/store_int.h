@@ -16,6 +16,8 @@ struct store {
   } cache[STORE_STMT_CACHE];
   int ncache;
   int holds_write; /* this connection holds the process write lock */
+  int bulk;        /* inside store_bulk_begin/end: "created" events are batched */
+  store_actor_t bulk_actor;
 };
 
 /* Returns a prepared, reset statement for a static SQL string, cached on the

@@ -216,8 +216,10 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
   if (rc) goto out;
   int64_t tid = sqlite3_last_insert_rowid(s->db);
   store_ticket_set_int(t, STORE_TF_ID, tid);
-  rc = store_history_add(s, tid, t->v[STORE_TF_CREATED_AT].i, a, "created", NULL,
-                         t->v[STORE_TF_STATUS].s);
+  /* in a bulk load with one actor, store_bulk_end writes the events */
+  if (!s->bulk || a->kind != s->bulk_actor.kind || a->user_id != s->bulk_actor.user_id)
+    rc = store_history_add(s, tid, t->v[STORE_TF_CREATED_AT].i, a, "created", NULL,
+                           t->v[STORE_TF_STATUS].s);
   if (!rc && id) *id = tid;
 out:
   return store_txn_leave(s, own, rc);

@@ -443,6 +443,43 @@ static void bulk_load_indexes_in_one_step(void **state) {
   sqlite3_close(db);
 }
 
+static int count_created(const store_event_t *e, void *arg) {
+  int *n = arg;
+  if (strcmp(e->field, "created") == 0) n[e->actor_kind]++;
+  return 0;
+}
+
+/* With one actor for the whole load, the "created" events are written by
+ * store_bulk_end; a ticket someone else creates meanwhile gets its own. */
+static void bulk_load_batches_created_events(void **state) {
+  store_t *s = fresh("bulkhist.db");
+  int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER), mark, ids[5];
+  store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  assert_int_equal(store_begin(s), 0);
+  assert_int_equal(store_bulk_begin_as(s, &sys, &mark), 0);
+  for (int i = 0; i < 5; i++) {
+    store_ticket_t t;
+    store_ticket_init(&t);
+    store_ticket_set_text(&t, STORE_TF_TITLE, "imported");
+    store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, u);
+    assert_int_equal(store_ticket_insert(s, &t, &sys, &ids[i]), 0);
+    store_ticket_clear(&t);
+  }
+  int64_t other = add_ticket(s, u, "by a person", "meanwhile", 0);
+  int n[3] = {0, 0, 0};
+  assert_int_equal(store_history_each(s, other, 1, count_created, n), 0);
+  assert_int_equal(n[STORE_ACTOR_PERSON], 1); /* at once */
+  assert_int_equal(store_history_each(s, ids[0], 1, count_created, n), 0);
+  assert_int_equal(n[STORE_ACTOR_SYSTEM], 0); /* not yet */
+  assert_int_equal(store_bulk_end(s, mark), 0);
+  assert_int_equal(store_commit(s), 0);
+  for (int i = 0; i < 5; i++) assert_int_equal(store_history_each(s, ids[i], 1, count_created, n), 0);
+  assert_int_equal(store_history_each(s, other, 1, count_created, n), 0);
+  assert_int_equal(n[STORE_ACTOR_SYSTEM], 5);
+  assert_int_equal(n[STORE_ACTOR_PERSON], 2); /* the person's ticket, once each call, no duplicate */
+  store_close(&s);
+}
+
 static void bulk_load_rolled_back_leaves_no_flag(void **state) {
   store_t *s = fresh("bulkrb.db");
   int64_t u = add_user(s, "r@example.org", STORE_ROLE_REQUESTER), mark;
@@ -465,6 +502,7 @@ int main(void) {
       cmocka_unit_test(migrate_from_empty),
       cmocka_unit_test(migrate_from_previous_version_keeps_data),
       cmocka_unit_test(triage_tables_and_labels),
+      cmocka_unit_test(bulk_load_batches_created_events),
       cmocka_unit_test(newer_schema_is_refused),
       cmocka_unit_test(unopenable_path_fails_cleanly),
       cmocka_unit_test(lifecycle_and_history),
