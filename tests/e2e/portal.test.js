@@ -4,37 +4,23 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
-const { makeDb, startServer } = require('../lib/harness');
+const { makeDb, startServer, launchBrowser, uiLogin, SHOTS } = require('../lib/harness');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '..', 'out');
 let env, srv, browser;
 
 test.before(async () => {
   env = makeDb();
   srv = await startServer(env.db);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
 });
 test.after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
 });
 
-async function login(page, who, locale) {
-  await page.goto(srv.url + '/');
-  await page.waitForSelector('#login-form');
-  await page.fill('#email', env.accounts[who].email);
-  await page.fill('#password', env.accounts[who].password);
-  await page.click('#login-submit');
-  await page.waitForSelector('#logout');
+function login(page, who) {
+  return uiLogin(page, srv.url, env.accounts[who].email, env.accounts[who].password);
 }
 
 test('requester → agent → requester round trip, in both languages', async () => {

@@ -11,11 +11,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { chromium } = require('playwright-core');
-const { BIN, cli, startServer, client } = require('../lib/harness');
+const { BIN, cli, startServer, client, launchBrowser, uiLogin, SHOTS } = require('../lib/harness');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOTS = path.join(__dirname, '..', 'out');
 let db, srv, browser, agentApi;
 
 test.before(async () => {
@@ -25,25 +22,15 @@ test.before(async () => {
   cli(db, ['train']);
   srv = await startServer(db);
   agentApi = client(srv.url, cli(db, ['token', 'create', '--email', 'agent@relais.demo']));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
 });
 test.after(async () => {
   if (browser) await browser.close();
   if (srv) await srv.stop();
 });
 
-async function login(page, email, password) {
-  await page.goto(srv.url + '/');
-  await page.waitForSelector('#login-form');
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await page.click('#login-submit');
-  await page.waitForSelector('#logout');
+function login(page, email, password) {
+  return uiLogin(page, srv.url, email, password);
 }
 
 test('an agent accepts one suggestion and overrides another; both are in the history', async () => {

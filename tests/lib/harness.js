@@ -75,4 +75,27 @@ function client(base, token) {
   };
 }
 
-module.exports = { BIN, ROOT, cli, makeDb, startServer, client };
+// Debian's Chromium, headless, with the flags that keep it off the network
+// (the machine's network is closed), and the folder for screenshots.
+const SHOTS = path.join(ROOT, 'tests', 'out');
+function launchBrowser() {
+  const { chromium } = require('playwright-core');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// Signs in through the login form and waits for the signed-in shell.
+async function uiLogin(page, base, email, password) {
+  await page.goto(base + '/');
+  await page.waitForSelector('#login-form');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#logout');
+}
+
+module.exports = { BIN, ROOT, SHOTS, cli, makeDb, startServer, client, launchBrowser, uiLogin };
