@@ -2,6 +2,7 @@
  * bearer tokens. Secrets are random 32-byte values shown once; the database
  * keeps only their BLAKE2b hashes. */
 #include <sodium.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -111,6 +112,71 @@ int api_auth_resolve(api_call_t *c) {
 }
 
 /* ---- Endpoints ---------------------------------------------------------------- */
+/* ---- Sign-in throttling --------------------------------------------------
+ * Password guessing is slowed per account: after AUTH_MAX_FAILS wrong
+ * passwords within AUTH_WINDOW seconds, the account refuses sign-ins for
+ * AUTH_LOCK seconds, doubling at each new lock up to an hour. A right
+ * password resets the count. The table is in memory, keyed by a hash of the
+ * folded e-mail (unknown addresses are throttled too, so that the answer
+ * never tells which accounts exist); a collision only shares a counter. */
+#define AUTH_SLOTS 4096
+#define AUTH_MAX_FAILS 5
+#define AUTH_WINDOW 900
+#define AUTH_LOCK 60
+
+static struct {
+  uint64_t key;
+  int64_t first, locked_until;
+  int fails, locks;
+} auth_slots[AUTH_SLOTS];
+static pthread_mutex_t auth_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t auth_key(const char *email) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (const char *p = email; *p; p++) {
+    unsigned char ch = (unsigned char)*p;
+    h = (h ^ (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch)) * 0x100000001b3ull;
+  }
+  return h ? h : 1;
+}
+
+/* Seconds the account must still wait, or 0. */
+static int64_t auth_wait(const char *email, int64_t now) {
+  uint64_t k = auth_key(email);
+  pthread_mutex_lock(&auth_mu);
+  int64_t w = 0;
+  size_t i = k % AUTH_SLOTS;
+  if (auth_slots[i].key == k && auth_slots[i].locked_until > now) w = auth_slots[i].locked_until - now;
+  pthread_mutex_unlock(&auth_mu);
+  return w;
+}
+
+static void auth_record(const char *email, int ok, int64_t now) {
+  uint64_t k = auth_key(email);
+  pthread_mutex_lock(&auth_mu);
+  size_t i = k % AUTH_SLOTS;
+  if (auth_slots[i].key != k || (!ok && now - auth_slots[i].first > AUTH_WINDOW &&
+                                 auth_slots[i].locked_until <= now)) {
+    int locks = auth_slots[i].key == k ? auth_slots[i].locks : 0;
+    auth_slots[i].key = k;
+    auth_slots[i].first = now;
+    auth_slots[i].fails = 0;
+    auth_slots[i].locks = locks;
+    auth_slots[i].locked_until = 0;
+  }
+  if (ok) {
+    auth_slots[i].fails = 0;
+    auth_slots[i].locks = 0;
+  } else if (++auth_slots[i].fails >= AUTH_MAX_FAILS) {
+    int64_t lock = (int64_t)AUTH_LOCK << (auth_slots[i].locks < 6 ? auth_slots[i].locks : 6);
+    auth_slots[i].locked_until = now + (lock > 3600 ? 3600 : lock);
+    auth_slots[i].locks++;
+    auth_slots[i].fails = 0;
+    auth_slots[i].first = now;
+  }
+  pthread_mutex_unlock(&auth_mu);
+}
+
 void api_auth_login(api_call_t *c) {
   static const char *const allowed[] = {"email", "password", NULL};
   const char *email, *password;
@@ -125,6 +191,12 @@ void api_auth_login(api_call_t *c) {
               "'%s' is required", email ? "password" : "email");
     return;
   }
+  int64_t now = util_now(), wait = auth_wait(email, now);
+  if (wait > 0) {
+    api_error(c, UTIL_E_TOOMANY, NULL,
+              "too many failed sign-ins for this account; try again in %lld s", (long long)wait);
+    return;
+  }
   int rc = store_user_by_email(c->db, email, &u, &pwhash);
   if (rc && rc != UTIL_E_NOTFOUND) {
     api_error(c, rc, NULL, "cannot look up the account");
@@ -132,9 +204,11 @@ void api_auth_login(api_call_t *c) {
   }
   /* Same answer for an unknown e-mail and a wrong password. */
   if (rc || !u.active || !api_password_verify(pwhash, password)) {
+    auth_record(email, 0, now);
     api_error(c, UTIL_E_UNAUTH, NULL, "wrong e-mail or password");
     goto out;
   }
+  auth_record(email, 1, now);
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN], csrf[AUTH_HEX_LEN];
   auth_random_hex(secret);
   auth_random_hex(csrf);

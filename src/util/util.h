@@ -28,6 +28,7 @@
   X(IO, "io_error", 500, "input/output error")                                \
   X(DB, "database_error", 500, "database error")                              \
   X(BUSY, "busy", 503, "busy, try again")                                     \
+  X(TOOMANY, "too_many_requests", 429, "too many attempts, try again later")  \
   X(INTERNAL, "internal", 500, "internal error")
 
 enum {

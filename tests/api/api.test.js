@@ -285,6 +285,25 @@ test('session login: cookie flags, CSRF, logout, bad credentials', async () => {
   assertError(await anon('GET', '/api/v1/tickets', undefined, { Authorization: 'Basic abc' }), 401, 'unauthenticated');
 });
 
+test('password guessing is throttled per account, and a right password resets the count', async () => {
+  // a fresh account so that the lock touches no other test
+  const mk = await admin('POST', '/api/v1/users', { email: 'dave@test.example', name: 'Dave', role: 'requester', password: 'dave-password' });
+  assert.equal(mk.status, 201, mk.text);
+  const login = (password, email = 'dave@test.example') => anon('POST', '/api/v1/auth/login', { email, password });
+  for (let i = 0; i < 4; i++) assert.equal((await login('wrong-' + i)).status, 401);
+  assert.equal((await login('dave-password')).status, 200, 'four misses, then the right password');
+  for (let i = 0; i < 5; i++) assert.equal((await login('wrong-' + i)).status, 401);
+  const locked = await login('dave-password');
+  assertError(locked, 429, 'too_many_requests');
+  assert.match(locked.json.error.message, /try again in \d+ s/);
+  assert.equal((await login('dave-password', 'DAVE@test.example')).status, 429, 'the lock ignores case');
+  // an unknown address is throttled the same way: the answer tells nothing
+  for (let i = 0; i < 5; i++) assert.equal((await login('x', 'nobody@test.example')).status, 401);
+  assert.equal((await login('x', 'nobody@test.example')).status, 429);
+  // other accounts are not affected
+  assert.equal((await anon('POST', '/api/v1/auth/login', { email: env.accounts.bob.email, password: env.accounts.bob.password })).status, 200);
+});
+
 test('the UI is served with a strict content security policy', async () => {
   const r = await anon('GET', '/');
   assert.equal(r.status, 200);
