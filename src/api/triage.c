@@ -352,6 +352,17 @@ void api_models_thresholds_put(api_call_t *c) {
     api_error(c, UTIL_E_INVALID, "target", "'target' only goes with mode 'target'");
     return;
   }
+  if (cls && *cls) {
+    /* a class of the active model, when there is one */
+    triage_set_t *cur = triage_current();
+    const ml_model_t *am = triage_set_model(cur, triage_field_index(c->name), NULL, NULL);
+    int known = !am || ml_model_class_index(am, cls) >= 0;
+    triage_set_unref(&cur);
+    if (!known) {
+      api_error(c, UTIL_E_INVALID, "class", "the %s model has no class '%s'", c->name, cls);
+      return;
+    }
+  }
   int rc = store_threshold_put(c->db, c->name, cls ? cls : "", mode, target);
   char err[256];
   if (!rc) rc = triage_reload(c->db, err, sizeof err);

@@ -175,7 +175,8 @@ test('models, thresholds and training', async () => {
   // an admin makes category suggest-only: the next ticket keeps it as a suggestion
   assert.equal((await agent('PUT', '/api/v1/models/category/thresholds', { mode: 'never' })).status, 403);
   for (const [body, field] of [[{ mode: 'sometimes' }, 'mode'], [{ mode: 'target', target: 2 }, 'target'],
-    [{ mode: 'target' }, 'target'], [{ mode: 'never', target: 0.9 }, 'target']]) {
+    [{ mode: 'target' }, 'target'], [{ mode: 'never', target: 0.9 }, 'target'],
+    [{ class: 'Nope', mode: 'never' }, 'class'], [{ class: 7, mode: 'never' }, 'class']]) {
     const e = await admin('PUT', '/api/v1/models/category/thresholds', body);
     assert.equal(e.status, 400, JSON.stringify(body));
     assert.equal(e.json.error.field, field);

@@ -206,6 +206,39 @@ static void features_merge_and_weight(void **state) {
   text_doc_clear(&d);
 }
 
+/* Random bytes, biased towards the characters the tokeniser treats
+ * specially, never crash it, and every token points inside the input. */
+static void random_bytes_are_safe(void **state) {
+  static const char alphabet[] = "aZ9.-_/\\@:'\xc3\xa9\xe2\x80\x99\xff\x80 \n\t";
+  uint64_t r = 12345;
+  text_doc_t d;
+  text_feats_t fs;
+  text_feat_opts_t o;
+  text_doc_init(&d);
+  text_feats_init(&fs);
+  text_feat_defaults(&o);
+  o.char_min = 2;
+  o.char_max = 5;
+  char buf[512];
+  for (int round = 0; round < 3000; round++) {
+    r = r * 6364136223846793005ull + 1442695040888963407ull;
+    size_t n = (size_t)(r >> 33) % sizeof buf;
+    for (size_t i = 0; i < n; i++) {
+      r = r * 6364136223846793005ull + 1442695040888963407ull;
+      buf[i] = (r >> 60) < 10 ? alphabet[(r >> 33) % (sizeof alphabet - 1)] : (char)(r >> 40);
+    }
+    text_analyse_opt(ctx, buf, n, -1, round & 1, &d);
+    for (size_t t = 0; t < d.n; t++) {
+      assert_true(d.tok[t].off + d.tok[t].len <= n);
+      assert_true(d.tok[t].form_len <= TEXT_MAX_TOKEN);
+      assert_int_equal(strlen(d.arena + d.tok[t].form), d.tok[t].form_len);
+    }
+    text_features(&d, &o, &fs);
+  }
+  text_feats_clear(&fs);
+  text_doc_clear(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(french_elision_and_accents),
@@ -215,6 +248,7 @@ int main(void) {
       cmocka_unit_test(invalid_utf8_is_a_separator),
       cmocka_unit_test(hostile_sizes_are_bounded),
       cmocka_unit_test(features_merge_and_weight),
+      cmocka_unit_test(random_bytes_are_safe),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
