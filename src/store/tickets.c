@@ -122,12 +122,14 @@ static char *ticket_val_text(const store_val_t *v, store_type_t type) {
   return util_xasprintf("%" PRId64, v->i);
 }
 
+/* Binds without copying: t outlives the statement's one step, and
+ * store_stmt clears the bindings before the statement is used again. */
 static void ticket_bind(sqlite3_stmt *st, const store_ticket_t *t) {
   for (int i = 0; i < STORE_TF_COUNT; i++) {
     const store_val_t *v = &t->v[i];
     if (v->is_null) sqlite3_bind_null(st, i + 1);
     else if (tf_info[i].type == STORE_TYPE_TEXT)
-      sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(st, i + 1, v->s, -1, SQLITE_STATIC);
     else sqlite3_bind_int64(st, i + 1, v->i);
   }
 }
