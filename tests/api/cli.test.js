@@ -48,7 +48,7 @@ test('import: RFC 4180 input, bad rows reported by line and skipped, good rows k
 test('export: CSV quoting round-trips through import', () => {
   const db = path.join(tmp, 'imp.db');
   const out = path.join(tmp, 'out.csv');
-  const e = run('export', '--db', db, '--out', out);
+  const e = run('export', '--db', db, '--out', out, '--raw');
   assert.equal(e.status, 0, e.stderr);
   assert.ok(!fs.existsSync(out + '.tmp'));
   const db2 = path.join(tmp, 'again.db');
@@ -57,6 +57,20 @@ test('export: CSV quoting round-trips through import', () => {
   const a = JSON.parse(run('export', '--db', db, '--format', 'jsonl').stdout.split('\n')[0]);
   const b = JSON.parse(run('export', '--db', db2, '--format', 'jsonl').stdout.split('\n')[0]);
   for (const k of ['title', 'description', 'urgency', 'created_at']) assert.equal(b[k], a[k], k);
+});
+
+test('export: formula-like text is neutralised for spreadsheets unless --raw', () => {
+  const csv = path.join(tmp, 'formula.csv');
+  fs.writeFileSync(csv, 'title,description\n"=HYPERLINK(""http://x"")",@SUM(A1)\nplain,-5 degrees\n');
+  const db = path.join(tmp, 'formula.db');
+  assert.equal(run('import', csv, '--db', db, '--map', 'title=title,description=description').status, 0);
+  const safe = run('export', '--db', db).stdout;
+  assert.match(safe, /"'=HYPERLINK\(""http:\/\/x""\)",'@SUM\(A1\)/);
+  assert.match(safe, /plain,'-5 degrees/);
+  const raw = run('export', '--db', db, '--raw').stdout;
+  assert.match(raw, /"=HYPERLINK\(""http:\/\/x""\)",@SUM\(A1\)/);
+  // JSON Lines is data, not a spreadsheet: always as stored
+  assert.match(run('export', '--db', db, '--format', 'jsonl').stdout, /"title":"=HYPERLINK/);
 });
 
 test('demo: same seed, same data; refuses to run twice', () => {
