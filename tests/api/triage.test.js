@@ -265,3 +265,28 @@ test('settings: admin only, every key checked, nothing written unless all are va
   assert.equal(t.impact, 2);
   assert.match(t.impact_cue, /critical service "ERP"/);
 });
+
+test('models are swapped while tickets are being created: no request fails or waits for training', async () => {
+  const before = (await admin('GET', '/api/v1/models')).json.models.filter((m) => m.field === 'category').length;
+  const creations = [];
+  let stop = false;
+  const writer = async () => {
+    while (!stop) creations.push((await agent('POST', '/api/v1/tickets', vpn)).status);
+  };
+  const writers = [writer(), writer(), writer(), writer()];
+  for (let i = 0; i < 2; i++) {
+    const r = await admin('POST', '/api/v1/models/train', { field: 'category', force: true });
+    assert.equal(r.status, 200, r.text);
+  }
+  stop = true;
+  await Promise.all(writers);
+  assert.ok(creations.length >= 8, `only ${creations.length} creations`);
+  assert.deepEqual([...new Set(creations)], [201]);
+  const after = (await admin('GET', '/api/v1/models')).json.models.filter((m) => m.field === 'category');
+  assert.equal(after.length, before + 2);
+  assert.equal(after.filter((m) => m.active).length, 1);
+  // the newest model is the one in use
+  const t = (await agent('POST', '/api/v1/tickets', vpn)).json;
+  const cat = t.suggestions.find((s) => s.field === 'category');
+  assert.equal(cat.model_version, Math.max(...after.map((m) => m.version)));
+});
