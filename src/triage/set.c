@@ -53,12 +53,14 @@ typedef struct {
   char *err;
   size_t errlen;
   int rc;
+  int wanted[TRIAGE_MAX_FIELDS]; /* the fields of the setting "triage.fields" */
 } load_ctx_t;
 
 static int load_model(const store_model_t *m, void *arg) {
   load_ctx_t *lc = arg;
   int fi = triage_field_index(m->field);
   if (fi < 0 || lc->set->n >= TRIAGE_MAX_FIELDS) return 0; /* a field this build does not know */
+  if (!lc->wanted[fi]) return 0; /* the admin took it out of triage */
   triage_entry_t *e = &lc->set->e[lc->set->n];
   char err[200];
   if (ml_model_load(m->data, m->len, &e->model, err, sizeof err)) {
@@ -101,7 +103,11 @@ static int load_threshold(const store_threshold_t *t, void *arg) {
 int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen) {
   triage_set_t *set = util_xcalloc(1, sizeof *set);
   atomic_init(&set->refs, 1);
-  load_ctx_t lc = {set, err, errlen, 0};
+  load_ctx_t lc = {set, err, errlen, 0, {0}};
+  char *names = triage_fields_setting(s), *save = NULL;
+  for (char *f = strtok_r(names, ",", &save); f; f = strtok_r(NULL, ",", &save))
+    if (triage_field_index(f) >= 0) lc.wanted[triage_field_index(f)] = 1;
+  free(names);
   int rc = store_model_each(s, 1, 1, load_model, &lc);
   /* field defaults first, then per-class rows (ORDER BY class puts "" first) */
   for (int i = 0; !rc && i < set->n; i++) {

@@ -264,6 +264,13 @@ test('settings: admin only, every key checked, nothing written unless all are va
   // a critical service named in the text is an impact cue
   assert.equal(t.impact, 2);
   assert.match(t.impact_cue, /critical service "ERP"/);
+  // a field taken out of triage is no longer predicted, at once
+  r = await admin('PUT', '/api/v1/settings', { 'triage.fields': 'category,group,urgency' });
+  assert.equal(r.status, 200);
+  const t2 = (await agent('POST', '/api/v1/tickets', { title: 'SAP très lent', description: "L'ERP SAP est lent" })).json;
+  assert.ok(!t2.suggestions.some((s) => s.field === 'service'), JSON.stringify(t2.suggestions));
+  r = await admin('PUT', '/api/v1/settings', { 'triage.fields': 'category,group,urgency,service' });
+  assert.equal(r.status, 200);
 });
 
 test('models are swapped while tickets are being created: no request fails or waits for training', async () => {
