@@ -272,7 +272,16 @@ void api_tickets_patch(api_call_t *c) {
     }
   }
   store_actor_t a = tickets_actor(c);
-  int rc = store_ticket_update(c->db, c->id[0], &t, mask, &a, &changed);
+  /* the change and what it teaches triage, in one transaction */
+  store_ticket_t neu;
+  store_ticket_init(&neu);
+  int rc = store_begin(c->db);
+  if (!rc) rc = store_ticket_update(c->db, c->id[0], &t, mask, &a, &changed);
+  if (!rc && changed) rc = store_ticket_get(c->db, c->id[0], &neu);
+  if (!rc && changed) rc = triage_note_edits(c->db, c->id[0], &cur, &neu, mask, c->user.id);
+  if (!rc) rc = store_commit(c->db);
+  if (rc) store_rollback(c->db);
+  store_ticket_clear(&neu);
   if (rc == UTIL_E_CONFLICT) {
     api_error(c, rc, "status", "status cannot change from '%s' to '%s'",
               cur.v[STORE_TF_STATUS].s, t.v[STORE_TF_STATUS].s);
@@ -321,8 +330,20 @@ static int tickets_arg_time(api_call_t *c, const char *key, int64_t *out) {
   return 0;
 }
 
+typedef struct {
+  api_call_t *c;
+  const store_ticket_t *t;
+  json_t *marks;
+} model_set_ctx_t;
+
+/* A field is marked while the model's value stands and nobody confirmed it. */
 static int tickets_model_set(const store_pred_t *p, void *arg) {
-  if (p->state == STORE_PRED_APPLIED) json_object_set_new(arg, p->field, json_real(p->confidence));
+  model_set_ctx_t *m = arg;
+  char cur[TRIAGE_MAX_VALUE];
+  int fi = triage_field_index(p->field);
+  if (p->state == STORE_PRED_APPLIED && fi >= 0 &&
+      !triage_label_of(m->c->db, fi, m->t, cur, sizeof cur) && strcmp(cur, p->value) == 0)
+    json_object_set_new(m->marks, p->field, json_real(p->confidence));
   return 0;
 }
 
@@ -404,9 +425,9 @@ void api_tickets_list(api_call_t *c) {
     json_t *tj = tickets_json(c, &page.items[i]);
     /* the queue marks the fields the model set and nobody confirmed yet */
     if (agent) {
-      json_t *ms = json_object();
-      store_pred_each(c->db, page.items[i].v[STORE_TF_ID].i, tickets_model_set, ms);
-      json_object_set_new(tj, "model_set", ms);
+      model_set_ctx_t ms = {c, &page.items[i], json_object()};
+      store_pred_each(c->db, page.items[i].v[STORE_TF_ID].i, tickets_model_set, &ms);
+      json_object_set_new(tj, "model_set", ms.marks);
     }
     json_array_append_new(items, tj);
   }

@@ -260,3 +260,41 @@ int triage_record(store_t *s, int64_t id, const triage_result_t *r, const store_
   }
   return rc;
 }
+
+int triage_label_of(store_t *s, int field, const store_ticket_t *t, char *out, size_t len) {
+  store_tf_t tf = triage_field_tf(field);
+  const store_val_t *v = &t->v[tf];
+  if (v->is_null) return UTIL_E_NOTFOUND;
+  if (tf == STORE_TF_GROUP_ID) {
+    store_group_t g = {0};
+    int rc = store_group_get(s, v->i, &g);
+    if (!rc) snprintf(out, len, "%s", g.name);
+    store_group_clear(&g);
+    return rc;
+  }
+  if (store_tf_type(tf) == STORE_TYPE_TEXT) snprintf(out, len, "%s", v->s);
+  else snprintf(out, len, "%lld", (long long)v->i);
+  return 0;
+}
+
+int triage_note_edits(store_t *s, int64_t id, const store_ticket_t *old,
+                      const store_ticket_t *neu, uint32_t mask, int64_t user_id) {
+  for (int fi = 0; fi < TRIAGE_MAX_FIELDS; fi++) {
+    store_tf_t tf = triage_field_tf(fi);
+    if (!(mask & (1u << tf))) continue;
+    char was[TRIAGE_MAX_VALUE] = "", now[TRIAGE_MAX_VALUE];
+    if (triage_label_of(s, fi, neu, now, sizeof now)) continue; /* cleared: no choice made */
+    if (!triage_label_of(s, fi, old, was, sizeof was) && strcmp(was, now) == 0) continue;
+    store_pred_t p;
+    int rc = store_pred_get(s, id, triage_field_name(fi), &p);
+    if (rc == UTIL_E_NOTFOUND) continue;
+    if (rc) return rc;
+    if (p.state == STORE_PRED_APPLIED || p.state == STORE_PRED_SUGGESTED)
+      rc = store_pred_decide(s, id, p.field,
+                             strcmp(now, p.value) == 0 ? STORE_PRED_ACCEPTED : STORE_PRED_OVERRIDDEN,
+                             now, user_id);
+    store_pred_clear(&p);
+    if (rc) return rc;
+  }
+  return 0;
+}

@@ -116,6 +116,18 @@ int triage_record(store_t *s, int64_t id, const triage_result_t *r, const store_
 int triage_set_field(store_t *s, int64_t id, int field, const char *value,
                      const store_actor_t *a);
 
+/* The class label of triage field `field` on ticket t (a group's name, an
+ * urgency as "1".."3") into out. Returns 0, or UTIL_E_NOTFOUND when the
+ * field is empty. */
+int triage_label_of(store_t *s, int field, const store_ticket_t *t, char *out, size_t len);
+
+/* After a person changed ticket id from old to neu (fields in mask): each
+ * triaged field that changed and still had an open prediction records the
+ * decision (accepted if the person chose the model's value, overridden
+ * otherwise) as feedback. Inside the caller's transaction. */
+int triage_note_edits(store_t *s, int64_t id, const store_ticket_t *old,
+                      const store_ticket_t *neu, uint32_t mask, int64_t user_id);
+
 /* Recomputes the ITIL priority of ticket id from its impact (a single user
  * when unknown) and urgency, actor system. */
 int triage_refresh_priority(store_t *s, int64_t id);

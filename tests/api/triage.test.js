@@ -115,6 +115,25 @@ test('accept and override: the ticket changes, the decision is recorded, priorit
   assert.equal((await agent('GET', `/api/v1/tickets/${t.id}`)).json.group_id, g.id);
 });
 
+test('a person editing a triaged field in the form is a correction too; the queue mark goes', async () => {
+  const t = (await agent('POST', '/api/v1/tickets', vpn)).json;
+  assert.equal(t.suggestions.find((s) => s.field === 'category').state, 'applied');
+  const listed = async () => (await agent('GET', '/api/v1/tickets?limit=5&sort=-id')).json.items.find((x) => x.id === t.id);
+  assert.ok('category' in (await listed()).model_set, 'marked while the model value stands');
+  const r = await agent('PATCH', `/api/v1/tickets/${t.id}`, { category: 'Access' });
+  assert.equal(r.status, 200, r.text);
+  const sug = (await agent('GET', `/api/v1/tickets/${t.id}/suggestions`)).json.items;
+  const cat = sug.find((s) => s.field === 'category');
+  assert.equal(cat.state, 'overridden');
+  assert.ok(cat.decided_by > 0);
+  assert.ok(!('category' in (await listed()).model_set), 'no mark once a person chose');
+  // choosing the model's own value in the form confirms it
+  const urg = sug.find((s) => s.field === 'urgency');
+  await agent('PATCH', `/api/v1/tickets/${t.id}`, { urgency: Number(urg.value) });
+  const u2 = (await agent('GET', `/api/v1/tickets/${t.id}/suggestions`)).json.items.find((s) => s.field === 'urgency');
+  assert.equal(u2.state, 'accepted');
+});
+
 test('decisions on bad input are refused with the field named, nothing changes', async () => {
   const t = (await agent('POST', '/api/v1/tickets', vpn)).json;
   const before = (await agent('GET', `/api/v1/tickets/${t.id}`)).json;
@@ -204,9 +223,10 @@ test('models, thresholds and training', async () => {
   assert.equal(rep.trained, true);
   assert.equal(rep.version, 2);
   assert.equal(rep.activated, true);
-  // new labels since: one ticket created with 'Hardware' by a person and one
-  // overridden to 'Access'; the categories the model applied are not labels
-  assert.equal(rep.n_train, before + 2, JSON.stringify(rep));
+  // new labels since: one ticket created with 'Hardware' by a person, one
+  // overridden to 'Access' and one changed to 'Access' in the form; the
+  // categories the model applied are not labels
+  assert.equal(rep.n_train, before + 3, JSON.stringify(rep));
   r = await agent('GET', '/api/v1/models');
   assert.equal(r.json.models.find((m) => m.field === 'category' && m.active).version, 2);
 });
