@@ -279,6 +279,7 @@ int cli_eval(int argc, char **argv) {
                       {"--no-stem", 0, NULL}, {"--no-stopwords", 0, NULL},
                       {"--balanced", 0, NULL}, {"--calibration", 1, NULL},
                       {"--calibration-holdout", 0, NULL}, {"--solver", 1, NULL},
+                      {"--pair-weight", 1, NULL}, {"--char-weight", 1, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -293,6 +294,7 @@ int cli_eval(int argc, char **argv) {
            "                   [--no-stem] [--no-stopwords] [--balanced]\n"
            "                   [--calibration matrix|vector|temperature]\n"
            "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
+           "                   [--pair-weight W] [--char-weight W]\n"
            "                   [--calibration-holdout]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
@@ -358,6 +360,14 @@ int cli_eval(int argc, char **argv) {
     }
   }
   if (cli_get(opts, "--calibration-holdout")) p.calib_parts = 1;
+  if ((s = cli_get(opts, "--pair-weight"))) {
+    if (parse_num("--pair-weight", s, 0.01, 10, &v)) return 2;
+    p.feat.pair_weight = (float)v;
+  }
+  if ((s = cli_get(opts, "--char-weight"))) {
+    if (parse_num("--char-weight", s, 0.01, 10, &v)) return 2;
+    p.feat.char_weight = (float)v;
+  }
   if ((s = cli_get(opts, "--solver"))) {
     static const struct { const char *name; int solver; } solvers[] = {
         {"svc", 1 /* L2R_L2LOSS_SVC_DUAL */}, {"svc-l1", 3 /* L2R_L1LOSS_SVC_DUAL */},

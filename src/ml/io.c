@@ -3,7 +3,8 @@
  *
  * Layout (host byte order; models move with their database file):
  *   u32 magic, u32 format, u32 nclass, u32 nfeat, i32 word_ngrams,
- *   i32 char_min, i32 char_max, i32 stem, i32 stopwords, f64 temperature, u32 noof,
+ *   i32 char_min, i32 char_max, i32 stem, i32 stopwords, f32 pair_weight,
+ *   f32 char_weight, f64 temperature, u32 noof,
  *   nclass × (u32 length, bytes) class names,
  *   u64 keys[nfeat], f32 idf[nfeat], f32 w[nfeat × nclass], f32 bias[nclass],
  *   f32 cbias[nclass], u32 has_matrix, f32 cmat[nclass × nclass] if it has,
@@ -26,6 +27,8 @@ int ml_model_save(const ml_model_t *m, util_buf_t *b) {
   size_t D = m->nfeat, K = (size_t)m->nclass;
   int rc = put(b, hdr, sizeof hdr);
   if (!rc) rc = put(b, fo, sizeof fo);
+  float fw[2] = {m->feat.pair_weight, m->feat.char_weight};
+  if (!rc) rc = put(b, fw, sizeof fw);
   if (!rc) rc = put(b, &m->temperature, sizeof m->temperature);
   if (!rc) rc = put(b, &m->noof, sizeof m->noof);
   for (size_t k = 0; !rc && k < K; k++) {
@@ -94,9 +97,12 @@ int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_
   m->nclass = (int)hdr[2];
   m->nfeat = hdr[3];
   size_t K = hdr[2], D = hdr[3];
-  int bad = take(&r, fo, sizeof fo) || take(&r, &m->temperature, sizeof m->temperature) ||
+  float fw[2] = {1, 1};
+  int bad = take(&r, fo, sizeof fo) || take(&r, fw, sizeof fw) ||
+            take(&r, &m->temperature, sizeof m->temperature) ||
             take(&r, &m->noof, sizeof m->noof);
-  m->feat = (text_feat_opts_t){fo[0], fo[1], fo[2], fo[3] != 0, fo[4] != 0};
+  m->feat = (text_feat_opts_t){fo[0], fo[1], fo[2], fo[3] != 0, fo[4] != 0, fw[0], fw[1]};
+  if (!(fw[0] >= 0 && fw[0] <= 10) || !(fw[1] >= 0 && fw[1] <= 10)) bad = 1;
   if (!bad && (fo[0] < 1 || fo[0] > 2 || fo[1] < 0 || fo[2] > 8 || !(m->temperature > 0)))
     bad = 1;
   if (!bad) {

@@ -48,6 +48,9 @@ const char *ml_check_params(const ml_params_t *p) {
   if (p->feat.char_min < 0 || p->feat.char_max > 8 ||
       (p->feat.char_min > 0 && p->feat.char_max < p->feat.char_min))
     return "character n-grams must satisfy 0 < min <= max <= 8, or min = 0";
+  if (!(p->feat.pair_weight > 0) || p->feat.pair_weight > 10 || !(p->feat.char_weight > 0) ||
+      p->feat.char_weight > 10)
+    return "feature weights must be in (0, 10]";
   return NULL;
 }
 

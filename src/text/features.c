@@ -4,8 +4,11 @@
  * construction: stems (unigrams), pairs of consecutive content stems
  * (bigrams, stop words skipped), and byte n-grams of each folded word framed
  * as "<word>" (they catch typos, compounds and inflections the stemmer
- * misses). Values are sublinear term frequencies, 1 + ln(count); weighting
- * by IDF and normalising belong to the model, which knows the corpus. */
+ * misses). Values are sublinear term frequencies, 1 + ln(count), times the
+ * weight of their kind: bigrams count less than words (0.6: measured by
+ * 3-fold CV on the topic set's training part, +0.2 point of accuracy and
+ * +0.4 of macro-F1 over 1). Weighting by IDF and normalising belong to the
+ * model, which knows the corpus. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,8 @@ void text_feat_defaults(text_feat_opts_t *o) {
   o->char_max = 5;
   o->stem = 1;
   o->stopwords = 1;
+  o->pair_weight = 0.6f;
+  o->char_weight = 1.0f;
 }
 
 void text_feats_init(text_feats_t *fs) { memset(fs, 0, sizeof *fs); }
@@ -45,12 +50,12 @@ void text_feats_clear(text_feats_t *fs) {
   text_feats_init(fs);
 }
 
-static void push(text_feats_t *fs, uint64_t h, int32_t a, int32_t b) {
+static void push(text_feats_t *fs, uint64_t h, int32_t a, int32_t b, int32_t kind) {
   if (fs->n == fs->cap) {
     fs->cap = fs->cap ? fs->cap * 2 : 256;
     fs->f = util_xrealloc(fs->f, fs->cap * sizeof *fs->f);
   }
-  fs->f[fs->n++] = (text_feat_t){h, 1.0f, a, b};
+  fs->f[fs->n++] = (text_feat_t){h, 1.0f, a, b, kind};
 }
 
 static int cmp_feat(const void *x, const void *y) {
@@ -77,7 +82,7 @@ static void char_grams(const text_doc_t *d, const text_token_t *t, int32_t ti,
       /* whole code points only: no gram starts or ends inside one */
       if (((unsigned char)w[i] & 0xC0) == 0x80) continue;
       if (i + g < n && ((unsigned char)w[i + g] & 0xC0) == 0x80) continue;
-      push(fs, text_hash(SEED_CHAR, w + i, (size_t)g), ti, -1);
+      push(fs, text_hash(SEED_CHAR, w + i, (size_t)g), ti, -1, 2);
     }
   }
 }
@@ -90,7 +95,7 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
     if (!kept(t, o)) continue;
     const char *stem = d->arena + (o->stem ? t->stem : t->form);
     size_t tn = o->stem ? t->stem_len : t->form_len;
-    push(fs, text_hash(SEED_WORD, stem, tn), (int32_t)i, -1);
+    push(fs, text_hash(SEED_WORD, stem, tn), (int32_t)i, -1, 0);
     if (o->word_ngrams >= 2 && prev >= 0) {
       const text_token_t *p = &d->tok[prev];
       char pair[2 * TEXT_MAX_TOKEN * 3 + 2];
@@ -98,7 +103,7 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
       memcpy(pair, d->arena + (o->stem ? p->stem : p->form), pn);
       pair[pn] = ' ';
       memcpy(pair + pn + 1, stem, tn);
-      push(fs, text_hash(SEED_PAIR, pair, pn + 1 + tn), prev, (int32_t)i);
+      push(fs, text_hash(SEED_PAIR, pair, pn + 1 + tn), prev, (int32_t)i, 1);
     }
     if (o->char_min > 0 && t->kind == TEXT_TOK_WORD) char_grams(d, t, (int32_t)i, o, fs);
     prev = (int32_t)i;
@@ -110,7 +115,8 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
     size_t j = i + 1;
     while (j < fs->n && fs->f[j].hash == fs->f[i].hash) j++;
     fs->f[w] = fs->f[i];
-    fs->f[w].value = 1.0f + logf((float)(j - i));
+    float kw = fs->f[w].kind == 1 ? o->pair_weight : fs->f[w].kind == 2 ? o->char_weight : 1.0f;
+    fs->f[w].value = (1.0f + logf((float)(j - i))) * kw;
     w++;
     i = j;
   }

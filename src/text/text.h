@@ -93,6 +93,8 @@ typedef struct {
   int char_max;
   int stem;          /* 1: words as Snowball stems, 0: as folded words */
   int stopwords;     /* 1: drop the stop words of the document's language */
+  float pair_weight; /* bigram values are scaled by this (unigrams by 1) */
+  float char_weight; /* character n-gram values are scaled by this */
 } text_feat_opts_t;
 
 void text_feat_defaults(text_feat_opts_t *o);
@@ -101,8 +103,9 @@ void text_feat_defaults(text_feat_opts_t *o);
  * explanation: a bigram names both words, a character n-gram its word). */
 typedef struct {
   uint64_t hash;
-  float value;       /* after text_feat_finish: sublinear tf */
+  float value;       /* sublinear tf × the weight of its kind */
   int32_t tok_a, tok_b; /* token indexes in the doc, tok_b = -1 if none */
+  int32_t kind;      /* 0 word, 1 pair of words, 2 character n-gram */
 } text_feat_t;
 
 typedef struct {

@@ -174,17 +174,20 @@ static void features_merge_and_weight(void **state) {
   text_features(&d, &o, &fs);
   /* unigrams vpn, broken; bigrams "vpn vpn" (twice), "vpn broken" */
   assert_int_equal(fs.n, 4);
-  int seen3 = 0, seen2 = 0;
+  int seen3 = 0, seen2 = 0, pairs = 0;
   for (size_t i = 0; i < fs.n; i++) {
     if (i) assert_true(fs.f[i - 1].hash < fs.f[i].hash);
-    if (fabsf(fs.f[i].value - (1.0f + logf(3.0f))) < 1e-6f) seen3++;
-    if (fabsf(fs.f[i].value - (1.0f + logf(2.0f))) < 1e-6f) {
-      seen2++;
+    if (fabsf(fs.f[i].value - (1.0f + logf(3.0f))) < 1e-6f) seen3++; /* "vpn" */
+    if (fs.f[i].kind == 1) {
+      pairs++;
       assert_int_equal(fs.f[i].tok_b, fs.f[i].tok_a + 1); /* a bigram names both words */
+      /* bigrams weigh pair_weight times their sublinear count */
+      if (fabsf(fs.f[i].value - o.pair_weight * (1.0f + logf(2.0f))) < 1e-6f) seen2++;
     }
   }
   assert_int_equal(seen3, 1);
   assert_int_equal(seen2, 1);
+  assert_int_equal(pairs, 2);
   /* character n-grams add "<vp", "vpn", "pn>", … for each distinct word */
   o.char_min = 3;
   o.char_max = 3;
