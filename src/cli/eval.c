@@ -280,6 +280,7 @@ int cli_eval(int argc, char **argv) {
                       {"--balanced", 0, NULL}, {"--calibration", 1, NULL},
                       {"--calibration-holdout", 0, NULL}, {"--solver", 1, NULL},
                       {"--pair-weight", 1, NULL}, {"--char-weight", 1, NULL},
+                      {"--head-words", 1, NULL}, {"--head-weight", 1, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -294,7 +295,8 @@ int cli_eval(int argc, char **argv) {
            "                   [--no-stem] [--no-stopwords] [--balanced]\n"
            "                   [--calibration matrix|vector|temperature]\n"
            "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
-           "                   [--pair-weight W] [--char-weight W]\n"
+           "                   [--pair-weight W] [--char-weight W] [--head-words N]\n"
+           "                   [--head-weight W]\n"
            "                   [--calibration-holdout]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
@@ -363,6 +365,14 @@ int cli_eval(int argc, char **argv) {
   if ((s = cli_get(opts, "--pair-weight"))) {
     if (parse_num("--pair-weight", s, 0.01, 10, &v)) return 2;
     p.feat.pair_weight = (float)v;
+  }
+  if ((s = cli_get(opts, "--head-words"))) {
+    if (parse_num("--head-words", s, 0, 64, &v)) return 2;
+    p.feat.head_tokens = (int)v;
+  }
+  if ((s = cli_get(opts, "--head-weight"))) {
+    if (parse_num("--head-weight", s, 0, 10, &v)) return 2;
+    p.feat.head_weight = (float)v;
   }
   if ((s = cli_get(opts, "--char-weight"))) {
     if (parse_num("--char-weight", s, 0.01, 10, &v)) return 2;

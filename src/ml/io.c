@@ -3,8 +3,8 @@
  *
  * Layout (host byte order; models move with their database file):
  *   u32 magic, u32 format, u32 nclass, u32 nfeat, i32 word_ngrams,
- *   i32 char_min, i32 char_max, i32 stem, i32 stopwords, f32 pair_weight,
- *   f32 char_weight, f64 temperature, u32 noof,
+ *   i32 char_min, i32 char_max, i32 stem, i32 stopwords, i32 head_tokens,
+ *   f32 pair_weight, f32 char_weight, f32 head_weight, f64 temperature, u32 noof,
  *   nclass × (u32 length, bytes) class names,
  *   u64 keys[nfeat], f32 idf[nfeat], f32 w[nfeat × nclass], f32 bias[nclass],
  *   f32 cbias[nclass], u32 has_matrix, f32 cmat[nclass × nclass] if it has,
@@ -22,12 +22,12 @@ static int put(util_buf_t *b, const void *p, size_t n) { return util_buf_append(
 
 int ml_model_save(const ml_model_t *m, util_buf_t *b) {
   uint32_t hdr[4] = {ML_MODEL_MAGIC, ML_MODEL_FORMAT, (uint32_t)m->nclass, m->nfeat};
-  int32_t fo[5] = {m->feat.word_ngrams, m->feat.char_min, m->feat.char_max, m->feat.stem,
-                   m->feat.stopwords};
+  int32_t fo[6] = {m->feat.word_ngrams, m->feat.char_min, m->feat.char_max, m->feat.stem,
+                   m->feat.stopwords, m->feat.head_tokens};
   size_t D = m->nfeat, K = (size_t)m->nclass;
   int rc = put(b, hdr, sizeof hdr);
   if (!rc) rc = put(b, fo, sizeof fo);
-  float fw[2] = {m->feat.pair_weight, m->feat.char_weight};
+  float fw[3] = {m->feat.pair_weight, m->feat.char_weight, m->feat.head_weight};
   if (!rc) rc = put(b, fw, sizeof fw);
   if (!rc) rc = put(b, &m->temperature, sizeof m->temperature);
   if (!rc) rc = put(b, &m->noof, sizeof m->noof);
@@ -79,7 +79,7 @@ static void *take_array(reader_t *r, size_t count, size_t size) {
 int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_t errlen) {
   reader_t r = {data, n};
   uint32_t hdr[4];
-  int32_t fo[5] = {0, 0, 0, 0, 0};
+  int32_t fo[6] = {0, 0, 0, 0, 0, 0};
   *out = NULL;
   if (take(&r, hdr, sizeof hdr) || hdr[0] != ML_MODEL_MAGIC) {
     snprintf(err, errlen, "not a Relais model");
@@ -97,12 +97,15 @@ int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_
   m->nclass = (int)hdr[2];
   m->nfeat = hdr[3];
   size_t K = hdr[2], D = hdr[3];
-  float fw[2] = {1, 1};
+  float fw[3] = {1, 1, 0};
   int bad = take(&r, fo, sizeof fo) || take(&r, fw, sizeof fw) ||
             take(&r, &m->temperature, sizeof m->temperature) ||
             take(&r, &m->noof, sizeof m->noof);
-  m->feat = (text_feat_opts_t){fo[0], fo[1], fo[2], fo[3] != 0, fo[4] != 0, fw[0], fw[1]};
-  if (!(fw[0] >= 0 && fw[0] <= 10) || !(fw[1] >= 0 && fw[1] <= 10)) bad = 1;
+  m->feat = (text_feat_opts_t){fo[0], fo[1], fo[2], fo[3] != 0, fo[4] != 0,
+                               fw[0], fw[1], fo[5], fw[2]};
+  for (int i = 0; i < 3; i++)
+    if (!(fw[i] >= 0 && fw[i] <= 10)) bad = 1;
+  if (fo[5] < 0 || fo[5] > 64) bad = 1;
   if (!bad && (fo[0] < 1 || fo[0] > 2 || fo[1] < 0 || fo[2] > 8 || !(m->temperature > 0)))
     bad = 1;
   if (!bad) {
@@ -141,6 +144,7 @@ int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_
     return UTIL_E_INVALID;
   }
   ml_model_index(m);
+  ml_model_finish(m);
   *out = m;
   return 0;
 }

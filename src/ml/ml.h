@@ -143,7 +143,7 @@ void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *po
 /* ---- persistence ----------------------------------------------------------- */
 
 #define ML_MODEL_MAGIC 0x4D534C52u /* "RLSM" */
-#define ML_MODEL_FORMAT 3
+#define ML_MODEL_FORMAT 4
 
 /* Appends the model to out (binary, little-endian host order). */
 int ml_model_save(const ml_model_t *m, util_buf_t *out);

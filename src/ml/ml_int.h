@@ -35,6 +35,7 @@ struct ml_model {
   float *cmat;           /* [nclass × nclass] or NULL: probabilities =
                           * softmax(cmat · score + cbias) ("matrix scaling") */
   float *threshold;      /* [nclass] */
+  float *prior;          /* [nclass] share of each class in the held-out labels */
   uint32_t noof;         /* out-of-fold predictions of the training run */
   int32_t *oof_true, *oof_pred;
   float *oof_conf;
@@ -42,6 +43,10 @@ struct ml_model {
 
 /* Seeds this thread's rand(), which LIBLINEAR's solvers draw from. */
 void ml_rand_seed(uint64_t seed);
+
+/* Computes what derives from the stored arrays (class priors). Call once
+ * the out-of-fold arrays are set, after training or loading. */
+void ml_model_finish(ml_model_t *m);
 
 /* Builds the lookup table from keys (m->nfeat, m->keys set). */
 void ml_model_index(ml_model_t *m);

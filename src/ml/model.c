@@ -18,6 +18,7 @@ void ml_model_free(ml_model_t **mp) {
   free(m->bias);
   free(m->cbias);
   free(m->cmat);
+  free(m->prior);
   free(m->threshold);
   free(m->oof_true);
   free(m->oof_pred);
@@ -39,6 +40,14 @@ void ml_model_index(ml_model_t *m) {
     m->tab_key[i] = h;
     m->tab_val[i] = j;
   }
+}
+
+void ml_model_finish(ml_model_t *m) {
+  free(m->prior);
+  m->prior = util_xcalloc((size_t)m->nclass, sizeof *m->prior);
+  for (uint32_t i = 0; i < m->noof; i++) m->prior[m->oof_true[i]] += 1.0f;
+  for (int k = 0; k < m->nclass; k++)
+    m->prior[k] = m->noof ? m->prior[k] / (float)m->noof : 1.0f / (float)m->nclass;
 }
 
 int64_t ml_model_lookup(const ml_model_t *m, uint64_t h) {
@@ -309,6 +318,16 @@ int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
     norm += v * v;
     const float *w = m->w + (size_t)j * (size_t)K;
     for (int k = 0; k < K; k++) sc[k] += v * w[k];
+  }
+  if (norm == 0 && m->prior) {
+    /* not one word the model knows: say only how common each class is,
+     * rather than extrapolate the calibration to a score it never saw */
+    int best = 0;
+    for (int k = 0; k < K; k++) {
+      probs[k] = m->prior[k];
+      if (probs[k] > probs[best]) best = k;
+    }
+    return best;
   }
   double inv = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
   for (int k = 0; k < K; k++) sc[k] = m->bias[k] + sc[k] * inv;

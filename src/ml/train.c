@@ -51,6 +51,9 @@ const char *ml_check_params(const ml_params_t *p) {
   if (!(p->feat.pair_weight > 0) || p->feat.pair_weight > 10 || !(p->feat.char_weight > 0) ||
       p->feat.char_weight > 10)
     return "feature weights must be in (0, 10]";
+  if (p->feat.head_tokens < 0 || p->feat.head_tokens > 64 || p->feat.head_weight < 0 ||
+      p->feat.head_weight > 10)
+    return "head words must be 0..64 with a weight in [0, 10]";
   return NULL;
 }
 
@@ -420,6 +423,7 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
       m->oof_pred[i] = pred[i] = b;
       m->oof_conf[i] = (float)(conf[i] = pr[b]);
     }
+    ml_model_finish(m);
     m->threshold = util_xmalloc((size_t)K * sizeof *m->threshold);
     for (int k = 0; k < K; k++) m->threshold[k] = ml_model_threshold_for(m, k, p->target_precision);
     if (info) {

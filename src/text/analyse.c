@@ -293,6 +293,8 @@ void text_analyse_opt(text_ctx_t *ctx, const char *s, size_t n, int lang, int st
   d->n = 0;
   d->alen = 0;
   d->lang_votes[0] = d->lang_votes[1] = 0;
+  const char *nl = memchr(s, '\n', n);
+  d->line1_end = (uint32_t)(nl ? (size_t)(nl - s) : n);
   tokenise(s, n, d);
   d->lang = lang >= 0 && lang < TEXT_LANG_COUNT ? (text_lang_t)lang : text_lang_vote(d->lang_votes);
   stem_all(ctx, d, stem);

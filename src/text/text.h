@@ -47,6 +47,7 @@ typedef struct {
   size_t alen, acap;
   text_lang_t lang;
   int lang_votes[TEXT_LANG_COUNT]; /* stop-word hits per language */
+  uint32_t line1_end;              /* byte offset of the first line break (or the end) */
 } text_doc_t;
 
 typedef struct text_ctx text_ctx_t;
@@ -95,6 +96,8 @@ typedef struct {
   int stopwords;     /* 1: drop the stop words of the document's language */
   float pair_weight; /* bigram values are scaled by this (unigrams by 1) */
   float char_weight; /* character n-gram values are scaled by this */
+  int head_tokens;   /* the first words of the first line (the title) also count */
+  float head_weight; /* as features of their own, with this weight (0: none) */
 } text_feat_opts_t;
 
 void text_feat_defaults(text_feat_opts_t *o);
@@ -105,7 +108,7 @@ typedef struct {
   uint64_t hash;
   float value;       /* sublinear tf × the weight of its kind */
   int32_t tok_a, tok_b; /* token indexes in the doc, tok_b = -1 if none */
-  int32_t kind;      /* 0 word, 1 pair of words, 2 character n-gram */
+  int32_t kind;      /* 0 word, 1 pair of words, 2 character n-gram, 3 head word */
 } text_feat_t;
 
 typedef struct {

@@ -169,6 +169,7 @@ static void features_merge_and_weight(void **state) {
   text_feat_opts_t o;
   text_feat_defaults(&o);
   o.char_min = 0;
+  o.head_weight = 0; /* head words: checked at the end */
   const char *s = "vpn vpn vpn broken";
   text_analyse(ctx, s, strlen(s), TEXT_LANG_EN, &d);
   text_features(&d, &o, &fs);
@@ -202,6 +203,22 @@ static void features_merge_and_weight(void **state) {
   o.stopwords = 0;
   text_features(&d, &o, &fs);
   assert_int_equal(fs.n, 3);
+  /* the first words of the first line count again as head words, at their
+   * own weight; words of later lines do not */
+  o.stopwords = 1;
+  o.head_weight = 0.5f;
+  o.head_tokens = 2;
+  s = "printer jammed again\nprinter toner";
+  text_analyse(ctx, s, strlen(s), TEXT_LANG_EN, &d);
+  text_features(&d, &o, &fs);
+  int heads = 0;
+  for (size_t i = 0; i < fs.n; i++)
+    if (fs.f[i].kind == 3) {
+      heads++;
+      assert_true(fabsf(fs.f[i].value - 0.5f) < 1e-6f);
+      assert_true(d.tok[fs.f[i].tok_a].off < d.line1_end);
+    }
+  assert_int_equal(heads, 2); /* printer, jammed */
   /* same text, same features: hashing is stable */
   assert_true(text_hash(1, "abc", 3) == text_hash(1, "abc", 3));
   assert_true(text_hash(1, "abc", 3) != text_hash(2, "abc", 3));
