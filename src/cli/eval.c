@@ -281,6 +281,7 @@ int cli_eval(int argc, char **argv) {
                       {"--calibration-holdout", 0, NULL}, {"--solver", 1, NULL},
                       {"--pair-weight", 1, NULL}, {"--char-weight", 1, NULL},
                       {"--head-words", 1, NULL}, {"--head-weight", 1, NULL},
+                      {"--eps", 1, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -296,7 +297,7 @@ int cli_eval(int argc, char **argv) {
            "                   [--calibration matrix|vector|temperature]\n"
            "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
            "                   [--pair-weight W] [--char-weight W] [--head-words N]\n"
-           "                   [--head-weight W]\n"
+           "                   [--head-weight W] [--eps TOLERANCE]\n"
            "                   [--calibration-holdout]\n"
            "Trains the triage classifier on --data and measures it on --test, or by\n"
            "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
@@ -365,6 +366,9 @@ int cli_eval(int argc, char **argv) {
   if ((s = cli_get(opts, "--pair-weight"))) {
     if (parse_num("--pair-weight", s, 0.01, 10, &v)) return 2;
     p.feat.pair_weight = (float)v;
+  }
+  if ((s = cli_get(opts, "--eps"))) {
+    if (parse_num("--eps", s, 1e-6, 1, &p.eps)) return 2;
   }
   if ((s = cli_get(opts, "--head-words"))) {
     if (parse_num("--head-words", s, 0, 64, &v)) return 2;
