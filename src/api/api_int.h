@@ -72,7 +72,8 @@ json_t *api_user_json(const store_user_t *u);  /* returns new reference */
 json_t *api_time_json(int64_t t);              /* ISO-8601 string */
 int api_role_at_least(const api_call_t *c, store_role_t r);
 
-int api_session_hours(void); /* configured session lifetime */
+/* Sets the session lifetime sign-in gives (auth.c; called by api_init). */
+void api_auth_configure(int session_hours);
 
 /* ---- Handlers (one file per resource) ------------------------------------- */
 void api_auth_login(api_call_t *c);

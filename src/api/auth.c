@@ -112,6 +112,12 @@ int api_auth_resolve(api_call_t *c) {
 }
 
 /* ---- Endpoints ---------------------------------------------------------------- */
+static int auth_session_hours = 12;
+
+void api_auth_configure(int session_hours) {
+  if (session_hours > 0) auth_session_hours = session_hours;
+}
+
 /* ---- Sign-in throttling --------------------------------------------------
  * Password guessing is slowed per account: after AUTH_MAX_FAILS wrong
  * passwords within AUTH_WINDOW seconds, the account refuses sign-ins for
@@ -213,7 +219,7 @@ void api_auth_login(api_call_t *c) {
   auth_random_hex(secret);
   auth_random_hex(csrf);
   auth_hash_secret(secret, hash);
-  int64_t ttl = (int64_t)api_session_hours() * 3600;
+  int64_t ttl = (int64_t)auth_session_hours * 3600;
   rc = store_session_insert(c->db, hash, u.id, csrf, util_now() + ttl);
   if (rc) {
     api_error(c, rc, NULL, "cannot open a session");

@@ -78,6 +78,7 @@ int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
   }
   api_cfg = *cfg;
   if (api_cfg.session_hours <= 0) api_cfg.session_hours = 12;
+  api_auth_configure(api_cfg.session_hours);
   store_t *s = NULL;
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
   if (!rc) rc = triage_reload(s, errbuf, errlen); /* the active models, if any */
@@ -89,7 +90,6 @@ int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
   return rc;
 }
 
-int api_session_hours(void) { return api_cfg.session_hours; }
 
 void api_shutdown(void) {
   store_checkpointer_stop();

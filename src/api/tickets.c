@@ -172,17 +172,6 @@ static store_actor_t tickets_actor(const api_call_t *c) {
   return a;
 }
 
-int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t) {
-  int rc = store_ticket_get(c->db, id, t);
-  if (!rc && c->user.role == STORE_ROLE_REQUESTER &&
-      t->v[STORE_TF_REQUESTER_ID].i != c->user.id)
-    rc = UTIL_E_NOTFOUND; /* another requester's ticket does not exist for them */
-  if (rc == UTIL_E_NOTFOUND) api_error(c, rc, NULL, "no ticket %lld", (long long)id);
-  else if (rc) api_error(c, rc, NULL, "cannot read ticket %lld", (long long)id);
-  if (rc) store_ticket_clear(t);
-  return rc;
-}
-
 /* ---- Handlers --------------------------------------------------------------------- */
 /* Runs the current models (and the impact cues) on a ticket being created. */
 static void tickets_triage(api_call_t *c, const store_ticket_t *t, triage_result_t *tr) {

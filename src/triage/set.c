@@ -28,6 +28,14 @@ const char *triage_field_name(int idx) {
 
 store_tf_t triage_field_tf(int idx) { return fields[idx].tf; }
 
+char *triage_fields_setting(store_t *s) {
+  char *v = NULL;
+  if (store_setting_get(s, "triage.fields", &v) == 0 && v && *v) return v;
+  free(v);
+  return util_xstrdup("category,group,urgency");
+}
+
+
 static void entry_free(triage_entry_t *e) {
   ml_model_free(&e->model);
   free(e->thr);

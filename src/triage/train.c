@@ -8,12 +8,6 @@
 
 #define TRAIN_MIN_ROWS 20
 
-char *triage_fields_setting(store_t *s) {
-  char *v = NULL;
-  if (store_setting_get(s, "triage.fields", &v) == 0 && v && *v) return v;
-  free(v);
-  return util_xstrdup("category,group,urgency");
-}
 
 /* The labelled tickets, copied out of the database so that their text can
  * be analysed on several threads. */
