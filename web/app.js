@@ -32,7 +32,7 @@ const TEXT = {
     mode_never: 'Toujours suggérer', field_default: 'Règle du champ', nomodel: 'Aucun modèle entraîné.',
     accuracy: 'Exactitude', macro_f1: 'F1 macro', ece: 'Erreur de calibration', auto: 'Appliqué automatiquement',
     impact_cue: 'Indice d’impact', group_f: 'Groupe', never: 'jamais', always: 'toujours',
-    group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue',
+    group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue', overdue: 'en retard',
     settings: 'Réglages', trained_fields: 'Champs appris', critical: 'Services et CI critiques (séparés par des virgules)',
     retrain_hours: 'Réentraîner après (heures)', retrain_after: 'Réentraîner après (corrections)', sla_hours: 'SLA (heures)',
   },
@@ -63,7 +63,7 @@ const TEXT = {
     mode_never: 'Always suggest', field_default: 'Field rule', nomodel: 'No trained model yet.',
     accuracy: 'Accuracy', macro_f1: 'Macro-F1', ece: 'Calibration error', auto: 'Applied automatically',
     impact_cue: 'Impact cue', group_f: 'Group', never: 'never', always: 'always',
-    group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language',
+    group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language', overdue: 'overdue',
     settings: 'Settings', trained_fields: 'Fields triage learns', critical: 'Critical services and CIs (comma-separated)',
     retrain_hours: 'Retrain after (hours)', retrain_after: 'Retrain after (corrections)', sla_hours: 'SLA (hours)',
   },
@@ -323,6 +323,15 @@ function eventView(e) {
         ? ' (' + e.model_version + ', ' + Math.round(e.confidence * 100) + ' %)' : null));
 }
 
+// The SLA due time of an open ticket, flagged once it has passed.
+function slaLine(tk) {
+  if (!tk.sla_due_at) return null;
+  const done = tk.status === 'resolved' || tk.status === 'closed';
+  const late = !done && new Date(tk.sla_due_at) < new Date();
+  return el('p', { class: 'small' + (late ? ' sla-late' : ''), id: 'sla-due' },
+    t('sla_due_at') + ' : ', el('b', {}, fmtTime(tk.sla_due_at)), late ? ' · ' + t('overdue') : '');
+}
+
 function fieldsForm(tk, onsaved) {
   const sel = (name, options, cur) => el('select', { id: 'f-' + name, name },
     options.map(([v, label]) => el('option', { value: v, selected: String(cur ?? '') === v }, label)));
@@ -353,6 +362,7 @@ function fieldsForm(tk, onsaved) {
     } catch (e) { err.textContent = (e.field ? e.field + ': ' : '') + e.message; }
   } },
     el('h2', {}, t('details')),
+    slaLine(tk),
     el('label', { for: 'f-status' }, t('status')), sel('status', STATUSES.map((s) => [s, t('st_' + s)]), tk.status),
     el('label', { for: 'f-category' }, t('category')), txt('category', tk.category),
     el('label', { for: 'f-group_id' }, t('group')),
@@ -496,6 +506,7 @@ async function viewTicket(id) {
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
       el('p', {}, t('status') + ' : ', badge(tk.status)),
       el('p', {}, t('priority') + ' : ', prio(tk.priority)),
+      slaLine(tk),
       el('p', {}, t('category') + ' : ' + (tk.category || t('none'))),
       tk.resolution ? el('p', {}, t('resolution') + ' : ' + tk.resolution) : null);
   page(el('p', {}, el('a', { href: isAgent() ? '#/queue' : '#/mine' }, t('backto'))),
