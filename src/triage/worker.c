@@ -23,6 +23,7 @@ static struct {
   int running, stop;
   char *db_path;
   int check_seconds;
+  int64_t last_missing_try;
 } wk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 static int newest_model(const store_model_t *m, void *arg) {
@@ -39,6 +40,18 @@ static int worker_check(store_t *s) {
   int64_t after = store_setting_int(s, "triage.retrain_after", 50);
   int64_t fixes = store_feedback_count_since(s, last);
   int due = (hours > 0 && now - last >= hours * 3600) || (after > 0 && fixes >= after);
+  /* A configured field without a usable model (never trained, or stored in
+   * a format this build no longer reads) is trained at once, then retried
+   * at most hourly while it lacks labels. */
+  if (!due && now - wk.last_missing_try >= 3600) {
+    triage_set_t *cur = triage_current();
+    char *names = triage_fields_setting(s), *sv = NULL;
+    for (char *f = strtok_r(names, ",", &sv); f && !due; f = strtok_r(NULL, ",", &sv))
+      due = !triage_set_model(cur, triage_field_index(f), NULL, NULL);
+    free(names);
+    triage_set_unref(&cur);
+    if (due) wk.last_missing_try = now;
+  }
   if (!due) return 0;
   char *fields = triage_fields_setting(s), *save = NULL;
   for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {

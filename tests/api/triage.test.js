@@ -317,3 +317,25 @@ test('models are swapped while tickets are being created: no request fails or wa
   const cat = t.suggestions.find((s) => s.field === 'category');
   assert.equal(cat.model_version, Math.max(...after.map((m) => m.version)));
 });
+
+test('a server whose configured fields have no model trains them at its first check', async () => {
+  const d2 = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-untrained-'));
+  const db2 = path.join(d2, 'relais.db');
+  execFileSync(BIN, ['demo', '--db', db2, '--tickets', '300', '--seed', '3', '--no-passwords']);
+  cli(db2, ['user', 'add', '--email', 'agent@test.example', '--name', 'agent', '--role', 'agent']);
+  const s2 = await startServer(db2, { args: ['--retrain-check', '1'] });
+  try {
+    const ag = client(s2.url, cli(db2, ['token', 'create', '--email', 'agent@test.example']));
+    let active = [];
+    for (let i = 0; i < 80 && active.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      active = (await ag('GET', '/api/v1/models')).json.models.filter((m) => m.active).map((m) => m.field);
+    }
+    assert.deepEqual(active.sort(), ['category', 'group', 'urgency']);
+    const t = (await ag('POST', '/api/v1/tickets', vpn)).json;
+    assert.ok(t.suggestions.length >= 3, 'the new models are in use at once');
+  } finally {
+    const r = await s2.stop();
+    assert.equal(r.code, 0, s2.stderr());
+  }
+});
