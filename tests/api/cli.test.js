@@ -104,11 +104,21 @@ test('bad usage is explained, not crashed on', () => {
   assert.match(r.stderr, /is not ADDRESS:PORT/);
   const u = run('user', 'add', '--email', 'x', '--name', 'X', '--role', 'agent', '--db', path.join(tmp, 's.db'));
   assert.equal(u.status, 2);
-  for (const cmd of ['serve', 'import', 'export', 'user', 'token', 'demo']) {
+  for (const cmd of ['serve', 'import', 'export', 'user', 'token', 'demo', 'train', 'classify', 'eval']) {
     const h = run(cmd, '--help');
     assert.equal(h.status, 0, cmd);
     assert.match(h.stdout, /usage: relais/);
   }
+  // triage commands on a database without models
+  const empty = path.join(tmp, 'nomodel.db');
+  let c = run('classify', 'VPN down', '--db', empty);
+  assert.equal(c.status, 1);
+  assert.match(c.stderr, /no trained model yet/);
+  const t = run('train', '--db', empty);
+  assert.equal(t.status, 0, 'nothing to learn is not an error');
+  assert.match(t.stdout, /category +not trained: 0 labelled tickets; at least 20 are needed/);
+  assert.equal(run('train', '--field', 'colour', '--db', empty).status, 1);
+  assert.equal(run('import', path.join(tmp, 'in.csv'), '--db', empty, '--map', 'Subject=title', '--triage').status, 1);
 });
 
 // A small labelled set made of the demo's own vocabulary, in two languages.
