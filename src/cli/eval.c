@@ -188,12 +188,6 @@ static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
   return 0;
 }
 
-static uint64_t ev_mix(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 static void print_text(const ml_metrics_t *mt, const ev_classes_t *cls, const ev_result_t *res,
                        double cov_auto, double prec_auto, const char *how) {
@@ -435,11 +429,7 @@ int cli_eval(int argc, char **argv) {
       goto out;
     }
     uint64_t st = p.seed ^ 0x5eed;
-    for (size_t i = rows.n; i > 1; i--) {
-      size_t j = (size_t)(ev_mix(&st) % i), t = idx[i - 1];
-      idx[i - 1] = idx[j];
-      idx[j] = t;
-    }
+    util_shuffle(idx, rows.n, &st);
     snprintf(how, sizeof how, "%d-fold cross-validation of %s (%zu rows, seed %llu)", folds, data,
              rows.n, (unsigned long long)p.seed);
     size_t *tr = util_xmalloc(rows.n * sizeof *tr), *te = util_xmalloc(rows.n * sizeof *te);

@@ -240,12 +240,6 @@ static void run_jobs(job_t *jobs, int njobs, int threads) {
   for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
 }
 
-static uint64_t splitmix(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 /* Per-class threshold: the lowest confidence such that the predictions of
  * class k at or above it reach the target precision, measured on at least
@@ -314,12 +308,7 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
   size_t *perm = util_xmalloc(ts->n * sizeof *perm);
   for (size_t i = 0; i < ts->n; i++) perm[i] = i;
   uint64_t rs = p->seed;
-  for (size_t i = ts->n; i > 1; i--) {
-    size_t j = (size_t)(splitmix(&rs) % i);
-    size_t tmp = perm[i - 1];
-    perm[i - 1] = perm[j];
-    perm[j] = tmp;
-  }
+  util_shuffle(perm, ts->n, &rs);
   /* Parts: the calibration fits (each leaves one fold out) and the final fit
    * on everything. Each part is split into one binary fit per class (what
    * LIBLINEAR's one-vs-rest does inside one call), so that all of them

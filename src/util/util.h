@@ -89,6 +89,14 @@ void util_time_iso(int64_t t, char out[UTIL_ISO_LEN]);
 int util_time_parse(const char *s, int64_t *out);
 double util_monotonic(void); /* seconds, for durations */
 
+/* ---- Reproducible randomness -----------------------------------------------
+ * SplitMix64: the next value of a seeded sequence (state advances). For
+ * shuffles and splits that must be the same for the same seed; not for
+ * secrets (those come from libsodium). */
+uint64_t util_splitmix64(uint64_t *state);
+/* Shuffles idx[0..n) in place (Fisher-Yates) from *state. */
+void util_shuffle(size_t *idx, size_t n, uint64_t *state);
+
 /* ---- UTF-8 --------------------------------------------------------------
  * Strict check (no overlongs, no surrogates, nothing above U+10FFFF).
  * Returns 1 if valid; otherwise 0 and *bad (if non-NULL) is the offset of the
