@@ -479,13 +479,8 @@ const char *store_actor_kind_name(store_actor_kind_t k) {
  * turns automatic checkpoints off on its connections and lets this thread
  * checkpoint in PASSIVE mode (it never blocks readers or writers) a few
  * times a second. */
-static struct {
-  pthread_t th;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int running, stop, interval_ms;
-  store_t *db;
-} ckpt = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+static util_ticker_t *ckpt_ticker;
+static store_t *ckpt_db; /* used by the ticker's thread only */
 
 int store_set_autocheckpoint(store_t *s, int pages) {
   return sqlite3_wal_autocheckpoint(s->db, pages) ? UTIL_E_DB : 0;
@@ -496,46 +491,23 @@ int store_checkpoint(store_t *s) {
   return r == SQLITE_OK || r == SQLITE_BUSY ? 0 : store_rc(s, r);
 }
 
-static void *ckpt_main(void *arg) {
-  pthread_mutex_lock(&ckpt.mu);
-  while (!ckpt.stop) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_nsec += (long)ckpt.interval_ms * 1000000L;
-    until.tv_sec += until.tv_nsec / 1000000000L;
-    until.tv_nsec %= 1000000000L;
-    pthread_cond_timedwait(&ckpt.cv, &ckpt.mu, &until);
-    if (ckpt.stop) break;
-    pthread_mutex_unlock(&ckpt.mu);
-    store_checkpoint(ckpt.db);
-    pthread_mutex_lock(&ckpt.mu);
-  }
-  pthread_mutex_unlock(&ckpt.mu);
-  return NULL;
-}
+static void ckpt_tick(void *arg) { store_checkpoint(arg); }
 
 int store_checkpointer_start(const char *path, int interval_ms) {
-  if (ckpt.running) return 0;
-  int rc = store_open(path, &ckpt.db, NULL, 0);
+  if (ckpt_ticker) return 0;
+  int rc = store_open(path, &ckpt_db, NULL, 0);
   if (rc) return rc;
-  ckpt.interval_ms = interval_ms > 0 ? interval_ms : 200;
-  ckpt.stop = 0;
-  if (pthread_create(&ckpt.th, NULL, ckpt_main, NULL)) {
-    store_close(&ckpt.db);
+  ckpt_ticker = util_ticker_start(ckpt_tick, ckpt_db, interval_ms > 0 ? interval_ms : 200);
+  if (!ckpt_ticker) {
+    store_close(&ckpt_db);
     return UTIL_E_INTERNAL;
   }
-  ckpt.running = 1;
   return 0;
 }
 
 void store_checkpointer_stop(void) {
-  if (!ckpt.running) return;
-  pthread_mutex_lock(&ckpt.mu);
-  ckpt.stop = 1;
-  pthread_cond_signal(&ckpt.cv);
-  pthread_mutex_unlock(&ckpt.mu);
-  pthread_join(ckpt.th, NULL);
-  store_checkpoint(ckpt.db); /* leave little in the WAL */
-  store_close(&ckpt.db);
-  ckpt.running = 0;
+  if (!ckpt_ticker) return;
+  util_ticker_stop(&ckpt_ticker);
+  store_checkpoint(ckpt_db); /* leave little in the WAL */
+  store_close(&ckpt_db);
 }

@@ -8,23 +8,16 @@
  * model replaces the active one only if its out-of-fold macro-F1 is not
  * worse (triage_train_field), and the new set is installed atomically.
  * Requests never wait for it: they keep using the set they hold. */
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "triage_int.h"
 
 static struct {
-  pthread_t th;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int running, stop;
-  char *db_path;
-  int check_seconds;
+  util_ticker_t *ticker;
+  store_t *db;              /* used by the ticker's thread only */
   int64_t last_missing_try;
-} wk = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+} wk;
 
 static int newest_model(const store_model_t *m, void *arg) {
   int64_t *t = arg;
@@ -69,52 +62,24 @@ static int worker_check(store_t *s) {
   return 1;
 }
 
-static void *worker_main(void *arg) {
-  store_t *s = NULL;
-  char err[256];
-  if (store_open(wk.db_path, &s, err, sizeof err)) {
-    util_log(UTIL_LOG_ERROR, "retraining worker: %s", err);
-    return NULL;
-  }
-  pthread_mutex_lock(&wk.mu);
-  while (!wk.stop) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += wk.check_seconds;
-    while (!wk.stop && pthread_cond_timedwait(&wk.cv, &wk.mu, &until) != ETIMEDOUT) {
-    }
-    if (wk.stop) break;
-    pthread_mutex_unlock(&wk.mu);
-    worker_check(s);
-    pthread_mutex_lock(&wk.mu);
-  }
-  pthread_mutex_unlock(&wk.mu);
-  store_close(&s);
-  return NULL;
-}
+static void worker_tick(void *arg) { worker_check(arg); }
 
 int triage_worker_start(const char *db_path, int check_seconds) {
-  if (wk.running) return 0;
-  wk.db_path = util_xstrdup(db_path);
-  wk.check_seconds = check_seconds > 0 ? check_seconds : 300;
-  wk.stop = 0;
-  if (pthread_create(&wk.th, NULL, worker_main, NULL)) {
-    free(wk.db_path);
-    wk.db_path = NULL;
+  if (wk.ticker) return 0;
+  char err[256];
+  if (store_open(db_path, &wk.db, err, sizeof err)) {
+    util_log(UTIL_LOG_ERROR, "retraining worker: %s", err);
+    return UTIL_E_IO;
+  }
+  wk.ticker = util_ticker_start(worker_tick, wk.db, (check_seconds > 0 ? check_seconds : 300) * 1000);
+  if (!wk.ticker) {
+    store_close(&wk.db);
     return UTIL_E_INTERNAL;
   }
-  wk.running = 1;
   return 0;
 }
 
 void triage_worker_stop(void) {
-  if (!wk.running) return;
-  pthread_mutex_lock(&wk.mu);
-  wk.stop = 1;
-  pthread_cond_signal(&wk.cv);
-  pthread_mutex_unlock(&wk.mu);
-  pthread_join(wk.th, NULL); /* a training in progress finishes first */
-  wk.running = 0;
-  free(wk.db_path);
-  wk.db_path = NULL;
+  util_ticker_stop(&wk.ticker); /* a training in progress finishes first */
+  store_close(&wk.db);
 }

@@ -89,6 +89,14 @@ void util_time_iso(int64_t t, char out[UTIL_ISO_LEN]);
 int util_time_parse(const char *s, int64_t *out);
 double util_monotonic(void); /* seconds, for durations */
 
+/* ---- Periodic work -----------------------------------------------------------
+ * A thread that calls fn(arg) every interval_ms until stopped. Stopping
+ * wakes it at once and waits for a call in progress to finish. Returns
+ * owned (free with util_ticker_stop), or NULL if no thread could start. */
+typedef struct util_ticker util_ticker_t;
+util_ticker_t *util_ticker_start(void (*fn)(void *), void *arg, int interval_ms);
+void util_ticker_stop(util_ticker_t **t);
+
 /* ---- Reproducible randomness -----------------------------------------------
  * SplitMix64: the next value of a seeded sequence (state advances). For
  * shuffles and splits that must be the same for the same seed; not for
