@@ -98,7 +98,6 @@ const text_feat_opts_t *ml_model_feat_opts(const ml_model_t *m);
 
 /* Per-class probability threshold for automatic application. */
 float ml_model_threshold(const ml_model_t *m, int k);
-void ml_model_set_threshold(ml_model_t *m, int k, float t);
 /* Recomputes class k's threshold for a target precision from the stored
  * out-of-fold predictions; returns the threshold (NEVER if unreachable). */
 float ml_model_threshold_for(const ml_model_t *m, int k, double target);

@@ -74,10 +74,6 @@ float ml_model_threshold(const ml_model_t *m, int k) {
   return k >= 0 && k < m->nclass ? m->threshold[k] : ML_THRESHOLD_NEVER;
 }
 
-void ml_model_set_threshold(ml_model_t *m, int k, float t) {
-  if (k >= 0 && k < m->nclass) m->threshold[k] = t;
-}
-
 void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision,
                           double *coverage, size_t *support) {
   size_t truth = 0, taken = 0, good = 0;
