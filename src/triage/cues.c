@@ -60,12 +60,13 @@ static int same_folded(const char *a, const char *b) {
   return fa[0] && strcmp(fa, fb) == 0;
 }
 
-/* The configured critical services and CIs ("triage.critical", comma
- * list): the ticket's own service/ci fields, or a token of its text. */
-static int critical(store_t *s, const triage_input_t *in, const text_doc_t *d, char *what,
-                    size_t len) {
-  char *list = NULL;
-  if (!s || store_setting_get(s, "triage.critical", &list)) return 0;
+/* The configured critical services and CIs (setting "triage.critical",
+ * a comma list, borrowed): the ticket's own service/ci fields, or a token
+ * of its text. */
+static int critical(const char *setting, const triage_input_t *in, const text_doc_t *d,
+                    char *what, size_t len) {
+  if (!setting || !*setting) return 0;
+  char *list = util_xstrdup(setting);
   int hit = 0;
   char *save = NULL;
   for (char *c = strtok_r(list, ",", &save); c && !hit; c = strtok_r(NULL, ",", &save)) {
@@ -86,8 +87,8 @@ static int critical(store_t *s, const triage_input_t *in, const text_doc_t *d, c
   return hit;
 }
 
-int triage_impact_cues(store_t *s, const triage_input_t *in, const text_doc_t *d, char *cue,
-                       size_t cuelen) {
+int triage_impact_cues(const char *critical_list, const triage_input_t *in, const text_doc_t *d,
+                       char *cue, size_t cuelen) {
   int best = 0;
   cue[0] = '\0';
   for (size_t i = 0; i < d->n; i++) {
@@ -113,7 +114,7 @@ int triage_impact_cues(store_t *s, const triage_input_t *in, const text_doc_t *d
     }
   }
   char what[128];
-  if ((!best || best > 2) && critical(s, in, d, what, sizeof what)) {
+  if ((!best || best > 2) && critical(critical_list, in, d, what, sizeof what)) {
     best = 2;
     snprintf(cue, cuelen, "critical service \"%s\"", what);
   }

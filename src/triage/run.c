@@ -95,7 +95,11 @@ void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
       if (m->off > tl) m->off = (m->off - (uint32_t)(tl + 1)) | 0x80000000u; /* high bit: description */
     }
   }
-  out->impact = triage_impact_cues(s, in, &sc->ml.doc, out->impact_cue, sizeof out->impact_cue);
+  char *own = NULL; /* without a set, the setting is read here */
+  if (!set && s && store_setting_get(s, "triage.critical", &own)) own = NULL;
+  out->impact = triage_impact_cues(set ? set->critical : own, in, &sc->ml.doc, out->impact_cue,
+                                   sizeof out->impact_cue);
+  free(own);
   free(text);
 }
 

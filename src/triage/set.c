@@ -51,6 +51,7 @@ void triage_set_unref(triage_set_t **sp) {
   *sp = NULL;
   if (!set || atomic_fetch_sub(&set->refs, 1) != 1) return;
   for (int i = 0; i < set->n; i++) entry_free(&set->e[i]);
+  free(set->critical);
   free(set);
 }
 
@@ -116,6 +117,8 @@ int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen) {
   for (char *f = strtok_r(names, ",", &save); f; f = strtok_r(NULL, ",", &save))
     if (triage_field_index(f) >= 0) lc.wanted[triage_field_index(f)] = 1;
   free(names);
+  /* read once here rather than at every ticket: a settings change reloads */
+  if (store_setting_get(s, "triage.critical", &set->critical)) set->critical = NULL;
   int rc = store_model_each(s, 1, 1, load_model, &lc);
   /* field defaults first, then per-class rows (ORDER BY class puts "" first) */
   for (int i = 0; !rc && i < set->n; i++) {

@@ -17,6 +17,7 @@ typedef struct {
 
 struct triage_set {
   atomic_int refs;
+  char *critical;           /* setting "triage.critical" when loaded (owned) */
   int n;
   triage_entry_t e[TRIAGE_MAX_FIELDS];
 };
@@ -32,8 +33,9 @@ typedef struct {
 
 triage_scratch_t *triage_scratch(void);
 
-/* Impact from explicit cues; 0 when none. cue receives a description. */
-int triage_impact_cues(store_t *s, const triage_input_t *in, const text_doc_t *doc, char *cue,
+/* Impact from explicit cues; 0 when none. cue receives a description.
+ * critical_list: the setting "triage.critical" (may be NULL). */
+int triage_impact_cues(const char *critical_list, const triage_input_t *in, const text_doc_t *doc, char *cue,
                        size_t cuelen);
 
 #endif
