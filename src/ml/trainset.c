@@ -43,17 +43,15 @@ static int class_of(ml_trainset_t *ts, const char *label) {
   return ts->nclass++;
 }
 
-int ml_trainset_add(ml_trainset_t *ts, text_ctx_t *ctx, const char *text, size_t n, int lang,
-                    const char *label) {
-  if (!label || !*label) return UTIL_E_INVALID;
-  text_analyse_opt(ctx, text, n, lang, ts->feat.stem, &ts->doc);
-  text_features(&ts->doc, &ts->feat, &ts->feats);
+/* Makes room for one more document of nf features; returns where its
+ * features go in the pool. */
+static size_t ts_reserve(ml_trainset_t *ts, size_t nf) {
   if (ts->n + 1 >= ts->cap) {
     ts->cap = ts->cap ? ts->cap * 2 : 1024;
     ts->start = util_xrealloc(ts->start, (ts->cap + 1) * sizeof *ts->start);
     ts->label = util_xrealloc(ts->label, ts->cap * sizeof *ts->label);
   }
-  size_t need = ts->pool_n + ts->feats.n;
+  size_t need = ts->pool_n + nf;
   if (need > ts->pool_cap) {
     size_t cap = ts->pool_cap ? ts->pool_cap : 1 << 16;
     while (cap < need) cap *= 2;
@@ -61,13 +59,27 @@ int ml_trainset_add(ml_trainset_t *ts, text_ctx_t *ctx, const char *text, size_t
     ts->val = util_xrealloc(ts->val, cap * sizeof *ts->val);
     ts->pool_cap = cap;
   }
-  for (size_t i = 0; i < ts->feats.n; i++) {
-    ts->hash[ts->pool_n + i] = ts->feats.f[i].hash;
-    ts->val[ts->pool_n + i] = ts->feats.f[i].value;
-  }
-  ts->pool_n = need;
+  return ts->pool_n;
+}
+
+/* Closes the document whose nf features were written at the pool's end. */
+static void ts_commit(ml_trainset_t *ts, size_t nf, const char *label) {
+  ts->pool_n += nf;
   ts->label[ts->n] = class_of(ts, label);
-  ts->start[++ts->n] = need;
+  ts->start[++ts->n] = ts->pool_n;
+}
+
+int ml_trainset_add(ml_trainset_t *ts, text_ctx_t *ctx, const char *text, size_t n, int lang,
+                    const char *label) {
+  if (!label || !*label) return UTIL_E_INVALID;
+  text_analyse_opt(ctx, text, n, lang, ts->feat.stem, &ts->doc);
+  text_features(&ts->doc, &ts->feat, &ts->feats);
+  size_t at = ts_reserve(ts, ts->feats.n);
+  for (size_t i = 0; i < ts->feats.n; i++) {
+    ts->hash[at + i] = ts->feats.f[i].hash;
+    ts->val[at + i] = ts->feats.f[i].value;
+  }
+  ts_commit(ts, ts->feats.n, label);
   return 0;
 }
 
@@ -143,23 +155,10 @@ int ml_trainset_add_many(ml_trainset_t *ts, size_t n, const char *const *texts,
         continue;
       }
       size_t a = c->start[i - c->from], b = c->start[i - c->from + 1];
-      if (ts->n + 1 >= ts->cap) {
-        ts->cap = ts->cap ? ts->cap * 2 : 1024;
-        ts->start = util_xrealloc(ts->start, (ts->cap + 1) * sizeof *ts->start);
-        ts->label = util_xrealloc(ts->label, ts->cap * sizeof *ts->label);
-      }
-      if (ts->pool_n + (b - a) > ts->pool_cap) {
-        size_t cap = ts->pool_cap ? ts->pool_cap : 1 << 16;
-        while (cap < ts->pool_n + (b - a)) cap *= 2;
-        ts->hash = util_xrealloc(ts->hash, cap * sizeof *ts->hash);
-        ts->val = util_xrealloc(ts->val, cap * sizeof *ts->val);
-        ts->pool_cap = cap;
-      }
-      memcpy(ts->hash + ts->pool_n, c->hash + a, (b - a) * sizeof *ts->hash);
-      memcpy(ts->val + ts->pool_n, c->val + a, (b - a) * sizeof *ts->val);
-      ts->pool_n += b - a;
-      ts->label[ts->n] = class_of(ts, labels[i]);
-      ts->start[++ts->n] = ts->pool_n;
+      size_t at = ts_reserve(ts, b - a);
+      memcpy(ts->hash + at, c->hash + a, (b - a) * sizeof *ts->hash);
+      memcpy(ts->val + at, c->val + a, (b - a) * sizeof *ts->val);
+      ts_commit(ts, b - a, labels[i]);
     }
     free(c->hash);
     free(c->val);
