@@ -74,13 +74,9 @@ void api_triage_preview(api_call_t *c) {
     json_t *x = pred_json_common(triage_field_name(p->field), p->value, p->confidence);
     json_object_set_new(x, "state", json_string(p->apply ? "would_apply" : "would_suggest"));
     json_object_set_new(x, "model_version", json_integer(p->model_version));
-    char *detail = triage_detail_json(p);
-    json_t *d = json_loads(detail, 0, NULL);
-    free(detail);
-    if (d) {
-      json_object_update(x, d);
-      json_decref(d);
-    }
+    json_t *d = triage_detail(p);
+    json_object_update(x, d);
+    json_decref(d);
     json_array_append_new(preds, x);
   }
   json_object_set_new(o, "predictions", preds);

@@ -117,7 +117,7 @@ static json_t *terms_json(const ml_term_t *t, size_t n) {
   return a;
 }
 
-char *triage_detail_json(const triage_pred_t *p) {
+json_t *triage_detail(const triage_pred_t *p) {
   json_t *o = json_object(), *top = json_array();
   for (int t = 0; t < p->ntop; t++) {
     json_t *x = json_object();
@@ -129,6 +129,11 @@ char *triage_detail_json(const triage_pred_t *p) {
   json_object_set_new(o, "threshold", json_real(p->threshold > 1 ? -1 : p->threshold));
   json_object_set_new(o, "for", terms_json(p->pos, p->npos));
   json_object_set_new(o, "against", terms_json(p->neg, p->nneg));
+  return o;
+}
+
+char *triage_detail_json(const triage_pred_t *p) {
+  json_t *o = triage_detail(p);
   char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(6));
   json_decref(o);
   if (!s) run_die("prediction detail");

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../ml/ml.h"
 #include "../store/store.h"
 
@@ -132,7 +134,9 @@ int triage_note_edits(store_t *s, int64_t id, const store_ticket_t *old,
  * when unknown) and urgency, actor system. */
 int triage_refresh_priority(store_t *s, int64_t id);
 
-/* The JSON text of a prediction's detail (top classes, words). Owned. */
+/* A prediction's detail (top classes, threshold, words for and against):
+ * as a new JSON object, or as owned compact text. */
+json_t *triage_detail(const triage_pred_t *p);
 char *triage_detail_json(const triage_pred_t *p);
 
 /* ---- training ------------------------------------------------------------ */
