@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "../triage/triage.h"
 #include "api.h"
 
 typedef struct {
@@ -116,6 +117,8 @@ void api_models_train(api_call_t *c);
 void api_models_thresholds_put(api_call_t *c);
 /* The suggestions of a ticket as JSON (new reference). */
 json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id);
+/* The same shape for what triage just decided at creation (no read-back). */
+json_t *api_triage_result_json(const triage_result_t *r);
 
 /* Settings (src/api/settings.c). */
 void api_settings_get(api_call_t *c);

@@ -226,7 +226,7 @@ void api_tickets_create(api_call_t *c) {
   }
   json_t *j = tickets_json(c, &t);
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
-    json_object_set_new(j, "suggestions", api_suggestions_json(c, id));
+    json_object_set_new(j, "suggestions", api_triage_result_json(&tr));
   }
   api_reply(c, 201, j);
 out:

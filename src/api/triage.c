@@ -39,6 +39,24 @@ json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id) {
   return a;
 }
 
+json_t *api_triage_result_json(const triage_result_t *r) {
+  json_t *a = json_array();
+  for (int i = 0; i < r->n; i++) {
+    const triage_pred_t *p = &r->pred[i];
+    if (p->outcome == TRIAGE_SKIPPED) continue;
+    json_t *o = pred_json_common(triage_field_name(p->field), p->value, p->confidence);
+    json_object_set_new(o, "state", json_string(p->outcome == TRIAGE_APPLIED ? "applied" : "suggested"));
+    json_object_set_new(o, "model_version", json_integer(p->model_version));
+    json_t *d = triage_detail(p);
+    json_object_update(o, d);
+    json_decref(d);
+    json_object_set_new(o, "decided_by", json_null());
+    json_object_set_new(o, "decided_at", json_null());
+    json_array_append_new(a, o);
+  }
+  return a;
+}
+
 /* ---- preview --------------------------------------------------------------------- */
 void api_triage_preview(api_call_t *c) {
   static const char *const allowed[] = {"title", "description", "language", "service", "ci", NULL};
