@@ -323,14 +323,15 @@ void api_models_train(api_call_t *c) {
               "service, ci", field);
     return;
   }
-  char *fields = field ? util_xstrdup(field) : triage_fields_setting(c->db), *save = NULL;
+  int which[TRIAGE_MAX_FIELDS], n = 1;
+  if (field) which[0] = triage_field_index(field);
+  else n = triage_configured_fields(c->db, which);
   json_t *a = json_array();
-  for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+  for (int i = 0; i < n; i++) {
     triage_train_report_t r;
-    triage_train_field(c->db, f, force, &r);
+    triage_train_field(c->db, triage_field_name(which[i]), force, &r);
     json_array_append_new(a, report_json(&r));
   }
-  free(fields);
   char err[256];
   if (triage_reload(c->db, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
   json_t *o = json_object();

@@ -36,17 +36,23 @@ int cli_train(int argc, char **argv) {
   store_t *db = cli_open_db(opts);
   if (!db) return 1;
   const char *only = cli_get(opts, "--field");
-  char *fields = only ? util_xstrdup(only) : triage_fields_setting(db), *save = NULL;
+  /* --field is trained as named (a wrong name gets its report), the
+   * configured fields otherwise */
+  const char *names[TRIAGE_MAX_FIELDS] = {only};
+  int n = 1, conf[TRIAGE_MAX_FIELDS];
+  if (!only) {
+    n = triage_configured_fields(db, conf);
+    for (int i = 0; i < n; i++) names[i] = triage_field_name(conf[i]);
+  }
   int rc = 0, any = 0;
-  for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+  for (int i = 0; i < n; i++) {
     triage_train_report_t r;
-    int e = triage_train_field(db, f, cli_get(opts, "--force") != NULL, &r);
+    int e = triage_train_field(db, names[i], cli_get(opts, "--force") != NULL, &r);
     print_report(&r);
     if (e) rc = 1;
     any |= r.trained;
   }
   if (only && !any) rc = 1;
-  free(fields);
   store_close(&db);
   return rc;
 }

@@ -35,6 +35,20 @@ char *triage_fields_setting(store_t *s) {
   return util_xstrdup("category,group,urgency");
 }
 
+int triage_configured_fields(store_t *s, int out[TRIAGE_MAX_FIELDS]) {
+  char *names = triage_fields_setting(s), *save = NULL;
+  int n = 0, seen[TRIAGE_MAX_FIELDS] = {0};
+  for (char *f = strtok_r(names, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+    int fi = triage_field_index(f);
+    if (fi >= 0 && !seen[fi]) {
+      seen[fi] = 1;
+      out[n++] = fi;
+    }
+  }
+  free(names);
+  return n;
+}
+
 
 static void entry_free(triage_entry_t *e) {
   ml_model_free(&e->model);
@@ -113,10 +127,8 @@ int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen) {
   triage_set_t *set = util_xcalloc(1, sizeof *set);
   atomic_init(&set->refs, 1);
   load_ctx_t lc = {set, err, errlen, 0, {0}};
-  char *names = triage_fields_setting(s), *save = NULL;
-  for (char *f = strtok_r(names, ",", &save); f; f = strtok_r(NULL, ",", &save))
-    if (triage_field_index(f) >= 0) lc.wanted[triage_field_index(f)] = 1;
-  free(names);
+  int conf[TRIAGE_MAX_FIELDS], nconf = triage_configured_fields(s, conf);
+  for (int i = 0; i < nconf; i++) lc.wanted[conf[i]] = 1;
   /* read once here rather than at every ticket: a settings change reloads */
   if (store_setting_get(s, "triage.critical", &set->critical)) set->critical = NULL;
   int rc = store_model_each(s, 1, 1, load_model, &lc);

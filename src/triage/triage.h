@@ -166,5 +166,8 @@ void triage_worker_stop(void);
 
 /* The configured fields ("triage.fields"), comma-separated, owned. */
 char *triage_fields_setting(store_t *s);
+/* The same as field indexes, in the setting's order, each once (unknown
+ * names skipped). Returns how many were written to out. */
+int triage_configured_fields(store_t *s, int out[TRIAGE_MAX_FIELDS]);
 
 #endif

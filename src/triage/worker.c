@@ -33,21 +33,19 @@ static int worker_check(store_t *s) {
   int64_t after = store_setting_int(s, "triage.retrain_after", 50);
   int64_t fixes = store_feedback_count_since(s, last);
   int due = (hours > 0 && now - last >= hours * 3600) || (after > 0 && fixes >= after);
+  int conf[TRIAGE_MAX_FIELDS], nconf = triage_configured_fields(s, conf);
   /* A configured field without a usable model (never trained, or stored in
    * a format this build no longer reads) is trained at once, then retried
    * at most hourly while it lacks labels. */
   if (!due && now - wk.last_missing_try >= 3600) {
     triage_set_t *cur = triage_current();
-    char *names = triage_fields_setting(s), *sv = NULL;
-    for (char *f = strtok_r(names, ",", &sv); f && !due; f = strtok_r(NULL, ",", &sv))
-      due = !triage_set_model(cur, triage_field_index(f), NULL, NULL);
-    free(names);
+    for (int i = 0; i < nconf && !due; i++) due = !triage_set_model(cur, conf[i], NULL, NULL);
     triage_set_unref(&cur);
     if (due) wk.last_missing_try = now;
   }
   if (!due) return 0;
-  char *fields = triage_fields_setting(s), *save = NULL;
-  for (char *f = strtok_r(fields, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+  for (int i = 0; i < nconf; i++) {
+    const char *f = triage_field_name(conf[i]);
     triage_train_report_t r;
     triage_train_field(s, f, 0, &r);
     if (r.trained)
@@ -56,7 +54,6 @@ static int worker_check(store_t *s) {
     else
       util_log(UTIL_LOG_INFO, "%s not retrained: %s", f, r.note);
   }
-  free(fields);
   char err[256];
   if (triage_reload(s, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
   return 1;
