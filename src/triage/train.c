@@ -67,8 +67,10 @@ static int find_active(const store_model_t *m, void *arg) {
 static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
                           const ml_params_t *p) {
   json_t *o = json_object(), *pc = json_object();
-  json_object_set_new(o, "split", json_string("out-of-fold predictions of a 3-fold split of "
-                                              "the training tickets"));
+  char split[120];
+  snprintf(split, sizeof split, "held-out predictions of %d of the %d folds of the training tickets",
+           p->calib_parts, p->folds);
+  json_object_set_new(o, "split", json_string(split));
   json_object_set_new(o, "n", json_integer((json_int_t)info->n));
   json_object_set_new(o, "accuracy", json_real(info->accuracy));
   json_object_set_new(o, "macro_f1", json_real(info->macro_f1));
