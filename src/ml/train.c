@@ -172,7 +172,13 @@ static struct feature_node **build_rows(const ml_trainset_t *ts, const ml_model_
       *p++ = (struct feature_node){(int)j + 1, v};
       norm += v * v;
     }
-    qsort(x[i], (size_t)(p - x[i]), sizeof *p, cmp_node);
+    /* Document features come sorted by hash and indexes follow the sorted
+     * keys, so the row is nearly always in order already. */
+    for (struct feature_node *q = x[i] + 1; q < p; q++)
+      if (q[-1].index > q->index) {
+        qsort(x[i], (size_t)(p - x[i]), sizeof *p, cmp_node);
+        break;
+      }
     if (norm > 0) {
       norm = 1.0 / sqrt(norm);
       for (struct feature_node *q = x[i]; q < p; q++) q->value *= norm;
