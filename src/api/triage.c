@@ -303,6 +303,14 @@ static json_t *report_json(const triage_train_report_t *r) {
     json_object_set_new(o, "macro_f1", json_real(r->macro_f1));
     json_object_set_new(o, "ece", json_real(r->ece));
     json_object_set_new(o, "coverage", json_real(r->coverage));
+    if (r->prev_score >= 0) {
+      json_t *c = json_object();
+      json_object_set_new(c, "basis", json_string(r->compared_on ? "unseen" : "out_of_fold"));
+      json_object_set_new(c, "tickets", json_integer((json_int_t)r->compared_on));
+      json_object_set_new(c, "new_macro_f1", json_real(r->new_score));
+      json_object_set_new(c, "active_macro_f1", json_real(r->prev_score));
+      json_object_set_new(o, "comparison", c);
+    }
   }
   json_object_set_new(o, "seconds", json_real(r->seconds));
   json_object_set_new(o, "note", json_string(r->note));

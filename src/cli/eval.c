@@ -144,7 +144,7 @@ static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
                    size_t ntest, ev_classes_t *cls, ev_result_t *res) {
   ml_trainset_t *ts = ml_trainset_new(&p->feat);
   ml_model_t *m = NULL;
-  ml_train_info_t info;
+  ml_train_info_t info = {0};
   char err[256];
   double t0 = util_monotonic();
   const char **tx = util_xmalloc((ntrain + 1) * sizeof *tx), **lb = util_xmalloc((ntrain + 1) * sizeof *lb);

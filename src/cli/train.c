@@ -16,6 +16,9 @@ static void print_report(const triage_train_report_t *r) {
          r->field, r->version, r->n, r->nclass, r->accuracy, r->macro_f1, r->ece,
          100 * r->coverage, r->seconds, r->activated ? ", active" : "; ",
          r->activated ? "" : r->note);
+  if (r->prev_score >= 0 && r->compared_on)
+    printf("%-9s compared on %zu tickets the active model had not seen: macro-F1 %.3f against %.3f\n",
+           "", r->compared_on, r->new_score, r->prev_score);
 }
 
 int cli_train(int argc, char **argv) {
@@ -28,8 +31,10 @@ int cli_train(int argc, char **argv) {
            "Trains the triage model of each configured field (setting triage.fields,\n"
            "default category,group,urgency), or only --field NAME (category, group,\n"
            "urgency, service, ci), from the tickets whose value a person set or\n"
-           "confirmed. A new model becomes active unless the active one scored a\n"
-           "better out-of-fold macro-F1; --force activates it anyway. A running\n"
+           "confirmed. A new model becomes active unless it is worse than the active\n"
+           "one on the labelled tickets the active one never saw (by each one's\n"
+           "out-of-fold macro-F1 when there are fewer than 30 of those); --force\n"
+           "activates it anyway. A running\n"
            "server picks new models up at its next retraining check.\n");
     return 0;
   }

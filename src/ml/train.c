@@ -432,6 +432,12 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
       size_t covered = 0;
       for (size_t i = 0; i < noof; i++) covered += conf[i] + 1e-6 >= m->threshold[pred[i]];
       info->coverage_at_target = noof ? (double)covered / (double)noof : 0;
+      if (info->doc_pred) {
+        for (size_t i = 0; i < ts->n; i++) info->doc_pred[i] = -1;
+        size_t q = 0;
+        for (int j = 0; j < fin; j++)
+          for (size_t h = 0; h < parts[j].nheld; h++) info->doc_pred[parts[j].held[h]] = pred[q++];
+      }
       ml_metrics_clear(&mt);
     }
     free(pr);

@@ -7,6 +7,9 @@
 #include "triage_int.h"
 
 #define TRAIN_MIN_ROWS 20
+/* tickets the active model never saw needed to compare the two models on
+ * the same tickets */
+#define TRAIN_MIN_COMPARE 30
 
 
 /* The labelled tickets, copied out of the database so that their text can
@@ -14,6 +17,7 @@
 typedef struct {
   char **text, **label;
   int *lang;
+  int64_t *id;
   size_t n, cap;
 } rows_ctx_t;
 
@@ -24,7 +28,9 @@ static int add_row(const store_label_row_t *r, void *arg) {
     rc->text = util_xrealloc(rc->text, rc->cap * sizeof *rc->text);
     rc->label = util_xrealloc(rc->label, rc->cap * sizeof *rc->label);
     rc->lang = util_xrealloc(rc->lang, rc->cap * sizeof *rc->lang);
+    rc->id = util_xrealloc(rc->id, rc->cap * sizeof *rc->id);
   }
+  rc->id[rc->n] = r->ticket_id;
   text_lang_t l;
   rc->lang[rc->n] = r->language && !text_lang_parse(r->language, &l) ? (int)l : -1;
   size_t tl = r->title ? strlen(r->title) : 0, dl = strlen(r->description);
@@ -45,33 +51,89 @@ static void rows_free(rows_ctx_t *rc) {
   free(rc->text);
   free(rc->label);
   free(rc->lang);
+  free(rc->id);
 }
 
+/* The active model of a field, loaded, with what its training recorded. */
 typedef struct {
   const char *field;
-  double macro_f1;
+  double macro_f1;      /* its out-of-fold macro-F1 */
+  int64_t last_ticket;  /* the newest ticket it could have seen; 0: not recorded */
+  ml_model_t *model;    /* NULL when it cannot be loaded */
   int found;
 } active_ctx_t;
 
 static int find_active(const store_model_t *m, void *arg) {
   active_ctx_t *a = arg;
-  if (strcmp(m->field, a->field) != 0) return 0;
+  if (strcmp(m->field, a->field) != 0 || a->found) return 0;
   json_t *j = json_loads(m->metrics, 0, NULL);
   json_t *f = j ? json_object_get(j, "macro_f1") : NULL;
+  json_t *l = j ? json_object_get(j, "last_ticket_id") : NULL;
   a->macro_f1 = json_is_number(f) ? json_number_value(f) : 0;
+  a->last_ticket = json_is_integer(l) ? (int64_t)json_integer_value(l) : 0;
   a->found = 1;
   json_decref(j);
+  char err[120];
+  if (a->last_ticket > 0 && ml_model_load(m->data, m->len, &a->model, err, sizeof err))
+    a->model = NULL;
   return 0;
 }
 
+/* Both models on the same tickets, the ones the active model was trained
+ * too early to see: the candidate by its out-of-fold predictions (each from
+ * a fold model that did not see the ticket), the active model by predicting
+ * them now. Labels the candidate does not know count as one "other" class.
+ * Returns how many tickets were compared. */
+static size_t compare_unseen(const rows_ctx_t *rc, const int *doc_pred, const ml_model_t *cand,
+                             const active_ctx_t *ac, double *cand_f1, double *prev_f1) {
+  int K = ml_model_nclass(cand);
+  size_t n = 0;
+  for (size_t i = 0; i < rc->n; i++) n += rc->id[i] > ac->last_ticket && doc_pred[i] >= 0;
+  if (!n) return 0;
+  int *truth = util_xmalloc(n * sizeof *truth), *pc = util_xmalloc(n * sizeof *pc);
+  int *pp = util_xmalloc(n * sizeof *pp);
+  double *conf = util_xmalloc(n * sizeof *conf);
+  double *probs = util_xmalloc((size_t)ml_model_nclass(ac->model) * sizeof *probs);
+  text_ctx_t *ctx = text_ctx_new();
+  ml_scratch_t sc;
+  ml_scratch_init(&sc);
+  size_t q = 0;
+  for (size_t i = 0; i < rc->n; i++) {
+    if (rc->id[i] <= ac->last_ticket || doc_pred[i] < 0) continue;
+    int t = ml_model_class_index(cand, rc->label[i]);
+    truth[q] = t < 0 ? K : t;
+    pc[q] = doc_pred[i];
+    int b = ml_predict(ac->model, ctx, &sc, rc->text[i], strlen(rc->text[i]), rc->lang[i], probs);
+    int o = ml_model_class_index(cand, ml_model_class(ac->model, b));
+    pp[q] = o < 0 ? K : o;
+    conf[q++] = 1.0; /* unused: only the F1 is read */
+  }
+  ml_metrics_t mc, mp;
+  ml_metrics_compute(K + 1, n, truth, pc, conf, &mc);
+  ml_metrics_compute(K + 1, n, truth, pp, conf, &mp);
+  *cand_f1 = mc.macro_f1;
+  *prev_f1 = mp.macro_f1;
+  ml_metrics_clear(&mc);
+  ml_metrics_clear(&mp);
+  ml_scratch_clear(&sc);
+  text_ctx_free(&ctx);
+  free(probs);
+  free(conf);
+  free(pp);
+  free(pc);
+  free(truth);
+  return n;
+}
+
 static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
-                          const ml_params_t *p) {
+                          const ml_params_t *p, int64_t last_ticket) {
   json_t *o = json_object(), *pc = json_object();
   char split[120];
   snprintf(split, sizeof split, "held-out predictions of %d of the %d folds of the training tickets",
            p->calib_parts, p->folds);
   json_object_set_new(o, "split", json_string(split));
   json_object_set_new(o, "n", json_integer((json_int_t)info->n));
+  json_object_set_new(o, "last_ticket_id", json_integer((json_int_t)last_ticket));
   json_object_set_new(o, "accuracy", json_real(info->accuracy));
   json_object_set_new(o, "macro_f1", json_real(info->macro_f1));
   json_object_set_new(o, "ece", json_real(info->ece));
@@ -100,7 +162,7 @@ static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
 int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep) {
   memset(rep, 0, sizeof *rep);
   snprintf(rep->field, sizeof rep->field, "%s", field);
-  rep->prev_macro_f1 = -1;
+  rep->new_score = rep->prev_score = -1;
   if (triage_field_index(field) < 0) {
     snprintf(rep->note, sizeof rep->note, "'%s' is not a field triage can learn", field);
     return UTIL_E_INVALID;
@@ -112,6 +174,7 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   ml_trainset_t *ts = ml_trainset_new(&p.feat);
   ml_model_t *m = NULL;
   char *metrics = NULL;
+  int *doc_pred = NULL;
   util_buf_t blob;
   util_buf_init(&blob, (size_t)1 << 30);
   int e = store_labels_each(s, field, add_row, &rc);
@@ -128,8 +191,10 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
              TRAIN_MIN_ROWS);
     goto out;
   }
-  ml_train_info_t info;
+  ml_train_info_t info = {0};
   char err[200];
+  /* each ticket's out-of-fold prediction, when every row became a document */
+  if (ml_trainset_size(ts) == rc.n) info.doc_pred = doc_pred = util_xmalloc(rc.n * sizeof *doc_pred);
   if (ml_train(ts, &p, &m, &info, err, sizeof err)) {
     snprintf(rep->note, sizeof rep->note, "%s", err);
     goto out;
@@ -140,7 +205,10 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   rep->macro_f1 = info.macro_f1;
   rep->ece = info.ece;
   rep->coverage = info.coverage_at_target;
-  metrics = metrics_json(m, &info, &p);
+  int64_t last_ticket = 0;
+  for (size_t i = 0; i < rc.n; i++)
+    if (rc.id[i] > last_ticket) last_ticket = rc.id[i];
+  metrics = metrics_json(m, &info, &p, last_ticket);
   e = ml_model_save(m, &blob);
   store_model_t row = {.field = (char *)field, .created_at = util_now(),
                        .n_train = (int64_t)rep->n, .metrics = metrics, .data = blob.data,
@@ -153,20 +221,38 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   }
   rep->model_id = row.id;
   rep->version = row.version;
-  active_ctx_t ac = {field, 0, 0};
-  store_model_each(s, 1, 0, find_active, &ac);
-  if (ac.found) rep->prev_macro_f1 = ac.macro_f1;
-  if (force || !ac.found || rep->macro_f1 >= ac.macro_f1 - 0.005) {
+  /* Promotion: on the tickets the active model never saw when there are
+   * enough of them, on each model's own out-of-fold figures otherwise. */
+  active_ctx_t ac = {.field = field};
+  store_model_each(s, 1, 1, find_active, &ac);
+  if (ac.found) {
+    size_t nu = 0;
+    if (ac.model && doc_pred)
+      nu = compare_unseen(&rc, doc_pred, m, &ac, &rep->new_score, &rep->prev_score);
+    if (nu >= TRAIN_MIN_COMPARE) {
+      rep->compared_on = nu;
+    } else {
+      rep->new_score = rep->macro_f1;
+      rep->prev_score = ac.macro_f1;
+    }
+  }
+  if (force || !ac.found || rep->new_score >= rep->prev_score - 0.005) {
     e = store_model_activate(s, row.id);
     if (e) snprintf(rep->note, sizeof rep->note, "cannot activate: %s", store_errmsg(s));
     else rep->activated = 1;
+  } else if (rep->compared_on) {
+    snprintf(rep->note, sizeof rep->note,
+             "kept the active model: macro-F1 %.4f against %.4f on %zu tickets it had not seen",
+             rep->new_score, rep->prev_score, rep->compared_on);
   } else {
     snprintf(rep->note, sizeof rep->note,
-             "kept the active model: macro-F1 %.4f against %.4f (out-of-fold)", rep->macro_f1,
-             ac.macro_f1);
+             "kept the active model: macro-F1 %.4f against %.4f (out-of-fold)", rep->new_score,
+             rep->prev_score);
   }
+  ml_model_free(&ac.model);
 out:
   rep->seconds = util_monotonic() - t0;
+  free(doc_pred);
   free(metrics);
   util_buf_free(&blob);
   rows_free(&rc);

@@ -149,14 +149,23 @@ typedef struct {
   size_t n;             /* training rows */
   int nclass;
   double accuracy, macro_f1, ece, coverage;   /* out-of-fold */
-  double prev_macro_f1; /* of the model it was compared with, or -1 */
+  /* Promotion: macro-F1 of the new model and of the active one (-1: there
+   * was none), both on the compared_on tickets the active model had not
+   * seen when there were at least 30 of them, else each model's own
+   * out-of-fold figure (compared_on 0). */
+  double new_score, prev_score;
+  size_t compared_on;
   double seconds;
   char note[200];       /* why not trained / not activated */
 } triage_train_report_t;
 
 /* Trains the field from the labels in the store (see store_labels_each),
- * saves the model and activates it unless the active model scored a better
- * out-of-fold macro-F1 by more than 0.005 (force: activate anyway). */
+ * saves the model and activates it unless it is worse than the active
+ * model by more than 0.005 of macro-F1 (force: activate anyway). The two
+ * are compared on the labelled tickets newer than any the active model was
+ * trained on (the new model's out-of-fold predictions against the active
+ * model's), or, with fewer than 30 of those, by each one's out-of-fold
+ * macro-F1. */
 int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep);
 /* The retraining worker of relais serve (see worker.c): checks every
  * check_seconds whether the schedule or the number of corrections calls

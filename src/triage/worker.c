@@ -49,8 +49,10 @@ static int worker_check(store_t *s) {
     triage_train_report_t r;
     triage_train_field(s, f, 0, &r);
     if (r.trained)
-      util_log(UTIL_LOG_INFO, "retrained %s v%d on %zu tickets: macro-F1 %.3f (was %.3f), %s", f,
-               r.version, r.n, r.macro_f1, r.prev_macro_f1, r.activated ? "active" : r.note);
+      util_log(UTIL_LOG_INFO, "retrained %s v%d on %zu tickets: macro-F1 %.3f against %.3f (%s), %s",
+               f, r.version, r.n, r.new_score, r.prev_score,
+               r.compared_on ? "tickets the active model had not seen" : "out-of-fold",
+               r.activated ? "active" : r.note);
     else
       util_log(UTIL_LOG_INFO, "%s not retrained: %s", f, r.note);
   }

@@ -227,8 +227,37 @@ test('models, thresholds and training', async () => {
   // overridden to 'Access' and one changed to 'Access' in the form; the
   // categories the model applied are not labels
   assert.equal(rep.n_train, before + 3, JSON.stringify(rep));
+  // three tickets newer than v1: too few to score both models on them
+  assert.equal(rep.comparison.basis, 'out_of_fold', JSON.stringify(rep));
+  assert.equal(rep.comparison.tickets, 0);
+  assert.equal(rep.comparison.new_macro_f1, rep.macro_f1);
+  assert.ok(rep.comparison.active_macro_f1 > 0.5);
   r = await agent('GET', '/api/v1/models');
   assert.equal(r.json.models.find((m) => m.field === 'category' && m.active).version, 2);
+  // 33 tickets v2 never saw, categorised by agents: both models are scored
+  // on exactly those, and the decision follows the figures
+  const fresh = [
+    ['VPN : connexion refusée', 'Le client VPN affiche erreur 691 depuis ce matin en télétravail', 'Network'],
+    ['Printer on floor 3 does not print', 'Jobs stay stuck in the queue, the printer shows no error', 'Hardware'],
+    ['Mot de passe expiré', 'Mon compte est verrouillé après le changement de mot de passe', 'Access'],
+  ];
+  for (let i = 0; i < 33; i++) {
+    const [title, description, category] = fresh[i % 3];
+    const c = await agent('POST', '/api/v1/tickets', { title: `${title} (${i})`, description, category });
+    assert.equal(c.status, 201, c.text);
+  }
+  r = await admin('POST', '/api/v1/models/train', { field: 'category' });
+  assert.equal(r.status, 200, r.text);
+  const rep3 = r.json.reports[0];
+  assert.equal(rep3.version, 3);
+  assert.equal(rep3.comparison.basis, 'unseen', JSON.stringify(rep3));
+  assert.equal(rep3.comparison.tickets, 33);
+  const { new_macro_f1: nf, active_macro_f1: af } = rep3.comparison;
+  assert.ok(nf >= 0 && nf <= 1 && af >= 0 && af <= 1, JSON.stringify(rep3));
+  assert.equal(rep3.activated, nf >= af - 0.005, JSON.stringify(rep3));
+  if (!rep3.activated) assert.match(rep3.note, /33 tickets it had not seen/);
+  r = await agent('GET', '/api/v1/models');
+  assert.equal(r.json.models.find((m) => m.field === 'category' && m.active).version, rep3.activated ? 3 : 2);
 });
 
 test('the server retrains in the background after enough corrections', async () => {

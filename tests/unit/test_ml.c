@@ -40,6 +40,9 @@ static void make_doc(int c, char *out, size_t cap) {
   }
 }
 
+static ml_train_info_t train_info;
+static int doc_pred[600];
+
 static int setup(void **state) {
   ctx = text_ctx_new();
   ml_params_t p;
@@ -50,9 +53,9 @@ static int setup(void **state) {
     make_doc(i % 3, doc, sizeof doc);
     ml_trainset_add(ts, ctx, doc, strlen(doc), TEXT_LANG_EN, labels[i % 3]);
   }
-  ml_train_info_t info;
+  train_info = (ml_train_info_t){.doc_pred = doc_pred};
   char err[200];
-  int rc = ml_train(ts, &p, &model, &info, err, sizeof err);
+  int rc = ml_train(ts, &p, &model, &train_info, err, sizeof err);
   ml_trainset_free(&ts);
   if (rc) fprintf(stderr, "training failed: %s\n", err);
   return rc;
@@ -62,6 +65,19 @@ static int teardown(void **state) {
   ml_model_free(&model);
   text_ctx_free(&ctx);
   return 0;
+}
+
+/* Every training document was held out by one fold (calibration uses all
+ * folds), and the accuracy of those predictions is the one reported. */
+static void out_of_fold_prediction_of_each_document(void **state) {
+  size_t good = 0;
+  for (int i = 0; i < 600; i++) {
+    assert_true(doc_pred[i] >= 0 && doc_pred[i] < 3);
+    good += strcmp(ml_model_class(model, doc_pred[i]), labels[i % 3]) == 0;
+  }
+  assert_int_equal(train_info.n, 600);
+  assert_true(fabs((double)good / 600 - train_info.accuracy) < 1e-12);
+  assert_true(train_info.accuracy > 0.8);
 }
 
 static void predicts_and_calibrates(void **state) {
@@ -277,6 +293,7 @@ static void bad_parameters_and_data(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(out_of_fold_prediction_of_each_document),
       cmocka_unit_test(predicts_and_calibrates),
       cmocka_unit_test(thresholds_meet_their_target),
       cmocka_unit_test(explains_with_the_words),
