@@ -96,6 +96,28 @@ test('demo: same seed, same data; refuses to run twice', () => {
   assert.match(again.stderr, /already holds the demo/);
 });
 
+test('export names requester, group and assignee so that the file imports back whole', () => {
+  const db = path.join(tmp, 'round.db');
+  assert.equal(run('demo', '--db', db, '--seed', '3', '--tickets', '200', '--no-passwords').status, 0);
+  const before = run('export', '--db', db, '--format', 'jsonl').stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(before.every((t) => t.requester && t.requester.includes('@')));
+  assert.ok(before.filter((t) => t.group && t.assignee).length > 100);
+  const out = path.join(tmp, 'round.csv');
+  assert.equal(run('export', '--db', db, '--raw', '--out', out).status, 0);
+  const header = fs.readFileSync(out, 'utf8').split('\r\n')[0];
+  assert.match(header, /,impact_cue,requester,group,assignee$/);
+  const fields = ['title', 'description', 'status', 'category', 'impact', 'urgency', 'priority',
+    'service', 'ci', 'language', 'created_at', 'resolution', 'requester', 'group', 'assignee'];
+  const r = run('import', out, '--db', db, '--map', fields.map((f) => `${f}=${f}`).join(','));
+  assert.equal(r.status, 0, r.stderr);
+  const after = run('export', '--db', db, '--format', 'jsonl').stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(after.length, 2 * before.length);
+  before.forEach((a, i) => {
+    const b = after[before.length + i];
+    for (const f of fields) assert.equal(b[f], a[f], `ticket ${a.id}: ${f}`);
+  });
+});
+
 test('bad usage is explained, not crashed on', () => {
   assert.equal(run('frobnicate').status, 2);
   assert.equal(run('import').status, 2);
