@@ -33,3 +33,6 @@ $py bench/triage_peers.py svc "$dir/urg/train.csv" "$dir/urg/test.csv" title,bod
 ./relais eval --data "$dir/urg/train.csv" --test "$dir/urg/test.csv" --text title,body \
   --label urgency --no-stem --no-stopwords --json >"$dir/urg/relais.json"
 $py bench/triage_report.py "$dir/topic" "$dir/urg"
+echo
+echo "== topic: coverage at 95 % precision of other linear variants (bench/triage_ceiling.py)"
+$py bench/triage_ceiling.py "$dir/topic" 2>/dev/null
