@@ -308,6 +308,21 @@ function commentView(c) {
     el('div', { class: 'body' }, c.body));
 }
 
+// A history value as people read it: names for ids, local times, P1…P4,
+// levels named.
+function eventValue(e, which) {
+  const v = e[which + '_value'];
+  if (v === null) return t('none');
+  if (e[which + '_label'] != null) return e[which + '_label'];
+  if (/_at$/.test(e.field)) return fmtTime(v);
+  if (e.field === 'priority') return 'P' + v;
+  if (e.field === 'urgency' || e.field === 'impact') {
+    const lv = { 1: 'high', 2: 'medium', 3: 'low' }[v];
+    return lv ? v + ' · ' + t(lv) : v;
+  }
+  return v;
+}
+
 function eventView(e) {
   const who = e.actor_kind === 'person' ? (e.actor_name || '?') : t(e.actor_kind);
   let what;
@@ -315,8 +330,7 @@ function eventView(e) {
   else if (e.field === 'comment') what = t('ev_comment');
   else if (e.field === 'internal_note') what = t('ev_internal_note');
   else what = [t('changed') + ' ' + (t(e.field) || e.field) + ' ', t('from') + ' ',
-    el('b', {}, e.old_value === null ? t('none') : e.old_value), ' ' + t('to') + ' ',
-    el('b', {}, e.new_value === null ? t('none') : e.new_value)];
+    el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
   return el('div', { class: 'event', 'data-field': e.field },
     el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
       e.actor_kind === 'model' && e.confidence !== undefined

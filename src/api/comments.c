@@ -88,6 +88,8 @@ static int history_one(const store_event_t *e, void *arg) {
   if (!j) return 0; /* cannot happen with valid UTF-8 in the store */
   json_object_set_new(j, "actor_id", e->actor_id ? json_integer(e->actor_id) : json_null());
   json_object_set_new(j, "actor_name", e->actor_name ? json_string(e->actor_name) : json_null());
+  if (e->old_label) json_object_set_new(j, "old_label", json_string(e->old_label));
+  if (e->new_label) json_object_set_new(j, "new_label", json_string(e->new_label));
   if (e->actor_kind == STORE_ACTOR_MODEL) {
     json_object_set_new(j, "model_version", e->model_version ? json_string(e->model_version) : json_null());
     json_object_set_new(j, "confidence", json_real(e->confidence));

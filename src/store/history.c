@@ -36,12 +36,19 @@ static store_actor_kind_t history_kind(const char *s) {
 
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
                        int (*fn)(const store_event_t *, void *), void *arg) {
+#define HISTORY_LABEL(col)                                                              \
+  " CASE h.field WHEN 'group_id' THEN (SELECT name FROM groups WHERE id = CAST(" col      \
+  " AS INTEGER)) WHEN 'assignee_id' THEN (SELECT name FROM users WHERE id = CAST(" col   \
+  " AS INTEGER)) WHEN 'requester_id' THEN (SELECT name FROM users WHERE id = CAST(" col  \
+  " AS INTEGER)) END"
   static const char sql[] =
       "SELECT h.id, h.ticket_id, h.at, h.actor_kind, h.actor_id, u.name,"
-      " h.field, h.old_value, h.new_value, h.model_version, h.confidence"
+      " h.field, h.old_value, h.new_value, h.model_version, h.confidence,"
+      HISTORY_LABEL("h.old_value") "," HISTORY_LABEL("h.new_value")
       " FROM history h LEFT JOIN users u ON u.id = h.actor_id"
       " WHERE h.ticket_id = ? AND (? OR h.field <> 'internal_note')"
       " ORDER BY h.id";
+#undef HISTORY_LABEL
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   sqlite3_bind_int64(st, 1, ticket_id);
@@ -62,6 +69,8 @@ int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
         .confidence = sqlite3_column_type(st, 10) == SQLITE_NULL
                           ? -1.0
                           : sqlite3_column_double(st, 10),
+        .old_label = (const char *)sqlite3_column_text(st, 11),
+        .new_label = (const char *)sqlite3_column_text(st, 12),
     };
     if (fn(&e, arg)) break;
   }

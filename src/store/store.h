@@ -297,6 +297,9 @@ typedef struct {
   const char *field;         /* borrowed */
   const char *old_value;     /* borrowed, may be NULL */
   const char *new_value;     /* borrowed, may be NULL */
+  /* For the fields that hold an id (group_id, assignee_id, requester_id):
+   * the group's or the person's name as it is now; NULL otherwise. */
+  const char *old_label, *new_label;
   const char *model_version; /* borrowed, may be NULL */
   double confidence;         /* model events; -1 otherwise */
 } store_event_t;

@@ -82,6 +82,11 @@ test('ticket create, get, patch, history, comments', async () => {
     assert.ok(fields.includes(f), `history has ${f}: ${fields}`);
   const st = h.json.items.find((e) => e.field === 'status');
   assert.deepEqual([st.old_value, st.new_value, st.actor_kind, st.actor_name], ['new', 'open', 'person', 'Agent']);
+  // ids come with the name they stand for, for the timeline
+  const gr = h.json.items.find((e) => e.field === 'group_id');
+  assert.deepEqual([gr.old_value, gr.old_label, gr.new_value, gr.new_label], [null, undefined, String(g.json.id), 'Réseau']);
+  assert.equal(h.json.items.find((e) => e.field === 'assignee_id').new_label, 'Agent');
+  assert.equal(st.new_label, undefined, 'plain values get no label');
 
   // The requester sees the public reply but never the internal note.
   const rc = await alice('GET', `/api/v1/tickets/${tk.id}/comments`);

@@ -81,6 +81,13 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   const history = await page.locator('#history .event').allTextContents();
   assert.ok(history.some((e) => /changed Urgency/.test(e) && !/urgency v\d/.test(e)), history.join('\n'));
   assert.ok(history.some((e) => /changed Group from/.test(e) && !/group v\d/.test(e)), history.join('\n'));
+  // the timeline speaks as the form does: P1…P4, named levels, local times
+  assert.ok(history.some((e) => /changed Priority from — to P[1-4]$/.test(e.trim())), history.join('\n'));
+  assert.ok(history.some((e) => /changed Urgency from — to [1-3] · (High|Medium|Low)/.test(e)), history.join('\n'));
+  assert.ok(!history.some((e) => /\d{4}-\d\d-\d\dT\d\d:\d\d/.test(e)), history.join('\n'));
+  // groups are named in the timeline, never shown as ids
+  assert.ok(history.some((e) => /changed Group from/.test(e) && e.includes(`to ${other}`)), history.join('\n'));
+  assert.ok(!history.some((e) => /changed Group from \S+ to \d+\b/.test(e)), history.join('\n'));
   assert.ok(history.some((e) => /model changed Category/.test(e) && /category v1/.test(e)), history.join('\n'));
   const t = (await agentApi('GET', `/api/v1/tickets/${id}`)).json;
   assert.equal(t.group_name, other);
