@@ -572,7 +572,8 @@ async function viewModels() {
       el('table', { class: 'classes' },
         el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
         el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
-          el('td', {}, c.class), el('td', {}, String(c.support)), el('td', {}, fmtPct(c.precision)),
+          el('td', {}, c.class), el('td', {}, String(c.support)),
+          el('td', { class: 'th-precision' }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
           el('td', {}, fmtPct(c.coverage)),
           el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
           el('td', {}, thresholdControls(m.field, c.class, rule(c.class), viewModels)))))));

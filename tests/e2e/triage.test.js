@@ -107,6 +107,8 @@ test('an admin reads per-class precision and coverage and makes a class suggest-
     const c = document.querySelector('.model[data-field="category"] tr[data-class="Network"] .th-value');
     return c && c.textContent === 'jamais';
   });
+  // a class that is never applied has no precision to show
+  assert.equal(await row.locator('.th-precision').textContent(), '—');
   await page.screenshot({ path: path.join(SHOTS, 'admin-models.png'), fullPage: true });
   const r = await agentApi('POST', '/api/v1/tickets', { title: 'VPN down', description: 'cannot connect to the VPN' });
   assert.equal(r.json.category, null, 'Network is now only suggested');
