@@ -309,13 +309,14 @@ function commentView(c) {
 }
 
 // A history value as people read it: names for ids, local times, P1…P4,
-// levels named.
+// levels and statuses in the reader's language.
 function eventValue(e, which) {
   const v = e[which + '_value'];
   if (v === null) return t('none');
   if (e[which + '_label'] != null) return e[which + '_label'];
   if (/_at$/.test(e.field)) return fmtTime(v);
   if (e.field === 'priority') return 'P' + v;
+  if (e.field === 'status') return t('st_' + v) || v;
   if (e.field === 'urgency' || e.field === 'impact') {
     const lv = { 1: 'high', 2: 'medium', 3: 'low' }[v];
     return lv ? v + ' · ' + t(lv) : v;

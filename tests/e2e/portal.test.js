@@ -81,6 +81,8 @@ test('requester → agent → requester round trip, in both languages', async ()
   // Switching the language re-renders in English.
   await rp.selectOption('#lang', 'en');
   await rp.waitForSelector('text=Conversation');
+  // the timeline names the statuses in the reader's language too
+  assert.match(await rp.textContent('#history'), /changed Status from New to Pending/);
   await rp.screenshot({ path: path.join(SHOTS, 'requester-ticket.png'), fullPage: true });
   await rctx.close();
   await actx.close();
