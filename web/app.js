@@ -32,7 +32,8 @@ const TEXT = {
     mode_never: 'Toujours suggérer', field_default: 'Règle du champ', nomodel: 'Aucun modèle entraîné.',
     accuracy: 'Exactitude', macro_f1: 'F1 macro', ece: 'Erreur de calibration', auto: 'Appliqué automatiquement',
     impact_cue: 'Indice d’impact', group_f: 'Groupe', never: 'jamais', always: 'toujours',
-    group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue', overdue: 'en retard',
+    group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue', overdue: 'en retard', due: 'Échéance',
+    sort: 'Trier par', sort_created: 'Plus récents', sort_due: 'Échéance la plus proche', sort_priority: 'Priorité', sort_updated: 'Derniers modifiés',
     settings: 'Réglages', trained_fields: 'Champs appris', critical: 'Services et CI critiques (séparés par des virgules)',
     retrain_hours: 'Réentraîner après (heures)', retrain_after: 'Réentraîner après (corrections)', sla_hours: 'SLA (heures)',
   },
@@ -63,7 +64,8 @@ const TEXT = {
     mode_never: 'Always suggest', field_default: 'Field rule', nomodel: 'No trained model yet.',
     accuracy: 'Accuracy', macro_f1: 'Macro-F1', ece: 'Calibration error', auto: 'Applied automatically',
     impact_cue: 'Impact cue', group_f: 'Group', never: 'never', always: 'always',
-    group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language', overdue: 'overdue',
+    group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language', overdue: 'overdue', due: 'Due',
+    sort: 'Sort by', sort_created: 'Newest', sort_due: 'Due soonest', sort_priority: 'Priority', sort_updated: 'Last updated',
     settings: 'Settings', trained_fields: 'Fields triage learns', critical: 'Critical services and CIs (comma-separated)',
     retrain_hours: 'Retrain after (hours)', retrain_after: 'Retrain after (corrections)', sla_hours: 'SLA (hours)',
   },
@@ -211,7 +213,21 @@ function ticketRow(tk) {
     el('td', {}, tk.category || t('none'), ' ', aiMark(tk, 'category')),
     isAgent() ? el('td', {}, tk.group_name || t('none'), ' ', aiMark(tk, 'group')) : null,
     isAgent() ? el('td', {}, tk.assignee_name || t('none')) : null,
+    isAgent() ? dueCell(tk) : null,
     el('td', { class: 'muted' }, fmtTime(tk.created_at)));
+}
+
+// When the SLA of a ticket falls due, flagged once it has passed while the
+// ticket is still being worked.
+function isLate(tk) {
+  const done = tk.status === 'resolved' || tk.status === 'closed';
+  return !!tk.sla_due_at && !done && new Date(tk.sla_due_at) < new Date();
+}
+function dueCell(tk) {
+  if (!tk.sla_due_at) return el('td', { class: 'due muted' }, t('none'));
+  const late = isLate(tk);
+  return el('td', { class: 'due' + (late ? ' sla-late' : ''), 'data-late': String(late), 'data-due': tk.sla_due_at },
+    fmtTime(tk.sla_due_at), late ? el('div', { class: 'small' }, t('overdue')) : null);
 }
 
 async function viewList(mine) {
@@ -222,14 +238,14 @@ async function viewList(mine) {
   const head = el('tr', {}, el('th', {}, '#'), el('th', {}, t('title')), el('th', {}, t('status')),
     el('th', {}, t('priority')), el('th', {}, t('category')),
     isAgent() ? el('th', {}, t('group')) : null, isAgent() ? el('th', {}, t('assignee')) : null,
-    el('th', {}, t('created')));
+    isAgent() ? el('th', {}, t('due')) : null, el('th', {}, t('created')));
   let filters = null;
   if (!mine) {
     const opt = (v, label, cur) => el('option', { value: v, selected: v === cur }, label);
     filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: (ev) => {
       ev.preventDefault();
       const p = new URLSearchParams();
-      for (const k of ['q', 'status', 'group_id', 'assignee_id', 'priority']) {
+      for (const k of ['q', 'status', 'group_id', 'assignee_id', 'priority', 'sort']) {
         const v = filters.elements[k].value;
         if (v) p.set(k, v);
       }
@@ -250,13 +266,17 @@ async function viewList(mine) {
       el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
         el('select', { id: 'f-priority', name: 'priority' }, opt('', t('any'), params.get('priority') || ''),
           [1, 2, 3, 4].map((p) => opt(String(p), 'P' + p, params.get('priority'))))),
+      el('div', {}, el('label', { for: 'f-sort' }, t('sort')),
+        el('select', { id: 'f-sort', name: 'sort' }, opt('', t('sort_created'), params.get('sort') || ''),
+          opt('sla_due_at', t('sort_due'), params.get('sort')), opt('priority', t('sort_priority'), params.get('sort')),
+          opt('-updated_at', t('sort_updated'), params.get('sort')))),
       el('div', {}, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
   }
   page(el('h1', {}, mine ? t('mytickets') : t('queue')), filters,
     el('table', {}, el('thead', {}, head), body), more);
   const q = new URLSearchParams();
   if (!mine) {
-    for (const k of ['status', 'group_id', 'assignee_id', 'priority']) if (params.get(k)) q.set(k, params.get(k));
+    for (const k of ['status', 'group_id', 'assignee_id', 'priority', 'sort']) if (params.get(k)) q.set(k, params.get(k));
     if (params.get('q')) q.set('q', ftsQuery(params.get('q')));
   }
   q.set('limit', '50');
@@ -265,7 +285,7 @@ async function viewList(mine) {
     try {
       const r = await api('GET', '/tickets?' + q.toString());
       body.append(...r.items.map(ticketRow));
-      if (!body.children.length) body.append(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, t('noresult'))));
+      if (!body.children.length) body.append(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, t('noresult'))));
       more.replaceChildren(r.next_cursor
         ? el('button', { class: 'secondary', id: 'load-more', onclick: () => load(r.next_cursor) }, t('loadmore')) : '');
     } catch (e) { more.replaceChildren(el('div', { class: 'error' }, e.message)); }
@@ -341,8 +361,7 @@ function eventView(e) {
 // The SLA due time of an open ticket, flagged once it has passed.
 function slaLine(tk) {
   if (!tk.sla_due_at) return null;
-  const done = tk.status === 'resolved' || tk.status === 'closed';
-  const late = !done && new Date(tk.sla_due_at) < new Date();
+  const late = isLate(tk);
   return el('p', { class: 'small' + (late ? ' sla-late' : ''), id: 'sla-due' },
     t('sla_due_at') + ' : ', el('b', {}, fmtTime(tk.sla_due_at)), late ? ' · ' + t('overdue') : '');
 }

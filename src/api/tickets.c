@@ -380,14 +380,15 @@ void api_tickets_list(api_call_t *c) {
   if (sort) {
     static const struct { const char *name; store_sort_t s; } sorts[] = {
         {"created_at", STORE_SORT_CREATED}, {"updated_at", STORE_SORT_UPDATED},
-        {"priority", STORE_SORT_PRIORITY}, {"id", STORE_SORT_ID}, {"rank", STORE_SORT_RANK}};
+        {"priority", STORE_SORT_PRIORITY}, {"id", STORE_SORT_ID}, {"rank", STORE_SORT_RANK},
+        {"sla_due_at", STORE_SORT_DUE}};
     const char *name = sort[0] == '-' ? sort + 1 : sort;
     size_t i;
     for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
       if (strcmp(sorts[i].name, name) == 0) break;
     if (i == sizeof sorts / sizeof sorts[0] || (sorts[i].s == STORE_SORT_RANK && !q.q)) {
       api_error(c, UTIL_E_INVALID, "sort", "sort must be one of created_at, updated_at,"
-                " priority, id (prefix '-' for descending), or rank with q");
+                " priority, sla_due_at, id (prefix '-' for descending), or rank with q");
       return;
     }
     q.sort = sorts[i].s;

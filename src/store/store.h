@@ -230,7 +230,8 @@ typedef enum {
   STORE_SORT_UPDATED,
   STORE_SORT_PRIORITY,
   STORE_SORT_ID,
-  STORE_SORT_RANK /* only with q */
+  STORE_SORT_RANK, /* only with q */
+  STORE_SORT_DUE   /* SLA due time; ascending puts tickets without one last */
 } store_sort_t;
 
 typedef struct {

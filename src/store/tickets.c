@@ -343,6 +343,7 @@ static const struct {
     [STORE_SORT_PRIORITY] = {'p', "IFNULL(t.priority, 5)"},
     [STORE_SORT_ID] = {'i', "t.id"},
     [STORE_SORT_RANK] = {'r', NULL},
+    [STORE_SORT_DUE] = {'d', "IFNULL(t.sla_due_at, 9223372036854775807)"},
 };
 
 /* Cursor forms: "<tag><key>.<id>" for key-set pages, "r<offset>" for ranked
@@ -466,6 +467,8 @@ int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
           k = last->v[STORE_TF_PRIORITY].is_null ? 5 : last->v[STORE_TF_PRIORITY].i;
         else if (sort == STORE_SORT_UPDATED) k = last->v[STORE_TF_UPDATED_AT].i;
         else if (sort == STORE_SORT_ID) k = last->v[STORE_TF_ID].i;
+        else if (sort == STORE_SORT_DUE)
+          k = last->v[STORE_TF_SLA_DUE_AT].is_null ? INT64_MAX : last->v[STORE_TF_SLA_DUE_AT].i;
         else k = last->v[STORE_TF_CREATED_AT].i;
         snprintf(out->next_cursor, sizeof out->next_cursor, "%c%" PRId64 ".%" PRId64,
                  sort_keys[sort].tag, k, last->v[STORE_TF_ID].i);

@@ -147,6 +147,25 @@ test('list: filters, sort, cursor pagination, full-text search', async () => {
   const prios = asc.json.items.map((t) => t.priority ?? 5);
   assert.deepEqual(prios, [...prios].sort((a, b) => a - b));
 
+  // Soonest SLA first, tickets without one last, in pages of 4 that visit
+  // every ticket once.
+  const due = [];
+  cursor = null;
+  for (let page = 0; page < 100; page++) {
+    const r = await agent('GET', '/api/v1/tickets?sort=sla_due_at&limit=4' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    assert.equal(r.status, 200, r.text);
+    due.push(...r.json.items);
+    cursor = r.json.next_cursor;
+    if (!cursor) break;
+  }
+  const all = (await agent('GET', '/api/v1/tickets?limit=200')).json.items;
+  assert.ok(all.length < 200);
+  assert.equal(due.length, all.length);
+  assert.equal(new Set(due.map((t) => t.id)).size, due.length);
+  const keys = due.map((t) => (t.sla_due_at ? Date.parse(t.sla_due_at) : Infinity));
+  for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1] <= keys[i], 'soonest due first');
+  assert.ok(keys.some(Number.isFinite) && keys.includes(Infinity), 'both kinds present');
+
   // Full text, accent-folded, ranked; requester scope still applies.
   const s = await agent('GET', '/api/v1/tickets?q=' + encodeURIComponent('imprimante etage'));
   assert.equal(s.status, 200, s.text);

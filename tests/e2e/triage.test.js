@@ -95,6 +95,26 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   await page.screenshot({ path: path.join(SHOTS, 'agent-decided.png'), fullPage: true });
 });
 
+test('the agent queue sorts open work by SLA due time and flags what is overdue', async () => {
+  const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+  await login(page, 'agent@relais.demo', 'relais-agent');
+  await page.waitForSelector('#filters');
+  await page.selectOption('#f-status', 'new,open,pending');
+  await page.selectOption('#f-sort', 'sla_due_at');
+  await page.click('#filter-apply');
+  await page.waitForFunction(() => location.hash.includes('sort=sla_due_at'));
+  await page.waitForSelector('tr.ticket td.due');
+  const cells = await page.$$eval('tr.ticket td.due', (tds) =>
+    tds.map((td) => ({ due: td.dataset.due || null, late: td.dataset.late === 'true', text: td.textContent })));
+  assert.ok(cells.length > 10);
+  const keys = cells.map((c) => (c.due ? Date.parse(c.due) : Infinity));
+  for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1] <= keys[i], 'soonest due first');
+  // the demo holds open tickets from past days: the first ones are late
+  assert.ok(cells[0].late, JSON.stringify(cells[0]));
+  assert.match(cells[0].text, /overdue|en retard/);
+  for (const c of cells) assert.equal(c.late, !!c.due && Date.parse(c.due) < Date.now());
+});
+
 test('an admin reads per-class precision and coverage and makes a class suggest-only', async () => {
   const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
   await login(page, 'admin@relais.demo', 'relais-admin');
