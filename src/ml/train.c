@@ -226,7 +226,9 @@ static void *worker(void *arg) {
   pool_t *pl = arg;
   for (;;) {
     pthread_mutex_lock(&pl->mu);
-    int j = pl->next < pl->njobs ? pl->next++ : -1;
+    /* biggest first (the final part, on every document, is last in the
+     * array): the threads then finish together */
+    int j = pl->next < pl->njobs ? pl->njobs - 1 - pl->next++ : -1;
     pthread_mutex_unlock(&pl->mu);
     if (j < 0) return NULL;
     if (pl->jobs[j].skip) continue;
