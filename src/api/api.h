@@ -30,6 +30,9 @@ typedef struct {
   const char *path;          /* without the query string */
   /* Looks up a decoded query parameter; NULL if absent. */
   const char *(*query)(void *ctx, const char *key);
+  /* The first query parameter whose name is not in known (NULL-terminated),
+   * or NULL when every one is known. May be NULL: nothing is checked. */
+  const char *(*query_unknown)(void *ctx, const char *const *known);
   void *query_ctx;
   const char *body;          /* NUL-terminated; may be NULL */
   size_t body_len;

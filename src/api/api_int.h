@@ -29,6 +29,8 @@ typedef struct {
                           * {name} a word of 1-32 characters [a-z_] */
   api_handler_t handler;
   store_role_t min_role; /* STORE_ROLE_NONE: open to anonymous callers */
+  const char *const *args; /* the query parameters it reads (NULL: none);
+                            * any other one is refused with 400 */
 } api_route_t;
 
 extern const api_route_t api_routes[];

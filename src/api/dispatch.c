@@ -9,38 +9,42 @@
 #include "api_int.h"
 
 /* Generated-table style: one row per endpoint, read top to bottom. */
+static const char *const list_args[] = {
+    "q", "status", "category", "group_id", "assignee_id", "requester_id", "priority",
+    "created_from", "created_to", "sort", "limit", "cursor", NULL};
+
 const api_route_t api_routes[] = {
-    {"GET", "/healthz", api_health, STORE_ROLE_NONE},
-    {"GET", "/metrics", api_metrics, STORE_ROLE_ADMIN},
-    {"POST", "/api/v1/auth/login", api_auth_login, STORE_ROLE_NONE},
-    {"POST", "/api/v1/auth/logout", api_auth_logout, STORE_ROLE_REQUESTER},
-    {"GET", "/api/v1/auth/me", api_auth_me, STORE_ROLE_REQUESTER},
-    {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER},
-    {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER},
-    {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER},
-    {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT},
-    {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER},
-    {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER},
-    {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER},
-    {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT},
-    {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN},
-    {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT},
-    {"PATCH", "/api/v1/users/{id}", api_users_patch, STORE_ROLE_ADMIN},
-    {"GET", "/api/v1/groups", api_groups_list, STORE_ROLE_AGENT},
-    {"POST", "/api/v1/groups", api_groups_create, STORE_ROLE_ADMIN},
-    {"GET", "/api/v1/groups/{id}", api_groups_get, STORE_ROLE_AGENT},
-    {"PATCH", "/api/v1/groups/{id}", api_groups_patch, STORE_ROLE_ADMIN},
-    {"PUT", "/api/v1/groups/{id}/members/{id}", api_groups_member_put, STORE_ROLE_ADMIN},
-    {"DELETE", "/api/v1/groups/{id}/members/{id}", api_groups_member_delete, STORE_ROLE_ADMIN},
-    {"POST", "/api/v1/triage", api_triage_preview, STORE_ROLE_AGENT},
-    {"GET", "/api/v1/tickets/{id}/suggestions", api_suggestions_list, STORE_ROLE_AGENT},
-    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/accept", api_suggestions_accept, STORE_ROLE_AGENT},
-    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/override", api_suggestions_override, STORE_ROLE_AGENT},
-    {"GET", "/api/v1/models", api_models_list, STORE_ROLE_AGENT},
-    {"POST", "/api/v1/models/train", api_models_train, STORE_ROLE_ADMIN},
-    {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN},
-    {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN},
-    {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN},
+    {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
+    {"GET", "/metrics", api_metrics, STORE_ROLE_ADMIN, NULL},
+    {"POST", "/api/v1/auth/login", api_auth_login, STORE_ROLE_NONE, NULL},
+    {"POST", "/api/v1/auth/logout", api_auth_logout, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/auth/me", api_auth_me, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER, list_args},
+    {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER, NULL},
+    {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT, NULL},
+    {"PATCH", "/api/v1/users/{id}", api_users_patch, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/groups", api_groups_list, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/groups", api_groups_create, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/groups/{id}", api_groups_get, STORE_ROLE_AGENT, NULL},
+    {"PATCH", "/api/v1/groups/{id}", api_groups_patch, STORE_ROLE_ADMIN, NULL},
+    {"PUT", "/api/v1/groups/{id}/members/{id}", api_groups_member_put, STORE_ROLE_ADMIN, NULL},
+    {"DELETE", "/api/v1/groups/{id}/members/{id}", api_groups_member_delete, STORE_ROLE_ADMIN, NULL},
+    {"POST", "/api/v1/triage", api_triage_preview, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/tickets/{id}/suggestions", api_suggestions_list, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/accept", api_suggestions_accept, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/tickets/{id}/suggestions/{name}/override", api_suggestions_override, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/models", api_models_list, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/models/train", api_models_train, STORE_ROLE_ADMIN, NULL},
+    {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
+    {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
@@ -222,6 +226,21 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
     if (c.user.role < route->min_role) {
       api_error(&c, UTIL_E_FORBIDDEN, NULL, "this needs the %s role",
                 store_role_name(route->min_role));
+      goto out;
+    }
+  }
+  if (req->query_unknown) {
+    static const char *const none[] = {NULL};
+    const char *u = req->query_unknown(req->query_ctx, route->args ? route->args : none);
+    if (u) {
+      util_buf_t known;
+      util_buf_init(&known, 1024);
+      for (const char *const *k = route->args ? route->args : none; *k; k++)
+        util_buf_printf(&known, "%s%s", known.len ? ", " : "", *k);
+      api_error(&c, UTIL_E_INVALID, u, "unknown query parameter '%.40s' (%s%s)", u,
+                known.len ? "known: " : "this resource takes none",
+                known.len ? util_buf_cstr(&known) : "");
+      util_buf_free(&known);
       goto out;
     }
   }

@@ -29,6 +29,28 @@ static const char *http_query(void *ctx, const char *key) {
   return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
 }
 
+typedef struct {
+  const char *const *known;
+  const char *unknown;
+} http_args_t;
+
+static enum MHD_Result http_arg_check(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value) {
+  http_args_t *a = cls;
+  (void)kind;
+  (void)value;
+  for (const char *const *k = a->known; *k; k++)
+    if (strcmp(*k, key) == 0) return MHD_YES;
+  a->unknown = key;
+  return MHD_NO; /* stop at the first unknown one */
+}
+
+static const char *http_query_unknown(void *ctx, const char *const *known) {
+  http_args_t a = {known, NULL};
+  MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, http_arg_check, &a);
+  return a.unknown;
+}
+
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe) {
   http_server_t *srv = cls;
@@ -111,6 +133,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
       .method = method,
       .path = url,
       .query = http_query,
+      .query_unknown = http_query_unknown,
       .query_ctx = conn,
       .body = hc->body.data,
       .body_len = hc->body.len,

@@ -209,6 +209,16 @@ test('bad input: clear errors, nothing stored', async () => {
   assert.equal(xss.json.title, '<script>alert(1)</script>');
   assert.equal(await count(), before + 1, 'only the valid ticket was stored');
 
+  // A misspelt filter is refused by name, not silently dropped (which
+  // would answer with every ticket).
+  const typo = await agent('GET', '/api/v1/tickets?stauts=open');
+  assertError(typo, 400, 'invalid', 'stauts');
+  assert.match(typo.json.error.message, /known: q, status, /);
+  assertError(await agent('GET', '/api/v1/tickets/1/history?limit=5'), 400, 'invalid', 'limit');
+  assertError(await alice('POST', '/api/v1/tickets?draft=1', { title: 'x' }), 400, 'invalid', 'draft');
+  assert.equal((await agent('GET', '/api/v1/tickets?status=open&limit=2')).status, 200);
+  assert.equal(await count(), before + 1, 'nothing stored by a refused call');
+
   assertError(await agent('GET', '/api/v1/tickets/999999'), 404, 'not_found');
   assertError(await agent('GET', '/api/v1/tickets/abc'), 404, 'not_found');
   assertError(await agent('GET', '/api/v1/nothing-here'), 404, 'not_found');
