@@ -15,6 +15,9 @@
 typedef struct {
   const char *db_path;   /* borrowed for the life of the server */
   int session_hours;     /* session lifetime; 0 → 12 */
+  int secure_cookies;    /* 1: the session cookie is always marked Secure
+                          * (served behind TLS); otherwise only when the
+                          * request says it came over HTTPS */
 } api_config_t;
 
 /* Initialises libsodium and checks the database opens and migrates. Call once
@@ -41,6 +44,7 @@ typedef struct {
   const char *session_cookie;  /* value of the relais_session cookie */
   const char *authorization;   /* Authorization header */
   const char *csrf_token;      /* X-CSRF-Token header */
+  int https;                   /* reached over HTTPS (X-Forwarded-Proto from a proxy) */
 } api_request_t;
 
 typedef struct {

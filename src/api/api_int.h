@@ -76,7 +76,7 @@ json_t *api_time_json(int64_t t);              /* ISO-8601 string */
 int api_role_at_least(const api_call_t *c, store_role_t r);
 
 /* Sets the session lifetime sign-in gives (auth.c; called by api_init). */
-void api_auth_configure(int session_hours);
+void api_auth_configure(int session_hours, int secure_cookies);
 
 /* ---- Handlers (one file per resource) ------------------------------------- */
 void api_auth_login(api_call_t *c);

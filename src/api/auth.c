@@ -113,9 +113,17 @@ int api_auth_resolve(api_call_t *c) {
 
 /* ---- Endpoints ---------------------------------------------------------------- */
 static int auth_session_hours = 12;
+static int auth_secure_cookies = 0;
 
-void api_auth_configure(int session_hours) {
+void api_auth_configure(int session_hours, int secure_cookies) {
   if (session_hours > 0) auth_session_hours = session_hours;
+  auth_secure_cookies = secure_cookies;
+}
+
+/* A browser sends a Secure cookie over HTTPS only: set it whenever the
+ * client is known to use HTTPS, so the session never travels in clear. */
+static const char *auth_cookie_secure(const api_call_t *c) {
+  return auth_secure_cookies || c->req->https ? "; Secure" : "";
 }
 
 /* ---- Sign-in throttling --------------------------------------------------
@@ -226,8 +234,8 @@ void api_auth_login(api_call_t *c) {
     goto out;
   }
   snprintf(c->resp->set_cookie, sizeof c->resp->set_cookie,
-           "relais_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-           secret, (long long)ttl);
+           "relais_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s",
+           secret, (long long)ttl, auth_cookie_secure(c));
   api_reply(c, 200, json_pack("{s:o, s:s}", "user", api_user_json(&u),
                               "csrf_token", csrf));
 out:
@@ -244,7 +252,8 @@ void api_auth_logout(api_call_t *c) {
     }
   }
   snprintf(c->resp->set_cookie, sizeof c->resp->set_cookie,
-           "relais_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+           "relais_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+           auth_cookie_secure(c));
   api_reply(c, 200, json_pack("{s:b}", "ok", 1));
 }
 

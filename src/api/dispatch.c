@@ -82,7 +82,7 @@ int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
   }
   api_cfg = *cfg;
   if (api_cfg.session_hours <= 0) api_cfg.session_hours = 12;
-  api_auth_configure(api_cfg.session_hours);
+  api_auth_configure(api_cfg.session_hours, api_cfg.secure_cookies);
   store_t *s = NULL;
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
   if (!rc) rc = triage_reload(s, errbuf, errlen); /* the active models, if any */

@@ -10,11 +10,11 @@
 int cli_serve(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
                       {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
-                      {"--help", 0, NULL}, {NULL, 0, NULL}};
+                      {"--secure-cookies", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
-           " [--max-body BYTES] [--retrain-check S]\n"
+           " [--max-body BYTES] [--retrain-check S] [--secure-cookies]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
@@ -22,6 +22,9 @@ int cli_serve(int argc, char **argv) {
            "  --retrain-check S  seconds between retraining checks (default 300); the\n"
            "                     triggers are the settings triage.retrain_hours (24) and\n"
            "                     triage.retrain_after (50 corrections)\n"
+           "  --secure-cookies   mark the session cookie Secure on every reply (serve\n"
+           "                     behind TLS); without it, only for requests whose\n"
+           "                     X-Forwarded-Proto header says https\n"
            "Stops cleanly on SIGTERM or SIGINT.\n");
     return 0;
   }
@@ -35,7 +38,8 @@ int cli_serve(int argc, char **argv) {
     fprintf(stderr, "relais serve: --threads must be 1..64 and --max-body at least 1024\n");
     return 2;
   }
-  api_config_t ac = {.db_path = db ? db : "relais.db"};
+  api_config_t ac = {.db_path = db ? db : "relais.db",
+                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
   char err[512];
   if (api_init(&ac, err, sizeof err)) {
     fprintf(stderr, "relais serve: %s\n", err);

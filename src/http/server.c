@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../api/api.h"
@@ -143,6 +144,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
       .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
       .csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
   };
+  const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+  req.https = proto && strcasecmp(proto, "https") == 0;
   return http_reply(conn, hc, &req);
 }
 

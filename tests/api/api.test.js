@@ -297,6 +297,17 @@ test('session login: cookie flags, CSRF, logout, bad credentials', async () => {
   assert.match(cookie, /relais_session=[0-9a-f]{64}/);
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
+  assert.doesNotMatch(cookie, /Secure/, 'plain HTTP on loopback: a Secure cookie would never come back');
+  // behind a TLS proxy the cookie is Secure, so it never travels in clear
+  const tls = await anon('POST', '/api/v1/auth/login', { email: a.email, password: a.password }, { 'X-Forwarded-Proto': 'https' });
+  assert.match(tls.headers.get('set-cookie'), /; Secure/);
+  const secureSrv = await startServer(env.db, { args: ['--secure-cookies'] });
+  try {
+    const s2 = await client(secureSrv.url, null)('POST', '/api/v1/auth/login', { email: a.email, password: a.password });
+    assert.match(s2.headers.get('set-cookie'), /; Secure/, '--secure-cookies marks every session cookie');
+  } finally {
+    await secureSrv.stop();
+  }
   const csrf = r.json.csrf_token;
   assert.match(csrf, /^[0-9a-f]{64}$/);
   const sess = cookie.split(';')[0];
