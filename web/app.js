@@ -36,6 +36,12 @@ const TEXT = {
     sort: 'Trier par', sort_created: 'Plus récents', sort_due: 'Échéance la plus proche', sort_priority: 'Priorité', sort_updated: 'Derniers modifiés',
     settings: 'Réglages', trained_fields: 'Champs appris', critical: 'Services et CI critiques (séparés par des virgules)',
     retrain_hours: 'Réentraîner après (heures)', retrain_after: 'Réentraîner après (corrections)', sla_hours: 'SLA (heures)',
+    people: 'Utilisateurs et groupes', users: 'Utilisateurs', groups: 'Groupes', name: 'Nom', role: 'Rôle',
+    r_requester: 'Demandeur', r_agent: 'Agent', r_admin: 'Administrateur', lang_f: 'Langue', vip: 'VIP',
+    active: 'Actif', newuser: 'Nouvel utilisateur', newgroup: 'Nouveau groupe', create: 'Créer',
+    members: 'Membres', addmember: 'Ajouter', remove: 'Retirer', nomembers: 'Aucun membre.',
+    pw_optional: 'Mot de passe (8 caractères au moins ; vide : pas de connexion par mot de passe)',
+    user_created: 'Utilisateur créé', group_created: 'Groupe créé', filter_users: 'Filtrer (nom ou e-mail)',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -68,6 +74,12 @@ const TEXT = {
     sort: 'Sort by', sort_created: 'Newest', sort_due: 'Due soonest', sort_priority: 'Priority', sort_updated: 'Last updated',
     settings: 'Settings', trained_fields: 'Fields triage learns', critical: 'Critical services and CIs (comma-separated)',
     retrain_hours: 'Retrain after (hours)', retrain_after: 'Retrain after (corrections)', sla_hours: 'SLA (hours)',
+    people: 'Users & groups', users: 'Users', groups: 'Groups', name: 'Name', role: 'Role',
+    r_requester: 'Requester', r_agent: 'Agent', r_admin: 'Admin', lang_f: 'Language', vip: 'VIP',
+    active: 'Active', newuser: 'New user', newgroup: 'New group', create: 'Create',
+    members: 'Members', addmember: 'Add', remove: 'Remove', nomembers: 'No members.',
+    pw_optional: 'Password (at least 8 characters; empty: no password sign-in)',
+    user_created: 'User created', group_created: 'Group created', filter_users: 'Filter (name or e-mail)',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -151,7 +163,10 @@ function renderShell() {
   if (isAgent()) nav.append(el('a', { href: '#/queue', id: 'nav-queue' }, t('queue')));
   else nav.append(el('a', { href: '#/mine', id: 'nav-mine' }, t('mytickets')));
   nav.append(el('a', { href: '#/new', id: 'nav-new' }, t('newticket')));
-  if (session.user.role === 'admin') nav.append(el('a', { href: '#/models', id: 'nav-models' }, t('models')));
+  if (session.user.role === 'admin') {
+    nav.append(el('a', { href: '#/models', id: 'nav-models' }, t('models')));
+    nav.append(el('a', { href: '#/people', id: 'nav-people' }, t('people')));
+  }
   who.append(el('span', { class: 'muted', id: 'whoami' }, session.user.name), ' ',
     el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
 }
@@ -629,6 +644,109 @@ async function settingsCard() {
   return form;
 }
 
+// ---- Users and groups (admin) --------------------------------------------------
+const ROLES = ['requester', 'agent', 'admin'];
+const apiErr = (e) => toast((e.field ? e.field + ' : ' : '') + e.message);
+
+async function viewPeople() {
+  const [users, groups] = await Promise.all([api('GET', '/users'), api('GET', '/groups')]);
+  lookups.users = lookups.groups = null; // the ticket forms reload them after changes here
+  const byId = new Map(users.items.map((u) => [u.id, u]));
+  const sel = (cls, options, cur) => el('select', { class: cls },
+    options.map(([v, label]) => el('option', { value: v, selected: v === cur }, label)));
+
+  // One row per user: role, language, VIP and active are edited in place.
+  const userRow = (u) => {
+    const role = sel('u-role', ROLES.map((r) => [r, t('r_' + r)]), u.role);
+    const lg = sel('u-lang', [['', t('none')], ['fr', 'Français'], ['en', 'English']], u.lang || '');
+    const vip = el('input', { type: 'checkbox', class: 'u-vip', checked: u.vip });
+    const active = el('input', { type: 'checkbox', class: 'u-active', checked: u.active });
+    const save = el('button', { class: 'secondary u-save', onclick: async () => {
+      try {
+        const r = await api('PATCH', '/users/' + u.id,
+          { role: role.value, lang: lg.value, vip: vip.checked, active: active.checked });
+        Object.assign(u, r);
+        toast(t('saved'));
+      } catch (e) { apiErr(e); }
+    } }, t('save'));
+    return el('tr', { class: 'user', 'data-email': u.email },
+      el('td', {}, u.name), el('td', { class: 'muted' }, u.email), el('td', {}, role), el('td', {}, lg),
+      el('td', {}, vip), el('td', {}, active), el('td', {}, save));
+  };
+  const rows = el('tbody', { id: 'user-rows' }, users.items.map(userRow));
+  const filter = el('input', { type: 'search', id: 'user-filter', placeholder: t('filter_users'), oninput: () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const tr of rows.children) {
+      const hide = q !== '' && !tr.textContent.toLowerCase().includes(q);
+      tr.style.display = hide ? 'none' : '';
+    }
+  } });
+
+  const nu = el('form', { class: 'card', id: 'user-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = { email: nu.elements.email.value.trim(), name: nu.elements.name.value.trim(),
+      role: nu.elements.role.value };
+    if (nu.elements.lang.value) body.lang = nu.elements.lang.value;
+    if (nu.elements.password.value) body.password = nu.elements.password.value;
+    try {
+      await api('POST', '/users', body);
+      toast(t('user_created'));
+      await viewPeople();
+    } catch (e) { apiErr(e); }
+  } },
+    el('h2', {}, t('newuser')),
+    el('div', { class: 'row' },
+      el('div', {}, el('label', { for: 'nu-email' }, t('email')), el('input', { type: 'email', id: 'nu-email', name: 'email', required: true })),
+      el('div', {}, el('label', { for: 'nu-name' }, t('name')), el('input', { type: 'text', id: 'nu-name', name: 'name', required: true })),
+      el('div', {}, el('label', { for: 'nu-role' }, t('role')),
+        el('select', { id: 'nu-role', name: 'role' }, ROLES.map((r) => el('option', { value: r }, t('r_' + r))))),
+      el('div', {}, el('label', { for: 'nu-lang' }, t('lang_f')),
+        el('select', { id: 'nu-lang', name: 'lang' }, el('option', { value: '' }, t('none')),
+          el('option', { value: 'fr' }, 'Français'), el('option', { value: 'en' }, 'English')))),
+    el('label', { for: 'nu-password' }, t('pw_optional')),
+    el('input', { type: 'password', id: 'nu-password', name: 'password', minlength: 8, autocomplete: 'new-password' }),
+    el('p', {}, el('button', { type: 'submit', id: 'nu-submit' }, t('create'))));
+
+  // Groups with their members; only agents and admins can be members.
+  const workers = users.items.filter((u) => u.role !== 'requester' && u.active);
+  const groupCard = (g) => {
+    const members = g.member_ids.map((id) => byId.get(id)).filter(Boolean);
+    const add = sel('g-add', workers.filter((u) => !g.member_ids.includes(u.id)).map((u) => [String(u.id), u.name]), '');
+    const change = async (method, uid) => {
+      try { await api(method, `/groups/${g.id}/members/${uid}`); await viewPeople(); } catch (e) { apiErr(e); }
+    };
+    return el('div', { class: 'card group', 'data-group': g.name },
+      el('h2', {}, g.name), g.description ? el('p', { class: 'muted' }, g.description) : null,
+      members.length
+        ? el('ul', { class: 'members' }, members.map((u) => el('li', { 'data-email': u.email }, u.name, ' ',
+          el('button', { class: 'secondary small g-remove', onclick: () => change('DELETE', u.id) }, t('remove')))))
+        : el('p', { class: 'muted' }, t('nomembers')),
+      add.options.length ? el('div', { class: 'row' }, add,
+        el('button', { class: 'secondary g-addbtn', onclick: () => change('PUT', Number(add.value)) }, t('addmember'))) : null);
+  };
+  const ng = el('form', { class: 'card', id: 'group-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', '/groups', { name: ng.elements.name.value.trim(), description: ng.elements.description.value.trim() });
+      toast(t('group_created'));
+      await viewPeople();
+    } catch (e) { apiErr(e); }
+  } },
+    el('h2', {}, t('newgroup')),
+    el('div', { class: 'row' },
+      el('div', {}, el('label', { for: 'ng-name' }, t('name')), el('input', { type: 'text', id: 'ng-name', name: 'name', required: true })),
+      el('div', { class: 'grow' }, el('label', { for: 'ng-description' }, t('description')),
+        el('input', { type: 'text', id: 'ng-description', name: 'description' })),
+      el('div', {}, el('button', { type: 'submit', id: 'ng-submit' }, t('create')))));
+
+  page(el('h1', {}, t('people')),
+    el('h2', {}, t('users')), el('p', {}, filter),
+    el('table', { class: 'users' },
+      el('thead', {}, el('tr', {}, [t('name'), t('email'), t('role'), t('lang_f'), t('vip'), t('active'), ''].map((h) => el('th', {}, h)))),
+      rows),
+    nu, el('h2', {}, t('groups')), groups.items.map(groupCard), ng);
+}
+
 // ---- Router ------------------------------------------------------------------
 async function route() {
   renderShell();
@@ -641,6 +759,7 @@ async function route() {
     else if (h.startsWith('#/queue') && isAgent()) await viewList(false);
     else if (h.startsWith('#/mine')) await viewList(true);
     else if (h === '#/models' && session.user.role === 'admin') await viewModels();
+    else if (h === '#/people' && session.user.role === 'admin') await viewPeople();
     else go(isAgent() ? '#/queue' : '#/mine');
   } catch (e) { page(el('p', { class: 'error' }, e.message)); }
 }

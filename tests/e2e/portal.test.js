@@ -5,7 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { makeDb, startServer, launchBrowser, uiLogin, SHOTS } = require('../lib/harness');
+const { makeDb, startServer, client, launchBrowser, uiLogin, SHOTS } = require('../lib/harness');
 
 let env, srv, browser;
 
@@ -86,4 +86,60 @@ test('requester → agent → requester round trip, in both languages', async ()
   await rp.screenshot({ path: path.join(SHOTS, 'requester-ticket.png'), fullPage: true });
   await rctx.close();
   await actx.close();
+});
+
+test('an admin adds an agent, puts her in a new group, and disabling her signs her out', async () => {
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await login(page, 'admin');
+  await page.click('#nav-people');
+  await page.waitForSelector('#user-form');
+  // a new agent; her name is shown as text, never parsed
+  await page.fill('#nu-email', 'zoe@test.example');
+  await page.fill('#nu-name', 'Zoé <i>Durand</i>');
+  await page.selectOption('#nu-role', 'agent');
+  await page.selectOption('#nu-lang', 'fr');
+  await page.fill('#nu-password', 'password-zoe');
+  await page.click('#nu-submit');
+  const row = page.locator('tr.user[data-email="zoe@test.example"]');
+  await row.waitFor();
+  assert.equal(await row.locator('td').first().textContent(), 'Zoé <i>Durand</i>');
+  assert.equal(await page.locator('table.users i').count(), 0);
+  assert.equal(await row.locator('select.u-role').inputValue(), 'agent');
+  // the filter narrows the list to her
+  await page.fill('#user-filter', 'zoe@');
+  assert.equal(await page.locator('tr.user:visible').count(), 1);
+  // a new group, and she joins it
+  await page.fill('#ng-name', 'Field support');
+  await page.fill('#ng-description', 'On-site interventions');
+  await page.click('#ng-submit');
+  const group = page.locator('.group[data-group="Field support"]');
+  await group.waitFor();
+  await group.locator('select.g-add').selectOption({ label: 'Zoé <i>Durand</i>' });
+  await group.locator('button.g-addbtn').click();
+  await page.locator('.group[data-group="Field support"] li[data-email="zoe@test.example"]').waitFor();
+  const admin = client(srv.url, env.accounts.admin.token);
+  const g = (await admin('GET', '/api/v1/groups')).json.items.find((x) => x.name === 'Field support');
+  const zoe = (await admin('GET', '/api/v1/users')).json.items.find((u) => u.email === 'zoe@test.example');
+  assert.deepEqual(g.member_ids, [zoe.id]);
+  // she signs in and works the queue, in French (her language)
+  const zctx = await browser.newContext({ locale: 'en-GB' });
+  const zp = await zctx.newPage();
+  await uiLogin(zp, srv.url, 'zoe@test.example', 'password-zoe');
+  assert.equal(await zp.textContent('#nav-queue'), 'File des tickets');
+  // disabled by the admin: her session stops working at once
+  await page.fill('#user-filter', 'zoe@');
+  await row.locator('input.u-active').uncheck();
+  await row.locator('button.u-save').click();
+  await page.waitForFunction(() => document.getElementById('toast').className === 'show');
+  assert.equal((await admin('GET', `/api/v1/users/${zoe.id}`)).json.active, false);
+  await zp.reload();
+  await zp.waitForSelector('#login-form');
+  await zp.fill('#email', 'zoe@test.example');
+  await zp.fill('#password', 'password-zoe');
+  await zp.click('#login-submit');
+  await zp.waitForSelector('#login-error:not(:empty)');
+  await page.screenshot({ path: path.join(SHOTS, 'admin-people.png'), fullPage: true });
+  await zctx.close();
+  await ctx.close();
 });
