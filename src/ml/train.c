@@ -216,38 +216,85 @@ static double binary_score(const job_t *jb, const struct feature_node *x, uint32
   return jb->model->label[0] == +1 ? s : -s;
 }
 
+/* The fits run on a pool of threads in two phases: the calibration parts'
+ * fits (jobs [0, nfirst)), then the final part's. The caller calibrates as
+ * soon as the first phase is done while the workers go on with the second,
+ * then lends a hand. Each job has its own rand() seed, so who runs it does
+ * not change its result. */
 typedef struct {
   job_t *jobs;
   int njobs, next;
+  int nfirst, first_done;
   pthread_mutex_t mu;
+  pthread_cond_t first;
+  pthread_t th[16];
+  int started;
 } pool_t;
 
-static void *worker(void *arg) {
-  pool_t *pl = arg;
-  for (;;) {
+/* The next job below limit, or -1. */
+static int pool_take(pool_t *pl, int limit) {
+  pthread_mutex_lock(&pl->mu);
+  int j = pl->next < limit ? pl->next++ : -1;
+  pthread_mutex_unlock(&pl->mu);
+  return j;
+}
+
+static void pool_run(pool_t *pl, int j) {
+  job_t *jb = &pl->jobs[j];
+  if (!jb->skip) {
+    ml_rand_seed(jb->seed);
+    jb->model = train(&jb->prob, &jb->param);
+  }
+  if (j < pl->nfirst) {
     pthread_mutex_lock(&pl->mu);
-    /* biggest first (the final part, on every document, is last in the
-     * array): the threads then finish together */
-    int j = pl->next < pl->njobs ? pl->njobs - 1 - pl->next++ : -1;
+    if (++pl->first_done == pl->nfirst) pthread_cond_broadcast(&pl->first);
     pthread_mutex_unlock(&pl->mu);
-    if (j < 0) return NULL;
-    if (pl->jobs[j].skip) continue;
-    ml_rand_seed(pl->jobs[j].seed);
-    pl->jobs[j].model = train(&pl->jobs[j].prob, &pl->jobs[j].param);
   }
 }
 
-static void run_jobs(job_t *jobs, int njobs, int threads) {
-  pool_t pl = {jobs, njobs, 0, PTHREAD_MUTEX_INITIALIZER};
-  if (threads > njobs) threads = njobs;
-  pthread_t th[16];
-  int started = 0;
-  for (int t = 1; t < threads; t++)
-    if (pthread_create(&th[started], NULL, worker, &pl) == 0) started++;
-  worker(&pl);
-  for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
+static void *pool_worker(void *arg) {
+  pool_t *pl = arg;
+  for (int j; (j = pool_take(pl, pl->njobs)) >= 0;) pool_run(pl, j);
+  return NULL;
 }
 
+static void pool_start(pool_t *pl, job_t *jobs, int njobs, int nfirst, int threads) {
+  *pl = (pool_t){.jobs = jobs, .njobs = njobs, .nfirst = nfirst};
+  pthread_mutex_init(&pl->mu, NULL);
+  pthread_cond_init(&pl->first, NULL);
+  if (threads > njobs) threads = njobs;
+  if (threads > 16) threads = 16;
+  for (int t = 1; t < threads; t++)
+    if (pthread_create(&pl->th[pl->started], NULL, pool_worker, pl) == 0) pl->started++;
+}
+
+/* The caller works on the jobs below limit; returns when none is left to
+ * take (some may still be running on a worker). */
+static void pool_help(pool_t *pl, int limit) {
+  for (int j; (j = pool_take(pl, limit)) >= 0;) pool_run(pl, j);
+}
+
+static void pool_wait_first(pool_t *pl) {
+  pthread_mutex_lock(&pl->mu);
+  while (pl->first_done < pl->nfirst) pthread_cond_wait(&pl->first, &pl->mu);
+  pthread_mutex_unlock(&pl->mu);
+}
+
+static void pool_finish(pool_t *pl) {
+  pool_help(pl, pl->njobs);
+  for (int t = 0; t < pl->started; t++) pthread_join(pl->th[t], NULL);
+  pthread_cond_destroy(&pl->first);
+  pthread_mutex_destroy(&pl->mu);
+}
+
+static int jobs_failed(const job_t *jobs, int from, int to, char *err, size_t errlen) {
+  for (int j = from; j < to; j++)
+    if (!jobs[j].skip && !jobs[j].model) {
+      snprintf(err, errlen, "the solver failed (out of memory?)");
+      return UTIL_E_NOMEM;
+    }
+  return 0;
+}
 
 /* Per-class threshold: the lowest confidence such that the predictions of
  * class k at or above it reach the target precision, measured on at least
@@ -366,14 +413,11 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
                                      .weight = &cw[k]};
       jb->seed = p->seed * 131 + (uint64_t)(j * K + k);
     }
-  run_jobs(jobs, nj, p->threads);
-
-  int rc = 0;
-  for (int j = 0; j < nj; j++)
-    if (!jobs[j].skip && !jobs[j].model) {
-      snprintf(err, errlen, "the solver failed (out of memory?)");
-      rc = UTIL_E_NOMEM;
-    }
+  pool_t pool;
+  pool_start(&pool, jobs, nj, fin * K, p->threads);
+  pool_help(&pool, fin * K);
+  pool_wait_first(&pool); /* the workers go on with the final fits meanwhile */
+  int rc = jobs_failed(jobs, 0, fin * K, err, errlen);
   double *oof_scores = NULL;
   size_t noof = 0;
   for (int j = 0; j < fin; j++) noof += parts[j].nheld;
@@ -446,7 +490,10 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
     free(pred);
     free(conf);
     free(oof_lab);
-
+  }
+  pool_finish(&pool);
+  if (!rc) rc = jobs_failed(jobs, fin * K, nj, err, errlen);
+  if (!rc) {
     /* the final model, in our layout: row per feature, column per class */
     size_t D = m->nfeat;
     m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
