@@ -63,10 +63,46 @@ static void push(text_feats_t *fs, uint64_t h, int32_t a, int32_t b, int32_t kin
   fs->f[fs->n++] = (text_feat_t){h, 1.0f, a, b, kind};
 }
 
-static int cmp_feat(const void *x, const void *y) {
-  const text_feat_t *a = x, *b = y;
-  if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
-  return a->tok_a < b->tok_a ? -1 : a->tok_a > b->tok_a; /* first occurrence first */
+/* Order of features: by hash, then first occurrence first. */
+static inline int feat_less(const text_feat_t *a, const text_feat_t *b) {
+  return a->hash != b->hash ? a->hash < b->hash : a->tok_a < b->tok_a;
+}
+
+/* Sorts a document's features (a few dozen to a few hundred): quicksort
+ * with a median-of-three pivot down to short runs, then one insertion
+ * pass. qsort's indirect comparisons made it the costliest step of feature
+ * extraction. Equal keys are identical features, so stability is moot. */
+static void feat_sort(text_feat_t *f, size_t n) {
+  while (n > 16) {
+    size_t mid = n / 2, last = n - 1;
+    text_feat_t t;
+    if (feat_less(&f[mid], &f[0])) t = f[mid], f[mid] = f[0], f[0] = t;
+    if (feat_less(&f[last], &f[0])) t = f[last], f[last] = f[0], f[0] = t;
+    if (feat_less(&f[last], &f[mid])) t = f[last], f[last] = f[mid], f[mid] = t;
+    text_feat_t pivot = f[mid];
+    size_t i = 0, j = last;
+    for (;;) { /* Hoare partition: f[0..j] <= pivot <= f[j+1..] */
+      while (feat_less(&f[i], &pivot)) i++;
+      while (feat_less(&pivot, &f[j])) j--;
+      if (i >= j) break;
+      t = f[i], f[i] = f[j], f[j] = t;
+      i++, j--;
+    }
+    /* recurse into the smaller side, loop on the larger: O(log n) depth */
+    if (j + 1 < n - j - 1) {
+      feat_sort(f, j + 1);
+      f += j + 1, n -= j + 1;
+    } else {
+      feat_sort(f + j + 1, n - j - 1);
+      n = j + 1;
+    }
+  }
+  for (size_t i = 1; i < n; i++) {
+    text_feat_t v = f[i];
+    size_t k = i;
+    for (; k > 0 && feat_less(&v, &f[k - 1]); k--) f[k] = f[k - 1];
+    f[k] = v;
+  }
 }
 
 static int kept(const text_token_t *t, const text_feat_opts_t *o) {
@@ -119,7 +155,7 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
     prev = (int32_t)i;
   }
   if (fs->n == 0) return;
-  qsort(fs->f, fs->n, sizeof *fs->f, cmp_feat);
+  feat_sort(fs->f, fs->n);
   size_t w = 0;
   for (size_t i = 0; i < fs->n;) {
     size_t j = i + 1;

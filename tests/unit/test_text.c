@@ -226,6 +226,53 @@ static void features_merge_and_weight(void **state) {
   text_doc_clear(&d);
 }
 
+/* Long documents of a few repeated words (the sort's partitioning, many
+ * equal hashes): features come out in strictly increasing hash order, each
+ * word once, with its sublinear count and its first occurrence. */
+static void features_sorted_and_counted(void **state) {
+  static const char *const words[] = {"printer", "vpn", "outlook", "badge", "laptop", "screen",
+                                      "token", "server", "mailbox", "wifi", "ticket", "driver"};
+  uint64_t r = 99;
+  text_doc_t d;
+  text_feats_t fs;
+  text_feat_opts_t o;
+  text_doc_init(&d);
+  text_feats_init(&fs);
+  text_feat_defaults(&o);
+  o.char_min = 0;
+  o.head_weight = 0;
+  char buf[8192];
+  for (int round = 0; round < 200; round++) {
+    int count[12] = {0}, first[12], nw = 1 + round * 2, vocab = 1 + round % 12;
+    size_t len = 0;
+    for (int w = 0; w < nw; w++) {
+      r = r * 6364136223846793005ull + 1442695040888963407ull;
+      int k = (int)((r >> 33) % (uint64_t)vocab);
+      if (!count[k]++) first[k] = w;
+      len += (size_t)snprintf(buf + len, sizeof buf - len, "%s ", words[k]);
+    }
+    text_analyse(ctx, buf, len, TEXT_LANG_EN, &d);
+    assert_int_equal(d.n, nw);
+    text_features(&d, &o, &fs);
+    int unigrams = 0;
+    for (size_t i = 0; i < fs.n; i++) {
+      if (i) assert_true(fs.f[i - 1].hash < fs.f[i].hash);
+      if (fs.f[i].kind != 0) continue;
+      unigrams++;
+      const char *form = d.arena + d.tok[fs.f[i].tok_a].form;
+      int k = 0;
+      while (strcmp(words[k], form) != 0) k++;
+      assert_int_equal(fs.f[i].tok_a, first[k]);
+      assert_true(fabsf(fs.f[i].value - (1.0f + logf((float)count[k]))) < 1e-5f);
+    }
+    int distinct = 0;
+    for (int k = 0; k < 12; k++) distinct += count[k] > 0;
+    assert_int_equal(unigrams, distinct);
+  }
+  text_feats_clear(&fs);
+  text_doc_clear(&d);
+}
+
 /* Random bytes, biased towards the characters the tokeniser treats
  * specially, never crash it, and every token points inside the input. */
 static void random_bytes_are_safe(void **state) {
@@ -268,6 +315,7 @@ int main(void) {
       cmocka_unit_test(invalid_utf8_is_a_separator),
       cmocka_unit_test(hostile_sizes_are_bounded),
       cmocka_unit_test(features_merge_and_weight),
+      cmocka_unit_test(features_sorted_and_counted),
       cmocka_unit_test(random_bytes_are_safe),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
