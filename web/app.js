@@ -209,7 +209,7 @@ function viewLogin() {
 const lookups = { users: null, groups: null };
 async function loadLookups() {
   if (!isAgent() || lookups.users) return;
-  const [u, g] = await Promise.all([api('GET', '/users'), api('GET', '/groups')]);
+  const [u, g] = await Promise.all([api('GET', '/users?role=agent,admin'), api('GET', '/groups')]);
   lookups.users = u.items; lookups.groups = g.items;
 }
 

@@ -13,6 +13,8 @@ static const char *const list_args[] = {
     "q", "status", "category", "group_id", "assignee_id", "requester_id", "priority",
     "created_from", "created_to", "sort", "limit", "cursor", NULL};
 
+static const char *const user_list_args[] = {"role", NULL};
+
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
     {"GET", "/metrics", api_metrics, STORE_ROLE_ADMIN, NULL},
@@ -26,7 +28,7 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, NULL},
-    {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, user_list_args},
     {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT, NULL},
     {"PATCH", "/api/v1/users/{id}", api_users_patch, STORE_ROLE_ADMIN, NULL},

@@ -21,14 +21,41 @@ static int users_role(api_call_t *c, const char *s, store_role_t *out) {
   return UTIL_E_INVALID;
 }
 
+typedef struct {
+  json_t *items;
+  unsigned roles; /* bit per store_role_t wanted; 0: all */
+} users_list_t;
+
 static int users_one(const store_user_t *u, void *arg) {
-  json_array_append_new(arg, api_user_json(u));
+  users_list_t *l = arg;
+  if (!l->roles || (l->roles & (1u << u->role))) json_array_append_new(l->items, api_user_json(u));
   return 0;
 }
 
+/* ?role=agent,admin lists those roles only: the assignee pickers need the
+ * team, not every requester. */
 void api_users_list(api_call_t *c) {
-  json_t *items = json_array();
-  int rc = store_user_each(c->db, users_one, items);
+  users_list_t l = {NULL, 0};
+  const char *roles = api_arg(c, "role");
+  if (roles) {
+    char buf[64];
+    if (strlen(roles) >= sizeof buf) {
+      api_error(c, UTIL_E_INVALID, "role", "'role' is a comma list of requester, agent, admin");
+      return;
+    }
+    strcpy(buf, roles);
+    char *save = NULL;
+    for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+      store_role_t role = store_role_parse(r);
+      if (role == STORE_ROLE_NONE) {
+        api_error(c, UTIL_E_INVALID, "role", "unknown role '%.20s' (requester, agent, admin)", r);
+        return;
+      }
+      l.roles |= 1u << role;
+    }
+  }
+  json_t *items = l.items = json_array();
+  int rc = store_user_each(c->db, users_one, &l);
   if (rc) {
     json_decref(items);
     api_error(c, rc, NULL, "cannot list users");

@@ -281,6 +281,13 @@ test('authorisation matrix', async () => {
   assert.equal((await bob('GET', `/api/v1/users/${bobId}`)).status, 403);
   const carol = await anon('POST', '/api/v1/auth/login', { email: 'carol@test.example', password: 'carol-password' });
   assert.equal(carol.status, 200);
+  // the team only, for the assignee pickers
+  const team = await agent('GET', '/api/v1/users?role=agent,admin');
+  assert.equal(team.status, 200, team.text);
+  assert.deepEqual([...new Set(team.json.items.map((u) => u.role))].sort(), ['admin', 'agent']);
+  const everyone = (await agent('GET', '/api/v1/users')).json.items;
+  assert.equal(team.json.items.length, everyone.filter((u) => u.role !== 'requester').length);
+  assertError(await agent('GET', '/api/v1/users?role=agent,boss'), 400, 'invalid', 'role');
 });
 
 test('session login: cookie flags, CSRF, logout, bad credentials', async () => {
