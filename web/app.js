@@ -715,8 +715,19 @@ async function viewPeople() {
     const change = async (method, uid) => {
       try { await api(method, `/groups/${g.id}/members/${uid}`); await viewPeople(); } catch (e) { apiErr(e); }
     };
+    const gname = el('input', { type: 'text', class: 'g-name', value: g.name });
+    const gdesc = el('input', { type: 'text', class: 'g-desc', value: g.description || '' });
+    const rename = el('button', { class: 'secondary g-save', onclick: async () => {
+      try {
+        await api('PATCH', '/groups/' + g.id, { name: gname.value.trim(), description: gdesc.value.trim() });
+        toast(t('saved'));
+        await viewPeople();
+      } catch (e) { apiErr(e); }
+    } }, t('save'));
     return el('div', { class: 'card group', 'data-group': g.name },
-      el('h2', {}, g.name), g.description ? el('p', { class: 'muted' }, g.description) : null,
+      el('h2', {}, g.name),
+      el('div', { class: 'row' }, el('div', {}, el('label', {}, t('name')), gname),
+        el('div', { class: 'grow' }, el('label', {}, t('description')), gdesc), rename),
       members.length
         ? el('ul', { class: 'members' }, members.map((u) => el('li', { 'data-email': u.email }, u.name, ' ',
           el('button', { class: 'secondary small g-remove', onclick: () => change('DELETE', u.id) }, t('remove')))))

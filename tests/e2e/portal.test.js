@@ -118,10 +118,18 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   await group.locator('select.g-add').selectOption({ label: 'Zoé <i>Durand</i>' });
   await group.locator('button.g-addbtn').click();
   await page.locator('.group[data-group="Field support"] li[data-email="zoe@test.example"]').waitFor();
+  // renamed in place
+  await group.locator('input.g-desc').fill('On-site interventions, all sites');
+  await group.locator('button.g-save').click();
+  await page.waitForFunction(() => {
+    const d = document.querySelector('.group[data-group="Field support"] input.g-desc');
+    return d && d.value === 'On-site interventions, all sites';
+  });
   const admin = client(srv.url, env.accounts.admin.token);
   const g = (await admin('GET', '/api/v1/groups')).json.items.find((x) => x.name === 'Field support');
   const zoe = (await admin('GET', '/api/v1/users')).json.items.find((u) => u.email === 'zoe@test.example');
   assert.deepEqual(g.member_ids, [zoe.id]);
+  assert.equal(g.description, 'On-site interventions, all sites');
   // she signs in and works the queue, in French (her language)
   const zctx = await browser.newContext({ locale: 'en-GB' });
   const zp = await zctx.newPage();
