@@ -42,6 +42,8 @@ const TEXT = {
     members: 'Membres', addmember: 'Ajouter', remove: 'Retirer', nomembers: 'Aucun membre.',
     pw_optional: 'Mot de passe (8 caractères au moins ; vide : pas de connexion par mot de passe)',
     user_created: 'Utilisateur créé', group_created: 'Groupe créé', filter_users: 'Filtrer (nom ou e-mail)',
+    closed_note: 'Ce ticket est clos. Si le problème revient, ouvrez un nouveau ticket.',
+    resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez : il sera rouvert.',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -80,6 +82,8 @@ const TEXT = {
     members: 'Members', addmember: 'Add', remove: 'Remove', nomembers: 'No members.',
     pw_optional: 'Password (at least 8 characters; empty: no password sign-in)',
     user_created: 'User created', group_created: 'Group created', filter_users: 'Filter (name or e-mail)',
+    closed_note: 'This ticket is closed. If the problem comes back, open a new ticket.',
+    resolved_note: 'This ticket is resolved. If the problem is still there, reply: it will reopen.',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -549,7 +553,13 @@ async function viewTicket(id) {
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
+    !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
     err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
+  // a closed ticket is final: its requester is sent to a new ticket instead
+  const replyArea = !isAgent() && tk.status === 'closed'
+    ? el('p', { class: 'card muted', id: 'closed-note' }, t('closed_note'), ' ',
+      el('a', { href: '#/new' }, t('newticket')))
+    : reply;
   const side = isAgent()
     ? fieldsForm(tk, () => viewTicket(id))
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
@@ -566,7 +576,7 @@ async function viewTicket(id) {
           el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
           descEl),
-        el('h2', {}, t('conversation')), convo, reply,
+        el('h2', {}, t('conversation')), convo, replyArea,
         el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
       el('div', {}, suggCard, side)));
   if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);

@@ -49,15 +49,21 @@ void api_comments_create(api_call_t *c) {
     api_error(c, UTIL_E_FORBIDDEN, "internal", "only agents write internal notes");
     goto out;
   }
+  int requester = c->user.role == STORE_ROLE_REQUESTER;
+  const char *status = t.v[STORE_TF_STATUS].s;
+  if (requester && strcmp(status, "closed") == 0) {
+    api_error(c, UTIL_E_CONFLICT, NULL, "ticket %lld is closed: open a new ticket",
+              (long long)c->id[0]);
+    goto out;
+  }
   store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
   store_comment_t cm = {.ticket_id = c->id[0], .author_id = c->user.id,
                         .body = (char *)body, .internal = internal};
   int rc = store_begin(c->db);
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);
-  /* A requester answering a ticket that waits on them puts it back in the
-   * agents' queue. */
-  if (!rc && c->user.role == STORE_ROLE_REQUESTER &&
-      strcmp(t.v[STORE_TF_STATUS].s, "pending") == 0) {
+  /* A requester answering a ticket that waits on them, or one that was
+   * resolved ("still broken"), puts it back in the agents' queue. */
+  if (!rc && requester && (strcmp(status, "pending") == 0 || strcmp(status, "resolved") == 0)) {
     store_ticket_t ch;
     store_ticket_init(&ch);
     store_ticket_set_text(&ch, STORE_TF_STATUS, "open");

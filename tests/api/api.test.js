@@ -106,6 +106,21 @@ test('ticket create, get, patch, history, comments', async () => {
   assert.ok(res.json.resolved_at);
   const reopen = await agent('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'open' });
   assert.equal(reopen.json.resolved_at, null);
+
+  // "Still broken" on a resolved ticket reopens it, by the system; a closed
+  // ticket takes no more replies from its requester (agents may still note).
+  assert.equal((await agent('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'resolved' })).status, 200);
+  assert.equal((await alice('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'Ça recommence' })).status, 201);
+  const again = await alice('GET', `/api/v1/tickets/${tk.id}`);
+  assert.equal(again.json.status, 'open');
+  const ev = (await agent('GET', `/api/v1/tickets/${tk.id}/history`)).json.items.filter((e) => e.field === 'status').at(-1);
+  assert.deepEqual([ev.field, ev.old_value, ev.new_value, ev.actor_kind], ['status', 'resolved', 'open', 'system']);
+  assert.equal((await agent('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'closed' })).status, 200);
+  const late = await alice('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'Encore' });
+  assertError(late, 409, 'conflict');
+  assert.match(late.json.error.message, /closed: open a new ticket/);
+  assert.equal((await agent('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'for the record', internal: true })).status, 201);
+  assert.equal((await alice('GET', `/api/v1/tickets/${tk.id}`)).json.status, 'closed');
 });
 
 test('list: filters, sort, cursor pagination, full-text search', async () => {
