@@ -1,5 +1,6 @@
 /* /healthz and /metrics (Prometheus text format 0.0.4): requests by route
- * and status, a latency histogram per route, tickets by status. Counters are
+ * and status, a latency histogram per route, tickets by status, triage
+ * predictions by field and state, the active models. Counters are
  * atomics so that recording never takes a lock on the request path. */
 #include <stdatomic.h>
 #include <string.h>
@@ -46,6 +47,23 @@ static void metrics_status_line(const char *status, int64_t n, void *arg) {
   util_buf_printf(arg, "relais_tickets{status=\"%s\"} %lld\n", status, (long long)n);
 }
 
+static void metrics_pred_line(const char *field, const char *state, int64_t n, void *arg) {
+  util_buf_printf(arg, "relais_triage_predictions{field=\"%s\",state=\"%s\"} %lld\n", field,
+                  state, (long long)n);
+}
+
+/* The active model of each field: its version and out-of-fold macro-F1. */
+static int metrics_model_line(const store_model_t *m, void *arg) {
+  json_t *j = json_loads(m->metrics, 0, NULL);
+  json_t *f = j ? json_object_get(j, "macro_f1") : NULL;
+  util_buf_printf(arg, "relais_triage_model_version{field=\"%s\"} %d\n", m->field, m->version);
+  if (json_is_number(f))
+    util_buf_printf(arg, "relais_triage_model_macro_f1{field=\"%s\"} %.4f\n", m->field,
+                    json_number_value(f));
+  json_decref(j);
+  return 0;
+}
+
 void api_metrics(api_call_t *c) {
   util_buf_t *b = &c->resp->body;
   util_buf_reset(b);
@@ -89,8 +107,22 @@ void api_metrics(api_call_t *c) {
   }
   util_buf_puts(b, "# HELP relais_tickets Tickets by status.\n# TYPE relais_tickets gauge\n");
   int rc = store_ticket_count_by_status(c->db, metrics_status_line, b);
+  if (!rc) {
+    /* the share of overridden predictions is the first sign a model drifts */
+    util_buf_puts(b, "# HELP relais_triage_predictions Stored triage predictions by field and"
+                     " state (applied, suggested, accepted, overridden).\n"
+                     "# TYPE relais_triage_predictions gauge\n");
+    rc = store_pred_count_by_state(c->db, metrics_pred_line, b);
+  }
+  if (!rc) {
+    util_buf_puts(b, "# HELP relais_triage_model_version Version of the active model of a field.\n"
+                     "# TYPE relais_triage_model_version gauge\n"
+                     "# HELP relais_triage_model_macro_f1 Out-of-fold macro-F1 of that model.\n"
+                     "# TYPE relais_triage_model_macro_f1 gauge\n");
+    rc = store_model_each(c->db, 1, 0, metrics_model_line, b);
+  }
   if (rc) {
-    api_error(c, rc, NULL, "cannot count tickets");
+    api_error(c, rc, NULL, "cannot count tickets and predictions");
     return;
   }
   c->resp->status = 200;

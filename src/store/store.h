@@ -389,6 +389,11 @@ void store_pred_clear(store_pred_t *p);
 /* Inserts or replaces the prediction of (ticket, field). */
 int store_pred_put(store_t *s, const store_pred_t *p);
 int store_pred_get(store_t *s, int64_t ticket_id, const char *field, store_pred_t *out);
+/* Calls fn(field, state, count) for the stored predictions grouped by field
+ * and state (state as store_pred_state_name spells it). */
+int store_pred_count_by_state(store_t *s,
+                              void (*fn)(const char *, const char *, int64_t, void *),
+                              void *arg);
 int store_pred_each(store_t *s, int64_t ticket_id,
                     int (*fn)(const store_pred_t *, void *), void *arg);
 /* Records a person's decision on a prediction: its new state and a

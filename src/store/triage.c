@@ -391,3 +391,19 @@ int store_threshold_each(store_t *s, int (*fn)(const store_threshold_t *, void *
   sqlite3_reset(st);
   return rc;
 }
+
+int store_pred_count_by_state(store_t *s,
+                              void (*fn)(const char *, const char *, int64_t, void *),
+                              void *arg) {
+  static const char sql[] =
+      "SELECT field, state, count(*) FROM predictions GROUP BY field, state ORDER BY field, state";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+       sqlite3_column_int64(st, 2), arg);
+  if (r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}

@@ -368,3 +368,22 @@ test('a server whose configured fields have no model trains them at its first ch
     assert.equal(r.code, 0, s2.stderr());
   }
 });
+
+test('metrics count predictions by field and state and name the active models', async () => {
+  assert.equal((await agent('GET', '/metrics')).status, 403);
+  const m = await admin('GET', '/metrics');
+  assert.equal(m.status, 200);
+  const gauge = (name, labels) => {
+    const line = m.text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+    return line === undefined ? undefined : Number(line.split(' ').pop());
+  };
+  // earlier tests applied, suggested, accepted and overrode predictions
+  for (const state of ['applied', 'overridden'])
+    assert.ok(gauge('relais_triage_predictions', `field="category",state="${state}"`) >= 1, `${state}:\n${m.text}`);
+  const models = (await admin('GET', '/api/v1/models')).json.models.filter((x) => x.active);
+  for (const x of models) {
+    assert.equal(gauge('relais_triage_model_version', `field="${x.field}"`), x.version, x.field);
+    assert.ok(gauge('relais_triage_model_macro_f1', `field="${x.field}"`) > 0.3, x.field);
+  }
+  assert.match(m.text, /# TYPE relais_triage_predictions gauge/);
+});
