@@ -239,7 +239,10 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
       util_buf_init(&known, 1024);
       for (const char *const *k = route->args ? route->args : none; *k; k++)
         util_buf_printf(&known, "%s%s", known.len ? ", " : "", *k);
-      api_error(&c, UTIL_E_INVALID, u, "unknown query parameter '%.40s' (%s%s)", u,
+      /* the name is echoed only when it is short, valid UTF-8 */
+      int echo = strlen(u) <= 64 && util_utf8_valid(u, strlen(u), NULL);
+      api_error(&c, UTIL_E_INVALID, echo ? u : NULL, "unknown query parameter %s%s%s (%s%s)",
+                echo ? "'" : "", echo ? u : "(a long or non-UTF-8 name)", echo ? "'" : "",
                 known.len ? "known: " : "this resource takes none",
                 known.len ? util_buf_cstr(&known) : "");
       util_buf_free(&known);

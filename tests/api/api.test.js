@@ -230,6 +230,9 @@ test('bad input: clear errors, nothing stored', async () => {
   assertError(typo, 400, 'invalid', 'stauts');
   assert.match(typo.json.error.message, /known: q, status, /);
   assertError(await agent('GET', '/api/v1/tickets/1/history?limit=5'), 400, 'invalid', 'limit');
+  const odd = await agent('GET', '/api/v1/tickets?%ff%fe=1');
+  assert.equal(odd.status, 400);
+  assert.match(odd.json.error.message, /non-UTF-8 name/);
   assertError(await alice('POST', '/api/v1/tickets?draft=1', { title: 'x' }), 400, 'invalid', 'draft');
   assert.equal((await agent('GET', '/api/v1/tickets?status=open&limit=2')).status, 200);
   assert.equal(await count(), before + 1, 'nothing stored by a refused call');
