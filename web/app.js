@@ -44,6 +44,7 @@ const TEXT = {
     user_created: 'Utilisateur créé', group_created: 'Groupe créé', filter_users: 'Filtrer (nom ou e-mail)',
     closed_note: 'Ce ticket est clos. Si le problème revient, ouvrez un nouveau ticket.',
     resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez : il sera rouvert.',
+    others: 'Autres tickets de',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -84,6 +85,7 @@ const TEXT = {
     user_created: 'User created', group_created: 'Group created', filter_users: 'Filter (name or e-mail)',
     closed_note: 'This ticket is closed. If the problem comes back, open a new ticket.',
     resolved_note: 'This ticket is resolved. If the problem is still there, reply: it will reopen.',
+    others: 'Other tickets from',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -527,9 +529,19 @@ async function viewTicket(id) {
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
     page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
   }
-  const [comments, history, sugg] = await Promise.all([
+  const [comments, history, sugg, others] = await Promise.all([
     api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history'),
-    isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] })]);
+    isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] }),
+    isAgent() && tk.requester_id
+      ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] })]);
+  // the requester's other recent tickets: a repeat problem shows at once
+  const otherList = others.items.filter((o) => o.id !== tk.id).slice(0, 5);
+  const othersCard = isAgent() && otherList.length
+    ? el('div', { class: 'card', id: 'requester-others' }, el('h2', {}, t('others') + ' ' + (tk.requester_name || '')),
+      otherList.map((o) => el('p', { class: 'small', 'data-id': o.id }, badge(o.status), ' ',
+        el('a', { href: '#/ticket/' + o.id }, '#' + o.id + ' ' + o.title), ' ',
+        el('span', { class: 'muted' }, fmtTime(o.created_at)))))
+    : null;
   const titleEl = el('span', { id: 'ticket-title-text' }, tk.title);
   const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, tk.description);
   // Selecting a suggestion highlights the words that drove it.
@@ -578,7 +590,7 @@ async function viewTicket(id) {
           descEl),
         el('h2', {}, t('conversation')), convo, replyArea,
         el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
-      el('div', {}, suggCard, side)));
+      el('div', {}, suggCard, side, othersCard)));
   if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
 }
 

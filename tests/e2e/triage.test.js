@@ -64,6 +64,13 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   // the words that drove the category are highlighted in the ticket text
   const marked = await page.locator('#ticket-title-text mark.w-for, #ticket-desc mark.w-for').allTextContents();
   assert.ok(marked.map((w) => w.toLowerCase()).includes('vpn'), JSON.stringify(marked));
+  // the requester's other tickets, newest first, this one left out
+  const mine = (await agentApi('GET', '/api/v1/tickets?requester_id=' +
+    (await agentApi('GET', `/api/v1/tickets/${id}`)).json.requester_id + '&limit=6')).json.items
+    .filter((x) => x.id !== id).slice(0, 5).map((x) => String(x.id));
+  assert.ok(mine.length > 0, 'the demo requester has earlier tickets');
+  await page.waitForSelector('#requester-others');
+  assert.deepEqual(await page.$$eval('#requester-others p[data-id]', (ps) => ps.map((p) => p.dataset.id)), mine);
   await page.screenshot({ path: path.join(SHOTS, 'agent-suggestions.png'), fullPage: true });
 
   // accept urgency, override the group
