@@ -45,6 +45,9 @@ const TEXT = {
     closed_note: 'Ce ticket est clos. Si le problème revient, ouvrez un nouveau ticket.',
     resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez : il sera rouvert.',
     others: 'Autres tickets de',
+    requester_for: 'Pour le demandeur (e-mail ; vide : vous-même)', source: 'Canal',
+    src_phone: 'Téléphone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portail',
+    unknown_requester: 'Aucun utilisateur actif avec cet e-mail.',
   },
   en: {
     signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
@@ -86,6 +89,9 @@ const TEXT = {
     closed_note: 'This ticket is closed. If the problem comes back, open a new ticket.',
     resolved_note: 'This ticket is resolved. If the problem is still there, reply: it will reopen.',
     others: 'Other tickets from',
+    requester_for: 'On behalf of (e-mail; empty: yourself)', source: 'Channel',
+    src_phone: 'Phone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portal',
+    unknown_requester: 'No active user with this e-mail.',
   },
 };
 const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -315,19 +321,38 @@ async function viewList(mine) {
 }
 
 // ---- New ticket --------------------------------------------------------------
-function viewNew() {
+// Agents also file tickets for someone else (a phone call, a walk-in): the
+// requester is picked by e-mail and the source says how the request came.
+async function viewNew() {
+  const people = isAgent() ? (await api('GET', '/users')).items.filter((u) => u.active) : [];
   const err = el('div', { class: 'error', id: 'new-error' });
   const form = el('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
     const body = { title: form.title.value, description: form.description.value, language: lang };
     if (form.urgency.value) body.urgency = Number(form.urgency.value);
+    if (isAgent()) {
+      const who = form.requester.value.trim().toLowerCase();
+      if (who) {
+        const u = people.find((p) => p.email.toLowerCase() === who);
+        if (!u) { err.textContent = t('unknown_requester'); return; }
+        body.requester_id = u.id;
+      }
+      body.source = form.source.value;
+    }
     try {
       const tk = await api('POST', '/tickets', body);
       toast(t('created_ok') + ' #' + tk.id);
       go('#/ticket/' + tk.id);
     } catch (e) { err.textContent = e.message; }
   } },
+    isAgent() ? el('div', { class: 'row' },
+      el('div', { class: 'grow' }, el('label', { for: 'requester' }, t('requester_for')),
+        el('input', { type: 'email', id: 'requester', name: 'requester', list: 'people', autocomplete: 'off' }),
+        el('datalist', { id: 'people' }, people.map((u) => el('option', { value: u.email }, u.name)))),
+      el('div', {}, el('label', { for: 'source' }, t('source')),
+        el('select', { id: 'source', name: 'source' },
+          ['phone', 'email', 'chat', 'web'].map((v) => el('option', { value: v }, t('src_' + v)))))) : null,
     el('label', { for: 'title' }, t('title')),
     el('input', { type: 'text', id: 'title', name: 'title', required: true, maxlength: 300 }),
     el('label', { for: 'description' }, t('description')),
@@ -788,7 +813,7 @@ async function route() {
   try {
     if (h === '#/login') viewLogin();
     else if (h.startsWith('#/ticket/')) await viewTicket(Number(h.slice(9)));
-    else if (h === '#/new') viewNew();
+    else if (h === '#/new') await viewNew();
     else if (h.startsWith('#/queue') && isAgent()) await viewList(false);
     else if (h.startsWith('#/mine')) await viewList(true);
     else if (h === '#/models' && session.user.role === 'admin') await viewModels();

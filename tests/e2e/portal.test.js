@@ -164,3 +164,34 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   await zctx.close();
   await ctx.close();
 });
+
+test('an agent files a phone call for a requester, who then finds it in her tickets', async () => {
+  const actx = await browser.newContext({ locale: 'en-GB' });
+  const ap = await actx.newPage();
+  await login(ap, 'agent');
+  await ap.click('#nav-new');
+  await ap.waitForSelector('#requester');
+  await ap.fill('#requester', 'nobody@test.example');
+  await ap.fill('#title', 'Badge refusé à l’entrée');
+  await ap.click('#new-submit');
+  await ap.waitForSelector('#new-error:not(:empty)');
+  await ap.fill('#requester', env.accounts.alice.email);
+  await ap.selectOption('#source', 'phone');
+  await ap.click('#new-submit');
+  await ap.waitForSelector('#ticket-title');
+  const id = Number(ap.url().split('/').pop());
+  const tk = (await client(srv.url, env.accounts.agent.token)('GET', `/api/v1/tickets/${id}`)).json;
+  assert.equal(tk.requester_name, 'Alice');
+  assert.equal(tk.source, 'phone');
+  const mine = (await client(srv.url, env.accounts.alice.token)('GET', '/api/v1/tickets?limit=200')).json.items;
+  assert.ok(mine.some((x) => x.id === id));
+  // requesters file for themselves only: no such fields for them
+  const rctx = await browser.newContext({ locale: 'en-GB' });
+  const rp = await rctx.newPage();
+  await login(rp, 'bob');
+  await rp.click('#nav-new');
+  await rp.waitForSelector('#new-form');
+  assert.equal(await rp.locator('#requester, #source').count(), 0);
+  await rctx.close();
+  await actx.close();
+});
