@@ -44,7 +44,7 @@ const TEXT = {
     user_created: 'Utilisateur créé', group_created: 'Groupe créé', filter_users: 'Filtrer (nom ou e-mail)',
     closed_note: 'Ce ticket est clos. Si le problème revient, ouvrez un nouveau ticket.',
     resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez : il sera rouvert.',
-    others: 'Autres tickets de',
+    others: 'Autres tickets de', take: 'Me l’attribuer',
     requester_for: 'Pour le demandeur (e-mail ; vide : vous-même)', source: 'Canal',
     src_phone: 'Téléphone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portail',
     unknown_requester: 'Aucun utilisateur actif avec cet e-mail.',
@@ -88,7 +88,7 @@ const TEXT = {
     user_created: 'User created', group_created: 'Group created', filter_users: 'Filter (name or e-mail)',
     closed_note: 'This ticket is closed. If the problem comes back, open a new ticket.',
     resolved_note: 'This ticket is resolved. If the problem is still there, reply: it will reopen.',
-    others: 'Other tickets from',
+    others: 'Other tickets from', take: 'Assign to me',
     requester_for: 'On behalf of (e-mail; empty: yourself)', source: 'Channel',
     src_phone: 'Phone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portal',
     unknown_requester: 'No active user with this e-mail.',
@@ -450,6 +450,17 @@ function fieldsForm(tk, onsaved) {
     el('label', { for: 'f-assignee_id' }, t('assignee')),
     sel('assignee_id', [['', t('none')], ...lookups.users.filter((u) => u.role !== 'requester' && u.active)
       .map((u) => [String(u.id), u.name])], tk.assignee_id),
+    // one click to take a ticket: assigned to me, and a new one becomes open
+    tk.assignee_id === session.user.id ? null : el('p', {}, el('button', {
+      type: 'button', class: 'secondary small', id: 'take-it', onclick: async () => {
+        const patch = { assignee_id: session.user.id };
+        if (tk.status === 'new') patch.status = 'open';
+        try {
+          const nt = await api('PATCH', '/tickets/' + tk.id, patch);
+          toast(t('saved'));
+          onsaved(nt);
+        } catch (e) { err.textContent = (e.field ? e.field + ': ' : '') + e.message; }
+      } }, t('take'))),
     el('div', { class: 'row' },
       el('div', {}, el('label', { for: 'f-impact' }, t('impact')), sel('impact', lvl, tk.impact)),
       el('div', {}, el('label', { for: 'f-urgency' }, t('urgency')), sel('urgency', lvl, tk.urgency)),

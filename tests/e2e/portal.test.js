@@ -183,6 +183,12 @@ test('an agent files a phone call for a requester, who then finds it in her tick
   const tk = (await client(srv.url, env.accounts.agent.token)('GET', `/api/v1/tickets/${id}`)).json;
   assert.equal(tk.requester_name, 'Alice');
   assert.equal(tk.source, 'phone');
+  // taking it: assigned to the agent, and the new ticket is open
+  await ap.click('#take-it');
+  await ap.waitForSelector('#fields-form:not(:has(#take-it))');
+  const taken = (await client(srv.url, env.accounts.agent.token)('GET', `/api/v1/tickets/${id}`)).json;
+  assert.equal(taken.assignee_name, 'Agent');
+  assert.equal(taken.status, 'open');
   const mine = (await client(srv.url, env.accounts.alice.token)('GET', '/api/v1/tickets?limit=200')).json.items;
   assert.ok(mine.some((x) => x.id === id));
   // requesters file for themselves only: no such fields for them
