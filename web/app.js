@@ -152,6 +152,8 @@ async function api(method, path, body) {
   return data;
 }
 const isAgent = () => session.user && session.user.role !== 'requester';
+// An API error as one line: the field it names, then the message.
+const errText = (e) => (e.field ? e.field + ': ' : '') + e.message;
 
 // Plain words become quoted terms so that "can't" or "l'imprimante" never trip
 // the full-text syntax; a query with quotes or operators is sent as written.
@@ -418,6 +420,13 @@ function fieldsForm(tk, onsaved) {
   const txt = (name, cur) => el('input', { type: 'text', id: 'f-' + name, name, value: cur || '' });
   const lvl = [['', t('none')], ['1', '1 · ' + t('high')], ['2', '2 · ' + t('medium')], ['3', '3 · ' + t('low')]];
   const err = el('div', { class: 'error', id: 'fields-error' });
+  const save = async (patch) => {
+    try {
+      const nt = await api('PATCH', '/tickets/' + tk.id, patch);
+      toast(t('saved'));
+      onsaved(nt);
+    } catch (e) { err.textContent = errText(e); }
+  };
   const form = el('form', { class: 'card', id: 'fields-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
@@ -435,11 +444,7 @@ function fieldsForm(tk, onsaved) {
     // Priority follows impact × urgency unless the agent changed it by hand.
     if (('impact' in patch || 'urgency' in patch) && !('priority' in patch)) delete patch.priority;
     if (!Object.keys(patch).length) return;
-    try {
-      const nt = await api('PATCH', '/tickets/' + tk.id, patch);
-      toast(t('saved'));
-      onsaved(nt);
-    } catch (e) { err.textContent = (e.field ? e.field + ': ' : '') + e.message; }
+    await save(patch);
   } },
     el('h2', {}, t('details')),
     slaLine(tk),
@@ -452,15 +457,9 @@ function fieldsForm(tk, onsaved) {
       .map((u) => [String(u.id), u.name])], tk.assignee_id),
     // one click to take a ticket: assigned to me, and a new one becomes open
     tk.assignee_id === session.user.id ? null : el('p', {}, el('button', {
-      type: 'button', class: 'secondary small', id: 'take-it', onclick: async () => {
-        const patch = { assignee_id: session.user.id };
-        if (tk.status === 'new') patch.status = 'open';
-        try {
-          const nt = await api('PATCH', '/tickets/' + tk.id, patch);
-          toast(t('saved'));
-          onsaved(nt);
-        } catch (e) { err.textContent = (e.field ? e.field + ': ' : '') + e.message; }
-      } }, t('take'))),
+      type: 'button', class: 'secondary small', id: 'take-it', onclick: () =>
+        save(tk.status === 'new' ? { assignee_id: session.user.id, status: 'open' } : { assignee_id: session.user.id }),
+    }, t('take'))),
     el('div', { class: 'row' },
       el('div', {}, el('label', { for: 'f-impact' }, t('impact')), sel('impact', lvl, tk.impact)),
       el('div', {}, el('label', { for: 'f-urgency' }, t('urgency')), sel('urgency', lvl, tk.urgency)),
@@ -688,7 +687,7 @@ async function settingsCard() {
     };
     for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
       body[k] = Number($('set-' + k).value);
-    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toast((e.field ? e.field + ': ' : '') + e.message); }
+    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toast(errText(e)); }
   } },
     el('h2', {}, t('settings')),
     el('label', {}, t('trained_fields')),
@@ -704,7 +703,7 @@ async function settingsCard() {
 
 // ---- Users and groups (admin) --------------------------------------------------
 const ROLES = ['requester', 'agent', 'admin'];
-const apiErr = (e) => toast((e.field ? e.field + ' : ' : '') + e.message);
+const apiErr = (e) => toast(errText(e));
 
 async function viewPeople() {
   const [users, groups] = await Promise.all([api('GET', '/users'), api('GET', '/groups')]);
