@@ -233,11 +233,12 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
   }
   if (req->query_unknown) {
     static const char *const none[] = {NULL};
-    const char *u = req->query_unknown(req->query_ctx, route->args ? route->args : none);
+    const char *const *args = route->args ? route->args : none;
+    const char *u = req->query_unknown(req->query_ctx, args);
     if (u) {
       util_buf_t known;
       util_buf_init(&known, 1024);
-      for (const char *const *k = route->args ? route->args : none; *k; k++)
+      for (const char *const *k = args; *k; k++)
         util_buf_printf(&known, "%s%s", known.len ? ", " : "", *k);
       /* the name is echoed only when it is short, valid UTF-8 */
       int echo = strlen(u) <= 64 && util_utf8_valid(u, strlen(u), NULL);
