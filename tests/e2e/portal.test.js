@@ -151,8 +151,11 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   // disabled by the admin: her session stops working at once
   await page.fill('#user-filter', 'zoe@');
   await row.locator('input.u-active').uncheck();
+  // wait for the save itself: a toast from the group rename may still be up
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${zoe.id}`) &&
+    r.request().method() === 'PATCH');
   await row.locator('button.u-save').click();
-  await page.waitForFunction(() => document.getElementById('toast').className === 'show');
+  assert.equal((await saved).status(), 200);
   assert.equal((await admin('GET', `/api/v1/users/${zoe.id}`)).json.active, false);
   await zp.reload();
   await zp.waitForSelector('#login-form');
