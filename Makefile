@@ -21,9 +21,11 @@ SAN_CFLAGS  := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 DB     ?= relais.db
 LISTEN ?= 127.0.0.1:8080
 
-SRC_LIB := $(wildcard src/util/*.c src/text/*.c src/ml/*.c src/triage/*.c src/store/*.c src/http/*.c src/api/*.c src/cli/*.c demo/*.c)
+# Every module folder under src/ (one level) and the demo generator.
+SRC_LIB := $(sort $(wildcard src/*/*.c demo/*.c))
 SRC_MAIN := src/main.c
-WEB_FILES := $(sort $(wildcard web/*))
+# web/ with its sub-folders; the embed step keeps the paths.
+WEB_FILES := $(sort $(shell find web -type f))
 GEN_WEB := build/gen/web_assets.c
 
 OBJ_REL := $(patsubst %.c,build/rel/%.o,$(SRC_LIB) $(SRC_MAIN)) build/rel/gen/web_assets.o
