@@ -109,7 +109,7 @@ void api_groups_patch(api_call_t *c);
 void api_groups_member_put(api_call_t *c);
 void api_groups_member_delete(api_call_t *c);
 
-/* Triage (src/api/triage.c). */
+/* Triage (src/api/models.c). */
 void api_triage_preview(api_call_t *c);
 void api_suggestions_list(api_call_t *c);
 void api_suggestions_accept(api_call_t *c);
