@@ -60,12 +60,18 @@ char *util_xasprintf(const char *fmt, ...)      /* returns owned; free() */
 
 /* ---- Capped growable buffer ---------------------------------------------
  * Always NUL-terminated after a successful append. A failed append (cap
- * reached) leaves the contents as they were and returns UTIL_E_TOOBIG. */
+ * reached: UTIL_E_TOOBIG, or out of memory) leaves the contents as they
+ * were and makes the error sticky: every later append fails with the same
+ * code without writing, until util_buf_reset or util_buf_free. A writer may
+ * therefore chain appends without checking each one and ask util_buf_error
+ * once before using the text; an ignored failure cannot pass silently as a
+ * shorter result. */
 typedef struct {
   char *data;   /* owned; NULL until the first append */
   size_t len;   /* bytes used, excluding the terminating NUL */
   size_t cap;   /* bytes allocated */
   size_t max;   /* the most len may reach */
+  int err;      /* 0, or the first append's failure (sticky) */
 } util_buf_t;
 
 void util_buf_init(util_buf_t *b, size_t max);
@@ -74,7 +80,8 @@ int util_buf_puts(util_buf_t *b, const char *s);
 int util_buf_putc(util_buf_t *b, char c);
 int util_buf_printf(util_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void util_buf_reset(util_buf_t *b);             /* len = 0, keeps memory */
+int util_buf_error(const util_buf_t *b);        /* 0 or the sticky failure */
+void util_buf_reset(util_buf_t *b);             /* len = 0, error cleared, keeps memory */
 const char *util_buf_cstr(const util_buf_t *b); /* "" when empty; borrows */
 char *util_buf_steal(util_buf_t *b);            /* returns owned; buffer reset */
 void util_buf_free(util_buf_t *b);

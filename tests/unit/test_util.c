@@ -12,13 +12,26 @@ static void buf_cap_keeps_contents(void **state) {
   util_buf_t b;
   util_buf_init(&b, 8);
   assert_int_equal(util_buf_puts(&b, "abcde"), 0);
+  assert_int_equal(util_buf_error(&b), 0);
   assert_int_equal(util_buf_puts(&b, "fghi"), UTIL_E_TOOBIG); /* 9 > 8 */
   assert_string_equal(util_buf_cstr(&b), "abcde");
   assert_int_equal(b.len, 5);
-  assert_int_equal(util_buf_puts(&b, "fgh"), 0); /* exactly 8 fits */
+  /* The failure is sticky: an append that would fit still fails, so a
+   * writer that ignored the first failure cannot produce a shorter text. */
+  assert_int_equal(util_buf_error(&b), UTIL_E_TOOBIG);
+  assert_int_equal(util_buf_puts(&b, "f"), UTIL_E_TOOBIG);
+  assert_int_equal(util_buf_putc(&b, 'f'), UTIL_E_TOOBIG);
+  assert_int_equal(util_buf_printf(&b, "%d", 1), UTIL_E_TOOBIG);
+  assert_string_equal(util_buf_cstr(&b), "abcde");
+  /* reset clears it; exactly the cap fits, one byte more does not */
+  util_buf_reset(&b);
+  assert_int_equal(util_buf_error(&b), 0);
+  assert_int_equal(util_buf_puts(&b, "abcdefgh"), 0);
   assert_string_equal(util_buf_cstr(&b), "abcdefgh");
   assert_int_equal(util_buf_printf(&b, "%d", 1), UTIL_E_TOOBIG);
+  assert_int_equal(util_buf_error(&b), UTIL_E_TOOBIG);
   util_buf_free(&b);
+  assert_int_equal(util_buf_error(&b), 0);
 }
 
 static void buf_printf_long(void **state) {
