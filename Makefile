@@ -7,6 +7,7 @@
 #                   durability tests; ends with "N passed, N failed"
 #   make bench      run the benchmarks in bench/
 CC      ?= cc
+SHELL   := /bin/bash
 PKGS    := sqlite3 libmicrohttpd jansson libsodium libutf8proc
 # LIBLINEAR and Snowball ship no pkg-config file.
 EXTRA_LIBS := -llinear -lstemmer -lm
@@ -34,7 +35,7 @@ OBJ_SAN := $(patsubst %.c,build/san/%.o,$(SRC_LIB)) build/san/gen/web_assets.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all run test unit test-bin deps deps-test bench clean
+.PHONY: all run test unit test-bin lint deps deps-test bench clean
 all: relais
 
 deps:
@@ -83,6 +84,13 @@ run: deps
 	./relais serve --db "$(DB)" --listen "$(LISTEN)"
 
 test-bin: build/relais-san $(UNIT_BIN)
+
+# clang-tidy with the checks of .clang-tidy, every warning an error.
+LINT_SRC := $(SRC_LIB) $(SRC_MAIN) tools/embed.c
+lint:
+	@echo "lint: clang-tidy on $(words $(LINT_SRC)) files"
+	@clang-tidy --quiet $(LINT_SRC) -- $(CFLAGS_BASE) $(PKG_CFLAGS) -Isrc 2>&1 \
+	  | grep -v '^[0-9]* warnings\? generated\.$$' ; test $${PIPESTATUS[0]} -eq 0
 
 test: deps-test
 	@$(MAKE) --no-print-directory test-bin

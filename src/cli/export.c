@@ -160,7 +160,7 @@ int cli_export(int argc, char **argv) {
                       {"--raw", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   const char *fmt = cli_get(opts, "--format");
-  if (cli_get(opts, "--help") || (fmt && strcmp(fmt, "csv") && strcmp(fmt, "jsonl"))) {
+  if (cli_get(opts, "--help") || (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "jsonl") != 0)) {
     printf("usage: relais export [--format csv|jsonl] [--out FILE] [--raw] [--db FILE]\n"
            "Writes every ticket (default CSV with a header row, to standard output):\n"
            "the stored fields, then requester, group and assignee by e-mail and name,\n"

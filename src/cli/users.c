@@ -31,7 +31,7 @@ int cli_user(int argc, char **argv) {
   store_role_t role = store_role_parse(cli_get(opts, "--role"));
   const char *lang = cli_get(opts, "--lang");
   if (!email || !strchr(email, '@') || !name || !*name || role == STORE_ROLE_NONE ||
-      (lang && strcmp(lang, "fr") && strcmp(lang, "en"))) {
+      (lang && strcmp(lang, "fr") != 0 && strcmp(lang, "en") != 0)) {
     fprintf(stderr, "relais user add: needs --email (an address), --name, and --role"
                     " requester|agent|admin; --lang is fr or en\n");
     return 2;

@@ -12,9 +12,10 @@ static char *comment_excerpt(const char *body) {
   if (n <= COMMENT_EXCERPT) return util_xstrdup(body);
   n = COMMENT_EXCERPT;
   while (n > 0 && ((unsigned char)body[n] & 0xC0) == 0x80) n--;
-  char *e = util_xmalloc(n + 4);
+  static const char ellipsis[] = "…"; /* U+2026: three bytes + NUL */
+  char *e = util_xmalloc(n + sizeof ellipsis);
   memcpy(e, body, n);
-  memcpy(e + n, "…", 4); /* U+2026 is three bytes + NUL */
+  memcpy(e + n, ellipsis, sizeof ellipsis);
   return e;
 }
 

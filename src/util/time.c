@@ -76,10 +76,10 @@ int util_time_parse(const char *s, int64_t *out) {
       if (time_digits(&p, 2, &oh) || *p++ != ':' || time_digits(&p, 2, &om) ||
           oh > 23 || om > 59)
         return UTIL_E_INVALID;
-      off = sign * (oh * 3600 + om * 60);
+      off = (int64_t)sign * (oh * 3600 + om * 60);
     }
   }
   if (*p) return UTIL_E_INVALID;
-  *out = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - off;
+  *out = time_days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + se - off;
   return 0;
 }
