@@ -85,9 +85,11 @@ run: deps
 
 test-bin: build/relais-san $(UNIT_BIN)
 
-# clang-tidy with the checks of .clang-tidy, every warning an error.
+# The one-way module dependencies (tools/layers.sh), then clang-tidy with
+# the checks of .clang-tidy, every warning an error.
 LINT_SRC := $(SRC_LIB) $(SRC_MAIN) tools/embed.c
 lint:
+	@tools/layers.sh
 	@echo "lint: clang-tidy on $(words $(LINT_SRC)) files"
 	@clang-tidy --quiet $(LINT_SRC) -- $(CFLAGS_BASE) $(PKG_CFLAGS) -Isrc 2>&1 \
 	  | grep -v '^[0-9]* warnings\? generated\.$$' ; test $${PIPESTATUS[0]} -eq 0
