@@ -318,7 +318,7 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
                        int (*fn)(const store_event_t *, void *), void *arg);
 
-/* ---- Settings -------------------------------------------------------------
+/* ---- Settings (settings.c) -------------------------------------------------
  * A small key → text table for what an admin configures at run time (SLA
  * hours, triage fields, retraining schedule). */
 /* Returns an owned copy in *out, or UTIL_E_NOTFOUND. */
