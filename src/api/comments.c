@@ -65,7 +65,7 @@ void api_comments_create(api_call_t *c) {
     store_ticket_init(&ch);
     store_ticket_set_text(&ch, STORE_TF_STATUS, reopen);
     store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-    rc = store_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL);
+    rc = desk_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL, &e);
     store_ticket_clear(&ch);
   }
   if (!rc) rc = store_commit(c->db);

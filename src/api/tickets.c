@@ -132,35 +132,25 @@ void api_tickets_patch(api_call_t *c) {
   store_ticket_t t, cur;
   uint32_t mask;
   int changed = 0;
+  desk_err_t e;
   store_ticket_init(&t);
   store_ticket_init(&cur);
   if (api_body_object(c) || tickets_from_body(c, &t, &mask, 0)) goto out;
   if (api_ticket_visible(c, c->id[0], &cur)) goto out;
-  /* Keep the ITIL priority in step when impact or urgency changes and the
-   * caller did not set a priority by hand. */
-  if ((mask & ((1u << STORE_TF_IMPACT) | (1u << STORE_TF_URGENCY))) &&
-      !(mask & (1u << STORE_TF_PRIORITY))) {
-    const store_val_t *im = mask & (1u << STORE_TF_IMPACT) ? &t.v[STORE_TF_IMPACT] : &cur.v[STORE_TF_IMPACT];
-    const store_val_t *ur = mask & (1u << STORE_TF_URGENCY) ? &t.v[STORE_TF_URGENCY] : &cur.v[STORE_TF_URGENCY];
-    if (!im->is_null && !ur->is_null) {
-      store_ticket_set_int(&t, STORE_TF_PRIORITY, store_itil_priority(im->i, ur->i));
-      mask |= 1u << STORE_TF_PRIORITY;
-    }
-  }
   store_actor_t a = tickets_actor(c);
-  /* the change and what it teaches triage, in one transaction */
+  /* the change (with desk's lifecycle and priority rules) and what it
+   * teaches triage, in one transaction */
   store_ticket_t neu;
   store_ticket_init(&neu);
   int rc = store_begin(c->db);
-  if (!rc) rc = store_ticket_update(c->db, c->id[0], &t, mask, &a, &changed);
+  if (!rc) rc = desk_ticket_update(c->db, c->id[0], &t, mask, &a, &changed, &e);
   if (!rc && changed) rc = store_ticket_get(c->db, c->id[0], &neu);
   if (!rc && changed) rc = triage_note_edits(c->db, c->id[0], &cur, &neu, mask, c->user.id);
   if (!rc) rc = store_commit(c->db);
   if (rc) store_rollback(c->db);
   store_ticket_clear(&neu);
   if (rc == UTIL_E_CONFLICT) {
-    api_error(c, rc, "status", "status cannot change from '%s' to '%s'",
-              cur.v[STORE_TF_STATUS].s, t.v[STORE_TF_STATUS].s);
+    api_desk_error(c, &e);
     goto out;
   }
   if (rc) {

@@ -93,6 +93,35 @@ int desk_text_check(const char *name, const char *s, size_t n, size_t min, size_
 int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role,
                       const char **reopen, desk_err_t *e);
 
+/* ---- Lifecycle, priority, SLA -------------------------------------------------
+ * Status: new -> open/pending/resolved/closed; open <-> pending;
+ * open/pending -> resolved/closed; resolved -> open (reopen) or closed;
+ * closed is final. 1 if from -> to is allowed (the same status is not a
+ * transition: 0). */
+int desk_status_transition_ok(const char *from, const char *to);
+int desk_status_done(const char *status); /* resolved or closed */
+/* ITIL priority 1 ... 4 from impact and urgency, each 1 (high) ... 3 (low);
+ * 0 outside those. */
+int desk_itil_priority(int64_t impact, int64_t urgency);
+/* Sets t's SLA due time: created_at + the priority's hours
+ * (store_sla_hours), none without a priority. */
+void desk_sla_apply(store_t *db, store_ticket_t *t);
+/* Inserts t with the lifecycle's values: status "new" and created now when
+ * unset, resolved_at for a ticket born resolved or closed, the SLA due
+ * time. In the caller's transaction if one is open. */
+int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, int64_t *id);
+/* Changes the fields of ch in mask on ticket id, with the rules: a status
+ * change the lifecycle forbids is UTIL_E_CONFLICT ("status cannot change
+ * from 'a' to 'b'", field status); resolved_at follows the status; a change
+ * of impact or urgency without a priority by hand sets the ITIL priority
+ * (when both are known); a new priority brings its SLA due time. Call it in
+ * a transaction, so that the check and the write see the same ticket. */
+int desk_ticket_update(store_t *db, int64_t id, const store_ticket_t *ch, uint32_t mask,
+                       const store_actor_t *a, int *changed, desk_err_t *e);
+/* The ITIL priority of ticket id again after triage set its urgency:
+ * impact as stated or a single user (3); actor system. */
+int desk_refresh_priority(store_t *db, int64_t id);
+
 /* ---- Intake --------------------------------------------------------------------
  * A new ticket goes: the channel fills in.t with desk_field_set (plus what
  * only it knows: created_at of an import, resolved requester and group
@@ -135,5 +164,9 @@ int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t 
  * transaction is rolled back and e says "cannot create the ticket". */
 int desk_create(store_t *db, const desk_prep_t *o, desk_intake_t *in, const store_actor_t *a,
                 int64_t *id, desk_err_t *e);
+/* After triage_prepare: the ITIL priority from impact (a single user when
+ * unknown) and urgency, unless the channel set a priority; notes it in
+ * in->tr.priority_set for the history. desk_prepare calls it. */
+void desk_priority_after_triage(desk_intake_t *in);
 
 #endif

@@ -37,6 +37,7 @@ static void desk_triage(store_t *db, const desk_prep_t *o, desk_intake_t *in) {
   if (t->v[STORE_TF_LANGUAGE].is_null)
     store_ticket_set_text(t, STORE_TF_LANGUAGE, text_lang_code(in->tr.lang));
   triage_prepare(db, &in->tr, t, in->given);
+  desk_priority_after_triage(in);
   in->triaged = 1;
 }
 
@@ -61,7 +62,7 @@ int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_
 
 int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t *id) {
   int64_t tid = 0;
-  int rc = store_ticket_insert(db, &in->t, a, &tid);
+  int rc = desk_ticket_insert(db, &in->t, a, &tid);
   if (!rc && in->triaged) rc = triage_record(db, tid, &in->tr, &in->t);
   if (!rc && id) *id = tid;
   return rc;

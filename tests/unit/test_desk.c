@@ -1,5 +1,6 @@
 /* Unit tests of src/desk: the field rules value by value (text, enum,
- * integer, references, who may set what), the reply rule, and the intake
+ * integer, references, who may set what), the reply rule, the status
+ * lifecycle, the ITIL matrix and the SLA due time, and the intake
  * on a real SQLite file (prepare writes nothing; create writes the ticket
  * and its history in one transaction; a refused ticket writes nothing). */
 #include <setjmp.h>
@@ -243,6 +244,64 @@ static void intake_create(void **state) {
   store_close(&s);
 }
 
+static void transitions_table(void **state) {
+  assert_true(desk_status_transition_ok("new", "open"));
+  assert_true(desk_status_transition_ok("pending", "open"));
+  assert_true(desk_status_transition_ok("resolved", "open"));
+  assert_false(desk_status_transition_ok("closed", "open"));
+  assert_false(desk_status_transition_ok("open", "new"));
+  assert_false(desk_status_transition_ok("open", "open"));
+  assert_false(desk_status_transition_ok("open", "bogus"));
+  assert_true(desk_status_transition_ok("new", "closed"));
+  assert_false(desk_status_transition_ok("resolved", "pending"));
+}
+
+static void itil_and_sla(void **state) {
+  assert_int_equal(desk_itil_priority(1, 1), 1);
+  assert_int_equal(desk_itil_priority(1, 2), 2);
+  assert_int_equal(desk_itil_priority(2, 2), 3);
+  assert_int_equal(desk_itil_priority(3, 3), 4);
+  assert_int_equal(desk_itil_priority(3, 1), 3);
+  assert_int_equal(desk_itil_priority(0, 1), 0); /* outside the matrix: none */
+  store_t *s = fresh("sla.db");
+  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  store_ticket_t t;
+  store_ticket_init(&t);
+  store_ticket_set_text(&t, STORE_TF_TITLE, "VPN");
+  store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, req);
+  store_ticket_set_int(&t, STORE_TF_CREATED_AT, 1000);
+  store_ticket_set_text(&t, STORE_TF_STATUS, "resolved");
+  store_ticket_set_int(&t, STORE_TF_PRIORITY, 2);
+  store_actor_t a = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  int64_t id;
+  assert_int_equal(desk_ticket_insert(s, &t, &a, &id), 0);
+  store_ticket_clear(&t);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 8 * 3600); /* P2: 8 h by default */
+  assert_int_equal(t.v[STORE_TF_RESOLVED_AT].i, 1000);           /* born resolved */
+  store_ticket_clear(&t);
+  /* impact and urgency move the priority, and the due time with it */
+  store_ticket_t ch;
+  desk_err_t e;
+  store_ticket_init(&ch);
+  store_ticket_set_int(&ch, STORE_TF_IMPACT, 1);
+  store_ticket_set_int(&ch, STORE_TF_URGENCY, 1);
+  assert_int_equal(desk_ticket_update(s, id, &ch, 1u << STORE_TF_IMPACT | 1u << STORE_TF_URGENCY, &a, NULL, &e), 0);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_int_equal(t.v[STORE_TF_PRIORITY].i, 1);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 4 * 3600);
+  store_ticket_clear(&t);
+  /* reopening clears the resolution time; a caller cannot set it */
+  store_ticket_set_text(&ch, STORE_TF_STATUS, "open");
+  store_ticket_set_int(&ch, STORE_TF_RESOLVED_AT, 5);
+  assert_int_equal(desk_ticket_update(s, id, &ch, 1u << STORE_TF_STATUS | 1u << STORE_TF_RESOLVED_AT, &a, NULL, &e), 0);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_true(t.v[STORE_TF_RESOLVED_AT].is_null);
+  store_ticket_clear(&t);
+  store_ticket_clear(&ch);
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
@@ -251,6 +310,8 @@ int main(void) {
       cmocka_unit_test(references),
       cmocka_unit_test(reply_reopens),
       cmocka_unit_test(intake_create),
+      cmocka_unit_test(transitions_table),
+      cmocka_unit_test(itil_and_sla),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
