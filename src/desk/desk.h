@@ -17,8 +17,9 @@
 
 /* ---- Errors ----------------------------------------------------------------
  * What a refused value was and why. code is a UTIL_E_* (INVALID for a bad
- * value, FORBIDDEN for a field the caller may not set, or a store error);
- * field names the field as the caller spelled it ("" when the error is
+ * value, FORBIDDEN for a field the caller may not set, CONFLICT for a
+ * status change the lifecycle forbids, or a store error); field names the
+ * field as the caller spelled it (cut at 63 bytes; "" when the error is
  * about no field in particular). */
 typedef struct {
   int code;

@@ -100,6 +100,13 @@ test('API and import refuse the same values with the same messages', async () =>
   const e = spawnSync(BIN, ['export', '--db', db, '--format', 'jsonl'], { encoding: 'utf8' });
   const kept = e.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(kept.map((t) => t.title), [OK.title], 'import kept the good row only');
+  // Imported into the live server's database, the same file leaves the
+  // queue listable: only the good row is there to list.
+  const live = runImport(Buffer.concat(rows), env.db);
+  assert.equal(live.status, 1, live.stderr);
+  const after = await agent('GET', '/api/v1/tickets?limit=200');
+  assert.equal(after.status, 200, after.text);
+  assert.deepEqual(after.json.items.map((t) => t.title), [OK.title]);
 });
 
 test('NUL bytes, invalid UTF-8 and a 3.9 MB description are refused, never cut or stored', async () => {
