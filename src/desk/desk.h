@@ -165,9 +165,5 @@ int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t 
  * transaction is rolled back and e says "cannot create the ticket". */
 int desk_create(store_t *db, const desk_prep_t *o, desk_intake_t *in, const store_actor_t *a,
                 int64_t *id, desk_err_t *e);
-/* After triage_prepare: the ITIL priority from impact (a single user when
- * unknown) and urgency, unless the channel set a priority; notes it in
- * in->tr.priority_set for the history. desk_prepare calls it. */
-void desk_priority_after_triage(desk_intake_t *in);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "desk.h"
+#include "desk_int.h"
 
 void desk_intake_init(desk_intake_t *in) {
   store_ticket_init(&in->t);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "desk.h"
+#include "desk_int.h"
 
 static const char *const desk_lc_statuses[] = {"new", "open", "pending", "resolved", "closed"};
 /* allowed[from][to] */
