@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../src/api/api.h"
+#include "../src/desk/desk.h"
 #include "demo_int.h"
 
 const demo_login_t demo_logins[] = {
@@ -328,7 +329,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   store_ticket_set_text(&tk, STORE_TF_CATEGORY, filed->category);
   store_ticket_set_int(&tk, STORE_TF_IMPACT, impact);
   store_ticket_set_int(&tk, STORE_TF_URGENCY, urgency);
-  store_ticket_set_int(&tk, STORE_TF_PRIORITY, store_itil_priority(impact, urgency));
+  store_ticket_set_int(&tk, STORE_TF_PRIORITY, desk_itil_priority(impact, urgency));
   store_ticket_set_text(&tk, STORE_TF_SERVICE, sc->service);
   store_ticket_set_text(&tk, STORE_TF_CI, ci);
   store_ticket_set_text(&tk, STORE_TF_SOURCE, rng_unit(r) < 0.6 ? "web" : rng_unit(r) < 0.7 ? "email" : "phone");
@@ -346,7 +347,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   int is_done = strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0;
   if (is_done) {
     /* Time to resolve grows with priority number: hours for P1, days for P4. */
-    double hours = (double)store_itil_priority(impact, urgency) * (0.5 + 6 * rng_unit(r));
+    double hours = (double)desk_itil_priority(impact, urgency) * (0.5 + 6 * rng_unit(r));
     done = t + (int64_t)(hours * 3600);
     if (done > now_end - 60) done = now_end - 60;
     store_ticket_set_text(&tk, STORE_TF_RESOLUTION, fr ? sc->resolution_fr : sc->resolution_en);
@@ -355,7 +356,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   }
   store_actor_t a = {STORE_ACTOR_PERSON, p->id, NULL, 0};
   int64_t id;
-  int rc = store_ticket_insert(d->db, &tk, &a, &id);
+  int rc = desk_ticket_insert(d->db, &tk, &a, &id);
   if (!rc && is_done && agent) {
     store_comment_t c = {.ticket_id = id, .author_id = agent,
                          .body = (char *)(fr ? sc->resolution_fr : sc->resolution_en),

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "../desk/desk.h"
 #include "../triage/triage.h"
 #include "api.h"
 
@@ -44,6 +45,8 @@ extern const int api_nroutes;
 void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void api_reply(api_call_t *c, int status, json_t *j);
+/* Replies with a refusal of desk's rules (its code, field and message). */
+void api_desk_error(api_call_t *c, const desk_err_t *e);
 void api_reply_text(api_call_t *c, int status, const char *content_type,
                     const char *text);
 

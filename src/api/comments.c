@@ -49,11 +49,10 @@ void api_comments_create(api_call_t *c) {
     api_error(c, UTIL_E_FORBIDDEN, "internal", "only agents write internal notes");
     goto out;
   }
-  int requester = c->user.role == STORE_ROLE_REQUESTER;
-  const char *status = t.v[STORE_TF_STATUS].s;
-  if (requester && strcmp(status, "closed") == 0) {
-    api_error(c, UTIL_E_CONFLICT, NULL, "ticket %lld is closed: open a new ticket",
-              (long long)c->id[0]);
+  const char *reopen;
+  desk_err_t e;
+  if (desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, &reopen, &e)) {
+    api_desk_error(c, &e);
     goto out;
   }
   store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
@@ -61,14 +60,12 @@ void api_comments_create(api_call_t *c) {
                         .body = (char *)body, .internal = internal};
   int rc = store_begin(c->db);
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);
-  /* A requester answering a ticket that waits on them, or one that was
-   * resolved ("still broken"), puts it back in the agents' queue. */
-  if (!rc && requester && (strcmp(status, "pending") == 0 || strcmp(status, "resolved") == 0)) {
+  if (!rc && reopen) { /* desk's rule: the reply puts the ticket back in the queue */
     store_ticket_t ch;
     store_ticket_init(&ch);
-    store_ticket_set_text(&ch, STORE_TF_STATUS, "open");
+    store_ticket_set_text(&ch, STORE_TF_STATUS, reopen);
     store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-    rc = store_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL);
+    rc = desk_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL, &e);
     store_ticket_clear(&ch);
   }
   if (!rc) rc = store_commit(c->db);

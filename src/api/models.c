@@ -187,7 +187,7 @@ static void decide(api_call_t *c, int accept) {
       rc = UTIL_E_CONFLICT;
   }
   if (!rc) rc = store_pred_decide(c->db, c->id[0], c->name, st, value, c->user.id);
-  if (!rc && triage_field_tf(fi) == STORE_TF_URGENCY) rc = triage_refresh_priority(c->db, c->id[0]);
+  if (!rc && triage_field_tf(fi) == STORE_TF_URGENCY) rc = desk_refresh_priority(c->db, c->id[0]);
   if (!rc) rc = store_commit(c->db);
   if (rc) {
     store_rollback(c->db);

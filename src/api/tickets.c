@@ -3,133 +3,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../desk/desk.h"
 #include "../triage/triage.h"
 #include "api_int.h"
 
 /* ---- What a client may send ------------------------------------------------- */
-typedef enum {
-  TS_TEXT,     /* string, length in [min, max] bytes */
-  TS_INT,      /* integer in [min, max] */
-  TS_ENUM,     /* one of values */
-  TS_USER,     /* id of an active user */
-  TS_AGENT,    /* id of an active agent or admin */
-  TS_GROUP,    /* id of a group */
-} tspec_kind_t;
-
-static const char *const ts_statuses[] = {"new", "open", "pending", "resolved", "closed", NULL};
-static const char *const ts_sources[] = {"web", "email", "phone", "api", "chat", "import", NULL};
-static const char *const ts_langs[] = {"fr", "en", NULL};
-
-typedef struct {
-  store_tf_t f;
-  tspec_kind_t kind;
-  int64_t min, max;
-  const char *const *values;
-  int requester; /* a requester may set it when creating */
-  int nullable;
-} tspec_t;
-
-static const tspec_t tspecs[] = {
-    {STORE_TF_TITLE, TS_TEXT, 1, 300, NULL, 1, 0},
-    {STORE_TF_DESCRIPTION, TS_TEXT, 0, 65536, NULL, 1, 0},
-    {STORE_TF_REQUESTER_ID, TS_USER, 0, 0, NULL, 0, 0},
-    {STORE_TF_STATUS, TS_ENUM, 0, 0, ts_statuses, 0, 0},
-    {STORE_TF_CATEGORY, TS_TEXT, 1, 100, NULL, 1, 1},
-    {STORE_TF_GROUP_ID, TS_GROUP, 0, 0, NULL, 0, 1},
-    {STORE_TF_ASSIGNEE_ID, TS_AGENT, 0, 0, NULL, 0, 1},
-    {STORE_TF_IMPACT, TS_INT, 1, 3, NULL, 1, 1},
-    {STORE_TF_URGENCY, TS_INT, 1, 3, NULL, 1, 1},
-    {STORE_TF_PRIORITY, TS_INT, 1, 4, NULL, 0, 1},
-    {STORE_TF_SERVICE, TS_TEXT, 1, 100, NULL, 1, 1},
-    {STORE_TF_CI, TS_TEXT, 1, 100, NULL, 1, 1},
-    {STORE_TF_SOURCE, TS_ENUM, 0, 0, ts_sources, 0, 0},
-    {STORE_TF_LANGUAGE, TS_ENUM, 0, 0, ts_langs, 1, 1},
-    {STORE_TF_RESOLUTION, TS_TEXT, 0, 65536, NULL, 0, 1},
-};
-#define NSPECS (sizeof tspecs / sizeof tspecs[0])
-
-static int tickets_check_ref(api_call_t *c, const tspec_t *sp, int64_t id) {
-  const char *key = store_tf_name(sp->f);
-  if (sp->kind == TS_GROUP) {
-    store_group_t g = {0};
-    int rc = store_group_get(c->db, id, &g);
-    store_group_clear(&g);
-    if (rc == UTIL_E_NOTFOUND) api_error(c, UTIL_E_INVALID, key, "no group with id %lld", (long long)id);
-    else if (rc) api_error(c, rc, key, "cannot check the group");
-    return rc ? UTIL_E_INVALID : 0;
-  }
-  store_user_t u = {0};
-  int rc = store_user_get(c->db, id, &u);
-  if (rc == UTIL_E_NOTFOUND || (!rc && !u.active)) {
-    api_error(c, UTIL_E_INVALID, key, "no active user with id %lld", (long long)id);
-    rc = UTIL_E_INVALID;
-  } else if (rc) {
-    api_error(c, rc, key, "cannot check the user");
-  } else if (sp->kind == TS_AGENT && u.role < STORE_ROLE_AGENT) {
-    api_error(c, UTIL_E_INVALID, key, "user %lld is not an agent", (long long)id);
-    rc = UTIL_E_INVALID;
-  }
-  store_user_clear(&u);
-  return rc;
+void api_desk_error(api_call_t *c, const desk_err_t *e) {
+  api_error(c, e->code, e->field[0] ? e->field : NULL, "%s", e->msg);
 }
 
-/* Reads c->body into t, setting a bit in *mask per field present. creating
- * selects the requester rule; read-only and unknown keys are refused. */
+/* A JSON value as desk reads it; s is borrowed from v. */
+static desk_value_t tickets_value(const json_t *v) {
+  desk_value_t dv = {DESK_V_OTHER, NULL, 0, 0};
+  if (json_is_null(v)) dv.kind = DESK_V_NULL;
+  else if (json_is_integer(v)) {
+    dv.kind = DESK_V_INT;
+    dv.i = json_integer_value(v);
+  } else if (json_is_string(v)) {
+    dv.kind = DESK_V_STRING;
+    dv.s = json_string_value(v);
+    dv.n = json_string_length(v);
+  }
+  return dv;
+}
+
+/* Reads c->body into t with desk's field rules, setting a bit in *mask per
+ * field present. creating applies the rule on who may set a field; the
+ * first refusal is the reply. */
 static int tickets_from_body(api_call_t *c, store_ticket_t *t, uint32_t *mask,
                              int creating) {
   const char *key;
   json_t *v;
+  desk_err_t e;
   *mask = 0;
   json_object_foreach(c->body, key, v) {
-    const tspec_t *sp = NULL;
-    for (size_t i = 0; i < NSPECS && !sp; i++)
-      if (strcmp(store_tf_name(tspecs[i].f), key) == 0) sp = &tspecs[i];
-    if (!sp) {
-      int f = store_tf_find(key);
-      if (f >= 0) api_error(c, UTIL_E_INVALID, key, "'%s' is read-only", key);
-      else api_error(c, UTIL_E_INVALID, key, "unknown field '%s'", key);
-      return UTIL_E_INVALID;
+    const desk_field_t *sp = desk_field_find(key, &e);
+    desk_value_t dv = tickets_value(v);
+    if (!sp || desk_field_set(c->db, sp, c->user.role, creating, &dv, t, &e)) {
+      api_desk_error(c, &e);
+      return e.code;
     }
-    if (creating && !sp->requester && !api_role_at_least(c, STORE_ROLE_AGENT)) {
-      api_error(c, UTIL_E_FORBIDDEN, key, "only agents may set '%s'", key);
-      return UTIL_E_FORBIDDEN;
-    }
-    int rc = 0, present, is_null = 0;
-    int64_t iv = 0;
-    const char *sv = NULL;
-    switch (sp->kind) {
-    case TS_TEXT:
-      rc = api_field_string(c, key, (size_t)sp->min, (size_t)sp->max, sp->nullable, &sv, &present);
-      is_null = !sv;
-      break;
-    case TS_ENUM:
-      rc = api_field_string(c, key, 1, 32, sp->nullable, &sv, &present);
-      is_null = !sv;
-      if (!rc && sv) {
-        int ok = 0;
-        for (const char *const *e = sp->values; *e && !ok; e++) ok = strcmp(*e, sv) == 0;
-        if (!ok) {
-          char list[128] = "";
-          for (const char *const *e = sp->values; *e; e++)
-            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                     e == sp->values ? "" : ", ", *e);
-          api_error(c, UTIL_E_INVALID, key, "'%s' must be one of: %s", key, list);
-          rc = UTIL_E_INVALID;
-        }
-      }
-      break;
-    case TS_INT:
-      rc = api_field_int(c, key, sp->min, sp->max, sp->nullable, &iv, &present, &is_null);
-      break;
-    default:
-      rc = api_field_int(c, key, 1, INT64_MAX, sp->nullable, &iv, &present, &is_null);
-      if (!rc && !is_null) rc = tickets_check_ref(c, sp, iv);
-      break;
-    }
-    if (rc) return rc;
-    if (is_null) store_ticket_set_null(t, sp->f);
-    else if (sv) store_ticket_set_text(t, sp->f, sv);
-    else store_ticket_set_int(t, sp->f, iv);
     *mask |= 1u << sp->f;
   }
   return 0;
@@ -173,64 +86,38 @@ static store_actor_t tickets_actor(const api_call_t *c) {
 }
 
 /* ---- Handlers --------------------------------------------------------------------- */
-/* Runs the current models (and the impact cues) on a ticket being created. */
-static void tickets_triage(api_call_t *c, const store_ticket_t *t, triage_result_t *tr) {
-  int vip = 0;
-  store_user_t u = {0};
-  if (!store_user_get(c->db, t->v[STORE_TF_REQUESTER_ID].i, &u)) vip = u.vip;
-  store_user_clear(&u);
-  triage_input_t in = {t->v[STORE_TF_TITLE].s, t->v[STORE_TF_DESCRIPTION].s,
-                       t->v[STORE_TF_LANGUAGE].s, t->v[STORE_TF_SERVICE].s,
-                       t->v[STORE_TF_CI].s, vip};
-  triage_set_t *set = triage_current();
-  triage_run(c->db, set, &in, tr);
-  triage_set_unref(&set);
-}
-
 void api_tickets_create(api_call_t *c) {
-  store_ticket_t t;
+  desk_intake_t in;
+  desk_err_t e;
   uint32_t mask;
   int64_t id;
-  store_ticket_init(&t);
-  if (api_body_object(c) || tickets_from_body(c, &t, &mask, 1)) goto out;
-  if (t.v[STORE_TF_TITLE].is_null) {
-    api_error(c, UTIL_E_INVALID, "title", "'title' is required");
-    goto out;
-  }
-  if (t.v[STORE_TF_REQUESTER_ID].is_null)
-    store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, c->user.id);
-  if (t.v[STORE_TF_SOURCE].is_null)
-    store_ticket_set_text(&t, STORE_TF_SOURCE, c->via_cookie ? "web" : "api");
-  /* Triage before the transaction (pure computation), its effects inside
-   * it: the ticket never exists without its predictions. */
-  triage_result_t tr;
-  tickets_triage(c, &t, &tr);
-  if (t.v[STORE_TF_LANGUAGE].is_null)
-    store_ticket_set_text(&t, STORE_TF_LANGUAGE, text_lang_code(tr.lang));
-  triage_prepare(c->db, &tr, &t, mask);
+  desk_intake_init(&in);
+  if (api_body_object(c) || tickets_from_body(c, &in.t, &mask, 1)) goto out;
+  in.given = mask; /* a field set to null is a person's choice too */
+  /* the server's current models, held for this request only */
+  triage_set_t *set = triage_current();
+  desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set};
   store_actor_t a = tickets_actor(c);
-  int rc = store_begin(c->db);
-  if (!rc) rc = store_ticket_insert(c->db, &t, &a, &id);
-  if (!rc) rc = triage_record(c->db, id, &tr, &t);
-  if (!rc) rc = store_commit(c->db);
+  int rc = desk_create(c->db, &o, &in, &a, &id, &e);
+  triage_set_unref(&set);
   if (rc) {
-    store_rollback(c->db);
-    api_error(c, rc, NULL, "cannot create the ticket");
+    api_desk_error(c, &e);
     goto out;
   }
-  store_ticket_clear(&t);
+  store_ticket_t t;
   rc = store_ticket_get(c->db, id, &t);
   if (rc) {
     api_error(c, rc, NULL, "cannot read the new ticket");
     goto out;
   }
   json_t *j = tickets_json(c, &t);
+  store_ticket_clear(&t);
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
-    json_object_set_new(j, "suggestions", api_triage_result_json(&tr));
+    json_object_set_new(j, "suggestions", api_triage_result_json(&in.tr));
   }
   api_reply(c, 201, j);
 out:
-  store_ticket_clear(&t);
+  desk_intake_clear(&in);
 }
 
 void api_tickets_get(api_call_t *c) {
@@ -245,35 +132,25 @@ void api_tickets_patch(api_call_t *c) {
   store_ticket_t t, cur;
   uint32_t mask;
   int changed = 0;
+  desk_err_t e;
   store_ticket_init(&t);
   store_ticket_init(&cur);
   if (api_body_object(c) || tickets_from_body(c, &t, &mask, 0)) goto out;
   if (api_ticket_visible(c, c->id[0], &cur)) goto out;
-  /* Keep the ITIL priority in step when impact or urgency changes and the
-   * caller did not set a priority by hand. */
-  if ((mask & ((1u << STORE_TF_IMPACT) | (1u << STORE_TF_URGENCY))) &&
-      !(mask & (1u << STORE_TF_PRIORITY))) {
-    const store_val_t *im = mask & (1u << STORE_TF_IMPACT) ? &t.v[STORE_TF_IMPACT] : &cur.v[STORE_TF_IMPACT];
-    const store_val_t *ur = mask & (1u << STORE_TF_URGENCY) ? &t.v[STORE_TF_URGENCY] : &cur.v[STORE_TF_URGENCY];
-    if (!im->is_null && !ur->is_null) {
-      store_ticket_set_int(&t, STORE_TF_PRIORITY, store_itil_priority(im->i, ur->i));
-      mask |= 1u << STORE_TF_PRIORITY;
-    }
-  }
   store_actor_t a = tickets_actor(c);
-  /* the change and what it teaches triage, in one transaction */
+  /* the change (with desk's lifecycle and priority rules) and what it
+   * teaches triage, in one transaction */
   store_ticket_t neu;
   store_ticket_init(&neu);
   int rc = store_begin(c->db);
-  if (!rc) rc = store_ticket_update(c->db, c->id[0], &t, mask, &a, &changed);
+  if (!rc) rc = desk_ticket_update(c->db, c->id[0], &t, mask, &a, &changed, &e);
   if (!rc && changed) rc = store_ticket_get(c->db, c->id[0], &neu);
   if (!rc && changed) rc = triage_note_edits(c->db, c->id[0], &cur, &neu, mask, c->user.id);
   if (!rc) rc = store_commit(c->db);
   if (rc) store_rollback(c->db);
   store_ticket_clear(&neu);
   if (rc == UTIL_E_CONFLICT) {
-    api_error(c, rc, "status", "status cannot change from '%s' to '%s'",
-              cur.v[STORE_TF_STATUS].s, t.v[STORE_TF_STATUS].s);
+    api_desk_error(c, &e);
     goto out;
   }
   if (rc) {

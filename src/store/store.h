@@ -201,16 +201,13 @@ void store_ticket_set_text(store_ticket_t *t, store_tf_t f, const char *s);
 void store_ticket_set_int(store_ticket_t *t, store_tf_t f, int64_t i);
 void store_ticket_set_null(store_ticket_t *t, store_tf_t f);
 
-/* Status lifecycle: new → open/pending/resolved/closed; open ↔ pending;
- * open/pending → resolved/closed; resolved → open (reopen) or closed;
- * closed is final. Returns 1 if from → to is allowed (same status is not a
- * transition and returns 0). */
+/* 1 if status is one of the five status names. The lifecycle between them,
+ * the ITIL priority, the SLA due time and the resolution time are desk's
+ * rules (desk.h): the store writes the values it is given. */
 int store_status_valid(const char *status);
-/* ITIL priority (1 … 4) from impact and urgency, each 1 (high) … 3 (low). */
-int store_itil_priority(int64_t impact, int64_t urgency);
-int store_status_transition_ok(const char *from, const char *to);
 
-/* Inserts t (id, created/updated ignored and set) and writes a "created"
+/* Inserts t (id ignored; status "new", created/updated now when NULL) as
+ * given, and writes a "created"
  * history event by actor, inside the caller's transaction if one is open.
  * *id receives the id. References (requester, group, assignee) must exist:
  * UTIL_E_INVALID otherwise. */
@@ -219,9 +216,10 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
 /* Loads ticket id into out (initialised by the call). */
 int store_ticket_get(store_t *s, int64_t id, store_ticket_t *out);
 /* Applies the fields of ch whose bit (1u << field) is set in mask to ticket
- * id, writes one history row per field that really changed, bumps
- * updated_at, and sets/clears resolved_at with the status. Checks the status
- * transition (UTIL_E_CONFLICT). *changed (optional) counts changed fields. */
+ * id (never id, created_at, updated_at, impact_cue), writes one history row
+ * per field that really changed, bumps updated_at, and clears impact_cue
+ * when a person changes the impact. Checks no lifecycle: desk_ticket_update
+ * does. *changed (optional) counts changed fields. */
 int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
                         uint32_t mask, const store_actor_t *a, int *changed);
 
@@ -318,7 +316,7 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
                        int (*fn)(const store_event_t *, void *), void *arg);
 
-/* ---- Settings -------------------------------------------------------------
+/* ---- Settings (settings.c) -------------------------------------------------
  * A small key → text table for what an admin configures at run time (SLA
  * hours, triage fields, retraining schedule). */
 /* Returns an owned copy in *out, or UTIL_E_NOTFOUND. */

@@ -144,53 +144,19 @@ static void ticket_row(sqlite3_stmt *st, store_ticket_t *t) {
   }
 }
 
-/* ---- Status lifecycle -------------------------------------------------- */
+/* ---- Status names ------------------------------------------------------
+ * Only the names, for queries; the lifecycle between them, the priority and
+ * the SLA are desk's rules (src/desk/lifecycle.c). */
 static const char *const statuses[] = {"new", "open", "pending", "resolved",
                                        "closed"};
-/* allowed[from][to] */
-static const unsigned char transitions[5][5] = {
-    /* to:    new open pend res clo */
-    /* new */ {0, 1, 1, 1, 1},
-    /* open */ {0, 0, 1, 1, 1},
-    /* pend */ {0, 1, 0, 1, 1},
-    /* res */ {0, 1, 0, 0, 1},
-    /* clo */ {0, 0, 0, 0, 0},
-};
 
-static int status_index(const char *s) {
-  for (int i = 0; s && i < 5; i++)
-    if (strcmp(s, statuses[i]) == 0) return i;
-  return -1;
-}
-
-int store_status_valid(const char *status) { return status_index(status) >= 0; }
-
-int store_itil_priority(int64_t impact, int64_t urgency) {
-  static const int matrix[3][3] = {{1, 2, 3}, {2, 3, 4}, {3, 4, 4}};
-  return matrix[impact - 1][urgency - 1];
-}
-
-int store_status_transition_ok(const char *from, const char *to) {
-  int a = status_index(from), b = status_index(to);
-  return a >= 0 && b >= 0 && transitions[a][b];
-}
-
-static int status_is_done(const char *s) {
-  return s && (strcmp(s, "resolved") == 0 || strcmp(s, "closed") == 0);
+int store_status_valid(const char *status) {
+  for (int i = 0; status && i < 5; i++)
+    if (strcmp(status, statuses[i]) == 0) return 1;
+  return 0;
 }
 
 /* ---- Insert, get, update ----------------------------------------------- */
-/* The SLA due time follows the priority: created_at + the priority's hours,
- * none without a priority. */
-static void ticket_sla(store_t *s, store_ticket_t *t) {
-  if (t->v[STORE_TF_PRIORITY].is_null) {
-    store_ticket_set_null(t, STORE_TF_SLA_DUE_AT);
-    return;
-  }
-  int64_t h = store_sla_hours(s, (int)t->v[STORE_TF_PRIORITY].i);
-  if (h > 0) store_ticket_set_int(t, STORE_TF_SLA_DUE_AT, t->v[STORE_TF_CREATED_AT].i + h * 3600);
-}
-
 int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
                         int64_t *id) {
   pthread_once(&tf_once, tf_build_sql);
@@ -201,9 +167,6 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
   if (t->v[STORE_TF_UPDATED_AT].is_null)
     store_ticket_set_int(t, STORE_TF_UPDATED_AT, t->v[STORE_TF_CREATED_AT].i);
   if (t->v[STORE_TF_DESCRIPTION].is_null) store_ticket_set_text(t, STORE_TF_DESCRIPTION, "");
-  if (status_is_done(t->v[STORE_TF_STATUS].s) && t->v[STORE_TF_RESOLVED_AT].is_null)
-    store_ticket_set_int(t, STORE_TF_RESOLVED_AT, t->v[STORE_TF_UPDATED_AT].i);
-  ticket_sla(s, t);
 
   int own, rc = store_txn_enter(s, &own);
   if (rc) return rc;
@@ -256,27 +219,10 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     if (!(mask & (1u << f))) continue;
     /* Identity and clock fields are never taken from the caller. */
     if (f == STORE_TF_ID || f == STORE_TF_CREATED_AT || f == STORE_TF_UPDATED_AT ||
-        f == STORE_TF_RESOLVED_AT || f == STORE_TF_SLA_DUE_AT || f == STORE_TF_IMPACT_CUE)
+        f == STORE_TF_IMPACT_CUE)
       continue;
     ticket_copy_val(&neu, ch, f);
   }
-  const char *from = old.v[STORE_TF_STATUS].s, *to = neu.v[STORE_TF_STATUS].s;
-  if (!to || !store_status_valid(to)) {
-    rc = UTIL_E_INVALID;
-    goto out;
-  }
-  if (strcmp(from, to) != 0) {
-    if (!store_status_transition_ok(from, to)) {
-      rc = UTIL_E_CONFLICT;
-      goto out;
-    }
-    if (status_is_done(to) && !status_is_done(from))
-      store_ticket_set_int(&neu, STORE_TF_RESOLVED_AT, now);
-    else if (!status_is_done(to))
-      store_ticket_set_null(&neu, STORE_TF_RESOLVED_AT);
-  }
-  if (!ticket_val_equal(&old.v[STORE_TF_PRIORITY], &neu.v[STORE_TF_PRIORITY], STORE_TYPE_INT))
-    ticket_sla(s, &neu);
   /* a cue explains the impact the system set; once someone else sets it,
    * the cue no longer does */
   if (!ticket_val_equal(&old.v[STORE_TF_IMPACT], &neu.v[STORE_TF_IMPACT], STORE_TYPE_INT) &&

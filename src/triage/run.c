@@ -174,28 +174,6 @@ int triage_set_field(store_t *s, int64_t id, int field, const char *value,
   return rc;
 }
 
-/* ITIL priority after triage: impact as stated or cued (a single user when
- * nothing says otherwise), urgency as stated or predicted. */
-int triage_refresh_priority(store_t *s, int64_t id) {
-  store_ticket_t t;
-  int rc = store_ticket_get(s, id, &t);
-  if (rc) return rc;
-  if (!t.v[STORE_TF_URGENCY].is_null) {
-    int64_t impact = t.v[STORE_TF_IMPACT].is_null ? 3 : t.v[STORE_TF_IMPACT].i;
-    int p = store_itil_priority(impact, t.v[STORE_TF_URGENCY].i);
-    if (t.v[STORE_TF_PRIORITY].is_null || t.v[STORE_TF_PRIORITY].i != p) {
-      store_ticket_t ch;
-      store_ticket_init(&ch);
-      store_ticket_set_int(&ch, STORE_TF_PRIORITY, p);
-      store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-      rc = store_ticket_update(s, id, &ch, 1u << STORE_TF_PRIORITY, &sys, NULL);
-      store_ticket_clear(&ch);
-    }
-  }
-  store_ticket_clear(&t);
-  return rc;
-}
-
 void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t skip) {
   for (int i = 0; i < r->n; i++) {
     triage_pred_t *p = &r->pred[i];
@@ -212,14 +190,6 @@ void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t 
     store_ticket_set_int(t, STORE_TF_IMPACT, r->impact);
     store_ticket_set_text(t, STORE_TF_IMPACT_CUE, r->impact_cue);
     r->impact_set = 1;
-  }
-  if (!(skip & (1u << STORE_TF_PRIORITY)) && !t->v[STORE_TF_URGENCY].is_null) {
-    int64_t impact = t->v[STORE_TF_IMPACT].is_null ? 3 : t->v[STORE_TF_IMPACT].i;
-    int pr = store_itil_priority(impact, t->v[STORE_TF_URGENCY].i);
-    if (t->v[STORE_TF_PRIORITY].is_null || t->v[STORE_TF_PRIORITY].i != pr) {
-      store_ticket_set_int(t, STORE_TF_PRIORITY, pr);
-      r->priority_set = 1;
-    }
   }
 }
 

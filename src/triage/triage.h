@@ -104,8 +104,8 @@ const char *triage_level(double p);
 
 /* Before a ticket is inserted: sets on t each prediction above its
  * threshold, unless skip_mask (bits of store_tf_t) says a person set that
- * field; the cued impact; and the ITIL priority from impact (a single user
- * when unknown) and urgency. Records in r what it did. */
+ * field, and the cued impact. Records in r what it did (priority_set is
+ * the caller's: desk sets the ITIL priority after this). */
 void triage_prepare(store_t *s, triage_result_t *r, store_ticket_t *t, uint32_t skip_mask);
 /* After the insert of ticket id, in the same transaction: a history event
  * for each value triage set (actor model with version and confidence, or
@@ -130,9 +130,6 @@ int triage_label_of(store_t *s, int field, const store_ticket_t *t, char *out, s
 int triage_note_edits(store_t *s, int64_t id, const store_ticket_t *old,
                       const store_ticket_t *neu, uint32_t mask, int64_t user_id);
 
-/* Recomputes the ITIL priority of ticket id from its impact (a single user
- * when unknown) and urgency, actor system. */
-int triage_refresh_priority(store_t *s, int64_t id);
 
 /* A prediction's detail (top classes, threshold, words for and against):
  * as a new JSON object, or as owned compact text. */

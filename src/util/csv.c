@@ -47,6 +47,12 @@ void util_csv_close(util_csv_t **cp) {
 }
 
 long util_csv_line(const util_csv_t *c) { return c->rec_line; }
+
+size_t util_csv_field_len(const util_csv_t *c, size_t i) {
+  if (i >= c->noffs) return 0;
+  size_t end = i + 1 < c->noffs ? c->offs[i + 1] : c->rec.len;
+  return end - c->offs[i] - 1; /* each field ends with the NUL csv_add put */
+}
 const char *util_csv_error(const util_csv_t *c) { return c->err; }
 
 static int csv_getc(util_csv_t *c) {

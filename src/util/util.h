@@ -139,6 +139,9 @@ util_csv_t *util_csv_open(FILE *f, size_t max_record);
  * next line, so the caller may report and continue. */
 int util_csv_next(util_csv_t *c, char ***fields, size_t *nfields);
 long util_csv_line(const util_csv_t *c);       /* line where the record began */
+/* Length in bytes of field i of the current record, NUL bytes included
+ * (a field's C string stops at its first NUL; this says where it ends). */
+size_t util_csv_field_len(const util_csv_t *c, size_t i);
 const char *util_csv_error(const util_csv_t *c); /* last error; borrows */
 void util_csv_close(util_csv_t **c);
 

@@ -26,8 +26,9 @@ test('import: RFC 4180 input, bad rows reported by line and skipped, good rows k
   assert.equal(r.status, 1, 'exit 1 when rows were skipped');
   // Lines are physical: the first record spans lines 2 and 3.
   assert.match(r.stdout, /imported 2 tickets/);
-  assert.match(r.stderr, /line 4: urgency '9' is not a number from 1 to 3/);
-  assert.match(r.stderr, /line 6: created_at 'yesterday' is not an ISO-8601 date/);
+  // the line, the column (number and header) and the API's own message
+  assert.match(r.stderr, /line 4, column 3 \(Prio\): 'urgency' must be between 1 and 3 \(skipped\)/);
+  assert.match(r.stderr, /line 6, column 5 \(When\): created_at 'yesterday' is not an ISO-8601 date/);
   assert.match(r.stderr, /line 7: unexpected character after a closing quote/);
   assert.match(r.stderr, /line 8: has no title and no description/);
   const e = run('export', '--db', db, '--format', 'jsonl');

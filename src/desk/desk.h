@@ -1,0 +1,169 @@
+/* desk — the helpdesk's rules, in one place: what each ticket field may
+ * hold and who may set it, what a requester's reply does to a ticket, and
+ * the one transactional intake every channel (API, import, e-mail, the
+ * assistant's handover) calls to create a ticket.
+ *
+ * A rule's message is the same whatever the channel: the API sends it as
+ * {"error":{"message","field"}}, import prints it after the CSV line and
+ * column. Uses store, triage, text and util; never api, http or cli. */
+#ifndef RELAIS_DESK_H
+#define RELAIS_DESK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../store/store.h"
+#include "../triage/triage.h"
+
+/* ---- Errors ----------------------------------------------------------------
+ * What a refused value was and why. code is a UTIL_E_* (INVALID for a bad
+ * value, FORBIDDEN for a field the caller may not set, CONFLICT for a
+ * status change the lifecycle forbids, or a store error); field names the
+ * field as the caller spelled it (cut at 63 bytes; "" when the error is
+ * about no field in particular). */
+typedef struct {
+  int code;
+  char field[64];
+  char msg[256];
+} desk_err_t;
+
+/* ---- Field rules -------------------------------------------------------------
+ * Text rule, for every text field: valid UTF-8, no NUL byte (refused, never
+ * cut), no C0 control character nor DEL except tab, and line breaks (LF,
+ * CR) only in the long fields (description, resolution); length in bytes
+ * within the field's limits; a required text is not blank. */
+typedef enum {
+  DESK_TEXT,  /* string, length in [min, max] bytes */
+  DESK_INT,   /* integer in [min, max] */
+  DESK_ENUM,  /* one of values */
+  DESK_USER,  /* id of an active user */
+  DESK_AGENT, /* id of an active agent or admin */
+  DESK_GROUP  /* id of a group */
+} desk_kind_t;
+
+typedef struct {
+  store_tf_t f;
+  desk_kind_t kind;
+  int64_t min, max;
+  const char *const *values; /* DESK_ENUM: NULL-terminated */
+  int requester;             /* a requester may set it when creating */
+  int nullable;
+  int multiline;             /* line breaks allowed (long texts) */
+} desk_field_t;
+
+/* The rule of a writable field by its name, or NULL with e set: "'x' is
+ * read-only" for a field the system keeps, "unknown field 'x'" otherwise.
+ * Returns a pointer into a static table. */
+const desk_field_t *desk_field_find(const char *name, desk_err_t *e);
+/* The rule of field f, or NULL if callers never write it. */
+const desk_field_t *desk_field_of(store_tf_t f);
+
+/* A value as a channel received it. DESK_V_STRING and DESK_V_INT are typed
+ * (JSON); DESK_V_CELL is untyped text (a CSV cell, a mail header) that is
+ * read as the field's type: an integer field parses it as a decimal
+ * integer. DESK_V_OTHER is any other JSON type (refused). s is borrowed and
+ * n is its length in bytes, NUL bytes included. */
+typedef enum { DESK_V_NULL, DESK_V_STRING, DESK_V_CELL, DESK_V_INT, DESK_V_OTHER } desk_vkind_t;
+
+typedef struct {
+  desk_vkind_t kind;
+  const char *s;
+  size_t n;
+  int64_t i;
+} desk_value_t;
+
+/* Checks v against the rule of sp and sets it on t (copied). role is the
+ * caller's: below agent, a field without the requester flag is FORBIDDEN
+ * when creating. References (user, agent, group) are looked up in db.
+ * Returns 0, or the error with e filled; t is unchanged on error. */
+int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int creating,
+                   const desk_value_t *v, store_ticket_t *t, desk_err_t *e);
+
+/* The text rule alone (see above) for a value of field name, n bytes:
+ * 0 or UTIL_E_INVALID with e set. For texts that are not ticket fields
+ * (comment bodies) too. */
+int desk_text_check(const char *name, const char *s, size_t n, size_t min, size_t max,
+                    int multiline, desk_err_t *e);
+
+/* ---- A requester's reply -------------------------------------------------------
+ * A requester cannot reply to a closed ticket (UTIL_E_CONFLICT with e set:
+ * "ticket N is closed: open a new ticket"). A reply to a ticket that waits
+ * on them (pending) or was resolved ("still broken") reopens it: *reopen
+ * receives "open", or NULL when the status stays. Agents' replies never
+ * change the status. */
+int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role,
+                      const char **reopen, desk_err_t *e);
+
+/* ---- Lifecycle, priority, SLA -------------------------------------------------
+ * Status: new -> open/pending/resolved/closed; open <-> pending;
+ * open/pending -> resolved/closed; resolved -> open (reopen) or closed;
+ * closed is final. 1 if from -> to is allowed (the same status is not a
+ * transition: 0). */
+int desk_status_transition_ok(const char *from, const char *to);
+int desk_status_done(const char *status); /* resolved or closed */
+/* ITIL priority 1 ... 4 from impact and urgency, each 1 (high) ... 3 (low);
+ * 0 outside those. */
+int desk_itil_priority(int64_t impact, int64_t urgency);
+/* Sets t's SLA due time: created_at + the priority's hours
+ * (store_sla_hours), none without a priority. */
+void desk_sla_apply(store_t *db, store_ticket_t *t);
+/* Inserts t with the lifecycle's values: status "new" and created now when
+ * unset, resolved_at for a ticket born resolved or closed, the SLA due
+ * time. In the caller's transaction if one is open. */
+int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, int64_t *id);
+/* Changes the fields of ch in mask on ticket id, with the rules: a status
+ * change the lifecycle forbids is UTIL_E_CONFLICT ("status cannot change
+ * from 'a' to 'b'", field status); resolved_at follows the status; a change
+ * of impact or urgency without a priority by hand sets the ITIL priority
+ * (when both are known); a new priority brings its SLA due time. Call it in
+ * a transaction, so that the check and the write see the same ticket. */
+int desk_ticket_update(store_t *db, int64_t id, const store_ticket_t *ch, uint32_t mask,
+                       const store_actor_t *a, int *changed, desk_err_t *e);
+/* The ITIL priority of ticket id again after triage set its urgency:
+ * impact as stated or a single user (3); actor system. */
+int desk_refresh_priority(store_t *db, int64_t id);
+
+/* ---- Intake --------------------------------------------------------------------
+ * A new ticket goes: the channel fills in.t with desk_field_set (plus what
+ * only it knows: created_at of an import, resolved requester and group
+ * ids) -> desk_prepare (row rules, defaults, triage; no write) ->
+ * desk_insert inside a transaction (the ticket, its predictions, its
+ * history events). desk_create does the last two in one transaction. */
+typedef struct {
+  store_ticket_t t;   /* the ticket being made; owned */
+  uint32_t given;     /* fields the channel set (bits of store_tf_t), set to
+                       * null included; prepare adds every non-null field */
+  int triaged;        /* tr holds a triage result */
+  triage_result_t tr; /* what triage predicted and decided */
+} desk_intake_t;
+
+void desk_intake_init(desk_intake_t *in);
+void desk_intake_clear(desk_intake_t *in); /* frees the ticket; back to init */
+
+/* Options of desk_prepare. */
+typedef struct {
+  int64_t requester_id;      /* when the channel set none */
+  const char *source;        /* when the channel set none ("web", "import", …) */
+  int triage;                /* run triage (language, cues, models) */
+  const triage_set_t *set;   /* models; borrowed, may be NULL: language and
+                              * impact cues only */
+} desk_prep_t;
+
+/* Checks the ticket as a whole ("'title' is required"), fills in the
+ * defaults, and if o->triage runs triage outside any lock, then applies its
+ * confident predictions, the cued impact and the ITIL priority to in->t,
+ * except on fields the channel set. Writes nothing. */
+int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_t *e);
+
+/* Inserts the prepared ticket, its history and (if triaged) its
+ * predictions, inside the transaction the caller holds (a bulk load may
+ * hold one for many tickets). *id receives the new id. A store error is
+ * returned as is; the caller rolls back. */
+int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t *id);
+
+/* desk_prepare + one transaction around desk_insert. On a store error the
+ * transaction is rolled back and e says "cannot create the ticket". */
+int desk_create(store_t *db, const desk_prep_t *o, desk_intake_t *in, const store_actor_t *a,
+                int64_t *id, desk_err_t *e);
+
+#endif

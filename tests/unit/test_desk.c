@@ -1,0 +1,317 @@
+/* Unit tests of src/desk: the field rules value by value (text, enum,
+ * integer, references, who may set what), the reply rule, the status
+ * lifecycle, the ITIL matrix and the SLA due time, and the intake
+ * on a real SQLite file (prepare writes nothing; create writes the ticket
+ * and its history in one transaction; a refused ticket writes nothing). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "desk/desk.h"
+
+static char dir[64];
+
+static int setup(void **state) {
+  snprintf(dir, sizeof dir, "/tmp/relais-desk-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+  return 0;
+}
+
+static int teardown(void **state) {
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd);
+}
+
+static store_t *fresh(const char *name) {
+  char path[128], err[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  store_t *s = NULL;
+  assert_int_equal(store_open(path, &s, err, sizeof err), 0);
+  return s;
+}
+
+static int64_t add_user(store_t *s, const char *email, store_role_t role, int active) {
+  store_user_t u = {.email = (char *)email, .name = (char *)email, .role = role, .lang = "", .active = active};
+  int64_t id = 0;
+  assert_int_equal(store_user_insert(s, &u, NULL, &id), 0);
+  return id;
+}
+
+/* Sets field name from an untyped cell of n bytes as an admin; returns the
+ * code and leaves the message in e. */
+static int cell(store_t *s, store_ticket_t *t, const char *name, const char *v, size_t n, desk_err_t *e) {
+  desk_err_t fe;
+  const desk_field_t *sp = desk_field_find(name, &fe);
+  assert_non_null(sp);
+  desk_value_t dv = {DESK_V_CELL, v, n, 0};
+  return desk_field_set(s, sp, STORE_ROLE_ADMIN, 1, &dv, t, e);
+}
+
+#define CELL(t, name, lit, e) cell(NULL, (t), (name), (lit), sizeof(lit) - 1, (e))
+
+static void text_rule(void **state) {
+  store_ticket_t t;
+  desk_err_t e;
+  store_ticket_init(&t);
+  assert_int_equal(CELL(&t, "title", "VPN down\tsince 9", &e), 0); /* a tab is text */
+  assert_string_equal(t.v[STORE_TF_TITLE].s, "VPN down\tsince 9");
+  assert_int_equal(CELL(&t, "description", "line 1\r\nline 2", &e), 0);
+  /* each refusal names the field and says why; the value stays as it was */
+  assert_int_equal(CELL(&t, "title", "two\nlines", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'title' contains a control character");
+  assert_string_equal(e.field, "title");
+  assert_string_equal(t.v[STORE_TF_TITLE].s, "VPN down\tsince 9");
+  assert_int_equal(CELL(&t, "category", "Hard\x1bware", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'category' contains a control character");
+  assert_int_equal(CELL(&t, "service", "VPN\x7f", &e), UTIL_E_INVALID);
+  assert_int_equal(CELL(&t, "description", "first\0hidden", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'description' contains a NUL byte");
+  assert_true(t.v[STORE_TF_DESCRIPTION].s && strcmp(t.v[STORE_TF_DESCRIPTION].s, "line 1\r\nline 2") == 0);
+  assert_int_equal(CELL(&t, "ci", "srv\xc3(", &e), UTIL_E_BADUTF8);
+  assert_string_equal(e.msg, "'ci' is not valid UTF-8");
+  assert_int_equal(CELL(&t, "title", "\xed\xa0\x80", &e), UTIL_E_BADUTF8); /* surrogate */
+  assert_int_equal(CELL(&t, "title", "   ", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'title' must not be empty");
+  char big[402];
+  memset(big, 'c', 401);
+  big[401] = '\0';
+  assert_int_equal(cell(NULL, &t, "category", big, 100, &e), 0); /* the limit itself */
+  assert_int_equal(cell(NULL, &t, "category", big, 101, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'category' is longer than 100 bytes");
+  assert_int_equal(cell(NULL, &t, "title", big, 301, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'title' is longer than 300 bytes");
+  store_ticket_clear(&t);
+}
+
+static void enum_and_int_rules(void **state) {
+  store_ticket_t t;
+  desk_err_t e;
+  store_ticket_init(&t);
+  assert_int_equal(CELL(&t, "source", "carrier-pigeon", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'source' must be one of: web, email, phone, api, chat, import");
+  assert_int_equal(CELL(&t, "status", "lost", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'status' must be one of: new, open, pending, resolved, closed");
+  assert_int_equal(CELL(&t, "status", "pending", &e), 0);
+  assert_int_equal(CELL(&t, "impact", "2", &e), 0);
+  assert_int_equal(t.v[STORE_TF_IMPACT].i, 2);
+  assert_int_equal(CELL(&t, "impact", "7", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'impact' must be between 1 and 3");
+  assert_int_equal(CELL(&t, "urgency", "high", &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'urgency' must be an integer");
+  assert_int_equal(CELL(&t, "urgency", "2 ", &e), UTIL_E_INVALID);
+  assert_int_equal(CELL(&t, "priority", "99999999999999999999", &e), UTIL_E_INVALID);
+  /* typed (JSON) values: a string is not an integer, a number not a string */
+  const desk_field_t *im = desk_field_of(STORE_TF_IMPACT), *cat = desk_field_of(STORE_TF_CATEGORY);
+  desk_value_t str = {DESK_V_STRING, "2", 1, 0}, num = {DESK_V_INT, NULL, 0, 3}, nul = {DESK_V_NULL, NULL, 0, 0};
+  assert_int_equal(desk_field_set(NULL, im, STORE_ROLE_ADMIN, 0, &str, &t, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'impact' must be an integer or null");
+  assert_int_equal(desk_field_set(NULL, cat, STORE_ROLE_ADMIN, 0, &num, &t, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'category' must be a string or null");
+  assert_int_equal(desk_field_set(NULL, im, STORE_ROLE_ADMIN, 0, &num, &t, &e), 0);
+  assert_int_equal(t.v[STORE_TF_IMPACT].i, 3);
+  assert_int_equal(desk_field_set(NULL, im, STORE_ROLE_ADMIN, 0, &nul, &t, &e), 0);
+  assert_true(t.v[STORE_TF_IMPACT].is_null);
+  assert_int_equal(desk_field_set(NULL, desk_field_of(STORE_TF_TITLE), STORE_ROLE_ADMIN, 0, &nul, &t, &e),
+                   UTIL_E_INVALID); /* not nullable */
+  assert_string_equal(e.msg, "'title' must be a string");
+  store_ticket_clear(&t);
+}
+
+static void who_may_set_what(void **state) {
+  desk_err_t e;
+  assert_null(desk_field_find("id", &e));
+  assert_string_equal(e.msg, "'id' is read-only");
+  assert_null(desk_field_find("sla_due_at", &e));
+  assert_null(desk_field_find("colour", &e));
+  assert_string_equal(e.msg, "unknown field 'colour'");
+  assert_string_equal(e.field, "colour");
+  store_ticket_t t;
+  store_ticket_init(&t);
+  desk_value_t v = {DESK_V_STRING, "closed", 6, 0};
+  const desk_field_t *st = desk_field_of(STORE_TF_STATUS);
+  assert_int_equal(desk_field_set(NULL, st, STORE_ROLE_REQUESTER, 1, &v, &t, &e), UTIL_E_FORBIDDEN);
+  assert_string_equal(e.msg, "only agents may set 'status'");
+  assert_int_equal(desk_field_set(NULL, st, STORE_ROLE_AGENT, 1, &v, &t, &e), 0);
+  desk_value_t c = {DESK_V_STRING, "Network", 7, 0};
+  assert_int_equal(desk_field_set(NULL, desk_field_of(STORE_TF_CATEGORY), STORE_ROLE_REQUESTER, 1, &c, &t, &e), 0);
+  store_ticket_clear(&t);
+}
+
+static void references(void **state) {
+  store_t *s = fresh("refs.db");
+  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  int64_t gone = add_user(s, "gone@x.example", STORE_ROLE_AGENT, 0);
+  int64_t ag = add_user(s, "ag@x.example", STORE_ROLE_AGENT, 1);
+  store_ticket_t t;
+  desk_err_t e;
+  store_ticket_init(&t);
+  const desk_field_t *as = desk_field_of(STORE_TF_ASSIGNEE_ID);
+  desk_value_t v = {DESK_V_INT, NULL, 0, req};
+  assert_int_equal(desk_field_set(s, as, STORE_ROLE_AGENT, 0, &v, &t, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "user 1 is not an agent");
+  v.i = gone;
+  assert_int_equal(desk_field_set(s, as, STORE_ROLE_AGENT, 0, &v, &t, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "no active user with id 2");
+  v.i = ag;
+  assert_int_equal(desk_field_set(s, as, STORE_ROLE_AGENT, 0, &v, &t, &e), 0);
+  v.i = 42;
+  assert_int_equal(desk_field_set(s, desk_field_of(STORE_TF_GROUP_ID), STORE_ROLE_AGENT, 0, &v, &t, &e),
+                   UTIL_E_INVALID);
+  assert_string_equal(e.msg, "no group with id 42");
+  assert_int_equal(cell(s, &t, "requester_id", "0", 1, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'requester_id' must be between 1 and 9223372036854775807");
+  store_ticket_clear(&t);
+  store_close(&s);
+}
+
+static void reply_reopens(void **state) {
+  const char *to;
+  desk_err_t e;
+  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_REQUESTER, &to, &e), 0);
+  assert_string_equal(to, "open");
+  assert_int_equal(desk_reply_status(7, "resolved", STORE_ROLE_REQUESTER, &to, &e), 0);
+  assert_string_equal(to, "open");
+  assert_int_equal(desk_reply_status(7, "open", STORE_ROLE_REQUESTER, &to, &e), 0);
+  assert_null(to);
+  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_AGENT, &to, &e), 0);
+  assert_null(to); /* an agent's reply leaves the status to the agent */
+  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_REQUESTER, &to, &e), UTIL_E_CONFLICT);
+  assert_string_equal(e.msg, "ticket 7 is closed: open a new ticket");
+  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_AGENT, &to, &e), 0);
+}
+
+static int count_tickets(const store_ticket_t *t, void *arg) {
+  (*(int *)arg)++;
+  return 0;
+}
+
+static int count_events(const store_event_t *ev, void *arg) {
+  (*(int *)arg)++;
+  return 0;
+}
+
+static void intake_create(void **state) {
+  store_t *s = fresh("intake.db");
+  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  desk_intake_t in;
+  desk_err_t e;
+  desk_intake_init(&in);
+  desk_prep_t o = {req, "email", 1, NULL};
+  store_actor_t a = {STORE_ACTOR_PERSON, req, NULL, 0};
+  int64_t id = 0;
+  int n = 0;
+  /* no title: refused by prepare, nothing written */
+  assert_int_equal(CELL(&in.t, "description", "no title here", &e), 0);
+  assert_int_equal(desk_create(s, &o, &in, &a, &id, &e), UTIL_E_INVALID);
+  assert_string_equal(e.msg, "'title' is required");
+  assert_int_equal(store_ticket_each(s, count_tickets, &n), 0);
+  assert_int_equal(n, 0);
+  /* prepare fills in the defaults and the language, and writes nothing */
+  assert_int_equal(CELL(&in.t, "title", "Mon imprimante ne marche plus depuis ce matin", &e), 0);
+  assert_int_equal(desk_prepare(s, &o, &in, &e), 0);
+  assert_int_equal(in.t.v[STORE_TF_REQUESTER_ID].i, req);
+  assert_string_equal(in.t.v[STORE_TF_SOURCE].s, "email");
+  assert_string_equal(in.t.v[STORE_TF_LANGUAGE].s, "fr");
+  assert_true(in.given & (1u << STORE_TF_TITLE));
+  assert_false(in.given & (1u << STORE_TF_SOURCE)); /* a default, not the channel's */
+  assert_int_equal(store_ticket_each(s, count_tickets, &n), 0);
+  assert_int_equal(n, 0);
+  /* insert inside the caller's transaction: rolled back, nothing stays */
+  assert_int_equal(store_begin(s), 0);
+  assert_int_equal(desk_insert(s, &in, &a, &id), 0);
+  store_rollback(s);
+  assert_int_equal(store_ticket_each(s, count_tickets, &n), 0);
+  assert_int_equal(n, 0);
+  desk_intake_clear(&in);
+  /* create: the ticket and its "created" event */
+  assert_int_equal(CELL(&in.t, "title", "VPN down", &e), 0);
+  assert_int_equal(desk_create(s, &o, &in, &a, &id, &e), 0);
+  store_ticket_t t;
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_string_equal(t.v[STORE_TF_STATUS].s, "new");
+  assert_string_equal(t.v[STORE_TF_DESCRIPTION].s, "");
+  store_ticket_clear(&t);
+  int ev = 0;
+  assert_int_equal(store_history_each(s, id, 1, count_events, &ev), 0);
+  assert_true(ev >= 1);
+  desk_intake_clear(&in);
+  store_close(&s);
+}
+
+static void transitions_table(void **state) {
+  assert_true(desk_status_transition_ok("new", "open"));
+  assert_true(desk_status_transition_ok("pending", "open"));
+  assert_true(desk_status_transition_ok("resolved", "open"));
+  assert_false(desk_status_transition_ok("closed", "open"));
+  assert_false(desk_status_transition_ok("open", "new"));
+  assert_false(desk_status_transition_ok("open", "open"));
+  assert_false(desk_status_transition_ok("open", "bogus"));
+  assert_true(desk_status_transition_ok("new", "closed"));
+  assert_false(desk_status_transition_ok("resolved", "pending"));
+}
+
+static void itil_and_sla(void **state) {
+  assert_int_equal(desk_itil_priority(1, 1), 1);
+  assert_int_equal(desk_itil_priority(1, 2), 2);
+  assert_int_equal(desk_itil_priority(2, 2), 3);
+  assert_int_equal(desk_itil_priority(3, 3), 4);
+  assert_int_equal(desk_itil_priority(3, 1), 3);
+  assert_int_equal(desk_itil_priority(0, 1), 0); /* outside the matrix: none */
+  store_t *s = fresh("sla.db");
+  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  store_ticket_t t;
+  store_ticket_init(&t);
+  store_ticket_set_text(&t, STORE_TF_TITLE, "VPN");
+  store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, req);
+  store_ticket_set_int(&t, STORE_TF_CREATED_AT, 1000);
+  store_ticket_set_text(&t, STORE_TF_STATUS, "resolved");
+  store_ticket_set_int(&t, STORE_TF_PRIORITY, 2);
+  store_actor_t a = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  int64_t id;
+  assert_int_equal(desk_ticket_insert(s, &t, &a, &id), 0);
+  store_ticket_clear(&t);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 8 * 3600); /* P2: 8 h by default */
+  assert_int_equal(t.v[STORE_TF_RESOLVED_AT].i, 1000);           /* born resolved */
+  store_ticket_clear(&t);
+  /* impact and urgency move the priority, and the due time with it */
+  store_ticket_t ch;
+  desk_err_t e;
+  store_ticket_init(&ch);
+  store_ticket_set_int(&ch, STORE_TF_IMPACT, 1);
+  store_ticket_set_int(&ch, STORE_TF_URGENCY, 1);
+  assert_int_equal(desk_ticket_update(s, id, &ch, 1u << STORE_TF_IMPACT | 1u << STORE_TF_URGENCY, &a, NULL, &e), 0);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_int_equal(t.v[STORE_TF_PRIORITY].i, 1);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 4 * 3600);
+  store_ticket_clear(&t);
+  /* reopening clears the resolution time; a caller cannot set it */
+  store_ticket_set_text(&ch, STORE_TF_STATUS, "open");
+  store_ticket_set_int(&ch, STORE_TF_RESOLVED_AT, 5);
+  assert_int_equal(desk_ticket_update(s, id, &ch, 1u << STORE_TF_STATUS | 1u << STORE_TF_RESOLVED_AT, &a, NULL, &e), 0);
+  assert_int_equal(store_ticket_get(s, id, &t), 0);
+  assert_true(t.v[STORE_TF_RESOLVED_AT].is_null);
+  store_ticket_clear(&t);
+  store_ticket_clear(&ch);
+  store_close(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(text_rule),
+      cmocka_unit_test(enum_and_int_rules),
+      cmocka_unit_test(who_may_set_what),
+      cmocka_unit_test(references),
+      cmocka_unit_test(reply_reopens),
+      cmocka_unit_test(intake_create),
+      cmocka_unit_test(transitions_table),
+      cmocka_unit_test(itil_and_sla),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
