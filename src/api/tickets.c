@@ -182,7 +182,7 @@ static void tickets_triage(api_call_t *c, const store_ticket_t *t, triage_result
   triage_input_t in = {t->v[STORE_TF_TITLE].s, t->v[STORE_TF_DESCRIPTION].s,
                        t->v[STORE_TF_LANGUAGE].s, t->v[STORE_TF_SERVICE].s,
                        t->v[STORE_TF_CI].s, vip};
-  triage_set_t *set = triage_current();
+  triage_set_t *set = triage_holder_get(c->ctx->triage);
   triage_run(c->db, set, &in, tr);
   triage_set_unref(&set);
 }

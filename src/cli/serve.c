@@ -1,4 +1,5 @@
-/* relais serve: the HTTP server. */
+/* relais serve: the HTTP server and its background jobs, around one server
+ * context. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,23 +39,27 @@ int cli_serve(int argc, char **argv) {
     fprintf(stderr, "relais serve: --threads must be 1..64 and --max-body at least 1024\n");
     return 2;
   }
-  api_config_t ac = {.db_path = db ? db : "relais.db",
-                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
-  char err[512];
-  if (api_init(&ac, err, sizeof err)) {
-    fprintf(stderr, "relais serve: %s\n", err);
-    return 1;
-  }
   const char *rc_s = cli_get(opts, "--retrain-check");
   int check = rc_s ? atoi(rc_s) : 300;
   if (check < 1 || check > 86400) {
     fprintf(stderr, "relais serve: --retrain-check must be 1..86400 seconds\n");
     return 2;
   }
-  if (triage_worker_start(ac.db_path, check))
-    fprintf(stderr, "relais serve: the retraining worker did not start; serving without it\n");
-  int rc = http_serve(&hc);
-  triage_worker_stop();
-  triage_install(NULL); /* a set the worker installed after the server stopped */
+  api_config_t ac = {.db_path = db ? db : "relais.db",
+                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
+  char err[512];
+  api_ctx_t *ctx = NULL;
+  if (api_init(&ac, &ctx, err, sizeof err)) {
+    fprintf(stderr, "relais serve: %s\n", err);
+    return 1;
+  }
+  /* The background jobs; the server serves without them if they fail. */
+  jobs_runner_t *jobs = api_jobs(ctx);
+  if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), check) ||
+      jobs_runner_start(jobs))
+    fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
+  int rc = http_serve(&hc, ctx);
+  api_free(&ctx); /* stops the jobs (a running one finishes), then the database */
+  util_log(UTIL_LOG_INFO, "stopped cleanly");
   return rc ? 1 : 0;
 }
