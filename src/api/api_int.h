@@ -166,4 +166,10 @@ void api_settings_put(api_call_t *c);
 void api_health(api_call_t *c);
 void api_metrics(api_call_t *c);
 
+/* Background jobs (src/api/jobs.c). */
+void api_jobs_list(api_call_t *c);
+void api_jobs_run(api_call_t *c);
+/* The /metrics lines of every job, appended to b. */
+void api_jobs_metrics(api_ctx_t *ctx, util_buf_t *b);
+
 #endif

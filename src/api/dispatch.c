@@ -49,6 +49,8 @@ const api_route_t api_routes[] = {
     {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/jobs", api_jobs_list, STORE_ROLE_ADMIN, NULL},
+    {"POST", "/api/v1/jobs/{name}/run", api_jobs_run, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 

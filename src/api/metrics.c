@@ -125,6 +125,7 @@ void api_metrics(api_call_t *c) {
     api_error(c, rc, NULL, "cannot count tickets and predictions");
     return;
   }
+  api_jobs_metrics(c->ctx, b);
   c->resp->status = 200;
   c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }
