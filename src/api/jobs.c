@@ -59,38 +59,41 @@ void api_jobs_run(api_call_t *c) {
   api_reply(c, 202, job_json(&st));
 }
 
+/* The value of metric family f (the order of jobs_families) for one job. */
+static double job_metric(int f, const jobs_status_t *s) {
+  switch (f) {
+  case 0: return (double)s->runs;
+  case 1: return (double)s->failures;
+  case 2: return s->consecutive_failures;
+  case 3: return s->running;
+  case 4: return s->last_duration_ms >= 0 ? (double)s->last_duration_ms / 1000.0 : 0;
+  case 5: return (double)s->last_success;
+  default: return (double)s->next_run;
+  }
+}
+
+static const struct {
+  const char *name, *type, *help;
+} jobs_families[] = {
+    {"relais_job_runs_total", "counter", "Runs of a background job (ok or failed)."},
+    {"relais_job_failures_total", "counter", "Failed runs and failed triggers of a job."},
+    {"relais_job_consecutive_failures", "gauge", "Failures in a row; 0 after a success."},
+    {"relais_job_running", "gauge", "1 while the job runs."},
+    {"relais_job_last_duration_seconds", "gauge", "Duration of the job's last turn."},
+    {"relais_job_last_success_timestamp_seconds", "gauge",
+     "Start of the job's last successful run (0: never)."},
+    {"relais_job_next_run_timestamp_seconds", "gauge", "When the job comes due next."},
+};
+
 void api_jobs_metrics(api_ctx_t *ctx, util_buf_t *b) {
   jobs_status_t st[JOBS_MAX];
   size_t n = jobs_snapshot(ctx->jobs, st, JOBS_MAX);
   if (n > JOBS_MAX) n = JOBS_MAX;
-  static const struct {
-    const char *name, *type, *help;
-  } fam[] = {
-      {"relais_job_runs_total", "counter", "Runs of a background job (ok or failed)."},
-      {"relais_job_failures_total", "counter", "Failed runs and failed triggers of a job."},
-      {"relais_job_consecutive_failures", "gauge", "Failures in a row; 0 after a success."},
-      {"relais_job_running", "gauge", "1 while the job runs."},
-      {"relais_job_last_duration_seconds", "gauge", "Duration of the job's last turn."},
-      {"relais_job_last_success_timestamp_seconds", "gauge",
-       "Start of the job's last successful run (0: never)."},
-      {"relais_job_next_run_timestamp_seconds", "gauge", "When the job comes due next."},
-  };
-  for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++) {
-    util_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", fam[f].name, fam[f].help, fam[f].name,
-                    fam[f].type);
-    for (size_t i = 0; i < n; i++) {
-      const jobs_status_t *s = &st[i];
-      double v = 0;
-      switch (f) {
-      case 0: v = (double)s->runs; break;
-      case 1: v = (double)s->failures; break;
-      case 2: v = s->consecutive_failures; break;
-      case 3: v = s->running; break;
-      case 4: v = s->last_duration_ms >= 0 ? (double)s->last_duration_ms / 1000.0 : 0; break;
-      case 5: v = (double)s->last_success; break;
-      default: v = (double)s->next_run; break;
-      }
-      util_buf_printf(b, "%s{job=\"%s\"} %.15g\n", fam[f].name, s->name, v);
-    }
+  for (int f = 0; f < (int)(sizeof jobs_families / sizeof jobs_families[0]); f++) {
+    const char *name = jobs_families[f].name;
+    util_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, jobs_families[f].help, name,
+                    jobs_families[f].type);
+    for (size_t i = 0; i < n; i++)
+      util_buf_printf(b, "%s{job=\"%s\"} %.15g\n", name, st[i].name, job_metric(f, &st[i]));
   }
 }
