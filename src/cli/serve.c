@@ -1,5 +1,7 @@
 /* relais serve: the HTTP server and its background jobs, around one server
  * context. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,14 @@ int cli_serve(int argc, char **argv) {
   }
   api_config_t ac = {.db_path = db ? db : "relais.db",
                      .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
+  /* SIGTERM and SIGINT are taken by http_serve's sigwait: block them before
+   * any thread starts (the checkpointer in api_init, the jobs), so that none
+   * of those threads can receive one and end the process at once. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   char err[512];
   api_ctx_t *ctx = NULL;
   if (api_init(&ac, &ctx, err, sizeof err)) {

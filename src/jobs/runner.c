@@ -3,6 +3,7 @@
  * job table; it is never held while a trigger or a run function executes,
  * so a snapshot never waits for a job. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,7 +220,15 @@ static void *jobs_main(void *p) {
 int jobs_runner_start(jobs_runner_t *r) {
   if (r->started) return 0;
   jobs_schedule_from(r, util_now());
-  if (pthread_create(&r->th, NULL, jobs_main, r)) return UTIL_E_INTERNAL;
+  /* The thread (and any a job starts) takes no process signal: a SIGTERM
+   * must reach the thread that waits for it, never end the process from
+   * here with its default action. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  int e = pthread_create(&r->th, NULL, jobs_main, r);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (e) return UTIL_E_INTERNAL;
   r->started = 1;
   return 0;
 }

@@ -138,3 +138,22 @@ test('/metrics has a line per job for runs, failures, running, duration, last su
   // the 202 of "run now" is counted by route and status like every request
   assert.match(m.text, /relais_http_requests_total\{route="POST \/api\/v1\/jobs\/\{name\}\/run",status="202"\} 1\n/);
 });
+
+test('SIGTERM with a retraining asked for or under way: the job is stopped or finishes, the server exits 0', async () => {
+  const d2 = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-jobs-stop-'));
+  const db2 = path.join(d2, 'relais.db');
+  execFileSync(BIN, ['demo', '--db', db2, '--tickets', '300', '--seed', '6', '--no-passwords']);
+  cli(db2, ['user', 'add', '--email', 'admin@test.example', '--name', 'admin', '--role', 'admin']);
+  const s2 = await startServer(db2);
+  const ad = client(s2.url, cli(db2, ['token', 'create', '--email', 'admin@test.example']));
+  assert.equal((await ad('POST', '/api/v1/jobs/retrain/run')).status, 202);
+  const t0 = Date.now();
+  const r = await s2.stop();
+  assert.equal(r.code, 0, `signal ${r.signal}; stderr:\n${s2.stderr()}`);
+  assert.ok(Date.now() - t0 < 15000, 'stops without waiting for a whole training of every field');
+  assert.match(s2.stderr(), /stopped cleanly/);
+  assert.doesNotMatch(s2.stderr(), /Z (error|warn) |runtime error|AddressSanitizer/);
+  // whatever the job had committed is there; the database opens and is whole
+  const check = execFileSync('sqlite3', [db2, 'PRAGMA integrity_check']).toString().trim();
+  assert.equal(check, 'ok');
+});
