@@ -35,8 +35,8 @@
 
 #define JOBS_MAX 16             /* jobs one runner holds */
 #define JOBS_NAME_MAX 32        /* a name is [a-z_]{1,32} (it is a URL segment) */
-#define JOBS_DESC_MAX 200
-#define JOBS_MSG_MAX 256
+#define JOBS_DESC_MAX 400        /* bytes with the NUL; longer is refused */
+#define JOBS_MSG_MAX 256         /* bytes with the NUL; a longer message is cut and ends in "…" */
 #define JOBS_BACKOFF_BASE 60    /* seconds before the first retry */
 #define JOBS_BACKOFF_CAP 3600   /* the longest wait between retries */
 
@@ -60,7 +60,7 @@ typedef int (*jobs_run_fn)(void *arg, const jobs_call_t *call, char *msg, size_t
 
 typedef struct {
   const char *name;             /* copied; [a-z_]{1,32} */
-  const char *description;      /* copied; cut at JOBS_DESC_MAX - 1 bytes */
+  const char *description;      /* copied; under JOBS_DESC_MAX bytes */
   int period;                   /* seconds between runs, ≥ 1 */
   jobs_trigger_fn trigger;      /* NULL: run every period */
   jobs_run_fn run;
@@ -100,7 +100,8 @@ typedef struct jobs_runner jobs_runner_t;
  * jobs_runner_free. */
 jobs_runner_t *jobs_runner_new(void);
 /* Adds a job (before or after jobs_runner_start). Returns 0, UTIL_E_INVALID
- * for a bad name, a missing run function or a period < 1, UTIL_E_CONFLICT
+ * for a bad name, a description of JOBS_DESC_MAX bytes or more, a missing
+ * run function or a period < 1, UTIL_E_CONFLICT
  * for a name already registered, UTIL_E_TOOBIG past JOBS_MAX. On success
  * the runner owns spec->arg (free_arg at jobs_runner_free); on failure the
  * caller keeps it. */

@@ -69,7 +69,9 @@ static job_t *jobs_find(jobs_runner_t *r, const char *name) {
 }
 
 int jobs_register(jobs_runner_t *r, const jobs_spec_t *spec) {
-  if (!jobs_name_ok(spec->name) || !spec->run || spec->period < 1) return UTIL_E_INVALID;
+  if (!jobs_name_ok(spec->name) || !spec->run || spec->period < 1 ||
+      (spec->description && strlen(spec->description) >= JOBS_DESC_MAX))
+    return UTIL_E_INVALID;
   int rc = 0;
   pthread_mutex_lock(&r->mu);
   if (jobs_find(r, spec->name)) rc = UTIL_E_CONFLICT;
@@ -129,6 +131,18 @@ int jobs_status(jobs_runner_t *r, const char *name, jobs_status_t *out) {
 }
 
 /* ---- One turn -------------------------------------------------------------- */
+/* Copies a job's message; one that filled its buffer was probably cut by the
+ * job's snprintf: it is cut back to a whole UTF-8 character and ends in
+ * "…", so that a reader sees it was shortened. */
+static void jobs_set_message(char dst[JOBS_MSG_MAX], const char *msg) {
+  size_t n = strlen(msg);
+  memcpy(dst, msg, n + 1);
+  if (n < JOBS_MSG_MAX - 1) return;
+  n = JOBS_MSG_MAX - 4; /* room for the 3 bytes of "…" and the NUL */
+  while (n > 0 && ((unsigned char)dst[n] & 0xC0) == 0x80) n--; /* not inside a character */
+  memcpy(dst + n, "\xE2\x80\xA6", 4);
+}
+
 /* Runs job i (due at now) with the lock released; called and returns with
  * r->mu held. */
 static void jobs_turn(jobs_runner_t *r, int i, int64_t now) {
@@ -159,7 +173,7 @@ static void jobs_turn(jobs_runner_t *r, int i, int64_t now) {
   st->running = 0;
   st->last_duration_ms = ms;
   st->runs += (uint64_t)ran;
-  snprintf(st->last_message, sizeof st->last_message, "%s", msg);
+  jobs_set_message(st->last_message, msg);
   if (rc) {
     st->failures++;
     st->consecutive_failures++;

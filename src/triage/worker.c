@@ -113,7 +113,7 @@ int triage_retrain_register(jobs_runner_t *r, const char *db_path, triage_holder
       .description = "Retrains the triage models when the newest is older than "
                      "triage.retrain_hours, after triage.retrain_after corrections, or when a "
                      "configured field has no model; a new model is activated only if it is "
-                     "not worse.",
+                     "not worse than the active one.",
       .period = check_seconds > 0 ? check_seconds : 300,
       .trigger = retrain_due,
       .run = retrain_run,

@@ -57,6 +57,7 @@ test('only an admin sees the jobs; the retrain job is listed before it ever ran'
   const j = await retrainJob();
   assert.equal(j.schedule_seconds, 300, 'the --retrain-check period');
   assert.match(j.description, /triage\.retrain_after/);
+  assert.match(j.description, /not worse than the active one\.$/, 'the whole description');
   assert.equal(j.running, false);
   assert.equal(j.runs, 0);
   assert.equal(j.failures, 0);

@@ -172,23 +172,33 @@ static void register_checks_and_snapshot(void **state) {
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     assert_int_equal(jobs_register(r, &bad[i]), UTIL_E_INVALID);
-  jobs_spec_t sa = {"alpha", "first", 10, NULL, probe_run, &a, freed_arg};
+  char longdesc[JOBS_DESC_MAX + 1];
+  memset(longdesc, 'd', JOBS_DESC_MAX);
+  longdesc[JOBS_DESC_MAX] = '\0';
+  jobs_spec_t toolong = {"long", longdesc, 10, NULL, probe_run, &a, NULL};
+  assert_int_equal(jobs_register(r, &toolong), UTIL_E_INVALID); /* refused, not cut */
+  longdesc[JOBS_DESC_MAX - 1] = '\0';
+  toolong.name = "longest";
+  assert_int_equal(jobs_register(r, &toolong), 0); /* the longest that fits */
+  jobs_spec_t sa = {"alpha", "first", 10, NULL, probe_run, &b, freed_arg};
   jobs_spec_t sb = {"beta", "second", 20, probe_trigger, probe_run, &b, NULL};
   assert_int_equal(jobs_register(r, &sa), 0);
   assert_int_equal(jobs_register(r, &sb), 0);
   assert_int_equal(jobs_register(r, &sb), UTIL_E_CONFLICT);
   jobs_schedule_from(r, 0);
   jobs_status_t st[1];
-  assert_int_equal(jobs_snapshot(r, st, 1), 2); /* the count even past cap */
-  assert_string_equal(st[0].name, "alpha");
+  assert_int_equal(jobs_snapshot(r, st, 1), 3); /* the count even past cap */
+  assert_string_equal(st[0].name, "longest");
   jobs_status_t all[4];
-  assert_int_equal(jobs_snapshot(r, all, 4), 2);
-  assert_string_equal(all[1].name, "beta");
-  assert_string_equal(all[1].description, "second");
-  assert_int_equal(all[1].period, 20);
-  assert_int_equal(all[1].next_run, 20);
-  assert_int_equal(jobs_tick(r, 20), 2); /* both due: one after the other */
+  assert_int_equal(jobs_snapshot(r, all, 4), 3);
+  assert_int_equal(strlen(all[0].description), JOBS_DESC_MAX - 1);
+  assert_string_equal(all[2].name, "beta");
+  assert_string_equal(all[2].description, "second");
+  assert_int_equal(all[2].period, 20);
+  assert_int_equal(all[2].next_run, 20);
+  assert_int_equal(jobs_tick(r, 20), 3); /* all due: one after the other */
   assert_int_equal(a.runs, 1);
+  assert_int_equal(b.runs, 1);
   assert_int_equal(b.triggers, 1);
   jobs_runner_free(&r);
   assert_int_equal(freed, 1);
@@ -243,12 +253,35 @@ static void thread_runs_requests_and_stops_a_running_job(void **state) {
   jobs_runner_free(&r);
 }
 
+static int long_msg_run(void *arg, const jobs_call_t *call, char *msg, size_t len) {
+  size_t n = 0;
+  while (n + 2 < len) n += (size_t)snprintf(msg + n, len - n, "\xC3\xA9"); /* é */
+  snprintf(msg + n, len - n, "\xC3\xA9"); /* cut inside a character */
+  return UTIL_E_IO;
+}
+
+static void long_message_cut_visibly(void **state) {
+  jobs_runner_t *r = jobs_runner_new();
+  jobs_spec_t s = {"long", "", 10, NULL, long_msg_run, NULL, NULL};
+  assert_int_equal(jobs_register(r, &s), 0);
+  jobs_schedule_from(r, 0);
+  assert_int_equal(jobs_tick(r, 10), 1);
+  jobs_status_t st;
+  assert_int_equal(jobs_status(r, "long", &st), 0);
+  size_t n = strlen(st.last_message);
+  assert_true(n < JOBS_MSG_MAX && n > JOBS_MSG_MAX - 8);
+  assert_true(util_utf8_valid(st.last_message, n, NULL));
+  assert_string_equal(st.last_message + n - 3, "\xE2\x80\xA6"); /* … */
+  jobs_runner_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(schedule_runs_every_period),
       cmocka_unit_test(trigger_decides_and_request_bypasses),
       cmocka_unit_test(failures_back_off_capped_and_reset),
       cmocka_unit_test(register_checks_and_snapshot),
+      cmocka_unit_test(long_message_cut_visibly),
       cmocka_unit_test(thread_runs_requests_and_stops_a_running_job),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
