@@ -158,3 +158,49 @@ test('SIGTERM with a retraining asked for or under way: the job is stopped or fi
   const check = execFileSync('sqlite3', [db2, 'PRAGMA integrity_check']).toString().trim();
   assert.equal(check, 'ok');
 });
+
+test('a failing run is recorded, retried after the back-off and never stops the server; a success resets it', async () => {
+  const d3 = fs.mkdtempSync(path.join(os.tmpdir(), 'relais-jobs-fail-'));
+  const db3 = path.join(d3, 'relais.db');
+  execFileSync(BIN, ['demo', '--db', db3, '--tickets', '300', '--seed', '8', '--no-passwords']);
+  cli(db3, ['user', 'add', '--email', 'admin@test.example', '--name', 'admin', '--role', 'admin']);
+  // the database refuses to store any model, as a full disk would
+  execFileSync('sqlite3', [db3, "CREATE TRIGGER no_models BEFORE INSERT ON models BEGIN SELECT RAISE(ABORT, 'no room for models'); END;"]);
+  const s3 = await startServer(db3);
+  try {
+    const ad = client(s3.url, cli(db3, ['token', 'create', '--email', 'admin@test.example']));
+    const waitRun = async (n) => {
+      let j;
+      for (let i = 0; i < 240; i++) {
+        j = (await ad('GET', '/api/v1/jobs')).json.items.find((x) => x.name === 'retrain');
+        if (j.runs >= n && !j.running) return j;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.fail('the job did not run: ' + JSON.stringify(j));
+    };
+    assert.equal((await ad('POST', '/api/v1/jobs/retrain/run')).status, 202);
+    let j = await waitRun(1);
+    assert.equal(j.last_result, 'error', JSON.stringify(j));
+    assert.equal(j.failures, 1);
+    assert.equal(j.consecutive_failures, 1);
+    assert.match(j.last_message, /category/, 'the message says what failed');
+    assert.equal(Date.parse(j.next_run_at) - Date.parse(j.last_started_at), 60 * 1000, 'first retry after 60 s, not the 300 s period');
+    assert.equal((await ad('GET', '/healthz')).status, 200, 'the server still serves');
+    assert.match(s3.stderr(), /job retrain failed \(1 in a row\)/);
+    const m = (await ad('GET', '/metrics')).text;
+    assert.match(m, /relais_job_failures_total\{job="retrain"\} 1\n/);
+    assert.match(m, /relais_job_consecutive_failures\{job="retrain"\} 1\n/);
+    assert.match(m, /relais_job_last_success_timestamp_seconds\{job="retrain"\} 0\n/);
+    // room again: the next run succeeds and puts the job back on its period
+    execFileSync('sqlite3', [db3, 'DROP TRIGGER no_models']);
+    assert.equal((await ad('POST', '/api/v1/jobs/retrain/run')).status, 202);
+    j = await waitRun(2);
+    assert.equal(j.last_result, 'ok', JSON.stringify(j));
+    assert.equal(j.failures, 1);
+    assert.equal(j.consecutive_failures, 0);
+    assert.equal(Date.parse(j.next_run_at) - Date.parse(j.last_started_at), 300 * 1000);
+  } finally {
+    const r = await s3.stop();
+    assert.equal(r.code, 0, s3.stderr());
+  }
+});
