@@ -40,7 +40,9 @@ struct api_ctx {
   size_t nreg;
   triage_holder_t *triage;      /* owned: the current models */
   jobs_runner_t *jobs;          /* owned */
-  store_checkpointer_t *ckpt;   /* owned */
+  store_checkpointer_t *ckpt;   /* owned; a ticker of its own, not a job: it
+                                 * runs every 200 ms and must never wait
+                                 * behind a training on the runner's thread */
   pthread_mutex_t auth_mu;      /* guards auth_slots */
   api_auth_slot_t auth_slots[API_AUTH_SLOTS];
   api_metrics_t metrics;

@@ -69,7 +69,7 @@ int cli_serve(int argc, char **argv) {
       jobs_runner_start(jobs))
     fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
   int rc = http_serve(&hc, ctx);
-  api_free(&ctx); /* stops the jobs (a running one finishes), then the database */
+  api_free(&ctx); /* stops the jobs (a running one is told to stop), then the database */
   util_log(UTIL_LOG_INFO, "stopped cleanly");
   return rc ? 1 : 0;
 }
