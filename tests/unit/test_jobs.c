@@ -43,7 +43,7 @@ static int probe_run(void *arg, const jobs_call_t *call, char *msg, size_t len) 
 static int probe_trigger(void *arg, char *msg, size_t len) {
   probe_t *p = arg;
   p->triggers++;
-  if (!p->fire) snprintf(msg, len, "%d of 50 corrections", p->triggers);
+  if (p->fire == 0) snprintf(msg, len, "%d of 50 corrections", p->triggers);
   return p->fire;
 }
 
@@ -116,6 +116,18 @@ static void trigger_decides_and_request_bypasses(void **state) {
   assert_int_equal(jobs_status(r, "probe", &st), 0);
   assert_int_equal(st.requested, 0);
   assert_int_equal(st.next_run, 1031);
+  /* a trigger that cannot answer is a failure, and the job does not run */
+  p.fire = UTIL_E_DB;
+  int runs = p.runs;
+  assert_int_equal(jobs_tick(r, 1031), 1);
+  assert_int_equal(p.runs, runs);
+  assert_int_equal(jobs_status(r, "probe", &st), 0);
+  assert_string_equal(jobs_result_name(st.last_result), "error");
+  assert_int_equal(st.failures, 1);
+  assert_int_equal(st.consecutive_failures, 1);
+  assert_int_equal(st.runs, 2);
+  assert_int_equal(st.next_run, 1031 + JOBS_BACKOFF_BASE);
+  assert_string_equal(st.last_message, util_err_message(UTIL_E_DB)); /* no message of its own */
   jobs_runner_free(&r);
 }
 
