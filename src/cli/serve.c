@@ -24,11 +24,12 @@ int cli_serve(int argc, char **argv) {
            "  --max-body BYTES   largest request body accepted (default 1048576)\n"
            "  --retrain-check S  seconds between retraining checks (default 300); the\n"
            "                     triggers are the settings triage.retrain_hours (24) and\n"
-           "                     triage.retrain_after (50 corrections)\n"
+           "                     triage.retrain_after (50 corrections); the job's status\n"
+           "                     is at GET /api/v1/jobs\n"
            "  --secure-cookies   mark the session cookie Secure on every reply (serve\n"
            "                     behind TLS); without it, only for requests whose\n"
            "                     X-Forwarded-Proto header says https\n"
-           "Stops cleanly on SIGTERM or SIGINT.\n");
+           "Stops cleanly on SIGTERM or SIGINT: requests finish, a running job is told to stop.\n");
     return 0;
   }
   const char *db = cli_get(opts, "--db");
