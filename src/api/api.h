@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../jobs/jobs.h"
 #include "../store/store.h"
+#include "../triage/triage.h"
 #include "../util/util.h"
 
 /* ---- Start-up ------------------------------------------------------------ */
@@ -20,12 +22,25 @@ typedef struct {
                           * request says it came over HTTPS */
 } api_config_t;
 
-/* Initialises libsodium and checks the database opens and migrates. Call once
- * before any other api_* function; errbuf receives a message on failure. */
-int api_init(const api_config_t *cfg, char *errbuf, size_t errlen);
-/* Closes every per-thread connection. Call after the transport has stopped
- * all its threads. */
-void api_shutdown(void);
+/* The server's context: the configuration, the per-thread database
+ * connections, the holder of the current triage models, the job runner,
+ * the sign-in throttle and the metrics counters. The api module keeps no
+ * other state; everything below reaches it through the context.
+ *
+ * api_init initialises libsodium, checks that the database opens and
+ * migrates, loads the active models, starts the WAL checkpointer and
+ * creates an empty job runner (the caller registers jobs and starts it).
+ * Returns 0 and an owned context in *out (free with api_free), or an error
+ * with a message in errbuf. */
+typedef struct api_ctx api_ctx_t;
+int api_init(const api_config_t *cfg, api_ctx_t **out, char *errbuf, size_t errlen);
+/* Stops the job runner (a running job is told to stop and finishes), the
+ * checkpointer, closes every per-thread connection and frees the context.
+ * Call after the transport has stopped all its threads. */
+void api_free(api_ctx_t **ctx);
+/* Borrowed from the context, for the owner to register work and jobs. */
+triage_holder_t *api_triage_holder(api_ctx_t *ctx);
+jobs_runner_t *api_jobs(api_ctx_t *ctx);
 
 /* ---- One request ---------------------------------------------------------- */
 typedef struct {
@@ -64,10 +79,10 @@ void api_response_free(api_response_t *r);
 /* Handles one request completely: routing, authentication, authorisation,
  * validation, the work and the reply. Never fails: every error becomes a
  * JSON error reply. */
-void api_handle(const api_request_t *req, api_response_t *resp);
+void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp);
 
 /* Records a finished request for /metrics. */
-void api_metrics_observe(int route, int status, double seconds);
+void api_metrics_observe(api_ctx_t *ctx, int route, int status, double seconds);
 
 /* ---- Accounts (used by the CLI too) -------------------------------------- */
 /* Hashes a password with argon2id. Returns owned in *out; free(). */

@@ -4,12 +4,53 @@
 #define RELAIS_API_INT_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "../desk/desk.h"
 #include "../triage/triage.h"
 #include "api.h"
 
+/* ---- The context (see api.h) ------------------------------------------------ */
+#define API_METRICS_ROUTES 64   /* room for the route table + static + unmatched */
+#define API_METRICS_NCODES 13   /* the statuses metrics.c counts one by one */
+#define API_METRICS_NB 12       /* latency histogram bounds */
+/* Request counters: atomics, so that recording never takes a lock. */
 typedef struct {
+  atomic_ulong count[API_METRICS_ROUTES][API_METRICS_NCODES + 1]; /* +other */
+  atomic_ulong hist[API_METRICS_ROUTES][API_METRICS_NB + 1];      /* +Inf */
+  atomic_ullong sum_us[API_METRICS_ROUTES];
+} api_metrics_t;
+
+#define API_AUTH_SLOTS 4096
+/* One sign-in throttle slot (auth.c), keyed by a hash of the folded e-mail. */
+typedef struct {
+  uint64_t key;
+  int64_t first, locked_until;
+  int fails, locks;
+} api_auth_slot_t;
+
+struct api_ctx {
+  api_config_t cfg;             /* db_path borrowed from the caller */
+  /* SQLite connections are not shared between threads: each transport
+   * thread opens its own on first use (found again through tl_db); the
+   * registry lets api_free close them all once the threads are joined. */
+  pthread_key_t tl_db;
+  pthread_mutex_t reg_mu;
+  store_t **reg;
+  size_t nreg;
+  triage_holder_t *triage;      /* owned: the current models */
+  jobs_runner_t *jobs;          /* owned */
+  store_checkpointer_t *ckpt;   /* owned; a ticker of its own, not a job: it
+                                 * runs every 200 ms and must never wait
+                                 * behind a training on the runner's thread */
+  pthread_mutex_t auth_mu;      /* guards auth_slots */
+  api_auth_slot_t auth_slots[API_AUTH_SLOTS];
+  api_metrics_t metrics;
+};
+
+typedef struct {
+  api_ctx_t *ctx;            /* the server's context; borrowed */
   store_t *db;               /* this thread's connection; borrowed */
   const api_request_t *req;  /* borrowed */
   api_response_t *resp;      /* borrowed */
@@ -78,8 +119,6 @@ json_t *api_user_json(const store_user_t *u);  /* returns new reference */
 json_t *api_time_json(int64_t t);              /* ISO-8601 string */
 int api_role_at_least(const api_call_t *c, store_role_t r);
 
-/* Sets the session lifetime sign-in gives (auth.c; called by api_init). */
-void api_auth_configure(int session_hours, int secure_cookies);
 
 /* ---- Handlers (one file per resource) ------------------------------------- */
 void api_auth_login(api_call_t *c);
@@ -131,5 +170,11 @@ void api_settings_put(api_call_t *c);
 
 void api_health(api_call_t *c);
 void api_metrics(api_call_t *c);
+
+/* Background jobs (src/api/jobs.c). */
+void api_jobs_list(api_call_t *c);
+void api_jobs_run(api_call_t *c);
+/* The /metrics lines of every job, appended to b. */
+void api_jobs_metrics(api_ctx_t *ctx, util_buf_t *b);
 
 #endif

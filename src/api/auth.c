@@ -112,38 +112,23 @@ int api_auth_resolve(api_call_t *c) {
 }
 
 /* ---- Endpoints ---------------------------------------------------------------- */
-static int auth_session_hours = 12;
-static int auth_secure_cookies = 0;
-
-void api_auth_configure(int session_hours, int secure_cookies) {
-  if (session_hours > 0) auth_session_hours = session_hours;
-  auth_secure_cookies = secure_cookies;
-}
-
 /* A browser sends a Secure cookie over HTTPS only: set it whenever the
  * client is known to use HTTPS, so the session never travels in clear. */
 static const char *auth_cookie_secure(const api_call_t *c) {
-  return auth_secure_cookies || c->req->https ? "; Secure" : "";
+  return c->ctx->cfg.secure_cookies || c->req->https ? "; Secure" : "";
 }
 
 /* ---- Sign-in throttling --------------------------------------------------
  * Password guessing is slowed per account: after AUTH_MAX_FAILS wrong
  * passwords within AUTH_WINDOW seconds, the account refuses sign-ins for
  * AUTH_LOCK seconds, doubling at each new lock up to an hour. A right
- * password resets the count. The table is in memory, keyed by a hash of the
+ * password resets the count. The table is in the server's context
+ * (auth_slots, guarded by auth_mu), keyed by a hash of the
  * folded e-mail (unknown addresses are throttled too, so that the answer
  * never tells which accounts exist); a collision only shares a counter. */
-#define AUTH_SLOTS 4096
 #define AUTH_MAX_FAILS 5
 #define AUTH_WINDOW 900
 #define AUTH_LOCK 60
-
-static struct {
-  uint64_t key;
-  int64_t first, locked_until;
-  int fails, locks;
-} auth_slots[AUTH_SLOTS];
-static pthread_mutex_t auth_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t auth_key(const char *email) {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -155,40 +140,42 @@ static uint64_t auth_key(const char *email) {
 }
 
 /* Seconds the account must still wait, or 0. */
-static int64_t auth_wait(const char *email, int64_t now) {
+static int64_t auth_wait(api_ctx_t *x, const char *email, int64_t now) {
   uint64_t k = auth_key(email);
-  pthread_mutex_lock(&auth_mu);
+  pthread_mutex_lock(&x->auth_mu);
+  api_auth_slot_t *slots = x->auth_slots;
   int64_t w = 0;
-  size_t i = k % AUTH_SLOTS;
-  if (auth_slots[i].key == k && auth_slots[i].locked_until > now) w = auth_slots[i].locked_until - now;
-  pthread_mutex_unlock(&auth_mu);
+  size_t i = k % API_AUTH_SLOTS;
+  if (slots[i].key == k && slots[i].locked_until > now) w = slots[i].locked_until - now;
+  pthread_mutex_unlock(&x->auth_mu);
   return w;
 }
 
-static void auth_record(const char *email, int ok, int64_t now) {
+static void auth_record(api_ctx_t *x, const char *email, int ok, int64_t now) {
   uint64_t k = auth_key(email);
-  pthread_mutex_lock(&auth_mu);
-  size_t i = k % AUTH_SLOTS;
-  if (auth_slots[i].key != k || (!ok && now - auth_slots[i].first > AUTH_WINDOW &&
-                                 auth_slots[i].locked_until <= now)) {
-    int locks = auth_slots[i].key == k ? auth_slots[i].locks : 0;
-    auth_slots[i].key = k;
-    auth_slots[i].first = now;
-    auth_slots[i].fails = 0;
-    auth_slots[i].locks = locks;
-    auth_slots[i].locked_until = 0;
+  pthread_mutex_lock(&x->auth_mu);
+  api_auth_slot_t *slots = x->auth_slots;
+  size_t i = k % API_AUTH_SLOTS;
+  if (slots[i].key != k ||
+      (!ok && now - slots[i].first > AUTH_WINDOW && slots[i].locked_until <= now)) {
+    int locks = slots[i].key == k ? slots[i].locks : 0;
+    slots[i].key = k;
+    slots[i].first = now;
+    slots[i].fails = 0;
+    slots[i].locks = locks;
+    slots[i].locked_until = 0;
   }
   if (ok) {
-    auth_slots[i].fails = 0;
-    auth_slots[i].locks = 0;
-  } else if (++auth_slots[i].fails >= AUTH_MAX_FAILS) {
-    int64_t lock = (int64_t)AUTH_LOCK << (auth_slots[i].locks < 6 ? auth_slots[i].locks : 6);
-    auth_slots[i].locked_until = now + (lock > 3600 ? 3600 : lock);
-    auth_slots[i].locks++;
-    auth_slots[i].fails = 0;
-    auth_slots[i].first = now;
+    slots[i].fails = 0;
+    slots[i].locks = 0;
+  } else if (++slots[i].fails >= AUTH_MAX_FAILS) {
+    int64_t lock = (int64_t)AUTH_LOCK << (slots[i].locks < 6 ? slots[i].locks : 6);
+    slots[i].locked_until = now + (lock > 3600 ? 3600 : lock);
+    slots[i].locks++;
+    slots[i].fails = 0;
+    slots[i].first = now;
   }
-  pthread_mutex_unlock(&auth_mu);
+  pthread_mutex_unlock(&x->auth_mu);
 }
 
 void api_auth_login(api_call_t *c) {
@@ -205,7 +192,7 @@ void api_auth_login(api_call_t *c) {
               "'%s' is required", email ? "password" : "email");
     return;
   }
-  int64_t now = util_now(), wait = auth_wait(email, now);
+  int64_t now = util_now(), wait = auth_wait(c->ctx, email, now);
   if (wait > 0) {
     api_error(c, UTIL_E_TOOMANY, NULL,
               "too many failed sign-ins for this account; try again in %lld s", (long long)wait);
@@ -218,16 +205,16 @@ void api_auth_login(api_call_t *c) {
   }
   /* Same answer for an unknown e-mail and a wrong password. */
   if (rc || !u.active || !api_password_verify(pwhash, password)) {
-    auth_record(email, 0, now);
+    auth_record(c->ctx, email, 0, now);
     api_error(c, UTIL_E_UNAUTH, NULL, "wrong e-mail or password");
     goto out;
   }
-  auth_record(email, 1, now);
+  auth_record(c->ctx, email, 1, now);
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN], csrf[AUTH_HEX_LEN];
   auth_random_hex(secret);
   auth_random_hex(csrf);
   auth_hash_secret(secret, hash);
-  int64_t ttl = (int64_t)auth_session_hours * 3600;
+  int64_t ttl = (int64_t)c->ctx->cfg.session_hours * 3600;
   rc = store_session_insert(c->db, hash, u.id, csrf, util_now() + ttl);
   if (rc) {
     api_error(c, rc, NULL, "cannot open a session");

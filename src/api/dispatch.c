@@ -1,5 +1,7 @@
-/* The route table, per-thread database connections, and the dispatch of one
- * request: match the route, authenticate, authorise, run the handler. */
+/* The route table, the server's context (per-thread database connections,
+ * models, jobs), and the dispatch of one request: match the route,
+ * authenticate, authorise, run the handler. The only statics are constant
+ * tables. */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -47,67 +49,85 @@ const api_route_t api_routes[] = {
     {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/jobs", api_jobs_list, STORE_ROLE_ADMIN, NULL},
+    {"POST", "/api/v1/jobs/{name}/run", api_jobs_run, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
 
-/* ---- Per-thread connections ---------------------------------------------
- * SQLite connections are not shared between threads: each transport thread
- * opens its own on first use. The registry lets api_shutdown close them all
- * once the transport has joined its threads. */
-static api_config_t api_cfg;
-static _Thread_local store_t *api_tl_db;
-static pthread_mutex_t api_reg_mu = PTHREAD_MUTEX_INITIALIZER;
-static store_t **api_reg;
-static size_t api_nreg;
-
-static store_t *api_db(void) {
-  if (api_tl_db) return api_tl_db;
+/* ---- The context ------------------------------------------------------------
+ * Each transport thread opens its own connection on first use (SQLite
+ * connections are not shared between threads) and finds it again through
+ * the context's thread key; the registry closes them all in api_free. */
+static store_t *api_db(api_ctx_t *x) {
+  store_t *s = pthread_getspecific(x->tl_db);
+  if (s) return s;
   char err[256];
-  store_t *s = NULL;
-  if (store_open(api_cfg.db_path, &s, err, sizeof err)) {
+  if (store_open(x->cfg.db_path, &s, err, sizeof err)) {
     util_log(UTIL_LOG_ERROR, "%s", err);
     return NULL;
   }
   store_set_autocheckpoint(s, 0); /* the checkpointer thread does it */
-  pthread_mutex_lock(&api_reg_mu);
-  api_reg = util_xrealloc(api_reg, (api_nreg + 1) * sizeof *api_reg);
-  api_reg[api_nreg++] = s;
-  pthread_mutex_unlock(&api_reg_mu);
-  api_tl_db = s;
+  pthread_mutex_lock(&x->reg_mu);
+  x->reg = util_xrealloc(x->reg, (x->nreg + 1) * sizeof *x->reg);
+  x->reg[x->nreg++] = s;
+  pthread_mutex_unlock(&x->reg_mu);
+  pthread_setspecific(x->tl_db, s);
   return s;
 }
 
-int api_init(const api_config_t *cfg, char *errbuf, size_t errlen) {
+int api_init(const api_config_t *cfg, api_ctx_t **out, char *errbuf, size_t errlen) {
+  *out = NULL;
   if (sodium_init() < 0) {
     snprintf(errbuf, errlen, "libsodium failed to initialise");
     return UTIL_E_INTERNAL;
   }
-  api_cfg = *cfg;
-  if (api_cfg.session_hours <= 0) api_cfg.session_hours = 12;
-  api_auth_configure(api_cfg.session_hours, api_cfg.secure_cookies);
+  api_ctx_t *x = util_xcalloc(1, sizeof *x);
+  x->cfg = *cfg;
+  if (x->cfg.session_hours <= 0) x->cfg.session_hours = 12;
+  if (pthread_key_create(&x->tl_db, NULL)) {
+    free(x);
+    snprintf(errbuf, errlen, "cannot create a thread key");
+    return UTIL_E_INTERNAL;
+  }
+  pthread_mutex_init(&x->reg_mu, NULL);
+  pthread_mutex_init(&x->auth_mu, NULL);
+  x->triage = triage_holder_new();
+  x->jobs = jobs_runner_new();
   store_t *s = NULL;
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
-  if (!rc) rc = triage_reload(s, errbuf, errlen); /* the active models, if any */
+  if (!rc) rc = triage_holder_reload(x->triage, s, errbuf, errlen); /* the active models, if any */
   store_close(&s);
-  if (!rc && store_checkpointer_start(cfg->db_path, 200)) {
+  if (!rc && store_checkpointer_start(cfg->db_path, 200, &x->ckpt)) {
     snprintf(errbuf, errlen, "cannot start the checkpoint thread");
     rc = UTIL_E_INTERNAL;
   }
-  return rc;
+  if (rc) {
+    api_free(&x);
+    return rc;
+  }
+  *out = x;
+  return 0;
 }
 
-
-void api_shutdown(void) {
-  store_checkpointer_stop();
-  pthread_mutex_lock(&api_reg_mu);
-  for (size_t i = 0; i < api_nreg; i++) store_close(&api_reg[i]);
-  free(api_reg);
-  api_reg = NULL;
-  api_nreg = 0;
-  pthread_mutex_unlock(&api_reg_mu);
-  api_tl_db = NULL;
-  triage_install(NULL);
+void api_free(api_ctx_t **xp) {
+  api_ctx_t *x = *xp;
+  if (!x) return;
+  jobs_runner_free(&x->jobs); /* before the models it installs into go */
+  store_checkpointer_stop(&x->ckpt);
+  pthread_mutex_lock(&x->reg_mu);
+  for (size_t i = 0; i < x->nreg; i++) store_close(&x->reg[i]);
+  free(x->reg);
+  pthread_mutex_unlock(&x->reg_mu);
+  pthread_key_delete(x->tl_db);
+  pthread_mutex_destroy(&x->reg_mu);
+  pthread_mutex_destroy(&x->auth_mu);
+  triage_holder_free(&x->triage);
+  free(x);
+  *xp = NULL;
 }
+
+triage_holder_t *api_triage_holder(api_ctx_t *ctx) { return ctx->triage; }
+jobs_runner_t *api_jobs(api_ctx_t *ctx) { return ctx->jobs; }
 
 /* ---- Responses ------------------------------------------------------------ */
 void api_response_init(api_response_t *r) {
@@ -176,8 +196,8 @@ static void dispatch_call_free(api_call_t *c) {
   if (c->body) json_decref(c->body);
 }
 
-void api_handle(const api_request_t *req, api_response_t *resp) {
-  api_call_t c = {.req = req, .resp = resp};
+void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) {
+  api_call_t c = {.ctx = ctx, .req = req, .resp = resp};
   const api_route_t *route = NULL;
   int path_known = 0;
   resp->route = API_ROUTE_NOTFOUND;
@@ -209,7 +229,7 @@ void api_handle(const api_request_t *req, api_response_t *resp) {
     return;
   }
   resp->allow[0] = '\0';
-  c.db = api_db();
+  c.db = api_db(ctx);
   if (!c.db) {
     api_error(&c, UTIL_E_DB, NULL, "the database cannot be opened");
     return;

@@ -1,34 +1,33 @@
 /* /healthz and /metrics (Prometheus text format 0.0.4): requests by route
  * and status, a latency histogram per route, tickets by status, triage
- * predictions by field and state, the active models. Counters are
- * atomics so that recording never takes a lock on the request path. */
+ * predictions by field and state, the active models, the background jobs.
+ * Counters are atomics so that recording never takes a lock on the request
+ * path. */
 #include <stdatomic.h>
 #include <string.h>
 
 #include "api_int.h"
 
-#define METRICS_ROUTES 64
-static const int metrics_codes[] = {200, 201, 204, 400, 401, 403, 404, 405,
-                                    409, 413, 500, 503};
-#define METRICS_NCODES (int)(sizeof metrics_codes / sizeof metrics_codes[0])
-static const double metrics_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                        0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
-#define METRICS_NB (int)(sizeof metrics_bounds / sizeof metrics_bounds[0])
+/* Constant tables; the counters are in the server's context (api_metrics_t). */
+static const int metrics_codes[API_METRICS_NCODES] = {200, 201, 202, 204, 400, 401, 403,
+                                                      404, 405, 409, 413, 500, 503};
+#define METRICS_NCODES API_METRICS_NCODES
+static const double metrics_bounds[API_METRICS_NB] = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                      0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+#define METRICS_NB API_METRICS_NB
+#define METRICS_ROUTES API_METRICS_ROUTES
 
-static atomic_ulong metrics_count[METRICS_ROUTES][METRICS_NCODES + 1]; /* +other */
-static atomic_ulong metrics_hist[METRICS_ROUTES][METRICS_NB + 1];      /* +Inf */
-static atomic_ullong metrics_sum_us[METRICS_ROUTES];
-
-void api_metrics_observe(int route, int status, double seconds) {
+void api_metrics_observe(api_ctx_t *ctx, int route, int status, double seconds) {
+  api_metrics_t *m = &ctx->metrics;
   if (route < 0 || route >= METRICS_ROUTES || route > api_nroutes + 1) return;
   int ci = METRICS_NCODES;
   for (int i = 0; i < METRICS_NCODES; i++)
     if (metrics_codes[i] == status) ci = i;
-  atomic_fetch_add_explicit(&metrics_count[route][ci], 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&m->count[route][ci], 1, memory_order_relaxed);
   int b = 0;
   while (b < METRICS_NB && seconds > metrics_bounds[b]) b++;
-  atomic_fetch_add_explicit(&metrics_hist[route][b], 1, memory_order_relaxed);
-  atomic_fetch_add_explicit(&metrics_sum_us[route],
+  atomic_fetch_add_explicit(&m->hist[route][b], 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&m->sum_us[route],
                             (unsigned long long)(seconds * 1e6), memory_order_relaxed);
 }
 
@@ -65,6 +64,7 @@ static int metrics_model_line(const store_model_t *m, void *arg) {
 }
 
 void api_metrics(api_call_t *c) {
+  api_metrics_t *m = &c->ctx->metrics;
   util_buf_t *b = &c->resp->body;
   util_buf_reset(b);
   util_buf_puts(b, "# HELP relais_http_requests_total HTTP requests by route and status.\n"
@@ -73,7 +73,7 @@ void api_metrics(api_call_t *c) {
   for (int r = 0; r <= api_nroutes + 1; r++) {
     metrics_route_label(r, label, sizeof label);
     for (int i = 0; i <= METRICS_NCODES; i++) {
-      unsigned long n = atomic_load_explicit(&metrics_count[r][i], memory_order_relaxed);
+      unsigned long n = atomic_load_explicit(&m->count[r][i], memory_order_relaxed);
       if (!n) continue;
       if (i < METRICS_NCODES)
         util_buf_printf(b, "relais_http_requests_total{route=\"%s\",status=\"%d\"} %lu\n",
@@ -87,12 +87,12 @@ void api_metrics(api_call_t *c) {
                    "# TYPE relais_http_request_duration_seconds histogram\n");
   for (int r = 0; r <= api_nroutes + 1; r++) {
     unsigned long total = 0;
-    for (int i = 0; i <= METRICS_NB; i++) total += atomic_load(&metrics_hist[r][i]);
+    for (int i = 0; i <= METRICS_NB; i++) total += atomic_load(&m->hist[r][i]);
     if (!total) continue;
     metrics_route_label(r, label, sizeof label);
     unsigned long cum = 0;
     for (int i = 0; i <= METRICS_NB; i++) {
-      cum += atomic_load(&metrics_hist[r][i]);
+      cum += atomic_load(&m->hist[r][i]);
       if (i < METRICS_NB)
         util_buf_printf(b, "relais_http_request_duration_seconds_bucket{route=\"%s\",le=\"%g\"} %lu\n",
                         label, metrics_bounds[i], cum);
@@ -101,7 +101,7 @@ void api_metrics(api_call_t *c) {
                         label, cum);
     }
     util_buf_printf(b, "relais_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n", label,
-                    (double)atomic_load(&metrics_sum_us[r]) / 1e6);
+                    (double)atomic_load(&m->sum_us[r]) / 1e6);
     util_buf_printf(b, "relais_http_request_duration_seconds_count{route=\"%s\"} %lu\n", label,
                     cum);
   }
@@ -125,6 +125,7 @@ void api_metrics(api_call_t *c) {
     api_error(c, rc, NULL, "cannot count tickets and predictions");
     return;
   }
+  api_jobs_metrics(c->ctx, b);
   c->resp->status = 200;
   c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }

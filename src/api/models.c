@@ -80,7 +80,7 @@ void api_triage_preview(api_call_t *c) {
   }
   triage_input_t in = {title, desc ? desc : "", lang, service, ci, 0};
   triage_result_t r;
-  triage_set_t *set = triage_current();
+  triage_set_t *set = triage_holder_get(c->ctx->triage);
   triage_run(c->db, set, &in, &r);
   triage_set_unref(&set);
   json_t *o = json_object(), *preds = json_array();
@@ -270,7 +270,7 @@ static int threshold_one(const store_threshold_t *t, void *arg) {
 }
 
 void api_models_list(api_call_t *c) {
-  models_ctx_t mc = {json_array(), triage_current()};
+  models_ctx_t mc = {json_array(), triage_holder_get(c->ctx->triage)};
   json_t *th = json_array();
   int rc = store_model_each(c->db, 0, 0, model_one, &mc);
   if (!rc) rc = store_threshold_each(c->db, threshold_one, th);
@@ -341,7 +341,7 @@ void api_models_train(api_call_t *c) {
     json_array_append_new(a, report_json(&r));
   }
   char err[256];
-  if (triage_reload(c->db, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
+  if (triage_holder_reload(c->ctx->triage, c->db, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
   json_t *o = json_object();
   json_object_set_new(o, "reports", a);
   api_reply(c, 200, o);
@@ -377,7 +377,7 @@ void api_models_thresholds_put(api_call_t *c) {
   }
   if (cls && *cls) {
     /* a class of the active model, when there is one */
-    triage_set_t *cur = triage_current();
+    triage_set_t *cur = triage_holder_get(c->ctx->triage);
     const ml_model_t *am = triage_set_model(cur, triage_field_index(c->name), NULL, NULL);
     int known = !am || ml_model_class_index(am, cls) >= 0;
     triage_set_unref(&cur);
@@ -388,12 +388,12 @@ void api_models_thresholds_put(api_call_t *c) {
   }
   int rc = store_threshold_put(c->db, c->name, cls ? cls : "", mode, target);
   char err[256];
-  if (!rc) rc = triage_reload(c->db, err, sizeof err);
+  if (!rc) rc = triage_holder_reload(c->ctx->triage, c->db, err, sizeof err);
   if (rc) {
     api_error(c, rc, NULL, "cannot save the threshold");
     return;
   }
-  triage_set_t *set = triage_current();
+  triage_set_t *set = triage_holder_get(c->ctx->triage);
   const float *thr = NULL;
   const ml_model_t *m = triage_set_model(set, triage_field_index(c->name), &thr, NULL);
   json_t *o = json_object();

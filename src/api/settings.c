@@ -130,7 +130,7 @@ void api_settings_put(api_call_t *c) {
   free(vals);
   free(idx);
   char err[256];
-  if (!rc && triage_reload(c->db, err, sizeof err)) /* the fields triage predicts */
+  if (!rc && triage_holder_reload(c->ctx->triage, c->db, err, sizeof err)) /* the fields triage predicts */
     util_log(UTIL_LOG_ERROR, "%s", err);
   if (!rc) api_settings_get(c);
 }

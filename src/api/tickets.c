@@ -95,7 +95,7 @@ void api_tickets_create(api_call_t *c) {
   if (api_body_object(c) || tickets_from_body(c, &in.t, &mask, 1)) goto out;
   in.given = mask; /* a field set to null is a person's choice too */
   /* the server's current models, held for this request only */
-  triage_set_t *set = triage_current();
+  triage_set_t *set = triage_holder_get(c->ctx->triage);
   desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set};
   store_actor_t a = tickets_actor(c);
   int rc = desk_create(c->db, &o, &in, &a, &id, &e);

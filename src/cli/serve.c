@@ -1,4 +1,7 @@
-/* relais serve: the HTTP server. */
+/* relais serve: the HTTP server and its background jobs, around one server
+ * context. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +24,12 @@ int cli_serve(int argc, char **argv) {
            "  --max-body BYTES   largest request body accepted (default 1048576)\n"
            "  --retrain-check S  seconds between retraining checks (default 300); the\n"
            "                     triggers are the settings triage.retrain_hours (24) and\n"
-           "                     triage.retrain_after (50 corrections)\n"
+           "                     triage.retrain_after (50 corrections); the job's status\n"
+           "                     is at GET /api/v1/jobs\n"
            "  --secure-cookies   mark the session cookie Secure on every reply (serve\n"
            "                     behind TLS); without it, only for requests whose\n"
            "                     X-Forwarded-Proto header says https\n"
-           "Stops cleanly on SIGTERM or SIGINT.\n");
+           "Stops cleanly on SIGTERM or SIGINT: requests finish, a running job is told to stop.\n");
     return 0;
   }
   const char *db = cli_get(opts, "--db");
@@ -38,23 +42,35 @@ int cli_serve(int argc, char **argv) {
     fprintf(stderr, "relais serve: --threads must be 1..64 and --max-body at least 1024\n");
     return 2;
   }
-  api_config_t ac = {.db_path = db ? db : "relais.db",
-                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
-  char err[512];
-  if (api_init(&ac, err, sizeof err)) {
-    fprintf(stderr, "relais serve: %s\n", err);
-    return 1;
-  }
   const char *rc_s = cli_get(opts, "--retrain-check");
   int check = rc_s ? atoi(rc_s) : 300;
   if (check < 1 || check > 86400) {
     fprintf(stderr, "relais serve: --retrain-check must be 1..86400 seconds\n");
     return 2;
   }
-  if (triage_worker_start(ac.db_path, check))
-    fprintf(stderr, "relais serve: the retraining worker did not start; serving without it\n");
-  int rc = http_serve(&hc);
-  triage_worker_stop();
-  triage_install(NULL); /* a set the worker installed after the server stopped */
+  api_config_t ac = {.db_path = db ? db : "relais.db",
+                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
+  /* SIGTERM and SIGINT are taken by http_serve's sigwait: block them before
+   * any thread starts (the checkpointer in api_init, the jobs), so that none
+   * of those threads can receive one and end the process at once. */
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+  char err[512];
+  api_ctx_t *ctx = NULL;
+  if (api_init(&ac, &ctx, err, sizeof err)) {
+    fprintf(stderr, "relais serve: %s\n", err);
+    return 1;
+  }
+  /* The background jobs; the server serves without them if they fail. */
+  jobs_runner_t *jobs = api_jobs(ctx);
+  if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), check) ||
+      jobs_runner_start(jobs))
+    fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
+  int rc = http_serve(&hc, ctx);
+  api_free(&ctx); /* stops the jobs (a running one is told to stop), then the database */
+  util_log(UTIL_LOG_INFO, "stopped cleanly");
   return rc ? 1 : 0;
 }

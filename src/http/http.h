@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "../api/api.h"
+
 typedef struct {
   const char *listen;  /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks one */
   size_t max_body;     /* bytes; larger bodies get 413 */
@@ -14,10 +16,11 @@ typedef struct {
                           take to finish; 0 → 10 */
 } http_config_t;
 
-/* Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
- * requests finish and returns 0. api_init must have succeeded. Prints
+/* Serves ctx (borrowed; from api_init) until SIGTERM or SIGINT, then stops
+ * accepting, lets in-flight requests finish, joins its threads and returns
+ * 0; the caller then stops its jobs and frees ctx. Prints
  * "listening on http://ADDR:PORT" on stdout once bound. Returns a negative
  * UTIL_E_* code if it cannot start (message logged). */
-int http_serve(const http_config_t *cfg);
+int http_serve(const http_config_t *cfg, api_ctx_t *ctx);
 
 #endif

@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
   const http_config_t *cfg;
+  api_ctx_t *ctx;       /* borrowed */
   atomic_int in_flight; /* requests between first callback and completion */
 } http_server_t;
 
@@ -78,11 +79,11 @@ static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
   if (ar->allow[0]) MHD_add_response_header(r, "Allow", ar->allow);
 }
 
-static enum MHD_Result http_reply(struct MHD_Connection *conn, http_conn_t *hc,
-                                  const api_request_t *req) {
+static enum MHD_Result http_reply(http_server_t *srv, struct MHD_Connection *conn,
+                                  http_conn_t *hc, const api_request_t *req) {
   api_response_t ar;
   api_response_init(&ar);
-  api_handle(req, &ar);
+  api_handle(srv->ctx, req, &ar);
   struct MHD_Response *r;
   if (ar.static_body)
     r = MHD_create_response_from_buffer(ar.static_len, (void *)ar.static_body,
@@ -98,7 +99,7 @@ static enum MHD_Result http_reply(struct MHD_Connection *conn, http_conn_t *hc,
     ret = MHD_queue_response(conn, (unsigned)ar.status, r);
     MHD_destroy_response(r);
   }
-  api_metrics_observe(ar.route, ar.status, util_monotonic() - hc->started);
+  api_metrics_observe(srv->ctx, ar.route, ar.status, util_monotonic() - hc->started);
   api_response_free(&ar);
   return ret;
 }
@@ -146,7 +147,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
   };
   const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
   req.https = proto && strcasecmp(proto, "https") == 0;
-  return http_reply(conn, hc, &req);
+  return http_reply(srv, conn, hc, &req);
 }
 
 /* Parses "HOST:PORT" or "[V6]:PORT". */
@@ -194,8 +195,8 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap) {
   util_log(UTIL_LOG_WARN, "http: %s", line);
 }
 
-int http_serve(const http_config_t *cfg) {
-  http_server_t srv = {.cfg = cfg};
+int http_serve(const http_config_t *cfg, api_ctx_t *ctx) {
+  http_server_t srv = {.cfg = cfg, .ctx = ctx};
   struct sockaddr_storage ss;
   socklen_t sslen;
   int family = http_parse_listen(cfg->listen, &ss, &sslen);
@@ -247,7 +248,6 @@ int http_serve(const http_config_t *cfg) {
   double limit = util_monotonic() + (cfg->drain_secs > 0 ? cfg->drain_secs : 10);
   while (atomic_load(&srv.in_flight) > 0 && util_monotonic() < limit) usleep(10000);
   MHD_stop_daemon(d);
-  api_shutdown();
-  util_log(UTIL_LOG_INFO, "stopped cleanly");
+  util_log(UTIL_LOG_INFO, "stopped serving requests");
   return 0;
 }

@@ -479,8 +479,10 @@ const char *store_actor_kind_name(store_actor_kind_t k) {
  * turns automatic checkpoints off on its connections and lets this thread
  * checkpoint in PASSIVE mode (it never blocks readers or writers) a few
  * times a second. */
-static util_ticker_t *ckpt_ticker;
-static store_t *ckpt_db; /* used by the ticker's thread only */
+struct store_checkpointer {
+  util_ticker_t *ticker;
+  store_t *db;                  /* used by the ticker's thread only */
+};
 
 int store_set_autocheckpoint(store_t *s, int pages) {
   return sqlite3_wal_autocheckpoint(s->db, pages) ? UTIL_E_DB : 0;
@@ -493,21 +495,29 @@ int store_checkpoint(store_t *s) {
 
 static void ckpt_tick(void *arg) { store_checkpoint(arg); }
 
-int store_checkpointer_start(const char *path, int interval_ms) {
-  if (ckpt_ticker) return 0;
-  int rc = store_open(path, &ckpt_db, NULL, 0);
-  if (rc) return rc;
-  ckpt_ticker = util_ticker_start(ckpt_tick, ckpt_db, interval_ms > 0 ? interval_ms : 200);
-  if (!ckpt_ticker) {
-    store_close(&ckpt_db);
-    return UTIL_E_INTERNAL;
+int store_checkpointer_start(const char *path, int interval_ms, store_checkpointer_t **out) {
+  *out = NULL;
+  store_checkpointer_t *cp = util_xcalloc(1, sizeof *cp);
+  int rc = store_open(path, &cp->db, NULL, 0);
+  if (rc) goto out;
+  cp->ticker = util_ticker_start(ckpt_tick, cp->db, interval_ms > 0 ? interval_ms : 200);
+  if (!cp->ticker) rc = UTIL_E_INTERNAL;
+out:
+  if (rc) {
+    store_close(&cp->db);
+    free(cp);
+    return rc;
   }
+  *out = cp;
   return 0;
 }
 
-void store_checkpointer_stop(void) {
-  if (!ckpt_ticker) return;
-  util_ticker_stop(&ckpt_ticker);
-  store_checkpoint(ckpt_db); /* leave little in the WAL */
-  store_close(&ckpt_db);
+void store_checkpointer_stop(store_checkpointer_t **cpp) {
+  store_checkpointer_t *cp = *cpp;
+  if (!cp) return;
+  util_ticker_stop(&cp->ticker);
+  store_checkpoint(cp->db); /* leave little in the WAL */
+  store_close(&cp->db);
+  free(cp);
+  *cpp = NULL;
 }

@@ -34,8 +34,12 @@ int store_integrity_ok(store_t *s);   /* 1 if PRAGMA integrity_check says ok */
  * connection, so that no request pays for copying the WAL back. */
 int store_set_autocheckpoint(store_t *s, int pages);
 int store_checkpoint(store_t *s);
-int store_checkpointer_start(const char *path, int interval_ms);
-void store_checkpointer_stop(void); /* after the last write */
+/* The checkpointer belongs to whoever starts it (the server's context):
+ * start returns 0 and an owned handle in *out; stop (after the last write)
+ * checkpoints once more, closes its connection and NULLs *cp. */
+typedef struct store_checkpointer store_checkpointer_t;
+int store_checkpointer_start(const char *path, int interval_ms, store_checkpointer_t **out);
+void store_checkpointer_stop(store_checkpointer_t **cp);
 
 /* Transactions. begin uses BEGIN IMMEDIATE so writers queue on the busy
  * timeout instead of failing at commit. */

@@ -1,5 +1,6 @@
 /* Triage sets: loading the active models, effective thresholds, reference
- * counting and the process-wide current set. */
+ * counting and the holder of a current set. The field table is the only
+ * static state, and it is constant. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -151,29 +152,51 @@ int triage_set_load(store_t *s, triage_set_t **out, char *err, size_t errlen) {
   return 0;
 }
 
-static pthread_mutex_t cur_mu = PTHREAD_MUTEX_INITIALIZER;
-static triage_set_t *cur_set;
+/* ---- The holder ------------------------------------------------------------
+ * A mutex around one pointer: taking a reference costs a lock and an atomic
+ * increment, and an install never waits for the requests using the old
+ * set (they drop their own references). */
+struct triage_holder {
+  pthread_mutex_t mu;
+  triage_set_t *set; /* one reference, or NULL */
+};
 
-triage_set_t *triage_current(void) {
-  pthread_mutex_lock(&cur_mu);
-  triage_set_t *s = cur_set;
+triage_holder_t *triage_holder_new(void) {
+  triage_holder_t *h = util_xcalloc(1, sizeof *h);
+  pthread_mutex_init(&h->mu, NULL);
+  return h;
+}
+
+void triage_holder_free(triage_holder_t **hp) {
+  triage_holder_t *h = *hp;
+  if (!h) return;
+  triage_set_unref(&h->set);
+  pthread_mutex_destroy(&h->mu);
+  free(h);
+  *hp = NULL;
+}
+
+triage_set_t *triage_holder_get(triage_holder_t *h) {
+  if (!h) return NULL;
+  pthread_mutex_lock(&h->mu);
+  triage_set_t *s = h->set;
   triage_set_ref(s);
-  pthread_mutex_unlock(&cur_mu);
+  pthread_mutex_unlock(&h->mu);
   return s;
 }
 
-void triage_install(triage_set_t *set) {
-  pthread_mutex_lock(&cur_mu);
-  triage_set_t *old = cur_set;
-  cur_set = set;
-  pthread_mutex_unlock(&cur_mu);
+void triage_holder_install(triage_holder_t *h, triage_set_t *set) {
+  pthread_mutex_lock(&h->mu);
+  triage_set_t *old = h->set;
+  h->set = set;
+  pthread_mutex_unlock(&h->mu);
   triage_set_unref(&old);
 }
 
-int triage_reload(store_t *s, char *err, size_t errlen) {
+int triage_holder_reload(triage_holder_t *h, store_t *s, char *err, size_t errlen) {
   triage_set_t *set = NULL;
   int rc = triage_set_load(s, &set, err, errlen);
-  if (!rc) triage_install(set);
+  if (!rc) triage_holder_install(h, set);
   return rc;
 }
 

@@ -1,8 +1,8 @@
 /* triage: qualifies and routes a ticket with the active models.
  *
  * A triage set is an immutable snapshot of the active model of each field
- * with its effective per-class thresholds. The server holds one current
- * set; requests take a reference, retraining installs a new set, and the
+ * with its effective per-class thresholds. The server's holder keeps one
+ * current set; requests take a reference, retraining installs a new set, and the
  * old one is freed when its last user lets go, so a request never waits for
  * training and never sees half a swap.
  *
@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "../jobs/jobs.h"
 #include "../ml/ml.h"
 #include "../store/store.h"
 
@@ -41,14 +42,17 @@ void triage_set_ref(triage_set_t *set);
 void triage_set_unref(triage_set_t **set);
 int triage_set_count(const triage_set_t *set);
 
-/* The process-wide current set: triage_current returns a new reference
- * (NULL when none is installed); triage_install takes over the caller's
- * reference and drops the previous set's. */
-triage_set_t *triage_current(void);
-void triage_install(triage_set_t *set);
-
-/* Loads the active models and installs them as the current set. */
-int triage_reload(store_t *s, char *err, size_t errlen);
+/* A holder of the current set, one per server (or per command that
+ * triages): get returns a new reference (NULL when none is installed);
+ * install takes over the caller's reference and drops the previous set's;
+ * reload loads the active models and installs them. Thread-safe. new
+ * returns owned; free drops the held set (users keep their references). */
+typedef struct triage_holder triage_holder_t;
+triage_holder_t *triage_holder_new(void);
+void triage_holder_free(triage_holder_t **h);
+triage_set_t *triage_holder_get(triage_holder_t *h);
+void triage_holder_install(triage_holder_t *h, triage_set_t *set);
+int triage_holder_reload(triage_holder_t *h, store_t *s, char *err, size_t errlen);
 
 /* The active model of a triage field in set (NULL if none), with its
  * effective per-class thresholds and id. Borrowed from the set. */
@@ -164,11 +168,16 @@ typedef struct {
  * model's), or, with fewer than 30 of those, by each one's out-of-fold
  * macro-F1. */
 int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep);
-/* The retraining worker of relais serve (see worker.c): checks every
- * check_seconds whether the schedule or the number of corrections calls
- * for retraining. stop waits for a training in progress to finish. */
-int triage_worker_start(const char *db_path, int check_seconds);
-void triage_worker_stop(void);
+/* The retraining job of relais serve (see worker.c), registered with r as
+ * "retrain" with period check_seconds. Each turn its trigger asks whether
+ * the schedule (setting triage.retrain_hours) or the corrections (setting
+ * triage.retrain_after) call for retraining, or a configured field lacks a
+ * usable model; a run trains every configured field on its own connection
+ * to db_path and installs the new set in h (borrowed; it must outlive r).
+ * Returns 0 or an error (the database cannot be opened, the runner is
+ * full). */
+int triage_retrain_register(jobs_runner_t *r, const char *db_path, triage_holder_t *h,
+                            int check_seconds);
 
 /* The configured fields ("triage.fields"), comma-separated, owned. */
 char *triage_fields_setting(store_t *s);
