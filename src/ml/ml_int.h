@@ -5,29 +5,18 @@
 #include "ml.h"
 
 struct ml_trainset {
-  text_feat_opts_t feat;
-  size_t n, cap;         /* documents */
-  size_t *start;         /* [n + 1]: each document's slice of the pool */
-  int *label;            /* [n] class index */
-  uint64_t *hash;        /* pool of features, sorted by hash within a document */
-  float *val;
-  size_t pool_n, pool_cap;
+  text_corpus_t docs;    /* the documents as hashed features (docs.n of them) */
+  int *label;            /* [docs.n] class index */
+  size_t label_cap;
   char **classes;        /* class names, in order of first appearance */
   int nclass, class_cap;
-  text_doc_t doc;        /* scratch */
-  text_feats_t feats;
 };
 
 struct ml_model {
-  text_feat_opts_t feat;
+  text_vocab_t *vocab;   /* features, IDF (owned) */
   int nclass;
   char **classes;        /* [nclass] */
-  uint32_t nfeat;        /* D: features kept in the vocabulary */
-  uint64_t *keys;        /* [D] feature hashes, ascending; index = position */
-  uint64_t *tab_key;     /* open-addressing table hash → index, 0 = empty */
-  uint32_t *tab_val;
-  uint32_t tab_mask;
-  float *idf;            /* [D] */
+  uint32_t nfeat;        /* D = text_vocab_size(vocab) */
   float *w;              /* [D × nclass], row j = feature j */
   float *bias;           /* [nclass] */
   double temperature;    /* probabilities = softmax(score / temperature + cbias) */
@@ -48,10 +37,6 @@ void ml_rand_seed(uint64_t seed);
  * the out-of-fold arrays are set, after training or loading. */
 void ml_model_finish(ml_model_t *m);
 
-/* Builds the lookup table from keys (m->nfeat, m->keys set). */
-void ml_model_index(ml_model_t *m);
-/* Feature index of hash h, or -1. */
-int64_t ml_model_lookup(const ml_model_t *m, uint64_t h);
 /* Softmax of scores / temperature + cbias (NULL: none) into probs; returns
  * the most probable class. */
 int ml_softmax(const double *scores, int k, double temperature, const float *cbias,
