@@ -416,6 +416,46 @@ static void model_golden_bytes(void **state) {
   ml_model_free(&m);
 }
 
+/* The training set built on several threads holds the same documents in
+ * the same order as one built document by document: the model saved from
+ * either has the same bytes. */
+static void trainset_threads_do_not_change_the_model(void **state) {
+  enum { N = 300 };
+  static char docs[N][256];
+  const char *texts[N], *labs[N];
+  rng = 7;
+  for (int i = 0; i < N; i++) {
+    make_doc(i % 3, docs[i], sizeof docs[i]);
+    texts[i] = docs[i];
+    labs[i] = i % 10 == 9 ? "" : labels[i % 3]; /* a few without a label: skipped */
+  }
+  ml_params_t p;
+  ml_params_defaults(&p);
+  util_buf_t out[3];
+  for (int run = 0; run < 3; run++) {
+    ml_trainset_t *ts = ml_trainset_new(&p.feat);
+    if (run == 0) {
+      for (int i = 0; i < N; i++)
+        if (labs[i][0]) ml_trainset_add(ts, ctx, texts[i], strlen(texts[i]), -1, labs[i]);
+    } else {
+      assert_int_equal(ml_trainset_add_many(ts, N, texts, NULL, labs, run == 1 ? 1 : 4), N / 10);
+    }
+    assert_int_equal(ml_trainset_size(ts), N - N / 10);
+    ml_model_t *m = NULL;
+    char err[200];
+    assert_int_equal(ml_train(ts, &p, &m, NULL, err, sizeof err), 0);
+    util_buf_init(&out[run], 64u << 20);
+    assert_int_equal(ml_model_save(m, &out[run]), 0);
+    ml_model_free(&m);
+    ml_trainset_free(&ts);
+  }
+  for (int run = 1; run < 3; run++) {
+    assert_int_equal(out[run].len, out[0].len);
+    assert_memory_equal(out[run].data, out[0].data, out[0].len);
+  }
+  for (int run = 0; run < 3; run++) util_buf_free(&out[run]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(out_of_fold_prediction_of_each_document),
@@ -424,6 +464,7 @@ int main(void) {
       cmocka_unit_test(explains_with_the_words),
       cmocka_unit_test(save_load_round_trip),
       cmocka_unit_test(model_golden_bytes),
+      cmocka_unit_test(trainset_threads_do_not_change_the_model),
       cmocka_unit_test(metrics_by_hand),
       cmocka_unit_test(calibration_maps),
       cmocka_unit_test(bad_parameters_and_data),

@@ -2,6 +2,7 @@
  * stemming, features, hostile input, and the vectoriser (vocabulary, TF-IDF
  * rows, saved vocabularies). */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -617,6 +618,71 @@ static void feature_terms_name_their_words(void **state) {
   text_doc_clear(&d);
 }
 
+/* One fitted vocabulary, many threads: each transforms every document
+ * into its own rows (the caller's arrays) and must get the rows a single
+ * thread gets. */
+typedef struct {
+  const text_vocab_t *v;
+  const text_corpus_t *c;
+  const text_row_t *want; /* [c->n] */
+  int bad;
+} vec_job_t;
+
+static void *transform_all(void *arg) {
+  vec_job_t *j = arg;
+  uint32_t idx[256];
+  double val[256];
+  for (int round = 0; round < 20; round++)
+    for (size_t i = 0; i < j->c->n; i++) {
+      text_row_t r;
+      text_row_wrap(&r, idx, val, 256);
+      size_t a = j->c->start[i];
+      if (text_vocab_transform_raw(j->v, j->c->hash + a, j->c->val + a, j->c->start[i + 1] - a, &r) ||
+          r.n != j->want[i].n || r.scale != j->want[i].scale ||
+          memcmp(r.idx, j->want[i].idx, r.n * sizeof *r.idx) ||
+          memcmp(r.val, j->want[i].val, r.n * sizeof *r.val))
+        j->bad++;
+    }
+  return NULL;
+}
+
+static void transform_runs_concurrently(void **state) {
+  static const char *words[] = {"printer", "toner", "vpn", "password", "reset", "screen", "mail",
+                                "outlook", "badge", "wifi", "slow", "broken", "again", "new"};
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  char doc[200];
+  for (int i = 0; i < 60; i++) {
+    snprintf(doc, sizeof doc, "%s %s %s %s", words[i % 14], words[(i * 3) % 14], words[(i * 5 + 1) % 14],
+             words[(i / 7) % 14]);
+    text_corpus_add_text(&c, ctx, doc, strlen(doc), TEXT_LANG_EN);
+  }
+  text_vocab_t *v = text_vocab_fit(&c, 2);
+  assert_true(text_vocab_size(v) > 10);
+  text_row_t *want = calloc(c.n, sizeof *want);
+  for (size_t i = 0; i < c.n; i++) {
+    text_row_init(&want[i]);
+    size_t a = c.start[i];
+    text_vocab_transform_raw(v, c.hash + a, c.val + a, c.start[i + 1] - a, &want[i]);
+  }
+  pthread_t th[4];
+  vec_job_t jobs[4];
+  for (int t = 0; t < 4; t++) {
+    jobs[t] = (vec_job_t){v, &c, want, 0};
+    assert_int_equal(pthread_create(&th[t], NULL, transform_all, &jobs[t]), 0);
+  }
+  for (int t = 0; t < 4; t++) {
+    pthread_join(th[t], NULL);
+    assert_int_equal(jobs[t].bad, 0);
+  }
+  for (size_t i = 0; i < c.n; i++) text_row_clear(&want[i]);
+  free(want);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(french_elision_and_accents),
@@ -635,6 +701,7 @@ int main(void) {
       cmocka_unit_test(vocabulary_round_trip_with_terms),
       cmocka_unit_test(bad_vocabulary_refused),
       cmocka_unit_test(feature_terms_name_their_words),
+      cmocka_unit_test(transform_runs_concurrently),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
