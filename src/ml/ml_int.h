@@ -2,6 +2,9 @@
 #ifndef RELAIS_ML_INT_H
 #define RELAIS_ML_INT_H
 
+#include <linear.h>
+#include <pthread.h>
+
 #include "ml.h"
 
 struct ml_trainset {
@@ -29,6 +32,47 @@ struct ml_model {
   int32_t *oof_true, *oof_pred;
   float *oof_conf;
 };
+
+/* ---- binary fits on a pool of threads (fit.c) ---------------------------- */
+
+/* One binary (one-vs-rest) LIBLINEAR fit. */
+typedef struct {
+  struct problem prob;      /* the rows of its part; y is this job's own */
+  struct parameter param;
+  struct model *model;      /* result */
+  uint64_t seed;            /* of this fit's rand() */
+  int skip;                 /* the class is on one side only: no fit */
+} ml_job_t;
+
+/* The fits run on a pool of threads in two phases: the calibration parts'
+ * fits (jobs [0, nfirst)), then the final part's. The caller calibrates as
+ * soon as the first phase is done while the workers go on with the second,
+ * then lends a hand. Each job has its own rand() seed, so who runs it does
+ * not change its result. */
+typedef struct {
+  ml_job_t *jobs;
+  int njobs, next;
+  int nfirst, first_done;
+  pthread_mutex_t mu;
+  pthread_cond_t first;
+  pthread_t th[16];
+  int started;
+} ml_pool_t;
+
+/* Score of row x (LIBLINEAR layout, bias node D+1) for the class of job jb. */
+double ml_job_score(const ml_job_t *jb, const struct feature_node *x, uint32_t D);
+/* Starts threads - 1 workers on jobs[0, njobs) (borrowed until
+ * ml_pool_finish), the first nfirst of them being the first phase. */
+void ml_pool_start(ml_pool_t *pl, ml_job_t *jobs, int njobs, int nfirst, int threads);
+/* The caller works on the jobs below limit; returns when none is left to
+ * take (some may still be running on a worker). */
+void ml_pool_help(ml_pool_t *pl, int limit);
+/* Waits until every job of the first phase is done. */
+void ml_pool_wait_first(ml_pool_t *pl);
+/* Helps with what is left, joins the workers, releases the pool. */
+void ml_pool_finish(ml_pool_t *pl);
+/* UTIL_E_NOMEM with a message if a job of [from, to) failed, else 0. */
+int ml_jobs_failed(const ml_job_t *jobs, int from, int to, char *err, size_t errlen);
 
 /* Seeds this thread's rand(), which LIBLINEAR's solvers draw from. */
 void ml_rand_seed(uint64_t seed);

@@ -10,7 +10,6 @@
  * computed on the whole set (they do not use the labels). */
 #include <linear.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,15 +85,7 @@ static struct feature_node **build_rows(const text_corpus_t *c, const text_vocab
   return x;
 }
 
-/* ---- jobs -------------------------------------------------------------------- */
-
-typedef struct {
-  struct problem prob;      /* the rows of its part; y is this job's own */
-  struct parameter param;
-  struct model *model;      /* result */
-  uint64_t seed;            /* of this fit's rand() */
-  int skip;                 /* the class is on one side only: no fit */
-} job_t;
+/* ---- parts ------------------------------------------------------------------ */
 
 typedef struct {
   struct problem prob;      /* training rows of this part (y per job) */
@@ -102,96 +93,6 @@ typedef struct {
   size_t *held;             /* held-out document indexes (NULL: the final part) */
   size_t nheld;
 } part_t;
-
-/* Score of row x for the class of binary job jb (one-vs-rest). */
-static double binary_score(const job_t *jb, const struct feature_node *x, uint32_t D) {
-  if (jb->skip) return jb->prob.y[0] > 0 ? 10.0 : -10.0;
-  const double *w = jb->model->w;
-  double s = 0;
-  for (; x->index > 0; x++) s += w[x->index - 1] * x->value; /* the bias node is index D+1 */
-  (void)D;
-  return jb->model->label[0] == +1 ? s : -s;
-}
-
-/* The fits run on a pool of threads in two phases: the calibration parts'
- * fits (jobs [0, nfirst)), then the final part's. The caller calibrates as
- * soon as the first phase is done while the workers go on with the second,
- * then lends a hand. Each job has its own rand() seed, so who runs it does
- * not change its result. */
-typedef struct {
-  job_t *jobs;
-  int njobs, next;
-  int nfirst, first_done;
-  pthread_mutex_t mu;
-  pthread_cond_t first;
-  pthread_t th[16];
-  int started;
-} pool_t;
-
-/* The next job below limit, or -1. */
-static int pool_take(pool_t *pl, int limit) {
-  pthread_mutex_lock(&pl->mu);
-  int j = pl->next < limit ? pl->next++ : -1;
-  pthread_mutex_unlock(&pl->mu);
-  return j;
-}
-
-static void pool_run(pool_t *pl, int j) {
-  job_t *jb = &pl->jobs[j];
-  if (!jb->skip) {
-    ml_rand_seed(jb->seed);
-    jb->model = train(&jb->prob, &jb->param);
-  }
-  if (j < pl->nfirst) {
-    pthread_mutex_lock(&pl->mu);
-    if (++pl->first_done == pl->nfirst) pthread_cond_broadcast(&pl->first);
-    pthread_mutex_unlock(&pl->mu);
-  }
-}
-
-static void *pool_worker(void *arg) {
-  pool_t *pl = arg;
-  for (int j; (j = pool_take(pl, pl->njobs)) >= 0;) pool_run(pl, j);
-  return NULL;
-}
-
-static void pool_start(pool_t *pl, job_t *jobs, int njobs, int nfirst, int threads) {
-  *pl = (pool_t){.jobs = jobs, .njobs = njobs, .nfirst = nfirst};
-  pthread_mutex_init(&pl->mu, NULL);
-  pthread_cond_init(&pl->first, NULL);
-  if (threads > njobs) threads = njobs;
-  if (threads > 16) threads = 16;
-  for (int t = 1; t < threads; t++)
-    if (pthread_create(&pl->th[pl->started], NULL, pool_worker, pl) == 0) pl->started++;
-}
-
-/* The caller works on the jobs below limit; returns when none is left to
- * take (some may still be running on a worker). */
-static void pool_help(pool_t *pl, int limit) {
-  for (int j; (j = pool_take(pl, limit)) >= 0;) pool_run(pl, j);
-}
-
-static void pool_wait_first(pool_t *pl) {
-  pthread_mutex_lock(&pl->mu);
-  while (pl->first_done < pl->nfirst) pthread_cond_wait(&pl->first, &pl->mu);
-  pthread_mutex_unlock(&pl->mu);
-}
-
-static void pool_finish(pool_t *pl) {
-  pool_help(pl, pl->njobs);
-  for (int t = 0; t < pl->started; t++) pthread_join(pl->th[t], NULL);
-  pthread_cond_destroy(&pl->first);
-  pthread_mutex_destroy(&pl->mu);
-}
-
-static int jobs_failed(const job_t *jobs, int from, int to, char *err, size_t errlen) {
-  for (int j = from; j < to; j++)
-    if (!jobs[j].skip && !jobs[j].model) {
-      snprintf(err, errlen, "the solver failed (out of memory?)");
-      return UTIL_E_NOMEM;
-    }
-  return 0;
-}
 
 /* Per-class threshold: the lowest confidence such that the predictions of
  * class k at or above it reach the target precision, measured on at least
@@ -240,11 +141,11 @@ typedef struct {
   struct feature_node *block, **x; /* [n] unit TF-IDF rows (vectorise) */
   size_t *perm;             /* [n] seeded shuffle: row r is in fold r % folds */
   part_t *parts;            /* [fin + 1] */
-  job_t *jobs;              /* [(fin + 1) × K]: one binary fit per part and class */
+  ml_job_t *jobs;           /* [(fin + 1) × K]: one binary fit per part and class */
   int nj;
   double *cw;               /* [K] class weights */
-  pool_t pool;
-  int pool_on;              /* 1 between pool_start and pool_finish */
+  ml_pool_t pool;
+  int pool_on;              /* 1 between ml_pool_start and ml_pool_finish */
   size_t noof;              /* held-out documents of the calibration parts */
   double *oof_scores;       /* [noof × K] their scores, part by part */
   int *oof_lab;             /* [noof] their classes */
@@ -334,7 +235,7 @@ static void make_jobs(trainer_t *t) {
   t->jobs = util_xcalloc((size_t)t->nj, sizeof *t->jobs);
   for (int j = 0; j <= t->fin; j++)
     for (int k = 0; k < K; k++) {
-      job_t *jb = &t->jobs[j * K + k];
+      ml_job_t *jb = &t->jobs[j * K + k];
       const part_t *pt = &t->parts[j];
       jb->prob = pt->prob;
       jb->prob.y = util_xmalloc(((size_t)pt->prob.l + 1) * sizeof *jb->prob.y);
@@ -352,11 +253,11 @@ static void make_jobs(trainer_t *t) {
  * pool's workers go on with the final fits. */
 static int fit_folds(trainer_t *t, char *err, size_t errlen) {
   int nfirst = t->fin * t->K;
-  pool_start(&t->pool, t->jobs, t->nj, nfirst, t->p->threads);
+  ml_pool_start(&t->pool, t->jobs, t->nj, nfirst, t->p->threads);
   t->pool_on = 1;
-  pool_help(&t->pool, nfirst);
-  pool_wait_first(&t->pool);
-  return jobs_failed(t->jobs, 0, nfirst, err, errlen);
+  ml_pool_help(&t->pool, nfirst);
+  ml_pool_wait_first(&t->pool);
+  return ml_jobs_failed(t->jobs, 0, nfirst, err, errlen);
 }
 
 /* Held-out scores → calibration map (temperature and biases; a full matrix
@@ -372,7 +273,7 @@ static void calibrate(trainer_t *t) {
       size_t i = t->parts[j].held[h];
       t->oof_lab[o] = t->ts->label[i];
       for (int k = 0; k < K; k++)
-        t->oof_scores[o * (size_t)K + (size_t)k] = binary_score(&t->jobs[j * K + k], t->x[i], m->nfeat);
+        t->oof_scores[o * (size_t)K + (size_t)k] = ml_job_score(&t->jobs[j * K + k], t->x[i], m->nfeat);
     }
   m->cbias = util_xcalloc((size_t)K, sizeof *m->cbias);
   if (t->p->calibration == ML_CALIB_TEMPERATURE) {
@@ -441,16 +342,16 @@ static void report(const trainer_t *t, ml_train_info_t *info) {
 /* Waits for the final fits and copies them into the model's layout: row
  * per feature, column per class. */
 static int fit_final(trainer_t *t, char *err, size_t errlen) {
-  pool_finish(&t->pool);
+  ml_pool_finish(&t->pool);
   t->pool_on = 0;
-  int K = t->K, rc = jobs_failed(t->jobs, t->fin * K, t->nj, err, errlen);
+  int K = t->K, rc = ml_jobs_failed(t->jobs, t->fin * K, t->nj, err, errlen);
   if (rc) return rc;
   ml_model_t *m = t->m;
   size_t D = m->nfeat;
   m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
   m->bias = util_xcalloc((size_t)K, sizeof *m->bias);
   for (int k = 0; k < K; k++) {
-    const job_t *jb = &t->jobs[t->fin * K + k];
+    const ml_job_t *jb = &t->jobs[t->fin * K + k];
     if (jb->skip) { /* a class the final fit never saw cannot win; one that is all of it always does */
       m->bias[k] = jb->prob.y[0] > 0 ? 10.0f : -10.0f;
       continue;
@@ -463,7 +364,7 @@ static int fit_final(trainer_t *t, char *err, size_t errlen) {
 }
 
 static void trainer_free(trainer_t *t) {
-  if (t->pool_on) pool_finish(&t->pool); /* the workers still hold the jobs */
+  if (t->pool_on) ml_pool_finish(&t->pool); /* the workers still hold the jobs */
   for (int j = 0; t->jobs && j < t->nj; j++) {
     if (t->jobs[j].model) free_and_destroy_model(&t->jobs[j].model);
     free(t->jobs[j].prob.y);
