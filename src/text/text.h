@@ -233,6 +233,24 @@ int text_vocab_transform(const text_vocab_t *v, const text_feats_t *fs, text_row
 int text_vocab_transform_raw(const text_vocab_t *v, const uint64_t *hash, const float *val,
                              size_t nf, text_row_t *r);
 
+/* One thread's scratch for vectorising texts: the analysed document, its
+ * features and its row. Callers keep one per thread (with a text_ctx_t). */
+typedef struct {
+  text_doc_t doc;
+  text_feats_t feats;
+  text_row_t row;
+} text_vec_scratch_t;
+
+void text_vec_scratch_init(text_vec_scratch_t *s);
+void text_vec_scratch_clear(text_vec_scratch_t *s);
+/* Analyses text (borrowed; lang < 0: identify) with the vocabulary's
+ * options and makes its row in s->row; returns s->row (borrowed from s,
+ * valid until the next call on s). The text's words are in s->doc and its
+ * features in s->feats, for explanations. */
+const text_row_t *text_vocab_vectorise(const text_vocab_t *v, text_ctx_t *ctx,
+                                       text_vec_scratch_t *s, const char *text, size_t n,
+                                       int lang);
+
 /* Dot product of the unit rows: the cosine similarity of two documents
  * (0 when either is empty). Both rows from the same vocabulary. */
 double text_row_cosine(const text_row_t *a, const text_row_t *b);

@@ -268,6 +268,27 @@ int text_vocab_transform(const text_vocab_t *v, const text_feats_t *fs, text_row
   return 0;
 }
 
+void text_vec_scratch_init(text_vec_scratch_t *s) {
+  text_doc_init(&s->doc);
+  text_feats_init(&s->feats);
+  text_row_init(&s->row);
+}
+
+void text_vec_scratch_clear(text_vec_scratch_t *s) {
+  text_doc_clear(&s->doc);
+  text_feats_clear(&s->feats);
+  text_row_clear(&s->row);
+}
+
+const text_row_t *text_vocab_vectorise(const text_vocab_t *v, text_ctx_t *ctx,
+                                       text_vec_scratch_t *s, const char *text, size_t n,
+                                       int lang) {
+  text_analyse_opt(ctx, text, n, lang, v->feat.stem, &s->doc);
+  text_features(&s->doc, &v->feat, &s->feats);
+  text_vocab_transform(v, &s->feats, &s->row); /* a growing row: cannot fail */
+  return &s->row;
+}
+
 double text_row_cosine(const text_row_t *a, const text_row_t *b) {
   double s = 0;
   for (size_t i = 0, j = 0; i < a->n && j < b->n;) {

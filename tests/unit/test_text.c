@@ -683,6 +683,42 @@ static void transform_runs_concurrently(void **state) {
   text_corpus_clear(&c);
 }
 
+/* From text to row in one call, as search will do for a new ticket: two
+ * tickets about the same thing are closer than two about different things,
+ * and the row equals the one made from the corpus's copy of the document. */
+static void similar_texts_have_close_rows(void **state) {
+  static const char *docs[] = {"Imprimante bloquée, bourrage papier au 2e étage",
+                               "Bourrage papier sur l'imprimante du 2e étage",
+                               "VPN coupé depuis ce matin, impossible de se connecter",
+                               "Mot de passe expiré, compte verrouillé", "Imprimante hors ligne"};
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  for (size_t i = 0; i < 5; i++) text_corpus_add_text(&c, ctx, docs[i], strlen(docs[i]), -1);
+  text_vocab_t *v = text_vocab_fit(&c, 1);
+  text_vec_scratch_t s;
+  text_vec_scratch_init(&s);
+  text_row_t a, b;
+  text_row_init(&a);
+  text_row_init(&b);
+  text_vocab_transform_raw(v, c.hash + c.start[0], c.val + c.start[0], c.start[1] - c.start[0], &a);
+  const text_row_t *r = text_vocab_vectorise(v, ctx, &s, docs[0], strlen(docs[0]), -1);
+  assert_int_equal(r->n, a.n);
+  assert_true(r->scale == a.scale && fabs(text_row_cosine(r, &a) - 1) < 1e-12);
+  assert_int_equal(s.doc.lang, TEXT_LANG_FR);
+  text_vocab_vectorise(v, ctx, &s, docs[1], strlen(docs[1]), -1);
+  double same = text_row_cosine(&a, &s.row);
+  text_vocab_vectorise(v, ctx, &s, docs[2], strlen(docs[2]), -1);
+  double other = text_row_cosine(&a, &s.row);
+  assert_true(same > 0.3 && other < 0.05 && same > other);
+  text_row_clear(&a);
+  text_row_clear(&b);
+  text_vec_scratch_clear(&s);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(french_elision_and_accents),
@@ -702,6 +738,7 @@ int main(void) {
       cmocka_unit_test(bad_vocabulary_refused),
       cmocka_unit_test(feature_terms_name_their_words),
       cmocka_unit_test(transform_runs_concurrently),
+      cmocka_unit_test(similar_texts_have_close_rows),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
