@@ -264,6 +264,218 @@ static int parse_num(const char *opt, const char *v, double lo, double hi, doubl
   return 0;
 }
 
+static void usage(void) {
+  printf("usage: relais eval --data FILE.csv --text COL[,COL…] --label COL\n"
+         "                   (--folds K | --test FILE.csv) [--seed N] [--json]\n"
+         "                   [--C X] [--char-ngrams MIN-MAX|0] [--word-ngrams 1|2]\n"
+         "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
+         "                   [--no-stem] [--no-stopwords] [--balanced]\n"
+         "                   [--calibration matrix|vector|temperature]\n"
+         "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
+         "                   [--pair-weight W] [--char-weight W] [--head-words N]\n"
+         "                   [--head-weight W] [--eps TOLERANCE]\n"
+         "                   [--calibration-holdout]\n"
+         "Trains the triage classifier on --data and measures it on --test, or by\n"
+         "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
+         "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
+         "at 100..50 %% coverage, the coverage reachable at 95 %% precision and the\n"
+         "expected calibration error. Deterministic for a given --seed.\n");
+}
+
+/* The options parsed below, checked in this order (so that the first bad
+ * one is the one reported): numbers, character n-grams, flags and
+ * calibration, weights, solver. Each returns 0, or -1 after printing what
+ * is wrong. */
+static int parse_counts(const cli_opt_t *opts, ml_params_t *p, int *folds) {
+  double v;
+  const char *s;
+  if ((s = cli_get(opts, "--folds"))) {
+    if (parse_num("--folds", s, 2, 20, &v)) return -1;
+    *folds = (int)v;
+  }
+  if ((s = cli_get(opts, "--seed"))) {
+    if (parse_num("--seed", s, 0, 1e15, &v)) return -1;
+    p->seed = (uint64_t)v;
+  }
+  if ((s = cli_get(opts, "--C")) && parse_num("--C", s, 1e-6, 1e6, &p->C)) return -1;
+  if ((s = cli_get(opts, "--word-ngrams"))) {
+    if (parse_num("--word-ngrams", s, 1, 2, &v)) return -1;
+    p->feat.word_ngrams = (int)v;
+  }
+  if ((s = cli_get(opts, "--min-df"))) {
+    if (parse_num("--min-df", s, 1, 1000, &v)) return -1;
+    p->min_df = (int)v;
+  }
+  if ((s = cli_get(opts, "--calibration-folds"))) {
+    if (parse_num("--calibration-folds", s, 2, 10, &v)) return -1;
+    p->folds = p->calib_parts = (int)v;
+  }
+  if ((s = cli_get(opts, "--threads"))) {
+    if (parse_num("--threads", s, 1, 16, &v)) return -1;
+    p->threads = (int)v;
+  }
+  return 0;
+}
+
+static int parse_char_ngrams(const cli_opt_t *opts, ml_params_t *p) {
+  const char *s = cli_get(opts, "--char-ngrams");
+  int a = 0, b = 0;
+  if (!s) return 0;
+  if (strcmp(s, "0") == 0) {
+    p->feat.char_min = p->feat.char_max = 0;
+  } else if (sscanf(s, "%d-%d", &a, &b) == 2 && a >= 1 && b >= a && b <= 8) {
+    p->feat.char_min = a;
+    p->feat.char_max = b;
+  } else {
+    fprintf(stderr, "relais eval: --char-ngrams must be MIN-MAX (1..8) or 0\n");
+    return -1;
+  }
+  return 0;
+}
+
+static int parse_flags(const cli_opt_t *opts, ml_params_t *p) {
+  const char *s;
+  if (cli_get(opts, "--no-stem")) p->feat.stem = 0;
+  if (cli_get(opts, "--no-stopwords")) p->feat.stopwords = 0;
+  if (cli_get(opts, "--balanced")) p->balanced = 1;
+  if ((s = cli_get(opts, "--calibration"))) {
+    if (strcmp(s, "matrix") == 0) p->calibration = ML_CALIB_MATRIX;
+    else if (strcmp(s, "vector") == 0) p->calibration = ML_CALIB_VECTOR;
+    else if (strcmp(s, "temperature") == 0) p->calibration = ML_CALIB_TEMPERATURE;
+    else {
+      fprintf(stderr, "relais eval: --calibration must be matrix, vector or temperature\n");
+      return -1;
+    }
+  }
+  if (cli_get(opts, "--calibration-holdout")) p->calib_parts = 1;
+  return 0;
+}
+
+static int parse_weights(const cli_opt_t *opts, ml_params_t *p) {
+  double v;
+  const char *s;
+  if ((s = cli_get(opts, "--pair-weight"))) {
+    if (parse_num("--pair-weight", s, 0.01, 10, &v)) return -1;
+    p->feat.pair_weight = (float)v;
+  }
+  if ((s = cli_get(opts, "--eps")) && parse_num("--eps", s, 1e-6, 1, &p->eps)) return -1;
+  if ((s = cli_get(opts, "--head-words"))) {
+    if (parse_num("--head-words", s, 0, 64, &v)) return -1;
+    p->feat.head_tokens = (int)v;
+  }
+  if ((s = cli_get(opts, "--head-weight"))) {
+    if (parse_num("--head-weight", s, 0, 10, &v)) return -1;
+    p->feat.head_weight = (float)v;
+  }
+  if ((s = cli_get(opts, "--char-weight"))) {
+    if (parse_num("--char-weight", s, 0.01, 10, &v)) return -1;
+    p->feat.char_weight = (float)v;
+  }
+  return 0;
+}
+
+static int parse_solver(const cli_opt_t *opts, ml_params_t *p) {
+  static const struct { const char *name; int solver; } solvers[] = {
+      {"svc", 1 /* L2R_L2LOSS_SVC_DUAL */}, {"svc-l1", 3 /* L2R_L1LOSS_SVC_DUAL */},
+      {"svc-primal", 2 /* L2R_L2LOSS_SVC */}, {"lr", 7 /* L2R_LR_DUAL */}, {"lr-primal", 0}};
+  const char *s = cli_get(opts, "--solver");
+  if (!s) return 0;
+  for (size_t i = 0; i < sizeof solvers / sizeof *solvers; i++)
+    if (strcmp(s, solvers[i].name) == 0) {
+      p->solver = solvers[i].solver;
+      return 0;
+    }
+  fprintf(stderr, "relais eval: --solver must be svc, svc-l1, svc-primal, lr or lr-primal\n");
+  return -1;
+}
+
+/* The classifier's parameters from the options; -1 after printing why not. */
+static int parse_params(const cli_opt_t *opts, ml_params_t *p, int *folds) {
+  ml_params_defaults(p);
+  *folds = 0;
+  if (parse_counts(opts, p, folds) || parse_char_ngrams(opts, p) || parse_flags(opts, p) ||
+      parse_weights(opts, p) || parse_solver(opts, p))
+    return -1;
+  const char *bad = ml_check_params(p);
+  if (bad) {
+    fprintf(stderr, "relais eval: %s\n", bad);
+    return -1;
+  }
+  return 0;
+}
+
+/* K-fold cross-validation of rows: a seeded shuffle dealt round-robin, each
+ * fold tested by a model trained on the others. *ntrain: the training size
+ * of the last fold. */
+static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows, int folds,
+                     ev_classes_t *cls, ev_result_t *res, size_t *ntrain) {
+  size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
+  size_t *tr = util_xmalloc((rows->n + 1) * sizeof *tr), *te = util_xmalloc((rows->n + 1) * sizeof *te);
+  int rc = 0;
+  for (size_t i = 0; i < rows->n; i++) idx[i] = i;
+  uint64_t st = p->seed ^ 0x5eed;
+  util_shuffle(idx, rows->n, &st);
+  *ntrain = 0;
+  for (int f = 0; f < folds && !rc; f++) {
+    size_t ntr = 0, nte = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+      if ((int)(i % (size_t)folds) == f) te[nte++] = idx[i];
+      else tr[ntr++] = idx[i];
+    }
+    *ntrain = ntr;
+    rc = run_one(ctx, p, rows, tr, ntr, rows, te, nte, cls, res);
+  }
+  free(tr);
+  free(te);
+  free(idx);
+  return rc;
+}
+
+/* Trains on all of rows, tests on all of trows. */
+static int run_test(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
+                    const ev_rows_t *trows, ev_classes_t *cls, ev_result_t *res) {
+  size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
+  size_t *tidx = util_xmalloc((trows->n + 1) * sizeof *tidx);
+  for (size_t i = 0; i < rows->n; i++) idx[i] = i;
+  for (size_t i = 0; i < trows->n; i++) tidx[i] = i;
+  int rc = run_one(ctx, p, rows, idx, rows->n, trows, tidx, trows->n, cls, res);
+  free(idx);
+  free(tidx);
+  return rc;
+}
+
+/* The measures of res, printed as text or JSON. */
+static void report(int json, const ev_classes_t *cls, const ev_result_t *res, const char *how,
+                   size_t ntrain) {
+  ml_metrics_t mt;
+  ml_metrics_compute(cls->n, res->n, res->truth, res->pred, res->conf, &mt);
+  size_t taken = 0, good = 0;
+  for (size_t i = 0; i < res->n; i++)
+    if (res->auto_ok[i]) {
+      taken++;
+      good += res->truth[i] == res->pred[i];
+    }
+  double cov_auto = res->n ? (double)taken / (double)res->n : 0;
+  double prec_auto = taken ? (double)good / (double)taken : 0;
+  if (json) print_json(&mt, cls, res, cov_auto, prec_auto, how, ntrain);
+  else print_text(&mt, cls, res, cov_auto, prec_auto, how);
+  ml_metrics_clear(&mt);
+}
+
+static void result_alloc(ev_result_t *res, size_t n) {
+  res->truth = util_xmalloc((n + 1) * sizeof *res->truth);
+  res->pred = util_xmalloc((n + 1) * sizeof *res->pred);
+  res->conf = util_xmalloc((n + 1) * sizeof *res->conf);
+  res->auto_ok = util_xmalloc((n + 1) * sizeof *res->auto_ok);
+}
+
+static void result_free(ev_result_t *res) {
+  free(res->truth);
+  free(res->pred);
+  free(res->conf);
+  free(res->auto_ok);
+}
+
 int cli_eval(int argc, char **argv) {
   cli_opt_t opts[] = {{"--data", 1, NULL},  {"--text", 1, NULL},  {"--label", 1, NULL},
                       {"--folds", 1, NULL}, {"--test", 1, NULL},  {"--seed", 1, NULL},
@@ -280,127 +492,21 @@ int cli_eval(int argc, char **argv) {
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
   const char *data = cli_get(opts, "--data"), *text = cli_get(opts, "--text"),
-             *label = cli_get(opts, "--label"), *folds_s = cli_get(opts, "--folds"),
-             *test = cli_get(opts, "--test");
-  if (cli_get(opts, "--help") || !data || !text || !label || (!folds_s == !test)) {
-    printf("usage: relais eval --data FILE.csv --text COL[,COL…] --label COL\n"
-           "                   (--folds K | --test FILE.csv) [--seed N] [--json]\n"
-           "                   [--C X] [--char-ngrams MIN-MAX|0] [--word-ngrams 1|2]\n"
-           "                   [--min-df N] [--calibration-folds K] [--threads N]\n"
-           "                   [--no-stem] [--no-stopwords] [--balanced]\n"
-           "                   [--calibration matrix|vector|temperature]\n"
-           "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
-           "                   [--pair-weight W] [--char-weight W] [--head-words N]\n"
-           "                   [--head-weight W] [--eps TOLERANCE]\n"
-           "                   [--calibration-holdout]\n"
-           "Trains the triage classifier on --data and measures it on --test, or by\n"
-           "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
-           "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
-           "at 100..50 %% coverage, the coverage reachable at 95 %% precision and the\n"
-           "expected calibration error. Deterministic for a given --seed.\n");
+             *label = cli_get(opts, "--label"), *test = cli_get(opts, "--test");
+  if (cli_get(opts, "--help") || !data || !text || !label || (!cli_get(opts, "--folds") == !test)) {
+    usage();
     return cli_get(opts, "--help") ? 0 : 2;
   }
   ml_params_t p;
-  ml_params_defaults(&p);
-  double v;
   int folds = 0;
-  const char *s;
-  if (folds_s) {
-    if (parse_num("--folds", folds_s, 2, 20, &v)) return 2;
-    folds = (int)v;
-  }
-  if ((s = cli_get(opts, "--seed"))) {
-    if (parse_num("--seed", s, 0, 1e15, &v)) return 2;
-    p.seed = (uint64_t)v;
-  }
-  if ((s = cli_get(opts, "--C"))) {
-    if (parse_num("--C", s, 1e-6, 1e6, &p.C)) return 2;
-  }
-  if ((s = cli_get(opts, "--word-ngrams"))) {
-    if (parse_num("--word-ngrams", s, 1, 2, &v)) return 2;
-    p.feat.word_ngrams = (int)v;
-  }
-  if ((s = cli_get(opts, "--min-df"))) {
-    if (parse_num("--min-df", s, 1, 1000, &v)) return 2;
-    p.min_df = (int)v;
-  }
-  if ((s = cli_get(opts, "--calibration-folds"))) {
-    if (parse_num("--calibration-folds", s, 2, 10, &v)) return 2;
-    p.folds = p.calib_parts = (int)v;
-  }
-  if ((s = cli_get(opts, "--threads"))) {
-    if (parse_num("--threads", s, 1, 16, &v)) return 2;
-    p.threads = (int)v;
-  }
-  if ((s = cli_get(opts, "--char-ngrams"))) {
-    int a = 0, b = 0;
-    if (strcmp(s, "0") == 0) {
-      p.feat.char_min = p.feat.char_max = 0;
-    } else if (sscanf(s, "%d-%d", &a, &b) == 2 && a >= 1 && b >= a && b <= 8) {
-      p.feat.char_min = a;
-      p.feat.char_max = b;
-    } else {
-      fprintf(stderr, "relais eval: --char-ngrams must be MIN-MAX (1..8) or 0\n");
-      return 2;
-    }
-  }
-  if (cli_get(opts, "--no-stem")) p.feat.stem = 0;
-  if (cli_get(opts, "--no-stopwords")) p.feat.stopwords = 0;
-  if (cli_get(opts, "--balanced")) p.balanced = 1;
-  if ((s = cli_get(opts, "--calibration"))) {
-    if (strcmp(s, "matrix") == 0) p.calibration = ML_CALIB_MATRIX;
-    else if (strcmp(s, "vector") == 0) p.calibration = ML_CALIB_VECTOR;
-    else if (strcmp(s, "temperature") == 0) p.calibration = ML_CALIB_TEMPERATURE;
-    else {
-      fprintf(stderr, "relais eval: --calibration must be matrix, vector or temperature\n");
-      return 2;
-    }
-  }
-  if (cli_get(opts, "--calibration-holdout")) p.calib_parts = 1;
-  if ((s = cli_get(opts, "--pair-weight"))) {
-    if (parse_num("--pair-weight", s, 0.01, 10, &v)) return 2;
-    p.feat.pair_weight = (float)v;
-  }
-  if ((s = cli_get(opts, "--eps"))) {
-    if (parse_num("--eps", s, 1e-6, 1, &p.eps)) return 2;
-  }
-  if ((s = cli_get(opts, "--head-words"))) {
-    if (parse_num("--head-words", s, 0, 64, &v)) return 2;
-    p.feat.head_tokens = (int)v;
-  }
-  if ((s = cli_get(opts, "--head-weight"))) {
-    if (parse_num("--head-weight", s, 0, 10, &v)) return 2;
-    p.feat.head_weight = (float)v;
-  }
-  if ((s = cli_get(opts, "--char-weight"))) {
-    if (parse_num("--char-weight", s, 0.01, 10, &v)) return 2;
-    p.feat.char_weight = (float)v;
-  }
-  if ((s = cli_get(opts, "--solver"))) {
-    static const struct { const char *name; int solver; } solvers[] = {
-        {"svc", 1 /* L2R_L2LOSS_SVC_DUAL */}, {"svc-l1", 3 /* L2R_L1LOSS_SVC_DUAL */},
-        {"svc-primal", 2 /* L2R_L2LOSS_SVC */}, {"lr", 7 /* L2R_LR_DUAL */}, {"lr-primal", 0}};
-    int found = -1;
-    for (size_t i = 0; i < sizeof solvers / sizeof *solvers; i++)
-      if (strcmp(s, solvers[i].name) == 0) found = solvers[i].solver;
-    if (found < 0) {
-      fprintf(stderr, "relais eval: --solver must be svc, svc-l1, svc-primal, lr or lr-primal\n");
-      return 2;
-    }
-    p.solver = found;
-  }
-  const char *bad = ml_check_params(&p);
-  if (bad) {
-    fprintf(stderr, "relais eval: %s\n", bad);
-    return 2;
-  }
+  if (parse_params(opts, &p, &folds)) return 2;
   ev_rows_t rows = {0}, trows = {0};
   long skipped = 0;
   int rc = 1;
   text_ctx_t *ctx = text_ctx_new();
   ev_classes_t cls = {0};
   ev_result_t res = {0};
-  size_t *idx = NULL, *tidx = NULL;
+  size_t ntrain = 0;
   char how[256];
   if (!ctx) {
     fprintf(stderr, "relais eval: the Snowball stemmers are missing\n");
@@ -409,70 +515,27 @@ int cli_eval(int argc, char **argv) {
   if (read_rows(data, text, label, &rows, &skipped)) goto out;
   if (test && read_rows(test, text, label, &trows, &skipped)) goto out;
   if (skipped) fprintf(stderr, "relais eval: %ld rows skipped (no label or unreadable)\n", skipped);
-  size_t ntotal = rows.n + trows.n;
-  res.truth = util_xmalloc((ntotal + 1) * sizeof *res.truth);
-  res.pred = util_xmalloc((ntotal + 1) * sizeof *res.pred);
-  res.conf = util_xmalloc((ntotal + 1) * sizeof *res.conf);
-  res.auto_ok = util_xmalloc((ntotal + 1) * sizeof *res.auto_ok);
-  idx = util_xmalloc((rows.n + 1) * sizeof *idx);
-  for (size_t i = 0; i < rows.n; i++) idx[i] = i;
-  size_t ntrain = rows.n;
+  result_alloc(&res, rows.n + trows.n);
   if (test) {
-    tidx = util_xmalloc((trows.n + 1) * sizeof *tidx);
-    for (size_t i = 0; i < trows.n; i++) tidx[i] = i;
     snprintf(how, sizeof how, "trained on %s (%zu rows), tested on %s (%zu rows)", data, rows.n,
              test, trows.n);
-    if (run_one(ctx, &p, &rows, idx, rows.n, &trows, tidx, trows.n, &cls, &res)) goto out;
+    ntrain = rows.n;
+    if (run_test(ctx, &p, &rows, &trows, &cls, &res)) goto out;
   } else {
     if (rows.n < (size_t)folds * 4) {
       fprintf(stderr, "relais eval: %zu rows are too few for %d folds\n", rows.n, folds);
       goto out;
     }
-    uint64_t st = p.seed ^ 0x5eed;
-    util_shuffle(idx, rows.n, &st);
     snprintf(how, sizeof how, "%d-fold cross-validation of %s (%zu rows, seed %llu)", folds, data,
              rows.n, (unsigned long long)p.seed);
-    size_t *tr = util_xmalloc(rows.n * sizeof *tr), *te = util_xmalloc(rows.n * sizeof *te);
-    ntrain = 0;
-    for (int f = 0; f < folds; f++) {
-      size_t ntr = 0, nte = 0;
-      for (size_t i = 0; i < rows.n; i++) {
-        if ((int)(i % (size_t)folds) == f) te[nte++] = idx[i];
-        else tr[ntr++] = idx[i];
-      }
-      ntrain = ntr;
-      if (run_one(ctx, &p, &rows, tr, ntr, &rows, te, nte, &cls, &res)) {
-        free(tr);
-        free(te);
-        goto out;
-      }
-    }
-    free(tr);
-    free(te);
+    if (run_folds(ctx, &p, &rows, folds, &cls, &res, &ntrain)) goto out;
   }
-  ml_metrics_t mt;
-  ml_metrics_compute(cls.n, res.n, res.truth, res.pred, res.conf, &mt);
-  size_t taken = 0, good = 0;
-  for (size_t i = 0; i < res.n; i++)
-    if (res.auto_ok[i]) {
-      taken++;
-      good += res.truth[i] == res.pred[i];
-    }
-  double cov_auto = res.n ? (double)taken / (double)res.n : 0;
-  double prec_auto = taken ? (double)good / (double)taken : 0;
-  if (cli_get(opts, "--json")) print_json(&mt, &cls, &res, cov_auto, prec_auto, how, ntrain);
-  else print_text(&mt, &cls, &res, cov_auto, prec_auto, how);
-  ml_metrics_clear(&mt);
+  report(cli_get(opts, "--json") != NULL, &cls, &res, how, ntrain);
   rc = 0;
 out:
   for (int i = 0; i < cls.n; i++) free(cls.name[i]);
   free(cls.name);
-  free(res.truth);
-  free(res.pred);
-  free(res.conf);
-  free(res.auto_ok);
-  free(idx);
-  free(tidx);
+  result_free(&res);
   rows_free(&rows);
   rows_free(&trows);
   text_ctx_free(&ctx);

@@ -96,6 +96,67 @@ static double mat_eval(const mat_prob_t *P, const double *th, double *g, double 
 
 #define LBFGS_M 7
 
+/* L-BFGS memory: the last mem (≤ LBFGS_M) steps s = Δx and y = Δg, in a
+ * ring of LBFGS_M rows of np entries whose next slot is head. */
+typedef struct {
+  double *S, *Y;      /* [LBFGS_M × np] */
+  double rho[LBFGS_M];/* 1 / (s · y) */
+  double alpha[LBFGS_M];
+  int mem, head;
+  size_t np;
+} lbfgs_t;
+
+/* The two-loop recursion: d = H·g, H the inverse-Hessian estimate of L
+ * (the caller steps along −d). */
+static void lbfgs_direction(lbfgs_t *L, const double *g, double *d) {
+  size_t np = L->np;
+  const double *S = L->S, *Y = L->Y;
+  memcpy(d, g, np * sizeof *d);
+  for (int q = 0; q < L->mem; q++) {
+    int idx = (L->head - 1 - q + LBFGS_M) % LBFGS_M;
+    double dot = 0;
+    for (size_t t = 0; t < np; t++) dot += S[idx * np + t] * d[t];
+    L->alpha[idx] = L->rho[idx] * dot;
+    for (size_t t = 0; t < np; t++) d[t] -= L->alpha[idx] * Y[idx * np + t];
+  }
+  if (L->mem) {
+    int last = (L->head - 1 + LBFGS_M) % LBFGS_M;
+    double sy = 0, yy = 0;
+    for (size_t t = 0; t < np; t++) {
+      sy += S[last * np + t] * Y[last * np + t];
+      yy += Y[last * np + t] * Y[last * np + t];
+    }
+    double gamma = yy > 0 ? sy / yy : 1;
+    for (size_t t = 0; t < np; t++) d[t] *= gamma;
+  }
+  for (int q = L->mem - 1; q >= 0; q--) {
+    int idx = (L->head - 1 - q + LBFGS_M) % LBFGS_M;
+    double dot = 0;
+    for (size_t t = 0; t < np; t++) dot += Y[idx * np + t] * d[t];
+    double beta = L->rho[idx] * dot;
+    for (size_t t = 0; t < np; t++) d[t] += S[idx * np + t] * (L->alpha[idx] - beta);
+  }
+}
+
+/* Records the step x → xn (gradients g → gn), unless its curvature s · y
+ * is too small to keep H positive definite. */
+static void lbfgs_remember(lbfgs_t *L, const double *x, const double *xn, const double *g,
+                           const double *gn) {
+  size_t np = L->np;
+  int slot = L->head;
+  double sy = 0;
+  for (size_t t = 0; t < np; t++) {
+    L->S[slot * np + t] = xn[t] - x[t];
+    L->Y[slot * np + t] = gn[t] - g[t];
+    sy += L->S[slot * np + t] * L->Y[slot * np + t];
+  }
+  if (sy > 1e-12) {
+    L->rho[slot] = 1.0 / sy;
+    L->head = (L->head + 1) % LBFGS_M;
+    if (L->mem < LBFGS_M) L->mem++;
+  }
+}
+
 int ml_fit_matrix(const double *scores, const int *truth, size_t n, int k, double a,
                   const float *b0, float *cmat, float *cbias) {
   size_t np = (size_t)k * k + (size_t)k;
@@ -104,13 +165,12 @@ int ml_fit_matrix(const double *scores, const int *truth, size_t n, int k, doubl
   double *xn = util_xmalloc(np * sizeof *xn), *gn = util_xmalloc(np * sizeof *gn);
   double *d = util_xmalloc(np * sizeof *d), *z = util_xmalloc((size_t)k * sizeof *z);
   double *S = util_xmalloc(LBFGS_M * np * sizeof *S), *Y = util_xmalloc(LBFGS_M * np * sizeof *Y);
-  double rho[LBFGS_M], alpha[LBFGS_M];
+  lbfgs_t L = {.S = S, .Y = Y, .np = np};
   for (int c = 0; c < k; c++) {
     x[(size_t)c * k + c] = a;
     x[(size_t)k * k + c] = b0[c];
   }
   double f0 = mat_eval(&P, x, g, z), f = f0;
-  int mem = 0, head = 0;
   double hist[10];
   /* The loss is nearly flat long before the optimum: stop when ten steps
    * gained less than 1e-4 nats per ticket (calibration and accuracy no
@@ -118,39 +178,14 @@ int ml_fit_matrix(const double *scores, const int *truth, size_t n, int k, doubl
   for (int it = 0; it < 100; it++) {
     hist[it % 10] = f;
     if (it >= 10 && hist[(it + 1) % 10] - f < 1e-4) break;
-    /* two-loop recursion: d = −H·g */
-    memcpy(d, g, np * sizeof *d);
-    for (int q = 0; q < mem; q++) {
-      int idx = (head - 1 - q + LBFGS_M) % LBFGS_M;
-      double dot = 0;
-      for (size_t t = 0; t < np; t++) dot += S[idx * np + t] * d[t];
-      alpha[idx] = rho[idx] * dot;
-      for (size_t t = 0; t < np; t++) d[t] -= alpha[idx] * Y[idx * np + t];
-    }
-    if (mem) {
-      int last = (head - 1 + LBFGS_M) % LBFGS_M;
-      double sy = 0, yy = 0;
-      for (size_t t = 0; t < np; t++) {
-        sy += S[last * np + t] * Y[last * np + t];
-        yy += Y[last * np + t] * Y[last * np + t];
-      }
-      double gamma = yy > 0 ? sy / yy : 1;
-      for (size_t t = 0; t < np; t++) d[t] *= gamma;
-    }
-    for (int q = mem - 1; q >= 0; q--) {
-      int idx = (head - 1 - q + LBFGS_M) % LBFGS_M;
-      double dot = 0;
-      for (size_t t = 0; t < np; t++) dot += Y[idx * np + t] * d[t];
-      double beta = rho[idx] * dot;
-      for (size_t t = 0; t < np; t++) d[t] += S[idx * np + t] * (alpha[idx] - beta);
-    }
+    lbfgs_direction(&L, g, d);
     double gd = 0;
     for (size_t t = 0; t < np; t++) gd -= g[t] * d[t]; /* d is −H g: direction −d */
     if (gd >= 0) { /* not a descent direction: restart from the gradient */
       memcpy(d, g, np * sizeof *d);
       gd = 0;
       for (size_t t = 0; t < np; t++) gd -= g[t] * g[t];
-      mem = 0;
+      L.mem = 0;
     }
     double step = 1.0, fn = f;
     int ok = 0;
@@ -163,18 +198,7 @@ int ml_fit_matrix(const double *scores, const int *truth, size_t n, int k, doubl
       }
     }
     if (!ok) break;
-    int slot = head;
-    double sy = 0;
-    for (size_t t = 0; t < np; t++) {
-      S[slot * np + t] = xn[t] - x[t];
-      Y[slot * np + t] = gn[t] - g[t];
-      sy += S[slot * np + t] * Y[slot * np + t];
-    }
-    if (sy > 1e-12) {
-      rho[slot] = 1.0 / sy;
-      head = (head + 1) % LBFGS_M;
-      if (mem < LBFGS_M) mem++;
-    }
+    lbfgs_remember(&L, x, xn, g, gn);
     memcpy(x, xn, np * sizeof *x);
     memcpy(g, gn, np * sizeof *g);
     f = fn;

@@ -1,6 +1,6 @@
 /* ml: multi-class linear text classifiers with calibrated probabilities,
- * per-class thresholds and explanations. LIBLINEAR solves; this module
- * builds the vocabulary and TF-IDF rows, calibrates on out-of-fold scores,
+ * per-class thresholds and explanations. LIBLINEAR solves on the TF-IDF
+ * rows of text's vectoriser; this module calibrates on out-of-fold scores,
  * chooses thresholds, measures, explains, saves and loads.
  *
  * Shape (see STYLE.md §11): plain structs, ml_check_params returns a message
@@ -99,6 +99,8 @@ int ml_model_class_index(const ml_model_t *m, const char *label); /* -1 if unkno
 size_t ml_model_nfeatures(const ml_model_t *m);
 double ml_model_temperature(const ml_model_t *m);
 const text_feat_opts_t *ml_model_feat_opts(const ml_model_t *m);
+/* The model's vectoriser (vocabulary and IDF), borrowed: valid while m is. */
+const text_vocab_t *ml_model_vocab(const ml_model_t *m);
 
 /* Per-class probability threshold for automatic application. */
 float ml_model_threshold(const ml_model_t *m, int k);
@@ -115,6 +117,7 @@ void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision
 typedef struct {
   text_doc_t doc;
   text_feats_t feats;
+  text_row_t row;     /* the TF-IDF row of feats, made by ml_predict* */
   double *scores;
   size_t cap;
 } ml_scratch_t;
@@ -146,12 +149,14 @@ void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *po
 /* ---- persistence ----------------------------------------------------------- */
 
 #define ML_MODEL_MAGIC 0x4D534C52u /* "RLSM" */
-#define ML_MODEL_FORMAT 4
+#define ML_MODEL_FORMAT 5 /* 5: little-endian whatever the host, the vectoriser's vocabulary inside */
 
-/* Appends the model to out (binary, little-endian host order). */
+/* Appends the model to out (binary, little-endian; layout in io.c).
+ * Returns 0 or UTIL_E_TOOBIG when out's cap is reached. */
 int ml_model_save(const ml_model_t *m, util_buf_t *out);
 /* Returns 0 and an owned model, or UTIL_E_INVALID with a message when the
- * bytes are not a model of this format version. */
+ * bytes are not a whole model of this format version (another version is
+ * named in the message). data borrowed. */
 int ml_model_load(const void *data, size_t n, ml_model_t **out, char *err, size_t errlen);
 
 /* ---- metrics ---------------------------------------------------------------- */

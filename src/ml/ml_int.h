@@ -2,32 +2,24 @@
 #ifndef RELAIS_ML_INT_H
 #define RELAIS_ML_INT_H
 
+#include <linear.h>
+#include <pthread.h>
+
 #include "ml.h"
 
 struct ml_trainset {
-  text_feat_opts_t feat;
-  size_t n, cap;         /* documents */
-  size_t *start;         /* [n + 1]: each document's slice of the pool */
-  int *label;            /* [n] class index */
-  uint64_t *hash;        /* pool of features, sorted by hash within a document */
-  float *val;
-  size_t pool_n, pool_cap;
+  text_corpus_t docs;    /* the documents as hashed features (docs.n of them) */
+  int *label;            /* [docs.n] class index */
+  size_t label_cap;
   char **classes;        /* class names, in order of first appearance */
   int nclass, class_cap;
-  text_doc_t doc;        /* scratch */
-  text_feats_t feats;
 };
 
 struct ml_model {
-  text_feat_opts_t feat;
+  text_vocab_t *vocab;   /* features, IDF (owned) */
   int nclass;
   char **classes;        /* [nclass] */
-  uint32_t nfeat;        /* D: features kept in the vocabulary */
-  uint64_t *keys;        /* [D] feature hashes, ascending; index = position */
-  uint64_t *tab_key;     /* open-addressing table hash → index, 0 = empty */
-  uint32_t *tab_val;
-  uint32_t tab_mask;
-  float *idf;            /* [D] */
+  uint32_t nfeat;        /* D = text_vocab_size(vocab) */
   float *w;              /* [D × nclass], row j = feature j */
   float *bias;           /* [nclass] */
   double temperature;    /* probabilities = softmax(score / temperature + cbias) */
@@ -41,6 +33,47 @@ struct ml_model {
   float *oof_conf;
 };
 
+/* ---- binary fits on a pool of threads (fit.c) ---------------------------- */
+
+/* One binary (one-vs-rest) LIBLINEAR fit. */
+typedef struct {
+  struct problem prob;      /* the rows of its part; y is this job's own */
+  struct parameter param;
+  struct model *model;      /* result */
+  uint64_t seed;            /* of this fit's rand() */
+  int skip;                 /* the class is on one side only: no fit */
+} ml_job_t;
+
+/* The fits run on a pool of threads in two phases: the calibration parts'
+ * fits (jobs [0, nfirst)), then the final part's. The caller calibrates as
+ * soon as the first phase is done while the workers go on with the second,
+ * then lends a hand. Each job has its own rand() seed, so who runs it does
+ * not change its result. */
+typedef struct {
+  ml_job_t *jobs;
+  int njobs, next;
+  int nfirst, first_done;
+  pthread_mutex_t mu;
+  pthread_cond_t first;
+  pthread_t th[16];
+  int started;
+} ml_pool_t;
+
+/* Score of row x (LIBLINEAR layout, bias node D+1) for the class of job jb. */
+double ml_job_score(const ml_job_t *jb, const struct feature_node *x, uint32_t D);
+/* Starts threads - 1 workers on jobs[0, njobs) (borrowed until
+ * ml_pool_finish), the first nfirst of them being the first phase. */
+void ml_pool_start(ml_pool_t *pl, ml_job_t *jobs, int njobs, int nfirst, int threads);
+/* The caller works on the jobs below limit; returns when none is left to
+ * take (some may still be running on a worker). */
+void ml_pool_help(ml_pool_t *pl, int limit);
+/* Waits until every job of the first phase is done. */
+void ml_pool_wait_first(ml_pool_t *pl);
+/* Helps with what is left, joins the workers, releases the pool. */
+void ml_pool_finish(ml_pool_t *pl);
+/* UTIL_E_NOMEM with a message if a job of [from, to) failed, else 0. */
+int ml_jobs_failed(const ml_job_t *jobs, int from, int to, char *err, size_t errlen);
+
 /* Seeds this thread's rand(), which LIBLINEAR's solvers draw from. */
 void ml_rand_seed(uint64_t seed);
 
@@ -48,10 +81,6 @@ void ml_rand_seed(uint64_t seed);
  * the out-of-fold arrays are set, after training or loading. */
 void ml_model_finish(ml_model_t *m);
 
-/* Builds the lookup table from keys (m->nfeat, m->keys set). */
-void ml_model_index(ml_model_t *m);
-/* Feature index of hash h, or -1. */
-int64_t ml_model_lookup(const ml_model_t *m, uint64_t h);
 /* Softmax of scores / temperature + cbias (NULL: none) into probs; returns
  * the most probable class. */
 int ml_softmax(const double *scores, int k, double temperature, const float *cbias,

@@ -10,10 +10,7 @@ void ml_model_free(ml_model_t **mp) {
   if (!m) return;
   for (int k = 0; k < m->nclass && m->classes; k++) free(m->classes[k]);
   free(m->classes);
-  free(m->keys);
-  free(m->tab_key);
-  free(m->tab_val);
-  free(m->idf);
+  text_vocab_free(&m->vocab);
   free(m->w);
   free(m->bias);
   free(m->cbias);
@@ -27,34 +24,12 @@ void ml_model_free(ml_model_t **mp) {
   *mp = NULL;
 }
 
-void ml_model_index(ml_model_t *m) {
-  size_t cap = 16;
-  while (cap < (size_t)m->nfeat * 2) cap *= 2;
-  m->tab_key = util_xcalloc(cap, sizeof *m->tab_key);
-  m->tab_val = util_xcalloc(cap, sizeof *m->tab_val);
-  m->tab_mask = (uint32_t)(cap - 1);
-  for (uint32_t j = 0; j < m->nfeat; j++) {
-    uint64_t h = m->keys[j] ? m->keys[j] : 1;
-    size_t i = h & m->tab_mask;
-    while (m->tab_key[i]) i = (i + 1) & m->tab_mask;
-    m->tab_key[i] = h;
-    m->tab_val[i] = j;
-  }
-}
-
 void ml_model_finish(ml_model_t *m) {
   free(m->prior);
   m->prior = util_xcalloc((size_t)m->nclass, sizeof *m->prior);
   for (uint32_t i = 0; i < m->noof; i++) m->prior[m->oof_true[i]] += 1.0f;
   for (int k = 0; k < m->nclass; k++)
     m->prior[k] = m->noof ? m->prior[k] / (float)m->noof : 1.0f / (float)m->nclass;
-}
-
-int64_t ml_model_lookup(const ml_model_t *m, uint64_t h) {
-  if (!h) h = 1;
-  for (size_t i = h & m->tab_mask; m->tab_key[i]; i = (i + 1) & m->tab_mask)
-    if (m->tab_key[i] == h) return m->tab_val[i];
-  return -1;
 }
 
 int ml_model_nclass(const ml_model_t *m) { return m->nclass; }
@@ -68,7 +43,10 @@ int ml_model_class_index(const ml_model_t *m, const char *label) {
 }
 size_t ml_model_nfeatures(const ml_model_t *m) { return m->nfeat; }
 double ml_model_temperature(const ml_model_t *m) { return m->temperature; }
-const text_feat_opts_t *ml_model_feat_opts(const ml_model_t *m) { return &m->feat; }
+const text_feat_opts_t *ml_model_feat_opts(const ml_model_t *m) {
+  return text_vocab_feat_opts(m->vocab);
+}
+const text_vocab_t *ml_model_vocab(const ml_model_t *m) { return m->vocab; }
 
 float ml_model_threshold(const ml_model_t *m, int k) {
   return k >= 0 && k < m->nclass ? m->threshold[k] : ML_THRESHOLD_NEVER;
@@ -276,25 +254,15 @@ void ml_scratch_init(ml_scratch_t *s) {
   memset(s, 0, sizeof *s);
   text_doc_init(&s->doc);
   text_feats_init(&s->feats);
+  text_row_init(&s->row);
 }
 
 void ml_scratch_clear(ml_scratch_t *s) {
   text_doc_clear(&s->doc);
   text_feats_clear(&s->feats);
+  text_row_clear(&s->row);
   free(s->scores);
   memset(s, 0, sizeof *s);
-}
-
-/* 1 / L2 norm of the TF-IDF row of s->feats (0 for an empty row). */
-static double feat_norm(const ml_model_t *m, const ml_scratch_t *s) {
-  double norm = 0;
-  for (size_t i = 0; i < s->feats.n; i++) {
-    int64_t j = ml_model_lookup(m, s->feats.f[i].hash);
-    if (j < 0) continue;
-    double v = s->feats.f[i].value * m->idf[j];
-    norm += v * v;
-  }
-  return norm > 0 ? 1.0 / sqrt(norm) : 0.0;
 }
 
 int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
@@ -303,19 +271,17 @@ int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
     s->scores = util_xrealloc(s->scores, (size_t)K * sizeof *s->scores);
     s->cap = (size_t)K;
   }
+  text_vocab_transform(m->vocab, &s->feats, &s->row); /* a growing row: cannot fail */
   /* scores are linear in the row: accumulate on the raw TF-IDF values and
-   * apply the L2 normalisation once at the end (one lookup per feature) */
-  double *sc = s->scores, norm = 0;
+   * apply the L2 normalisation once at the end */
+  double *sc = s->scores;
+  const text_row_t *r = &s->row;
   for (int k = 0; k < K; k++) sc[k] = 0;
-  for (size_t i = 0; i < s->feats.n; i++) {
-    int64_t j = ml_model_lookup(m, s->feats.f[i].hash);
-    if (j < 0) continue;
-    double v = s->feats.f[i].value * m->idf[j];
-    norm += v * v;
-    const float *w = m->w + (size_t)j * (size_t)K;
-    for (int k = 0; k < K; k++) sc[k] += v * w[k];
+  for (size_t i = 0; i < r->n; i++) {
+    const float *w = m->w + (size_t)r->idx[i] * (size_t)K;
+    for (int k = 0; k < K; k++) sc[k] += r->val[i] * w[k];
   }
-  if (norm == 0 && m->prior) {
+  if (r->scale == 0 && m->prior) {
     /* not one word the model knows: say only how common each class is,
      * rather than extrapolate the calibration to a score it never saw */
     int best = 0;
@@ -325,15 +291,15 @@ int ml_predict_feats(const ml_model_t *m, ml_scratch_t *s, double *probs) {
     }
     return best;
   }
-  double inv = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
-  for (int k = 0; k < K; k++) sc[k] = m->bias[k] + sc[k] * inv;
+  for (int k = 0; k < K; k++) sc[k] = m->bias[k] + sc[k] * r->scale;
   return ml_softmax(sc, K, m->temperature, m->cbias, m->cmat, probs);
 }
 
 int ml_predict(const ml_model_t *m, text_ctx_t *ctx, ml_scratch_t *s, const char *text,
                size_t n, int lang, double *probs) {
-  text_analyse_opt(ctx, text, n, lang, m->feat.stem, &s->doc);
-  text_features(&s->doc, &m->feat, &s->feats);
+  const text_feat_opts_t *o = text_vocab_feat_opts(m->vocab);
+  text_analyse_opt(ctx, text, n, lang, o->stem, &s->doc);
+  text_features(&s->doc, o, &s->feats);
   return ml_predict_feats(m, s, probs);
 }
 
@@ -350,12 +316,13 @@ void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *po
   const text_doc_t *d = &s->doc;
   if (k < 0 || k >= m->nclass || d->n == 0) return;
   double *tw = util_xcalloc(d->n, sizeof *tw);
-  double inv = feat_norm(m, s);
+  double inv = s->row.scale; /* the row ml_predict made of these features */
   for (size_t i = 0; i < s->feats.n; i++) {
     const text_feat_t *f = &s->feats.f[i];
-    int64_t j = ml_model_lookup(m, f->hash);
+    int64_t j = text_vocab_lookup(m->vocab, f->hash);
     if (j < 0) continue;
-    double c = f->value * m->idf[j] * inv * m->w[(size_t)j * (size_t)m->nclass + (size_t)k];
+    double c = f->value * text_vocab_idf(m->vocab, (uint32_t)j) * inv *
+               m->w[(size_t)j * (size_t)m->nclass + (size_t)k];
     if (f->tok_b >= 0) {
       tw[f->tok_a] += c / 2;
       tw[f->tok_b] += c / 2;

@@ -1,5 +1,5 @@
-/* Training: vocabulary, TF-IDF rows, LIBLINEAR fits, calibration and
- * thresholds.
+/* Training: the vectoriser's TF-IDF rows, LIBLINEAR fits, calibration and
+ * thresholds, in phases (ml_train at the end of this file reads as the list).
  *
  * The rows are built once. The out-of-fold fits and the final fit share
  * them through LIBLINEAR's array of row pointers, and run as independent
@@ -10,7 +10,6 @@
  * computed on the whole set (they do not use the labels). */
 #include <linear.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,145 +58,34 @@ const char *ml_check_params(const ml_params_t *p) {
 
 static void quiet(const char *s) { (void)s; }
 
-/* ---- vocabulary ---------------------------------------------------------- */
-
-typedef struct {
-  uint64_t *key;
-  uint32_t *count;
-  size_t mask, used;
-} df_table_t;
-
-static void df_init(df_table_t *t, size_t hint) {
-  size_t cap = 1 << 16;
-  while (cap < hint * 2) cap *= 2;
-  t->key = util_xcalloc(cap, sizeof *t->key);
-  t->count = util_xcalloc(cap, sizeof *t->count);
-  t->mask = cap - 1;
-  t->used = 0;
-}
-
-static void df_free(df_table_t *t) {
-  free(t->key);
-  free(t->count);
-}
-
-static uint64_t nonzero(uint64_t h) { return h ? h : 1; } /* 0 marks an empty slot */
-
-static void df_grow(df_table_t *t);
-
-static void df_add(df_table_t *t, uint64_t h) {
-  h = nonzero(h);
-  size_t i = h & t->mask;
-  while (t->key[i] && t->key[i] != h) i = (i + 1) & t->mask;
-  if (!t->key[i]) {
-    t->key[i] = h;
-    if (++t->used * 2 > t->mask) {
-      t->count[i] = 1;
-      df_grow(t);
-      return;
-    }
-  }
-  t->count[i]++;
-}
-
-static void df_grow(df_table_t *t) {
-  df_table_t n;
-  df_init(&n, (t->mask + 1));
-  for (size_t i = 0; i <= t->mask; i++) {
-    if (!t->key[i]) continue;
-    size_t j = t->key[i] & n.mask;
-    while (n.key[j]) j = (j + 1) & n.mask;
-    n.key[j] = t->key[i];
-    n.count[j] = t->count[i];
-    n.used++;
-  }
-  df_free(t);
-  *t = n;
-}
-
-static uint32_t df_get(const df_table_t *t, uint64_t h) {
-  h = nonzero(h);
-  for (size_t i = h & t->mask; t->key[i]; i = (i + 1) & t->mask)
-    if (t->key[i] == h) return t->count[i];
-  return 0;
-}
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* Keeps the features of at least min_df documents; sets keys, idf, table. */
-static void build_vocab(const ml_trainset_t *ts, int min_df, ml_model_t *m) {
-  df_table_t df;
-  df_init(&df, ts->pool_n / 8);
-  for (size_t i = 0; i < ts->pool_n; i++) df_add(&df, ts->hash[i]);
-  size_t nk = 0;
-  for (size_t i = 0; i <= df.mask; i++)
-    if (df.key[i] && df.count[i] >= (uint32_t)min_df) nk++;
-  m->keys = util_xmalloc((nk ? nk : 1) * sizeof *m->keys);
-  nk = 0;
-  for (size_t i = 0; i <= df.mask; i++)
-    if (df.key[i] && df.count[i] >= (uint32_t)min_df) m->keys[nk++] = df.key[i];
-  qsort(m->keys, nk, sizeof *m->keys, cmp_u64); /* deterministic indexes */
-  m->nfeat = (uint32_t)nk;
-  m->idf = util_xmalloc((nk ? nk : 1) * sizeof *m->idf);
-  double N = (double)ts->n;
-  for (size_t j = 0; j < nk; j++)
-    m->idf[j] = (float)(log((1.0 + N) / (1.0 + df_get(&df, m->keys[j]))) + 1.0);
-  df_free(&df);
-  ml_model_index(m);
-}
-
 /* ---- rows ------------------------------------------------------------------ */
 
-static int cmp_node(const void *a, const void *b) {
-  return ((const struct feature_node *)a)->index - ((const struct feature_node *)b)->index;
-}
-
-/* One LIBLINEAR row per document: TF-IDF, L2-normalised, indexes 1..D,
- * then the bias feature D+1 and the terminator. *block is owned. */
-static struct feature_node **build_rows(const ml_trainset_t *ts, const ml_model_t *m,
+/* One LIBLINEAR row per document: the vectoriser's unit TF-IDF row with
+ * indexes 1..D, then the bias feature D+1 and the terminator. Returns the
+ * row pointers (owned) into *block (owned). */
+static struct feature_node **build_rows(const text_corpus_t *c, const text_vocab_t *v,
                                         struct feature_node **block) {
-  struct feature_node **x = util_xmalloc(ts->n * sizeof *x);
-  *block = util_xmalloc((ts->pool_n + 2 * ts->n) * sizeof **block);
+  struct feature_node **x = util_xmalloc((c->n ? c->n : 1) * sizeof *x);
+  *block = util_xmalloc((c->start[c->n] + 2 * c->n + 1) * sizeof **block);
   struct feature_node *p = *block;
-  for (size_t i = 0; i < ts->n; i++) {
+  uint32_t D = text_vocab_size(v);
+  text_row_t row;
+  text_row_init(&row);
+  for (size_t i = 0; i < c->n; i++) {
+    size_t a = c->start[i];
+    text_vocab_transform_raw(v, c->hash + a, c->val + a, c->start[i + 1] - a, &row);
     x[i] = p;
-    double norm = 0;
-    for (size_t f = ts->start[i]; f < ts->start[i + 1]; f++) {
-      int64_t j = ml_model_lookup(m, ts->hash[f]);
-      if (j < 0) continue;
-      double v = ts->val[f] * m->idf[j];
-      *p++ = (struct feature_node){(int)j + 1, v};
-      norm += v * v;
-    }
-    /* Document features come sorted by hash and indexes follow the sorted
-     * keys, so the row is nearly always in order already. */
-    for (struct feature_node *q = x[i] + 1; q < p; q++)
-      if (q[-1].index > q->index) {
-        qsort(x[i], (size_t)(p - x[i]), sizeof *p, cmp_node);
-        break;
-      }
-    if (norm > 0) {
-      norm = 1.0 / sqrt(norm);
-      for (struct feature_node *q = x[i]; q < p; q++) q->value *= norm;
-    }
-    *p++ = (struct feature_node){(int)m->nfeat + 1, 1.0};
+    double scale = row.scale > 0 ? row.scale : 1.0;
+    for (size_t e = 0; e < row.n; e++)
+      *p++ = (struct feature_node){(int)row.idx[e] + 1, row.val[e] * scale};
+    *p++ = (struct feature_node){(int)D + 1, 1.0};
     *p++ = (struct feature_node){-1, 0.0};
   }
+  text_row_clear(&row);
   return x;
 }
 
-/* ---- jobs -------------------------------------------------------------------- */
-
-typedef struct {
-  struct problem prob;      /* the rows of its part; y is this job's own */
-  struct parameter param;
-  struct model *model;      /* result */
-  uint64_t seed;            /* of this fit's rand() */
-  int skip;                 /* the class is on one side only: no fit */
-} job_t;
+/* ---- parts ------------------------------------------------------------------ */
 
 typedef struct {
   struct problem prob;      /* training rows of this part (y per job) */
@@ -205,96 +93,6 @@ typedef struct {
   size_t *held;             /* held-out document indexes (NULL: the final part) */
   size_t nheld;
 } part_t;
-
-/* Score of row x for the class of binary job jb (one-vs-rest). */
-static double binary_score(const job_t *jb, const struct feature_node *x, uint32_t D) {
-  if (jb->skip) return jb->prob.y[0] > 0 ? 10.0 : -10.0;
-  const double *w = jb->model->w;
-  double s = 0;
-  for (; x->index > 0; x++) s += w[x->index - 1] * x->value; /* the bias node is index D+1 */
-  (void)D;
-  return jb->model->label[0] == +1 ? s : -s;
-}
-
-/* The fits run on a pool of threads in two phases: the calibration parts'
- * fits (jobs [0, nfirst)), then the final part's. The caller calibrates as
- * soon as the first phase is done while the workers go on with the second,
- * then lends a hand. Each job has its own rand() seed, so who runs it does
- * not change its result. */
-typedef struct {
-  job_t *jobs;
-  int njobs, next;
-  int nfirst, first_done;
-  pthread_mutex_t mu;
-  pthread_cond_t first;
-  pthread_t th[16];
-  int started;
-} pool_t;
-
-/* The next job below limit, or -1. */
-static int pool_take(pool_t *pl, int limit) {
-  pthread_mutex_lock(&pl->mu);
-  int j = pl->next < limit ? pl->next++ : -1;
-  pthread_mutex_unlock(&pl->mu);
-  return j;
-}
-
-static void pool_run(pool_t *pl, int j) {
-  job_t *jb = &pl->jobs[j];
-  if (!jb->skip) {
-    ml_rand_seed(jb->seed);
-    jb->model = train(&jb->prob, &jb->param);
-  }
-  if (j < pl->nfirst) {
-    pthread_mutex_lock(&pl->mu);
-    if (++pl->first_done == pl->nfirst) pthread_cond_broadcast(&pl->first);
-    pthread_mutex_unlock(&pl->mu);
-  }
-}
-
-static void *pool_worker(void *arg) {
-  pool_t *pl = arg;
-  for (int j; (j = pool_take(pl, pl->njobs)) >= 0;) pool_run(pl, j);
-  return NULL;
-}
-
-static void pool_start(pool_t *pl, job_t *jobs, int njobs, int nfirst, int threads) {
-  *pl = (pool_t){.jobs = jobs, .njobs = njobs, .nfirst = nfirst};
-  pthread_mutex_init(&pl->mu, NULL);
-  pthread_cond_init(&pl->first, NULL);
-  if (threads > njobs) threads = njobs;
-  if (threads > 16) threads = 16;
-  for (int t = 1; t < threads; t++)
-    if (pthread_create(&pl->th[pl->started], NULL, pool_worker, pl) == 0) pl->started++;
-}
-
-/* The caller works on the jobs below limit; returns when none is left to
- * take (some may still be running on a worker). */
-static void pool_help(pool_t *pl, int limit) {
-  for (int j; (j = pool_take(pl, limit)) >= 0;) pool_run(pl, j);
-}
-
-static void pool_wait_first(pool_t *pl) {
-  pthread_mutex_lock(&pl->mu);
-  while (pl->first_done < pl->nfirst) pthread_cond_wait(&pl->first, &pl->mu);
-  pthread_mutex_unlock(&pl->mu);
-}
-
-static void pool_finish(pool_t *pl) {
-  pool_help(pl, pl->njobs);
-  for (int t = 0; t < pl->started; t++) pthread_join(pl->th[t], NULL);
-  pthread_cond_destroy(&pl->first);
-  pthread_mutex_destroy(&pl->mu);
-}
-
-static int jobs_failed(const job_t *jobs, int from, int to, char *err, size_t errlen) {
-  for (int j = from; j < to; j++)
-    if (!jobs[j].skip && !jobs[j].model) {
-      snprintf(err, errlen, "the solver failed (out of memory?)");
-      return UTIL_E_NOMEM;
-    }
-  return 0;
-}
 
 /* Per-class threshold: the lowest confidence such that the predictions of
  * class k at or above it reach the target precision, measured on at least
@@ -332,10 +130,30 @@ float ml_model_threshold_for(const ml_model_t *m, int k, double target) {
   return t;
 }
 
-int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
-             ml_train_info_t *info, char *err, size_t errlen) {
-  double t0 = util_monotonic();
-  *out = NULL;
+/* ---- the phases of a training run -------------------------------------------- */
+
+/* Everything one ml_train call builds; trainer_free releases what is set. */
+typedef struct {
+  const ml_trainset_t *ts;  /* borrowed */
+  const ml_params_t *p;     /* borrowed */
+  ml_model_t *m;            /* the model being built (owned until returned) */
+  int K, fin;               /* classes; calibration parts (the final part's index) */
+  struct feature_node *block, **x; /* [n] unit TF-IDF rows (vectorise) */
+  size_t *perm;             /* [n] seeded shuffle: row r is in fold r % folds */
+  part_t *parts;            /* [fin + 1] */
+  ml_job_t *jobs;           /* [(fin + 1) × K]: one binary fit per part and class */
+  int nj;
+  double *cw;               /* [K] class weights */
+  ml_pool_t pool;
+  int pool_on;              /* 1 between ml_pool_start and ml_pool_finish */
+  size_t noof;              /* held-out documents of the calibration parts */
+  double *oof_scores;       /* [noof × K] their scores, part by part */
+  int *oof_lab;             /* [noof] their classes */
+  int *pred;                /* [noof] calibrated prediction */
+  double *conf;             /* [noof] its probability */
+} trainer_t;
+
+static int check_train(const ml_trainset_t *ts, const ml_params_t *p, char *err, size_t errlen) {
   const char *bad = ml_check_params(p);
   if (bad) {
     snprintf(err, errlen, "%s", bad);
@@ -345,191 +163,252 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
     snprintf(err, errlen, "training needs at least 2 classes (found %d)", ts->nclass);
     return UTIL_E_INVALID;
   }
-  if (ts->n < (size_t)(2 * p->folds)) {
-    snprintf(err, errlen, "training needs at least %d documents (found %zu)", 2 * p->folds, ts->n);
+  if (ts->docs.n < (size_t)(2 * p->folds)) {
+    snprintf(err, errlen, "training needs at least %d documents (found %zu)", 2 * p->folds,
+             ts->docs.n);
     return UTIL_E_INVALID;
   }
-  set_print_string_function(quiet);
-  ml_model_t *m = util_xcalloc(1, sizeof *m);
-  m->feat = ts->feat;
-  m->nclass = ts->nclass;
+  return 0;
+}
+
+/* The model's classes and vocabulary (fitted on every document: it does
+ * not use the labels), and the rows of all documents, built once. */
+static void vectorise(trainer_t *t) {
+  const ml_trainset_t *ts = t->ts;
+  ml_model_t *m = t->m = util_xcalloc(1, sizeof *t->m);
+  m->nclass = t->K = ts->nclass;
   m->classes = util_xmalloc((size_t)ts->nclass * sizeof *m->classes);
   for (int k = 0; k < ts->nclass; k++) m->classes[k] = util_xstrdup(ts->classes[k]);
-  build_vocab(ts, p->min_df, m);
-  struct feature_node *block = NULL;
-  struct feature_node **x = build_rows(ts, m, &block);
+  m->vocab = text_vocab_fit(&ts->docs, t->p->min_df);
+  m->nfeat = text_vocab_size(m->vocab);
+  t->x = build_rows(&ts->docs, m->vocab, &t->block);
+}
 
-  /* fold of each document: a seeded shuffle dealt round-robin */
-  size_t *perm = util_xmalloc(ts->n * sizeof *perm);
-  for (size_t i = 0; i < ts->n; i++) perm[i] = i;
-  uint64_t rs = p->seed;
-  util_shuffle(perm, ts->n, &rs);
-  /* Parts: the calibration fits (each leaves one fold out) and the final fit
-   * on everything. Each part is split into one binary fit per class (what
-   * LIBLINEAR's one-vs-rest does inside one call), so that all of them
-   * spread evenly over the threads. */
-  int nparts = p->calib_parts + 1, K = m->nclass, fin = p->calib_parts;
-  part_t *parts = util_xcalloc((size_t)nparts, sizeof *parts);
-  for (int j = 0; j < nparts; j++) {
-    part_t *pt = &parts[j];
-    pt->prob.n = (int)m->nfeat + 1;
+/* Parts: the calibration fits (each leaves one fold out) and the final fit
+ * on everything. The folds come from a seeded shuffle dealt round-robin. */
+static void split_folds(trainer_t *t) {
+  size_t n = t->ts->docs.n, folds = (size_t)t->p->folds;
+  t->perm = util_xmalloc(n * sizeof *t->perm);
+  for (size_t i = 0; i < n; i++) t->perm[i] = i;
+  uint64_t rs = t->p->seed;
+  util_shuffle(t->perm, n, &rs);
+  t->fin = t->p->calib_parts;
+  t->parts = util_xcalloc((size_t)t->fin + 1, sizeof *t->parts);
+  for (int j = 0; j <= t->fin; j++) {
+    part_t *pt = &t->parts[j];
+    pt->prob.n = (int)t->m->nfeat + 1;
     pt->prob.bias = 1.0;
-    pt->prob.x = util_xmalloc(ts->n * sizeof *pt->prob.x);
-    pt->lab = util_xmalloc(ts->n * sizeof *pt->lab);
-    if (j < fin) pt->held = util_xmalloc((ts->n / (size_t)p->folds + 1) * sizeof *pt->held);
-    for (size_t r = 0; r < ts->n; r++) {
-      size_t i = perm[r];
-      if (j < fin && (int)(r % (size_t)p->folds) == j) {
+    pt->prob.x = util_xmalloc(n * sizeof *pt->prob.x);
+    pt->lab = util_xmalloc(n * sizeof *pt->lab);
+    if (j < t->fin) pt->held = util_xmalloc((n / folds + 1) * sizeof *pt->held);
+    for (size_t r = 0; r < n; r++) {
+      size_t i = t->perm[r];
+      if (j < t->fin && r % folds == (size_t)j) {
         pt->held[pt->nheld++] = i;
       } else {
-        pt->prob.x[pt->prob.l] = x[i];
-        pt->lab[pt->prob.l++] = ts->label[i];
+        pt->prob.x[pt->prob.l] = t->x[i];
+        pt->lab[pt->prob.l++] = t->ts->label[i];
       }
     }
   }
-  int nj = nparts * K;
-  job_t *jobs = util_xcalloc((size_t)nj, sizeof *jobs);
-  double *cw = util_xmalloc((size_t)K * sizeof *cw);
-  for (int k = 0; k < K; k++) cw[k] = 1.0;
-  if (p->balanced) {
-    /* each class weighs as much as the others in the loss, whatever its size */
+  t->noof = 0;
+  for (int j = 0; j < t->fin; j++) t->noof += t->parts[j].nheld;
+}
+
+/* One binary fit per part and class (what LIBLINEAR's one-vs-rest does
+ * inside one call), so that all of them spread evenly over the threads.
+ * With p->balanced each class weighs as much as the others in the loss,
+ * whatever its size: weight n / (K · n_k). */
+static void make_jobs(trainer_t *t) {
+  static int plus_one = +1;
+  int K = t->K;
+  size_t n = t->ts->docs.n;
+  t->cw = util_xmalloc((size_t)K * sizeof *t->cw);
+  for (int k = 0; k < K; k++) t->cw[k] = 1.0;
+  if (t->p->balanced) {
     double *cnt = util_xcalloc((size_t)K, sizeof *cnt);
-    for (size_t i = 0; i < ts->n; i++) cnt[ts->label[i]] += 1;
-    for (int k = 0; k < K; k++) cw[k] = cnt[k] > 0 ? (double)ts->n / ((double)K * cnt[k]) : 1.0;
+    for (size_t i = 0; i < n; i++) cnt[t->ts->label[i]] += 1;
+    for (int k = 0; k < K; k++) t->cw[k] = cnt[k] > 0 ? (double)n / ((double)K * cnt[k]) : 1.0;
     free(cnt);
   }
-  static int plus_one = +1;
-  for (int j = 0; j < nparts; j++)
+  t->nj = (t->fin + 1) * K;
+  t->jobs = util_xcalloc((size_t)t->nj, sizeof *t->jobs);
+  for (int j = 0; j <= t->fin; j++)
     for (int k = 0; k < K; k++) {
-      job_t *jb = &jobs[j * K + k];
-      const part_t *pt = &parts[j];
+      ml_job_t *jb = &t->jobs[j * K + k];
+      const part_t *pt = &t->parts[j];
       jb->prob = pt->prob;
       jb->prob.y = util_xmalloc(((size_t)pt->prob.l + 1) * sizeof *jb->prob.y);
       int pos = 0;
       for (int r = 0; r < pt->prob.l; r++) pos += (jb->prob.y[r] = pt->lab[r] == k ? +1 : -1) > 0;
       jb->skip = pos == 0 || pos == pt->prob.l; /* one-sided: nothing to learn */
-      jb->param = (struct parameter){.solver_type = p->solver, .eps = p->eps, .C = p->C,
+      jb->param = (struct parameter){.solver_type = t->p->solver, .eps = t->p->eps, .C = t->p->C,
                                      .nr_weight = 1, .weight_label = &plus_one,
-                                     .weight = &cw[k]};
-      jb->seed = p->seed * 131 + (uint64_t)(j * K + k);
+                                     .weight = &t->cw[k]};
+      jb->seed = t->p->seed * 131 + (uint64_t)(j * K + k);
     }
-  pool_t pool;
-  pool_start(&pool, jobs, nj, fin * K, p->threads);
-  pool_help(&pool, fin * K);
-  pool_wait_first(&pool); /* the workers go on with the final fits meanwhile */
-  int rc = jobs_failed(jobs, 0, fin * K, err, errlen);
-  double *oof_scores = NULL;
-  size_t noof = 0;
-  for (int j = 0; j < fin; j++) noof += parts[j].nheld;
-  if (!rc) {
-    /* held-out scores → calibration → probabilities → thresholds */
-    oof_scores = util_xmalloc((noof ? noof : 1) * (size_t)K * sizeof *oof_scores);
-    int *oof_lab = util_xmalloc((noof ? noof : 1) * sizeof *oof_lab);
-    size_t o = 0;
-    for (int j = 0; j < fin; j++)
-      for (size_t h = 0; h < parts[j].nheld; h++, o++) {
-        size_t i = parts[j].held[h];
-        oof_lab[o] = ts->label[i];
-        for (int k = 0; k < K; k++)
-          oof_scores[o * (size_t)K + (size_t)k] = binary_score(&jobs[j * K + k], x[i], m->nfeat);
-      }
-    m->cbias = util_xcalloc((size_t)K, sizeof *m->cbias);
-    if (p->calibration == ML_CALIB_TEMPERATURE) {
-      m->temperature = ml_fit_temperature(oof_scores, oof_lab, noof, K);
-    } else {
-      ml_fit_calibration(oof_scores, oof_lab, noof, K, &m->temperature, m->cbias);
-      /* a full matrix needs enough held-out tickets per parameter */
-      if (p->calibration == ML_CALIB_MATRIX && noof >= (size_t)(ML_MATRIX_MIN_PER_PARAM * K * (K + 1))) {
-        m->cmat = util_xmalloc((size_t)K * (size_t)K * sizeof *m->cmat);
-        float *nb = util_xmalloc((size_t)K * sizeof *nb);
-        if (ml_fit_matrix(oof_scores, oof_lab, noof, K, 1.0 / m->temperature, m->cbias, m->cmat, nb)) {
-          free(m->cmat);
-          m->cmat = NULL;
-        } else {
-          memcpy(m->cbias, nb, (size_t)K * sizeof *nb);
-        }
-        free(nb);
-      }
+}
+
+/* Runs the calibration parts' fits; returns when they are done, while the
+ * pool's workers go on with the final fits. */
+static int fit_folds(trainer_t *t, char *err, size_t errlen) {
+  int nfirst = t->fin * t->K;
+  ml_pool_start(&t->pool, t->jobs, t->nj, nfirst, t->p->threads);
+  t->pool_on = 1;
+  ml_pool_help(&t->pool, nfirst);
+  ml_pool_wait_first(&t->pool);
+  return ml_jobs_failed(t->jobs, 0, nfirst, err, errlen);
+}
+
+/* Held-out scores → calibration map (temperature and biases; a full matrix
+ * when there are enough held-out tickets per parameter). */
+static void calibrate(trainer_t *t) {
+  int K = t->K;
+  size_t noof = t->noof, o = 0;
+  ml_model_t *m = t->m;
+  t->oof_scores = util_xmalloc((noof ? noof : 1) * (size_t)K * sizeof *t->oof_scores);
+  t->oof_lab = util_xmalloc((noof ? noof : 1) * sizeof *t->oof_lab);
+  for (int j = 0; j < t->fin; j++)
+    for (size_t h = 0; h < t->parts[j].nheld; h++, o++) {
+      size_t i = t->parts[j].held[h];
+      t->oof_lab[o] = t->ts->label[i];
+      for (int k = 0; k < K; k++)
+        t->oof_scores[o * (size_t)K + (size_t)k] = ml_job_score(&t->jobs[j * K + k], t->x[i], m->nfeat);
     }
-    m->noof = (uint32_t)noof;
-    m->oof_true = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_true);
-    m->oof_pred = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_pred);
-    m->oof_conf = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_conf);
-    double *pr = util_xmalloc((size_t)K * sizeof *pr);
-    int *pred = util_xmalloc((noof ? noof : 1) * sizeof *pred);
-    double *conf = util_xmalloc((noof ? noof : 1) * sizeof *conf);
-    for (size_t i = 0; i < noof; i++) {
-      int b = ml_softmax(oof_scores + i * (size_t)K, K, m->temperature, m->cbias, m->cmat, pr);
-      m->oof_true[i] = oof_lab[i];
-      m->oof_pred[i] = pred[i] = b;
-      m->oof_conf[i] = (float)(conf[i] = pr[b]);
+  m->cbias = util_xcalloc((size_t)K, sizeof *m->cbias);
+  if (t->p->calibration == ML_CALIB_TEMPERATURE) {
+    m->temperature = ml_fit_temperature(t->oof_scores, t->oof_lab, noof, K);
+    return;
+  }
+  ml_fit_calibration(t->oof_scores, t->oof_lab, noof, K, &m->temperature, m->cbias);
+  if (t->p->calibration != ML_CALIB_MATRIX || noof < (size_t)(ML_MATRIX_MIN_PER_PARAM * K * (K + 1)))
+    return;
+  m->cmat = util_xmalloc((size_t)K * (size_t)K * sizeof *m->cmat);
+  float *nb = util_xmalloc((size_t)K * sizeof *nb);
+  if (ml_fit_matrix(t->oof_scores, t->oof_lab, noof, K, 1.0 / m->temperature, m->cbias, m->cmat, nb)) {
+    free(m->cmat);
+    m->cmat = NULL;
+  } else {
+    memcpy(m->cbias, nb, (size_t)K * sizeof *nb);
+  }
+  free(nb);
+}
+
+/* Calibrated out-of-fold predictions, kept in the model, and each class's
+ * threshold at the target precision. */
+static void set_thresholds(trainer_t *t) {
+  int K = t->K;
+  size_t noof = t->noof;
+  ml_model_t *m = t->m;
+  m->noof = (uint32_t)noof;
+  m->oof_true = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_true);
+  m->oof_pred = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_pred);
+  m->oof_conf = util_xmalloc((noof ? noof : 1) * sizeof *m->oof_conf);
+  t->pred = util_xmalloc((noof ? noof : 1) * sizeof *t->pred);
+  t->conf = util_xmalloc((noof ? noof : 1) * sizeof *t->conf);
+  double *pr = util_xmalloc((size_t)K * sizeof *pr);
+  for (size_t i = 0; i < noof; i++) {
+    int b = ml_softmax(t->oof_scores + i * (size_t)K, K, m->temperature, m->cbias, m->cmat, pr);
+    m->oof_true[i] = t->oof_lab[i];
+    m->oof_pred[i] = t->pred[i] = b;
+    m->oof_conf[i] = (float)(t->conf[i] = pr[b]);
+  }
+  free(pr);
+  ml_model_finish(m);
+  m->threshold = util_xmalloc((size_t)K * sizeof *m->threshold);
+  for (int k = 0; k < K; k++) m->threshold[k] = ml_model_threshold_for(m, k, t->p->target_precision);
+}
+
+/* What the out-of-fold predictions measured, into info (see ml.h). */
+static void report(const trainer_t *t, ml_train_info_t *info) {
+  ml_metrics_t mt;
+  ml_metrics_compute(t->K, t->noof, t->oof_lab, t->pred, t->conf, &mt);
+  info->n = t->ts->docs.n;
+  info->accuracy = mt.accuracy;
+  info->macro_f1 = mt.macro_f1;
+  info->ece = mt.ece;
+  size_t covered = 0; /* with the per-class thresholds */
+  for (size_t i = 0; i < t->noof; i++) covered += t->conf[i] + 1e-6 >= t->m->threshold[t->pred[i]];
+  info->coverage_at_target = t->noof ? (double)covered / (double)t->noof : 0;
+  if (info->doc_pred) {
+    for (size_t i = 0; i < t->ts->docs.n; i++) info->doc_pred[i] = -1;
+    size_t q = 0;
+    for (int j = 0; j < t->fin; j++)
+      for (size_t h = 0; h < t->parts[j].nheld; h++) info->doc_pred[t->parts[j].held[h]] = t->pred[q++];
+  }
+  ml_metrics_clear(&mt);
+}
+
+/* Waits for the final fits and copies them into the model's layout: row
+ * per feature, column per class. */
+static int fit_final(trainer_t *t, char *err, size_t errlen) {
+  ml_pool_finish(&t->pool);
+  t->pool_on = 0;
+  int K = t->K, rc = ml_jobs_failed(t->jobs, t->fin * K, t->nj, err, errlen);
+  if (rc) return rc;
+  ml_model_t *m = t->m;
+  size_t D = m->nfeat;
+  m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
+  m->bias = util_xcalloc((size_t)K, sizeof *m->bias);
+  for (int k = 0; k < K; k++) {
+    const ml_job_t *jb = &t->jobs[t->fin * K + k];
+    if (jb->skip) { /* a class the final fit never saw cannot win; one that is all of it always does */
+      m->bias[k] = jb->prob.y[0] > 0 ? 10.0f : -10.0f;
+      continue;
     }
-    ml_model_finish(m);
-    m->threshold = util_xmalloc((size_t)K * sizeof *m->threshold);
-    for (int k = 0; k < K; k++) m->threshold[k] = ml_model_threshold_for(m, k, p->target_precision);
-    if (info) {
-      ml_metrics_t mt;
-      ml_metrics_compute(K, noof, oof_lab, pred, conf, &mt);
-      info->n = ts->n;
-      info->accuracy = mt.accuracy;
-      info->macro_f1 = mt.macro_f1;
-      info->ece = mt.ece;
-      /* coverage with the per-class thresholds */
-      size_t covered = 0;
-      for (size_t i = 0; i < noof; i++) covered += conf[i] + 1e-6 >= m->threshold[pred[i]];
-      info->coverage_at_target = noof ? (double)covered / (double)noof : 0;
-      if (info->doc_pred) {
-        for (size_t i = 0; i < ts->n; i++) info->doc_pred[i] = -1;
-        size_t q = 0;
-        for (int j = 0; j < fin; j++)
-          for (size_t h = 0; h < parts[j].nheld; h++) info->doc_pred[parts[j].held[h]] = pred[q++];
-      }
-      ml_metrics_clear(&mt);
-    }
-    free(pr);
-    free(pred);
-    free(conf);
-    free(oof_lab);
+    double sign = jb->model->label[0] == +1 ? 1.0 : -1.0;
+    for (size_t f = 0; f < D; f++) m->w[f * (size_t)K + (size_t)k] = (float)(sign * jb->model->w[f]);
+    m->bias[k] = (float)(sign * jb->model->w[D]);
   }
-  pool_finish(&pool);
-  if (!rc) rc = jobs_failed(jobs, fin * K, nj, err, errlen);
-  if (!rc) {
-    /* the final model, in our layout: row per feature, column per class */
-    size_t D = m->nfeat;
-    m->w = util_xcalloc((D ? D : 1) * (size_t)K, sizeof *m->w);
-    m->bias = util_xcalloc((size_t)K, sizeof *m->bias);
-    for (int k = 0; k < K; k++) {
-      const job_t *jb = &jobs[fin * K + k];
-      if (jb->skip) { /* a class the final fit never saw cannot win; one that is all of it always does */
-        m->bias[k] = jb->prob.y[0] > 0 ? 10.0f : -10.0f;
-        continue;
-      }
-      double sign = jb->model->label[0] == +1 ? 1.0 : -1.0;
-      for (size_t f = 0; f < D; f++) m->w[f * (size_t)K + (size_t)k] = (float)(sign * jb->model->w[f]);
-      m->bias[k] = (float)(sign * jb->model->w[D]);
-    }
-  }
-  for (int j = 0; j < nj; j++) {
-    if (jobs[j].model) free_and_destroy_model(&jobs[j].model);
-    free(jobs[j].prob.y);
-  }
-  for (int j = 0; j < nparts; j++) {
-    free(parts[j].prob.x);
-    free(parts[j].lab);
-    free(parts[j].held);
-  }
-  free(parts);
-  free(cw);
-  free(jobs);
-  free(perm);
-  free(x);
-  free(block);
-  free(oof_scores);
-  if (rc) {
-    ml_model_free(&m);
-    return rc;
-  }
-  if (info) info->train_seconds = util_monotonic() - t0;
-  *out = m;
   return 0;
+}
+
+static void trainer_free(trainer_t *t) {
+  if (t->pool_on) ml_pool_finish(&t->pool); /* the workers still hold the jobs */
+  for (int j = 0; t->jobs && j < t->nj; j++) {
+    if (t->jobs[j].model) free_and_destroy_model(&t->jobs[j].model);
+    free(t->jobs[j].prob.y);
+  }
+  for (int j = 0; t->parts && j <= t->fin; j++) {
+    free(t->parts[j].prob.x);
+    free(t->parts[j].lab);
+    free(t->parts[j].held);
+  }
+  free(t->parts);
+  free(t->jobs);
+  free(t->cw);
+  free(t->perm);
+  free(t->x);
+  free(t->block);
+  free(t->oof_scores);
+  free(t->oof_lab);
+  free(t->pred);
+  free(t->conf);
+  ml_model_free(&t->m);
+}
+
+int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
+             ml_train_info_t *info, char *err, size_t errlen) {
+  double t0 = util_monotonic();
+  trainer_t t = {.ts = ts, .p = p};
+  *out = NULL;
+  int rc = check_train(ts, p, err, errlen);
+  if (rc) goto out;
+  set_print_string_function(quiet);
+  vectorise(&t);
+  split_folds(&t);
+  make_jobs(&t);
+  rc = fit_folds(&t, err, errlen);
+  if (rc) goto out;
+  calibrate(&t); /* while the workers fit the final model */
+  set_thresholds(&t);
+  if (info) report(&t, info);
+  rc = fit_final(&t, err, errlen);
+  if (rc) goto out;
+  if (info) info->train_seconds = util_monotonic() - t0;
+  *out = t.m;
+  t.m = NULL;
+out:
+  trainer_free(&t);
+  return rc;
 }

@@ -10,8 +10,8 @@
  * +0.4 of macro-F1 over 1). The first words of the first line (a ticket's
  * title, or the subject that starts a mail) are also features of their own,
  * "head words", at half weight (same CV: +0.2 point of accuracy).
- * Weighting by IDF and normalising belong to the model, which knows the
- * corpus. */
+ * Weighting by IDF and normalising belong to the vectoriser (vocab.c),
+ * which knows the corpus. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +55,12 @@ void text_feats_clear(text_feats_t *fs) {
   text_feats_init(fs);
 }
 
-static void push(text_feats_t *fs, uint64_t h, int32_t a, int32_t b, int32_t kind) {
+static void push(text_feats_t *fs, uint64_t h, int32_t a, int32_t b, int kind) {
   if (fs->n == fs->cap) {
     fs->cap = fs->cap ? fs->cap * 2 : 256;
     fs->f = util_xrealloc(fs->f, fs->cap * sizeof *fs->f);
   }
-  fs->f[fs->n++] = (text_feat_t){h, 1.0f, a, b, kind};
+  fs->f[fs->n++] = (text_feat_t){h, 1.0f, a, b, (int16_t)kind, 0, 0};
 }
 
 /* Order of features: by hash, then first occurrence first. */
@@ -123,7 +123,9 @@ static void char_grams(const text_doc_t *d, const text_token_t *t, int32_t ti,
       /* whole code points only: no gram starts or ends inside one */
       if (((unsigned char)w[i] & 0xC0) == 0x80) continue;
       if (i + g < n && ((unsigned char)w[i + g] & 0xC0) == 0x80) continue;
-      push(fs, text_hash(SEED_CHAR, w + i, (size_t)g), ti, -1, 2);
+      push(fs, text_hash(SEED_CHAR, w + i, (size_t)g), ti, -1, TEXT_FEAT_CHAR);
+      fs->f[fs->n - 1].gram_off = (uint8_t)i; /* n <= TEXT_MAX_TOKEN + 2 < 256 */
+      fs->f[fs->n - 1].gram_len = (uint8_t)g;
     }
   }
 }
@@ -137,9 +139,9 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
     if (!kept(t, o)) continue;
     const char *stem = d->arena + (o->stem ? t->stem : t->form);
     size_t tn = o->stem ? t->stem_len : t->form_len;
-    push(fs, text_hash(SEED_WORD, stem, tn), (int32_t)i, -1, 0);
+    push(fs, text_hash(SEED_WORD, stem, tn), (int32_t)i, -1, TEXT_FEAT_WORD);
     if (o->head_weight > 0 && head < o->head_tokens && t->off < d->line1_end) {
-      push(fs, text_hash(SEED_HEAD, stem, tn), (int32_t)i, -1, 3);
+      push(fs, text_hash(SEED_HEAD, stem, tn), (int32_t)i, -1, TEXT_FEAT_HEAD);
       head++;
     }
     if (o->word_ngrams >= 2 && prev >= 0) {
@@ -149,7 +151,7 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
       memcpy(pair, d->arena + (o->stem ? p->stem : p->form), pn);
       pair[pn] = ' ';
       memcpy(pair + pn + 1, stem, tn);
-      push(fs, text_hash(SEED_PAIR, pair, pn + 1 + tn), prev, (int32_t)i, 1);
+      push(fs, text_hash(SEED_PAIR, pair, pn + 1 + tn), prev, (int32_t)i, TEXT_FEAT_PAIR);
     }
     if (o->char_min > 0 && t->kind == TEXT_TOK_WORD) char_grams(d, t, (int32_t)i, o, fs);
     prev = (int32_t)i;
@@ -162,10 +164,37 @@ void text_features(const text_doc_t *d, const text_feat_opts_t *o, text_feats_t 
     while (j < fs->n && fs->f[j].hash == fs->f[i].hash) j++;
     fs->f[w] = fs->f[i];
     int kd = fs->f[w].kind;
-    float kw = kd == 1 ? o->pair_weight : kd == 2 ? o->char_weight : kd == 3 ? o->head_weight : 1.0f;
+    float kw = kd == TEXT_FEAT_PAIR   ? o->pair_weight
+               : kd == TEXT_FEAT_CHAR ? o->char_weight
+               : kd == TEXT_FEAT_HEAD ? o->head_weight
+                                      : 1.0f;
     fs->f[w].value = (1.0f + logf((float)(j - i))) * kw;
     w++;
     i = j;
   }
   fs->n = w;
+}
+
+size_t text_feat_term(const text_doc_t *d, const text_feat_opts_t *o, const text_feat_t *f,
+                      char *out, size_t cap) {
+  if (!cap) return 0;
+  out[0] = '\0';
+  if (f->tok_a < 0 || (size_t)f->tok_a >= d->n) return 0;
+  const text_token_t *a = &d->tok[f->tok_a];
+  const char *as = d->arena + (o->stem ? a->stem : a->form);
+  int an = o->stem ? a->stem_len : a->form_len, w = 0;
+  if (f->kind == TEXT_FEAT_PAIR && f->tok_b >= 0 && (size_t)f->tok_b < d->n) {
+    const text_token_t *b = &d->tok[f->tok_b];
+    w = snprintf(out, cap, "%.*s %.*s", an, as, o->stem ? b->stem_len : b->form_len,
+                 d->arena + (o->stem ? b->stem : b->form));
+  } else if (f->kind == TEXT_FEAT_CHAR) {
+    char framed[TEXT_MAX_TOKEN + 3];
+    int n = snprintf(framed, sizeof framed, "<%.*s>", a->form_len, d->arena + a->form);
+    int off = f->gram_off < n ? f->gram_off : n, len = f->gram_len;
+    if (off + len > n) len = n - off;
+    w = snprintf(out, cap, "%.*s", len, framed + off);
+  } else {
+    w = snprintf(out, cap, "%.*s", an, as);
+  }
+  return w < 0 ? 0 : (size_t)w < cap ? (size_t)w : cap - 1;
 }

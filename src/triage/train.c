@@ -159,76 +159,98 @@ static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
   return s;
 }
 
-int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep) {
-  memset(rep, 0, sizeof *rep);
-  snprintf(rep->field, sizeof rep->field, "%s", field);
-  rep->new_score = rep->prev_score = -1;
-  if (triage_field_index(field) < 0) {
-    snprintf(rep->note, sizeof rep->note, "'%s' is not a field triage can learn", field);
-    return UTIL_E_INVALID;
-  }
-  double t0 = util_monotonic();
+/* One training run of a field; run_free releases what is set. */
+typedef struct {
+  const char *field;     /* borrowed */
   ml_params_t p;
-  ml_params_defaults(&p);
-  rows_ctx_t rc = {0};
-  ml_trainset_t *ts = ml_trainset_new(&p.feat);
-  ml_model_t *m = NULL;
-  char *metrics = NULL;
-  int *doc_pred = NULL;
-  util_buf_t blob;
-  util_buf_init(&blob, (size_t)1 << 30);
-  int e = store_labels_each(s, field, add_row, &rc);
+  rows_ctx_t rc;         /* the labelled tickets */
+  ml_trainset_t *ts;     /* their features */
+  ml_model_t *m;         /* the new model */
+  ml_train_info_t info;  /* its out-of-fold figures */
+  int *doc_pred;         /* [rc.n] each ticket's out-of-fold prediction, or NULL */
+  util_buf_t blob;       /* the saved model */
+  int64_t model_id;
+} field_run_t;
+
+static void run_free(field_run_t *fr) {
+  free(fr->doc_pred);
+  util_buf_free(&fr->blob);
+  rows_free(&fr->rc);
+  ml_model_free(&fr->m);
+  ml_trainset_free(&fr->ts);
+}
+
+/* Reads the field's labelled tickets into fr->rc and fr->ts. Returns 0 or
+ * the store's error (with a note). */
+static int read_labels(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
+  int e = store_labels_each(s, fr->field, add_row, &fr->rc);
   if (!e)
-    ml_trainset_add_many(ts, rc.n, (const char *const *)rc.text, rc.lang,
-                         (const char *const *)rc.label, p.threads);
-  rep->n = ml_trainset_size(ts);
-  if (e) {
-    snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
-    goto out;
-  }
+    ml_trainset_add_many(fr->ts, fr->rc.n, (const char *const *)fr->rc.text, fr->rc.lang,
+                         (const char *const *)fr->rc.label, fr->p.threads);
+  rep->n = ml_trainset_size(fr->ts);
+  if (e) snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
+  return e;
+}
+
+/* Trains fr->m when there are enough labels; rep->trained says whether it
+ * did (the note says why not: too few labels, or the trainer's message). */
+static void fit(field_run_t *fr, triage_train_report_t *rep) {
   if (rep->n < TRAIN_MIN_ROWS) {
     snprintf(rep->note, sizeof rep->note, "%zu labelled tickets; at least %d are needed", rep->n,
              TRAIN_MIN_ROWS);
-    goto out;
+    return;
   }
-  ml_train_info_t info = {0};
   char err[200];
   /* each ticket's out-of-fold prediction, when every row became a document */
-  if (ml_trainset_size(ts) == rc.n) info.doc_pred = doc_pred = util_xmalloc(rc.n * sizeof *doc_pred);
-  if (ml_train(ts, &p, &m, &info, err, sizeof err)) {
+  if (ml_trainset_size(fr->ts) == fr->rc.n)
+    fr->info.doc_pred = fr->doc_pred = util_xmalloc(fr->rc.n * sizeof *fr->doc_pred);
+  if (ml_train(fr->ts, &fr->p, &fr->m, &fr->info, err, sizeof err)) {
     snprintf(rep->note, sizeof rep->note, "%s", err);
-    goto out;
+    return;
   }
   rep->trained = 1;
-  rep->nclass = ml_model_nclass(m);
-  rep->accuracy = info.accuracy;
-  rep->macro_f1 = info.macro_f1;
-  rep->ece = info.ece;
-  rep->coverage = info.coverage_at_target;
+  rep->nclass = ml_model_nclass(fr->m);
+  rep->accuracy = fr->info.accuracy;
+  rep->macro_f1 = fr->info.macro_f1;
+  rep->ece = fr->info.ece;
+  rep->coverage = fr->info.coverage_at_target;
+}
+
+/* Stores the new model with its metrics (not active yet). Returns 0 or the
+ * error, with a note and rep->trained cleared. */
+static int store_new(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
   int64_t last_ticket = 0;
-  for (size_t i = 0; i < rc.n; i++)
-    if (rc.id[i] > last_ticket) last_ticket = rc.id[i];
-  metrics = metrics_json(m, &info, &p, last_ticket);
-  e = ml_model_save(m, &blob);
-  store_model_t row = {.field = (char *)field, .created_at = util_now(),
-                       .n_train = (int64_t)rep->n, .metrics = metrics, .data = blob.data,
-                       .len = blob.len};
+  for (size_t i = 0; i < fr->rc.n; i++)
+    if (fr->rc.id[i] > last_ticket) last_ticket = fr->rc.id[i];
+  char *metrics = metrics_json(fr->m, &fr->info, &fr->p, last_ticket);
+  int e = ml_model_save(fr->m, &fr->blob);
+  store_model_t row = {.field = (char *)fr->field, .created_at = util_now(),
+                       .n_train = (int64_t)rep->n, .metrics = metrics, .data = fr->blob.data,
+                       .len = fr->blob.len};
   if (!e) e = store_model_insert(s, &row);
+  free(metrics);
   if (e) {
     snprintf(rep->note, sizeof rep->note, "cannot store the model: %s", store_errmsg(s));
     rep->trained = 0;
-    goto out;
+    return e;
   }
-  rep->model_id = row.id;
+  fr->model_id = rep->model_id = row.id;
   rep->version = row.version;
-  /* Promotion: on the tickets the active model never saw when there are
-   * enough of them, on each model's own out-of-fold figures otherwise. */
-  active_ctx_t ac = {.field = field};
+  return 0;
+}
+
+/* Promotion: on the tickets the active model never saw when there are
+ * enough of them, on each model's own out-of-fold figures otherwise; the
+ * new model is activated unless it is worse by more than 0.005 of
+ * macro-F1 (or when force). Returns 0 or the store's error. */
+static int promote(store_t *s, field_run_t *fr, int force, triage_train_report_t *rep) {
+  active_ctx_t ac = {.field = fr->field};
+  int e = 0;
   store_model_each(s, 1, 1, find_active, &ac);
   if (ac.found) {
     size_t nu = 0;
-    if (ac.model && doc_pred)
-      nu = compare_unseen(&rc, doc_pred, m, &ac, &rep->new_score, &rep->prev_score);
+    if (ac.model && fr->doc_pred)
+      nu = compare_unseen(&fr->rc, fr->doc_pred, fr->m, &ac, &rep->new_score, &rep->prev_score);
     if (nu >= TRAIN_MIN_COMPARE) {
       rep->compared_on = nu;
     } else {
@@ -237,7 +259,7 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
     }
   }
   if (force || !ac.found || rep->new_score >= rep->prev_score - 0.005) {
-    e = store_model_activate(s, row.id);
+    e = store_model_activate(s, fr->model_id);
     if (e) snprintf(rep->note, sizeof rep->note, "cannot activate: %s", store_errmsg(s));
     else rep->activated = 1;
   } else if (rep->compared_on) {
@@ -250,13 +272,31 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
              rep->prev_score);
   }
   ml_model_free(&ac.model);
+  return e;
+}
+
+int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep) {
+  memset(rep, 0, sizeof *rep);
+  snprintf(rep->field, sizeof rep->field, "%s", field);
+  rep->new_score = rep->prev_score = -1;
+  if (triage_field_index(field) < 0) {
+    snprintf(rep->note, sizeof rep->note, "'%s' is not a field triage can learn", field);
+    return UTIL_E_INVALID;
+  }
+  double t0 = util_monotonic();
+  field_run_t fr = {.field = field};
+  ml_params_defaults(&fr.p);
+  fr.ts = ml_trainset_new(&fr.p.feat);
+  util_buf_init(&fr.blob, (size_t)1 << 30);
+  int e = read_labels(s, &fr, rep);
+  if (e) goto out;
+  fit(&fr, rep);
+  if (!rep->trained) goto out; /* not an error: the note says why */
+  e = store_new(s, &fr, rep);
+  if (e) goto out;
+  e = promote(s, &fr, force, rep);
 out:
   rep->seconds = util_monotonic() - t0;
-  free(doc_pred);
-  free(metrics);
-  util_buf_free(&blob);
-  rows_free(&rc);
-  ml_model_free(&m);
-  ml_trainset_free(&ts);
+  run_free(&fr);
   return e;
 }

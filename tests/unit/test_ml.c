@@ -291,6 +291,171 @@ static void bad_parameters_and_data(void **state) {
   ml_trainset_free(&ts);
 }
 
+/* ---- the model file's bytes ----------------------------------------------- */
+
+/* The bytes of a small model, written from the layout in io.c (format 5,
+ * little-endian): K = 2 classes "A" and "B", temperature 1.5, 2 out-of-fold
+ * predictions, then the vocabulary of the three documents {10, 20},
+ * {20, 30}, {20, 40} (see test_text.c), w = (0.5, -0.5, 1, -1, 0.25, -0.25,
+ * 2, -2), bias (0.1, -0.1), cbias 0, no matrix, thresholds (0.9, never),
+ * oof_true (0, 1), oof_pred (0, 0), oof_conf (0.75, 0.5). */
+static const unsigned char golden_model[242] = {
+    0x52, 0x4c, 0x53, 0x4d, 0x05, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf8, 0x3f, 0x02, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x41, 0x01, 0x00, 0x00, 0x00, 0x42, 0x52, 0x4c,
+    0x53, 0x56, 0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x01, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x9a, 0x99,
+    0x19, 0x3f, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x3f, 0x0a, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x1e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x03, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x0c, 0xb9,
+    0xd8, 0x3f, 0x00, 0x00, 0x80, 0x3f, 0x0c, 0xb9, 0xd8, 0x3f, 0x0c, 0xb9,
+    0xd8, 0x3f, 0x00, 0x00, 0x00, 0x3f, 0x00, 0x00, 0x00, 0xbf, 0x00, 0x00,
+    0x80, 0x3f, 0x00, 0x00, 0x80, 0xbf, 0x00, 0x00, 0x80, 0x3e, 0x00, 0x00,
+    0x80, 0xbe, 0x00, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0xc0, 0xcd, 0xcc,
+    0xcc, 0x3d, 0xcd, 0xcc, 0xcc, 0xbd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x66, 0x66, 0x66, 0x3f, 0x00, 0x00,
+    0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x3f, 0x00, 0x00,
+    0x00, 0x3f,
+};
+
+
+static ml_model_t *hand_model(void) {
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  static const uint64_t h[3][2] = {{10, 20}, {20, 30}, {20, 40}};
+  static const float one[2] = {1, 1};
+  text_doc_t d;
+  text_doc_init(&d);
+  for (int i = 0; i < 3; i++) {
+    text_feat_t f[2] = {{.hash = h[i][0], .value = 1}, {.hash = h[i][1], .value = one[1]}};
+    text_feats_t fs = {.f = f, .n = 2, .cap = 2};
+    text_corpus_add(&c, &d, &fs);
+  }
+  text_doc_clear(&d);
+  ml_model_t *m = calloc(1, sizeof *m);
+  m->vocab = text_vocab_fit(&c, 1);
+  text_corpus_clear(&c);
+  m->nclass = 2;
+  m->nfeat = 4;
+  m->classes = calloc(2, sizeof *m->classes);
+  m->classes[0] = strdup("A");
+  m->classes[1] = strdup("B");
+  m->temperature = 1.5;
+  static const float w[8] = {0.5f, -0.5f, 1, -1, 0.25f, -0.25f, 2, -2};
+  m->w = malloc(sizeof w);
+  memcpy(m->w, w, sizeof w);
+  m->bias = malloc(2 * sizeof *m->bias);
+  m->bias[0] = 0.1f, m->bias[1] = -0.1f;
+  m->cbias = calloc(2, sizeof *m->cbias);
+  m->threshold = malloc(2 * sizeof *m->threshold);
+  m->threshold[0] = 0.9f, m->threshold[1] = ML_THRESHOLD_NEVER;
+  m->noof = 2;
+  m->oof_true = malloc(2 * sizeof *m->oof_true);
+  m->oof_pred = malloc(2 * sizeof *m->oof_pred);
+  m->oof_conf = malloc(2 * sizeof *m->oof_conf);
+  m->oof_true[0] = 0, m->oof_true[1] = 1;
+  m->oof_pred[0] = 0, m->oof_pred[1] = 0;
+  m->oof_conf[0] = 0.75f, m->oof_conf[1] = 0.5f;
+  ml_model_finish(m);
+  return m;
+}
+
+/* Saved, a known model gives exactly the bytes of the layout, whatever the
+ * host; those bytes load back into the same model; every truncation, an
+ * older format and a foreign header are refused with a message. */
+static void model_golden_bytes(void **state) {
+  ml_model_t *m = hand_model(), *m2 = NULL;
+  util_buf_t b;
+  util_buf_init(&b, 1 << 20);
+  assert_int_equal(ml_model_save(m, &b), 0);
+  assert_int_equal(b.len, sizeof golden_model);
+  assert_memory_equal(b.data, golden_model, sizeof golden_model);
+  char err[200];
+  assert_int_equal(ml_model_load(golden_model, sizeof golden_model, &m2, err, sizeof err), 0);
+  assert_int_equal(ml_model_nclass(m2), 2);
+  assert_string_equal(ml_model_class(m2, 1), "B");
+  assert_int_equal(ml_model_nfeatures(m2), 4);
+  assert_true(ml_model_temperature(m2) == 1.5);
+  assert_memory_equal(m2->w, m->w, 8 * sizeof *m->w);
+  assert_true(m2->bias[0] == 0.1f && m2->bias[1] == -0.1f && m2->cmat == NULL);
+  assert_true(ml_model_threshold(m2, 0) == 0.9f && ml_model_threshold(m2, 1) == ML_THRESHOLD_NEVER);
+  assert_int_equal(m2->noof, 2);
+  assert_true(m2->oof_true[1] == 1 && m2->oof_pred[1] == 0 && m2->oof_conf[0] == 0.75f);
+  assert_true(m2->prior[0] == 0.5f); /* derived again on loading */
+  for (uint32_t j = 0; j < 4; j++)
+    assert_true(text_vocab_idf(ml_model_vocab(m2), j) == text_vocab_idf(ml_model_vocab(m), j));
+  /* the same bytes again when saved back */
+  util_buf_reset(&b);
+  assert_int_equal(ml_model_save(m2, &b), 0);
+  assert_memory_equal(b.data, golden_model, sizeof golden_model);
+  ml_model_free(&m2);
+  for (size_t cut = 0; cut < sizeof golden_model; cut++) {
+    assert_int_equal(ml_model_load(golden_model, cut, &m2, err, sizeof err), UTIL_E_INVALID);
+    assert_null(m2);
+  }
+  unsigned char bytes[sizeof golden_model + 1];
+  memcpy(bytes, golden_model, sizeof golden_model);
+  bytes[sizeof golden_model] = 0;
+  assert_int_equal(ml_model_load(bytes, sizeof bytes, &m2, err, sizeof err), UTIL_E_INVALID);
+  bytes[4] = 4; /* a model of the previous format, as a database may still hold */
+  assert_int_equal(ml_model_load(bytes, sizeof golden_model, &m2, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "model format 4, this build reads format 5"));
+  assert_null(m2);
+  bytes[4] = 5;
+  bytes[24 + 2 * (4 + 1) + 4] = 9; /* the vocabulary's format, after the header and the names */
+  assert_int_equal(ml_model_load(bytes, sizeof golden_model, &m2, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "vocabulary format 9"));
+  util_buf_free(&b);
+  ml_model_free(&m);
+}
+
+/* The training set built on several threads holds the same documents in
+ * the same order as one built document by document: the model saved from
+ * either has the same bytes. */
+static void trainset_threads_do_not_change_the_model(void **state) {
+  enum { N = 300 };
+  static char docs[N][256];
+  const char *texts[N], *labs[N];
+  rng = 7;
+  for (int i = 0; i < N; i++) {
+    make_doc(i % 3, docs[i], sizeof docs[i]);
+    texts[i] = docs[i];
+    labs[i] = i % 10 == 9 ? "" : labels[i % 3]; /* a few without a label: skipped */
+  }
+  ml_params_t p;
+  ml_params_defaults(&p);
+  util_buf_t out[3];
+  for (int run = 0; run < 3; run++) {
+    ml_trainset_t *ts = ml_trainset_new(&p.feat);
+    if (run == 0) {
+      for (int i = 0; i < N; i++)
+        if (labs[i][0]) ml_trainset_add(ts, ctx, texts[i], strlen(texts[i]), -1, labs[i]);
+    } else {
+      assert_int_equal(ml_trainset_add_many(ts, N, texts, NULL, labs, run == 1 ? 1 : 4), N / 10);
+    }
+    assert_int_equal(ml_trainset_size(ts), N - N / 10);
+    ml_model_t *m = NULL;
+    char err[200];
+    assert_int_equal(ml_train(ts, &p, &m, NULL, err, sizeof err), 0);
+    util_buf_init(&out[run], 64u << 20);
+    assert_int_equal(ml_model_save(m, &out[run]), 0);
+    ml_model_free(&m);
+    ml_trainset_free(&ts);
+  }
+  for (int run = 1; run < 3; run++) {
+    assert_int_equal(out[run].len, out[0].len);
+    assert_memory_equal(out[run].data, out[0].data, out[0].len);
+  }
+  for (int run = 0; run < 3; run++) util_buf_free(&out[run]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(out_of_fold_prediction_of_each_document),
@@ -298,6 +463,8 @@ int main(void) {
       cmocka_unit_test(thresholds_meet_their_target),
       cmocka_unit_test(explains_with_the_words),
       cmocka_unit_test(save_load_round_trip),
+      cmocka_unit_test(model_golden_bytes),
+      cmocka_unit_test(trainset_threads_do_not_change_the_model),
       cmocka_unit_test(metrics_by_hand),
       cmocka_unit_test(calibration_maps),
       cmocka_unit_test(bad_parameters_and_data),

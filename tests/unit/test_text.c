@@ -1,6 +1,8 @@
 /* Unit tests of src/text: tokens, folding, elision, IT strings, language,
- * stemming, features, hostile input. */
+ * stemming, features, hostile input, and the vectoriser (vocabulary, TF-IDF
+ * rows, saved vocabularies). */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -306,6 +308,417 @@ static void random_bytes_are_safe(void **state) {
   text_doc_clear(&d);
 }
 
+/* ---- the vectoriser ------------------------------------------------------ */
+
+/* Adds a document made of the given hashes and values (no text behind). */
+static void hand_doc(text_corpus_t *c, const uint64_t *h, const float *v, size_t n) {
+  text_doc_t d;
+  text_feats_t fs;
+  text_doc_init(&d);
+  text_feats_init(&fs);
+  fs.f = calloc(n ? n : 1, sizeof *fs.f);
+  fs.n = fs.cap = n;
+  for (size_t i = 0; i < n; i++) fs.f[i] = (text_feat_t){.hash = h[i], .value = v[i], .tok_a = -1, .tok_b = -1};
+  text_corpus_add(c, &d, &fs);
+  text_feats_clear(&fs);
+  text_doc_clear(&d);
+}
+
+/* Three documents: {10, 20}, {20, 30}, {20, 40}; 20 is in all three. */
+static void hand_corpus(text_corpus_t *c) {
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_init(c, &o);
+  static const uint64_t h[3][2] = {{10, 20}, {20, 30}, {20, 40}};
+  static const float v[3][2] = {{1, 1}, {1, 2}, {1, 1}};
+  for (int i = 0; i < 3; i++) hand_doc(c, h[i], v[i], 2);
+}
+
+/* Vocabulary: kept features sorted by hash, document frequencies, min-df,
+ * and idf = ln((1 + N) / (1 + df)) + 1 (N = 3). */
+static void vocabulary_counts_and_idf(void **state) {
+  text_corpus_t c;
+  hand_corpus(&c);
+  text_vocab_t *v = text_vocab_fit(&c, 1);
+  assert_int_equal(text_vocab_size(v), 4);
+  assert_int_equal(text_vocab_ndocs(v), 3);
+  static const uint64_t keys[4] = {10, 20, 30, 40};
+  static const uint32_t df[4] = {1, 3, 1, 1};
+  for (uint32_t j = 0; j < 4; j++) {
+    assert_int_equal(text_vocab_hash(v, j), keys[j]);
+    assert_int_equal(text_vocab_lookup(v, keys[j]), j);
+    assert_int_equal(text_vocab_df(v, j), df[j]);
+    assert_true(fabsf(text_vocab_idf(v, j) - (float)(log(4.0 / (1 + df[j])) + 1)) < 1e-6f);
+  }
+  assert_true(text_vocab_idf(v, 1) == 1.0f); /* in every document: weight of a plain count */
+  assert_int_equal(text_vocab_lookup(v, 99), -1);
+  assert_null(text_vocab_term(v, 0)); /* the corpus kept no terms */
+  text_vocab_free(&v);
+  assert_null(v);
+  v = text_vocab_fit(&c, 2); /* only 20 is in two documents or more */
+  assert_int_equal(text_vocab_size(v), 1);
+  assert_int_equal(text_vocab_hash(v, 0), 20);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
+/* Rows: tf × idf, unit L2 norm through scale, unknown features dropped,
+ * cosine, dense products, and a caller's buffer that is too small. */
+static void rows_are_unit_tfidf(void **state) {
+  text_corpus_t c;
+  hand_corpus(&c);
+  text_vocab_t *v = text_vocab_fit(&c, 1);
+  text_row_t r, q;
+  text_row_init(&r);
+  text_row_init(&q);
+  /* document {10: 1, 30: 2, 77: 5}: 77 is unknown */
+  text_feats_t fs;
+  text_feats_init(&fs);
+  fs.f = calloc(3, sizeof *fs.f);
+  fs.n = fs.cap = 3;
+  fs.f[0] = (text_feat_t){.hash = 10, .value = 1};
+  fs.f[1] = (text_feat_t){.hash = 30, .value = 2};
+  fs.f[2] = (text_feat_t){.hash = 77, .value = 5};
+  assert_int_equal(text_vocab_transform(v, &fs, &r), 0);
+  assert_int_equal(r.n, 2);
+  double idf = log(2.0) + 1;
+  assert_int_equal(r.idx[0], 0);
+  assert_int_equal(r.idx[1], 2);
+  assert_true(fabs(r.val[0] - idf) < 1e-6 && fabs(r.val[1] - 2 * idf) < 1e-6);
+  double n2 = 0;
+  for (size_t i = 0; i < r.n; i++) n2 += (r.val[i] * r.scale) * (r.val[i] * r.scale);
+  assert_true(fabs(n2 - 1) < 1e-12);
+  assert_true(fabs(text_row_cosine(&r, &r) - 1) < 1e-12);
+  /* against {20}: no feature in common */
+  text_vocab_transform_raw(v, (const uint64_t[]){20}, (const float[]){1}, 1, &q);
+  assert_true(text_row_cosine(&r, &q) == 0);
+  /* against {30}: cos = 2 / sqrt(1 + 4) */
+  text_vocab_transform_raw(v, (const uint64_t[]){30}, (const float[]){3}, 1, &q);
+  assert_true(fabs(text_row_cosine(&r, &q) - 2 / sqrt(5.0)) < 1e-9);
+  double dense[4] = {0};
+  text_row_add_to(&r, 2.0, dense);
+  assert_true(fabs(dense[0] - 2 / sqrt(5.0)) < 1e-9 && fabs(dense[2] - 4 / sqrt(5.0)) < 1e-9);
+  assert_true(fabs(text_row_dot_dense(&r, dense) - 2) < 1e-9);
+  /* an empty row: scale 0, cosine 0 */
+  fs.n = 0;
+  text_vocab_transform(v, &fs, &q);
+  assert_int_equal(q.n, 0);
+  assert_true(q.scale == 0 && text_row_cosine(&r, &q) == 0);
+  /* the caller's buffer: big enough for the document's features, or refused */
+  uint32_t idx[3];
+  double val[3];
+  text_row_t w;
+  text_row_wrap(&w, idx, val, 2);
+  fs.n = 3;
+  assert_int_equal(text_vocab_transform(v, &fs, &w), UTIL_E_TOOBIG);
+  assert_int_equal(w.n, 0);
+  text_row_wrap(&w, idx, val, 3);
+  assert_int_equal(text_vocab_transform(v, &fs, &w), 0);
+  assert_int_equal(w.n, 2);
+  assert_true(w.val[1] == r.val[1] && w.scale == r.scale);
+  text_row_clear(&w);
+  text_feats_clear(&fs);
+  text_row_clear(&r);
+  text_row_clear(&q);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
+/* Feature hashes are part of every saved model: they must never change. */
+static void hashing_is_stable(void **state) {
+  assert_int_equal(text_hash(0, "printer", 7), 0xd0ecada4c2812325ull);
+  assert_int_equal(text_hash(0x9e3779b97f4a7c15ull, "printer", 7), 0x8b687b0fac430b57ull);
+  assert_int_equal(text_hash(0, "", 0), 0xefd01f60ba992926ull);
+  /* the word feature of "printer" is that hash (unstemmed, word seed) */
+  text_doc_t d;
+  text_feats_t fs;
+  text_feat_opts_t o;
+  text_doc_init(&d);
+  text_feats_init(&fs);
+  text_feat_defaults(&o);
+  o.stem = 0;
+  o.word_ngrams = 1;
+  o.head_weight = 0;
+  text_analyse_opt(ctx, "printer", 7, TEXT_LANG_EN, 0, &d);
+  text_features(&d, &o, &fs);
+  assert_int_equal(fs.n, 1);
+  assert_int_equal(fs.f[0].hash, 0x8b687b0fac430b57ull);
+  text_feats_clear(&fs);
+  text_doc_clear(&d);
+}
+
+/* The bytes of a saved vocabulary, written from the layout in vocab_io.c
+ * (little-endian): magic, format 1, D = 4, no terms, N = 3, the default
+ * options, hashes 10 20 30 40, df 1 3 1 1, idf ln 2 + 1, 1, ln 2 + 1 ×2. */
+static const unsigned char golden_vocab[124] = {
+    0x52, 0x4c, 0x53, 0x56, 0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+    0x9a, 0x99, 0x19, 0x3f, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x3f,
+    0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    0x0c, 0xb9, 0xd8, 0x3f, 0x00, 0x00, 0x80, 0x3f, 0x0c, 0xb9, 0xd8, 0x3f,
+    0x0c, 0xb9, 0xd8, 0x3f,
+};
+
+
+static void vocabulary_golden_bytes(void **state) {
+  text_corpus_t c;
+  hand_corpus(&c);
+  text_vocab_t *v = text_vocab_fit(&c, 1), *v2 = NULL;
+  util_buf_t b;
+  util_buf_init(&b, 1 << 20);
+  assert_int_equal(text_vocab_save(v, &b), 0);
+  assert_int_equal(b.len, sizeof golden_vocab);
+  assert_memory_equal(b.data, golden_vocab, sizeof golden_vocab);
+  char err[160];
+  assert_int_equal(text_vocab_load(golden_vocab, sizeof golden_vocab, NULL, &v2, err, sizeof err), 0);
+  assert_int_equal(text_vocab_size(v2), 4);
+  for (uint32_t j = 0; j < 4; j++) {
+    assert_int_equal(text_vocab_hash(v2, j), text_vocab_hash(v, j));
+    assert_int_equal(text_vocab_df(v2, j), text_vocab_df(v, j));
+    assert_true(text_vocab_idf(v2, j) == text_vocab_idf(v, j));
+    assert_int_equal(text_vocab_lookup(v2, text_vocab_hash(v, j)), j);
+  }
+  text_vocab_free(&v2);
+  util_buf_free(&b);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
+/* A vocabulary fitted on real text with its terms: saved and loaded back
+ * equal, its features named by the words they came from. */
+static void vocabulary_round_trip_with_terms(void **state) {
+  static const char *docs[] = {"printer paper jam", "printer toner empty", "paper jam again",
+                               "vpn tunnel down", "printer paper jam in tray 2"};
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  o.stem = 0;
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  text_corpus_keep_terms(&c);
+  for (size_t i = 0; i < 5; i++) text_corpus_add_text(&c, ctx, docs[i], strlen(docs[i]), TEXT_LANG_EN);
+  text_vocab_t *v = text_vocab_fit(&c, 2), *v2 = NULL;
+  /* "printer" (3 documents), "paper jam" (3) are kept; "vpn" (1) is not */
+  int printer = -1, pair = -1;
+  for (uint32_t j = 0; j < text_vocab_size(v); j++) {
+    const char *t = text_vocab_term(v, j);
+    assert_non_null(t);
+    assert_null(strstr(t, "vpn"));
+    if (strcmp(t, "printer") == 0 && text_vocab_df(v, j) == 3) printer = (int)j;
+    if (strcmp(t, "paper jam") == 0) pair = (int)j;
+  }
+  assert_true(printer >= 0 && pair >= 0);
+  assert_int_equal(text_vocab_df(v, (uint32_t)pair), 3);
+  util_buf_t b;
+  util_buf_init(&b, 1 << 20);
+  assert_int_equal(text_vocab_save(v, &b), 0);
+  char err[160];
+  assert_int_equal(text_vocab_load(b.data, b.len, NULL, &v2, err, sizeof err), 0);
+  assert_int_equal(text_vocab_size(v2), text_vocab_size(v));
+  assert_int_equal(text_vocab_feat_opts(v2)->stem, 0);
+  for (uint32_t j = 0; j < text_vocab_size(v); j++) {
+    assert_string_equal(text_vocab_term(v2, j), text_vocab_term(v, j));
+    assert_true(text_vocab_idf(v2, j) == text_vocab_idf(v, j));
+  }
+  /* the same document gives the same row with either */
+  text_row_t r1, r2;
+  text_row_init(&r1);
+  text_row_init(&r2);
+  size_t i = 4;
+  text_vocab_transform_raw(v, c.hash + c.start[i], c.val + c.start[i], c.start[i + 1] - c.start[i], &r1);
+  text_vocab_transform_raw(v2, c.hash + c.start[i], c.val + c.start[i], c.start[i + 1] - c.start[i], &r2);
+  assert_int_equal(r1.n, r2.n);
+  assert_true(r1.n > 0 && r1.scale == r2.scale);
+  assert_memory_equal(r1.idx, r2.idx, r1.n * sizeof *r1.idx);
+  text_row_clear(&r1);
+  text_row_clear(&r2);
+  text_vocab_free(&v2);
+  util_buf_free(&b);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
+/* Foreign, other-format, truncated, corrupt or padded bytes are refused
+ * with a message; none crashes (ASan watches the reads). */
+static void bad_vocabulary_refused(void **state) {
+  unsigned char bytes[sizeof golden_vocab + 1];
+  memcpy(bytes, golden_vocab, sizeof golden_vocab);
+  text_vocab_t *v = NULL;
+  char err[160];
+  size_t used = 0;
+  for (size_t cut = 0; cut < sizeof golden_vocab; cut++) {
+    assert_int_equal(text_vocab_load(bytes, cut, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+    assert_null(v);
+    assert_int_equal(text_vocab_load(bytes, cut, &used, &v, err, sizeof err), UTIL_E_INVALID);
+    assert_null(v);
+  }
+  /* a trailing byte: refused alone, taken as the end of a vocabulary inside a larger file */
+  bytes[sizeof golden_vocab] = 0x5a;
+  assert_int_equal(text_vocab_load(bytes, sizeof bytes, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "trailing"));
+  assert_int_equal(text_vocab_load(bytes, sizeof bytes, &used, &v, err, sizeof err), 0);
+  assert_int_equal(used, sizeof golden_vocab);
+  text_vocab_free(&v);
+  bytes[4] = 2; /* another format, named */
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "format 2"));
+  bytes[4] = 1;
+  bytes[0] ^= 1; /* not a vocabulary */
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "not a Relais vocabulary"));
+  bytes[0] ^= 1;
+  bytes[8] = 0xff, bytes[11] = 0x7f; /* 2^31 features in 124 bytes */
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  bytes[8] = 4, bytes[11] = 0;
+  size_t keys = 4 * 4 + 8 + 6 * 4 + 3 * 4, df = keys + 4 * 8;
+  bytes[keys + 8] = 10; /* the second hash equal to the first: not ascending */
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "ascending"));
+  bytes[keys + 8] = 20;
+  bytes[df + 4] = 4; /* df 4 of N = 3 documents */
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), UTIL_E_INVALID);
+  assert_non_null(strstr(err, "frequency"));
+  bytes[df + 4] = 3;
+  assert_int_equal(text_vocab_load(bytes, sizeof golden_vocab, NULL, &v, err, sizeof err), 0);
+  text_vocab_free(&v);
+}
+
+/* Terms of each kind of feature, as a cluster's concept words need them. */
+static void feature_terms_name_their_words(void **state) {
+  text_doc_t d;
+  text_feats_t fs;
+  text_feat_opts_t o;
+  text_doc_init(&d);
+  text_feats_init(&fs);
+  text_feat_defaults(&o);
+  o.char_min = 3;
+  o.char_max = 3;
+  text_analyse_opt(ctx, "Printers jammed", 15, TEXT_LANG_EN, 1, &d);
+  text_features(&d, &o, &fs);
+  int seen[4] = {0};
+  char t[128];
+  for (size_t i = 0; i < fs.n; i++) {
+    text_feat_term(&d, &o, &fs.f[i], t, sizeof t);
+    if (fs.f[i].kind == TEXT_FEAT_PAIR) assert_string_equal(t, "printer jam");
+    if (fs.f[i].kind == TEXT_FEAT_CHAR) {
+      assert_int_equal(strlen(t), 3);
+      assert_true(strstr("<printers>", t) || strstr("<jammed>", t));
+    }
+    if (fs.f[i].kind == TEXT_FEAT_WORD || fs.f[i].kind == TEXT_FEAT_HEAD)
+      assert_true(strcmp(t, "printer") == 0 || strcmp(t, "jam") == 0);
+    seen[fs.f[i].kind] = 1;
+  }
+  assert_true(seen[0] && seen[1] && seen[2] && seen[3]);
+  assert_int_equal(text_feat_term(&d, &o, &fs.f[0], t, 3), 2); /* cut to the room given */
+  text_feats_clear(&fs);
+  text_doc_clear(&d);
+}
+
+/* One fitted vocabulary, many threads: each transforms every document
+ * into its own rows (the caller's arrays) and must get the rows a single
+ * thread gets. */
+typedef struct {
+  const text_vocab_t *v;
+  const text_corpus_t *c;
+  const text_row_t *want; /* [c->n] */
+  int bad;
+} vec_job_t;
+
+static void *transform_all(void *arg) {
+  vec_job_t *j = arg;
+  uint32_t idx[256];
+  double val[256];
+  for (int round = 0; round < 20; round++)
+    for (size_t i = 0; i < j->c->n; i++) {
+      text_row_t r;
+      text_row_wrap(&r, idx, val, 256);
+      size_t a = j->c->start[i];
+      if (text_vocab_transform_raw(j->v, j->c->hash + a, j->c->val + a, j->c->start[i + 1] - a, &r) ||
+          r.n != j->want[i].n || r.scale != j->want[i].scale ||
+          memcmp(r.idx, j->want[i].idx, r.n * sizeof *r.idx) ||
+          memcmp(r.val, j->want[i].val, r.n * sizeof *r.val))
+        j->bad++;
+    }
+  return NULL;
+}
+
+static void transform_runs_concurrently(void **state) {
+  static const char *words[] = {"printer", "toner", "vpn", "password", "reset", "screen", "mail",
+                                "outlook", "badge", "wifi", "slow", "broken", "again", "new"};
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  char doc[200];
+  for (int i = 0; i < 60; i++) {
+    snprintf(doc, sizeof doc, "%s %s %s %s", words[i % 14], words[(i * 3) % 14], words[(i * 5 + 1) % 14],
+             words[(i / 7) % 14]);
+    text_corpus_add_text(&c, ctx, doc, strlen(doc), TEXT_LANG_EN);
+  }
+  text_vocab_t *v = text_vocab_fit(&c, 2);
+  assert_true(text_vocab_size(v) > 10);
+  text_row_t *want = calloc(c.n, sizeof *want);
+  for (size_t i = 0; i < c.n; i++) {
+    text_row_init(&want[i]);
+    size_t a = c.start[i];
+    text_vocab_transform_raw(v, c.hash + a, c.val + a, c.start[i + 1] - a, &want[i]);
+  }
+  pthread_t th[4];
+  vec_job_t jobs[4];
+  for (int t = 0; t < 4; t++) {
+    jobs[t] = (vec_job_t){v, &c, want, 0};
+    assert_int_equal(pthread_create(&th[t], NULL, transform_all, &jobs[t]), 0);
+  }
+  for (int t = 0; t < 4; t++) {
+    pthread_join(th[t], NULL);
+    assert_int_equal(jobs[t].bad, 0);
+  }
+  for (size_t i = 0; i < c.n; i++) text_row_clear(&want[i]);
+  free(want);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
+/* From text to row in one call, as search will do for a new ticket: two
+ * tickets about the same thing are closer than two about different things,
+ * and the row equals the one made from the corpus's copy of the document. */
+static void similar_texts_have_close_rows(void **state) {
+  static const char *docs[] = {"Imprimante bloquée, bourrage papier au 2e étage",
+                               "Bourrage papier sur l'imprimante du 2e étage",
+                               "VPN coupé depuis ce matin, impossible de se connecter",
+                               "Mot de passe expiré, compte verrouillé", "Imprimante hors ligne"};
+  text_feat_opts_t o;
+  text_feat_defaults(&o);
+  text_corpus_t c;
+  text_corpus_init(&c, &o);
+  for (size_t i = 0; i < 5; i++) text_corpus_add_text(&c, ctx, docs[i], strlen(docs[i]), -1);
+  text_vocab_t *v = text_vocab_fit(&c, 1);
+  text_vec_scratch_t s;
+  text_vec_scratch_init(&s);
+  text_row_t a, b;
+  text_row_init(&a);
+  text_row_init(&b);
+  text_vocab_transform_raw(v, c.hash + c.start[0], c.val + c.start[0], c.start[1] - c.start[0], &a);
+  const text_row_t *r = text_vocab_vectorise(v, ctx, &s, docs[0], strlen(docs[0]), -1);
+  assert_int_equal(r->n, a.n);
+  assert_true(r->scale == a.scale && fabs(text_row_cosine(r, &a) - 1) < 1e-12);
+  assert_int_equal(s.doc.lang, TEXT_LANG_FR);
+  text_vocab_vectorise(v, ctx, &s, docs[1], strlen(docs[1]), -1);
+  double same = text_row_cosine(&a, &s.row);
+  text_vocab_vectorise(v, ctx, &s, docs[2], strlen(docs[2]), -1);
+  double other = text_row_cosine(&a, &s.row);
+  assert_true(same > 0.3 && other < 0.05 && same > other);
+  text_row_clear(&a);
+  text_row_clear(&b);
+  text_vec_scratch_clear(&s);
+  text_vocab_free(&v);
+  text_corpus_clear(&c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(french_elision_and_accents),
@@ -317,6 +730,15 @@ int main(void) {
       cmocka_unit_test(features_merge_and_weight),
       cmocka_unit_test(features_sorted_and_counted),
       cmocka_unit_test(random_bytes_are_safe),
+      cmocka_unit_test(vocabulary_counts_and_idf),
+      cmocka_unit_test(rows_are_unit_tfidf),
+      cmocka_unit_test(hashing_is_stable),
+      cmocka_unit_test(vocabulary_golden_bytes),
+      cmocka_unit_test(vocabulary_round_trip_with_terms),
+      cmocka_unit_test(bad_vocabulary_refused),
+      cmocka_unit_test(feature_terms_name_their_words),
+      cmocka_unit_test(transform_runs_concurrently),
+      cmocka_unit_test(similar_texts_have_close_rows),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
