@@ -27,7 +27,9 @@ static uint64_t rng_next(rng_t *r) {
 }
 
 static int rng_int(rng_t *r, int lo, int hi) { /* inclusive */
-  return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+  if (hi <= lo) return lo;
+  uint64_t span = (uint64_t)((int64_t)hi - lo) + 1;
+  return lo + (int)(rng_next(r) % span);
 }
 
 static double rng_unit(rng_t *r) { return (double)(rng_next(r) >> 11) / 9007199254740992.0; }
@@ -222,7 +224,7 @@ static int64_t demo_when(demo_t *d) {
     if (rng_unit(&d->rng) * 1.25 > wday[wd]) continue;
     int h = rng_int(&d->rng, 0, 23);
     if (rng_unit(&d->rng) * 1.4 > hour[h]) continue;
-    return t0 + h * 3600 + rng_int(&d->rng, 0, 3599);
+    return t0 + (int64_t)h * 3600 + rng_int(&d->rng, 0, 3599);
   }
 }
 
@@ -397,7 +399,7 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
    * weeks before the end, and dozens of people report it within two hours. */
   int64_t day = cfg->end_day - (int64_t)(cfg->days > 30 ? 23 : cfg->days / 2) * 86400;
   while ((((day / 86400) + 4) % 7) != 2) day -= 86400;
-  int64_t t0 = day + 8 * 3600 + 5 * 60; /* 08:05 UTC, 09:05 in Paris */
+  int64_t t0 = day + (int64_t)8 * 3600 + (int64_t)5 * 60; /* 08:05 UTC, 09:05 in Paris */
   for (int i = 0; i < 48 && !rc; i++) {
     int64_t t = t0 + (int64_t)(7200.0 * i / 48.0) + rng_int(&d->rng, 0, 120);
     rc = demo_ticket(d, &demo_scenarios[0], t, 1);

@@ -50,7 +50,7 @@ void api_comments_create(api_call_t *c) {
     goto out;
   }
   const char *reopen;
-  desk_err_t e;
+  desk_err_t e = {0};
   if (desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, &reopen, &e)) {
     api_desk_error(c, &e);
     goto out;

@@ -68,7 +68,7 @@ static store_t *api_db(api_ctx_t *x) {
   }
   store_set_autocheckpoint(s, 0); /* the checkpointer thread does it */
   pthread_mutex_lock(&x->reg_mu);
-  x->reg = util_xrealloc(x->reg, (x->nreg + 1) * sizeof *x->reg);
+  x->reg = util_xrealloc(x->reg, (x->nreg + 1) * sizeof(store_t *));
   x->reg[x->nreg++] = s;
   pthread_mutex_unlock(&x->reg_mu);
   pthread_setspecific(x->tl_db, s);

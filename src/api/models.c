@@ -359,7 +359,7 @@ void api_models_thresholds_put(api_call_t *c) {
       api_field_string(c, "class", 0, 100, 1, &cls, &present) ||
       api_field_string(c, "mode", 1, 10, 0, &mode, &present))
     return;
-  if (!mode || (strcmp(mode, "target") && strcmp(mode, "always") && strcmp(mode, "never"))) {
+  if (!mode || (strcmp(mode, "target") != 0 && strcmp(mode, "always") != 0 && strcmp(mode, "never") != 0)) {
     api_error(c, UTIL_E_INVALID, "mode", "'mode' must be target, always or never");
     return;
   }

@@ -9,7 +9,8 @@
 
 /* ---- What a client may send ------------------------------------------------- */
 void api_desk_error(api_call_t *c, const desk_err_t *e) {
-  api_error(c, e->code, e->field[0] ? e->field : NULL, "%s", e->msg);
+  api_error(c, e->code ? e->code : UTIL_E_INTERNAL, e->field[0] ? e->field : NULL, "%s",
+            e->msg[0] ? e->msg : "the ticket could not be written");
 }
 
 /* A JSON value as desk reads it; s is borrowed from v. */
@@ -34,7 +35,7 @@ static int tickets_from_body(api_call_t *c, store_ticket_t *t, uint32_t *mask,
                              int creating) {
   const char *key;
   json_t *v;
-  desk_err_t e;
+  desk_err_t e = {0};
   *mask = 0;
   json_object_foreach(c->body, key, v) {
     const desk_field_t *sp = desk_field_find(key, &e);
@@ -88,7 +89,7 @@ static store_actor_t tickets_actor(const api_call_t *c) {
 /* ---- Handlers --------------------------------------------------------------------- */
 void api_tickets_create(api_call_t *c) {
   desk_intake_t in;
-  desk_err_t e;
+  desk_err_t e = {0};
   uint32_t mask;
   int64_t id;
   desk_intake_init(&in);
@@ -132,7 +133,7 @@ void api_tickets_patch(api_call_t *c) {
   store_ticket_t t, cur;
   uint32_t mask;
   int changed = 0;
-  desk_err_t e;
+  desk_err_t e = {0};
   store_ticket_init(&t);
   store_ticket_init(&cur);
   if (api_body_object(c) || tickets_from_body(c, &t, &mask, 0)) goto out;

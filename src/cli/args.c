@@ -1,5 +1,7 @@
 /* Option parsing shared by the sub-commands. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli_int.h"
@@ -50,6 +52,22 @@ const char *cli_get(const cli_opt_t *opts, const char *name) {
   for (const cli_opt_t *p = opts; p->name; p++)
     if (strcmp(p->name, name) == 0) return p->value;
   return NULL;
+}
+
+int cli_int_opt(const cli_opt_t *opts, const char *cmd, const char *name, long min, long max,
+                long *out) {
+  const char *v = cli_get(opts, name);
+  if (!v) return 0;
+  char *end = NULL;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (!*v || *end || errno || x < min || x > max) {
+    fprintf(stderr, "relais %s: %s must be a whole number from %ld to %ld (got '%s')\n", cmd,
+            name, min, max, v);
+    return -1;
+  }
+  *out = x;
+  return 0;
 }
 
 store_t *cli_open_db(const cli_opt_t *opts) {

@@ -18,6 +18,11 @@ typedef struct {
 int cli_parse(int argc, char **argv, cli_opt_t *opts, const char **pos, int npos,
               int *npos_out);
 const char *cli_get(const cli_opt_t *opts, const char *name); /* value or NULL */
+/* The integer value of option name into *out (unchanged when the option is
+ * absent). A value that is not a whole decimal number in [min, max] prints
+ * an error naming the option and the range, and returns -1. */
+int cli_int_opt(const cli_opt_t *opts, const char *cmd, const char *name, long min, long max,
+                long *out);
 /* Opens the database named by --db (default relais.db), printing errors. */
 store_t *cli_open_db(const cli_opt_t *opts);
 

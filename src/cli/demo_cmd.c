@@ -19,16 +19,15 @@ int cli_demo(int argc, char **argv) {
            "incident burst. Same seed, same data (default seed 42, 2400 tickets).\n");
     return 0;
   }
-  const char *seed = cli_get(opts, "--seed"), *n = cli_get(opts, "--tickets");
-  const char *days = cli_get(opts, "--days"), *end = cli_get(opts, "--end");
-  demo_config_t cfg = {.seed = seed ? strtoull(seed, NULL, 10) : 42,
-                       .tickets = n ? atoi(n) : 2400,
-                       .days = days ? atoi(days) : 90,
-                       .passwords = !cli_get(opts, "--no-passwords")};
-  if (cfg.tickets < 0 || cfg.tickets > 1000000 || cfg.days < 1 || cfg.days > 3650) {
-    fprintf(stderr, "relais demo: --tickets must be 0..1000000 and --days 1..3650\n");
+  const char *seed = cli_get(opts, "--seed"), *end = cli_get(opts, "--end");
+  long tickets = 2400, days = 90;
+  if (cli_int_opt(opts, "demo", "--tickets", 0, 1000000, &tickets) ||
+      cli_int_opt(opts, "demo", "--days", 1, 3650, &days))
     return 2;
-  }
+  demo_config_t cfg = {.seed = seed ? strtoull(seed, NULL, 10) : 42,
+                       .tickets = (int)tickets,
+                       .days = (int)days,
+                       .passwords = !cli_get(opts, "--no-passwords")};
   if (end) {
     if (util_time_parse(end, &cfg.end_day)) {
       fprintf(stderr, "relais demo: --end must be a date like 2026-11-23\n");

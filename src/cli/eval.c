@@ -62,7 +62,7 @@ static int read_rows(const char *file, const char *text_cols, const char *label_
   util_csv_t *csv = util_csv_open(f, 4u << 20);
   char **fl;
   size_t nf;
-  int rc = -1, tcols[16], lcol, nt, nl;
+  int rc = -1, tcols[16], lcol = 0, nt, nl;
   int r = util_csv_next(csv, &fl, &nf);
   if (r <= 0) {
     fprintf(stderr, "relais eval: %s: %s\n", file, r == 0 ? "empty file" : util_csv_error(csv));
@@ -319,13 +319,15 @@ static int parse_counts(const cli_opt_t *opts, ml_params_t *p, int *folds) {
 
 static int parse_char_ngrams(const cli_opt_t *opts, ml_params_t *p) {
   const char *s = cli_get(opts, "--char-ngrams");
-  int a = 0, b = 0;
   if (!s) return 0;
+  char *dash = NULL, *end = NULL;
+  long a = strtol(s, &dash, 10), b = *dash == '-' ? strtol(dash + 1, &end, 10) : 0;
   if (strcmp(s, "0") == 0) {
     p->feat.char_min = p->feat.char_max = 0;
-  } else if (sscanf(s, "%d-%d", &a, &b) == 2 && a >= 1 && b >= a && b <= 8) {
-    p->feat.char_min = a;
-    p->feat.char_max = b;
+  } else if (dash != s && *dash == '-' && end && end != dash + 1 && !*end && a >= 1 && b >= a &&
+             b <= 8) {
+    p->feat.char_min = (int)a;
+    p->feat.char_max = (int)b;
   } else {
     fprintf(stderr, "relais eval: --char-ngrams must be MIN-MAX (1..8) or 0\n");
     return -1;

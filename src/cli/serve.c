@@ -33,21 +33,15 @@ int cli_serve(int argc, char **argv) {
     return 0;
   }
   const char *db = cli_get(opts, "--db");
-  const char *th = cli_get(opts, "--threads"), *mb = cli_get(opts, "--max-body");
+  long threads = 4, max_body = 1 << 20, check = 300;
+  if (cli_int_opt(opts, "serve", "--threads", 1, 64, &threads) ||
+      cli_int_opt(opts, "serve", "--max-body", 1024, 1L << 30, &max_body) ||
+      cli_int_opt(opts, "serve", "--retrain-check", 1, 86400, &check))
+    return 2;
   http_config_t hc = {.listen = cli_get(opts, "--listen"),
-                      .max_body = mb ? strtoull(mb, NULL, 10) : 1 << 20,
-                      .threads = th ? atoi(th) : 4};
+                      .max_body = (size_t)max_body,
+                      .threads = (int)threads};
   if (!hc.listen) hc.listen = "127.0.0.1:8080";
-  if (hc.threads < 1 || hc.threads > 64 || hc.max_body < 1024) {
-    fprintf(stderr, "relais serve: --threads must be 1..64 and --max-body at least 1024\n");
-    return 2;
-  }
-  const char *rc_s = cli_get(opts, "--retrain-check");
-  int check = rc_s ? atoi(rc_s) : 300;
-  if (check < 1 || check > 86400) {
-    fprintf(stderr, "relais serve: --retrain-check must be 1..86400 seconds\n");
-    return 2;
-  }
   api_config_t ac = {.db_path = db ? db : "relais.db",
                      .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
   /* SIGTERM and SIGINT are taken by http_serve's sigwait: block them before
@@ -66,7 +60,7 @@ int cli_serve(int argc, char **argv) {
   }
   /* The background jobs; the server serves without them if they fail. */
   jobs_runner_t *jobs = api_jobs(ctx);
-  if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), check) ||
+  if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), (int)check) ||
       jobs_runner_start(jobs))
     fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
   int rc = http_serve(&hc, ctx);

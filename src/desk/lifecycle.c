@@ -153,7 +153,7 @@ int desk_refresh_priority(store_t *db, int64_t id) {
     int p = desk_itil_priority(impact, t.v[STORE_TF_URGENCY].i);
     if (t.v[STORE_TF_PRIORITY].is_null || t.v[STORE_TF_PRIORITY].i != p) {
       store_ticket_t ch;
-      desk_err_t e;
+      desk_err_t e = {0};
       store_ticket_init(&ch);
       store_ticket_set_int(&ch, STORE_TF_PRIORITY, p);
       store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};

@@ -65,7 +65,7 @@ static void quiet(const char *s) { (void)s; }
  * row pointers (owned) into *block (owned). */
 static struct feature_node **build_rows(const text_corpus_t *c, const text_vocab_t *v,
                                         struct feature_node **block) {
-  struct feature_node **x = util_xmalloc((c->n ? c->n : 1) * sizeof *x);
+  struct feature_node **x = util_xmalloc((c->n ? c->n : 1) * sizeof(struct feature_node *));
   *block = util_xmalloc((c->start[c->n] + 2 * c->n + 1) * sizeof **block);
   struct feature_node *p = *block;
   uint32_t D = text_vocab_size(v);
@@ -163,7 +163,7 @@ static int check_train(const ml_trainset_t *ts, const ml_params_t *p, char *err,
     snprintf(err, errlen, "training needs at least 2 classes (found %d)", ts->nclass);
     return UTIL_E_INVALID;
   }
-  if (ts->docs.n < (size_t)(2 * p->folds)) {
+  if (ts->docs.n < 2 * (size_t)p->folds) {
     snprintf(err, errlen, "training needs at least %d documents (found %zu)", 2 * p->folds,
              ts->docs.n);
     return UTIL_E_INVALID;
@@ -198,7 +198,7 @@ static void split_folds(trainer_t *t) {
     part_t *pt = &t->parts[j];
     pt->prob.n = (int)t->m->nfeat + 1;
     pt->prob.bias = 1.0;
-    pt->prob.x = util_xmalloc(n * sizeof *pt->prob.x);
+    pt->prob.x = util_xmalloc(n * sizeof(struct feature_node *));
     pt->lab = util_xmalloc(n * sizeof *pt->lab);
     if (j < t->fin) pt->held = util_xmalloc((n / folds + 1) * sizeof *pt->held);
     for (size_t r = 0; r < n; r++) {

@@ -32,7 +32,7 @@ int store_setting_set(store_t *s, const char *key, const char *value) {
 
 int64_t store_setting_int(store_t *s, const char *key, int64_t dflt) {
   char *v = NULL, *end;
-  if (store_setting_get(s, key, &v)) return dflt;
+  if (store_setting_get(s, key, &v) || !v) return dflt;
   long long x = strtoll(v, &end, 10);
   int ok = *v && !*end;
   free(v);

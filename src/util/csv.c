@@ -103,56 +103,56 @@ static int csv_fail(util_csv_t *c, const char *msg) {
   return UTIL_E_INVALID;
 }
 
-int util_csv_next(util_csv_t *c, char ***fields, size_t *nfields) {
-  int ch;
-again:
-  util_buf_reset(&c->rec);
-  c->noffs = 0;
-  c->overflow = 0;
-  c->err[0] = '\0';
-  ch = csv_getc(c);
-  if (!c->started) {
-    c->started = 1;
-    if (ch == 0xEF) {
-      int b2 = csv_getc(c), b3 = csv_getc(c);
-      if (b2 != 0xBB || b3 != 0xBF) {
-        c->rec_line = c->line;
-        csv_skip_line(c);
-        return csv_fail(c, "starts with a broken byte-order mark");
+/* At the first byte of the file: skips a UTF-8 byte-order mark. Returns 0
+ * with *ch the first byte after it, or -1 (record failed) on a broken one. */
+static int csv_skip_bom(util_csv_t *c, int *ch) {
+  c->started = 1;
+  if (*ch != 0xEF) return 0;
+  int b2 = csv_getc(c), b3 = csv_getc(c);
+  if (b2 != 0xBB || b3 != 0xBF) {
+    c->rec_line = c->line;
+    csv_skip_line(c);
+    return csv_fail(c, "starts with a broken byte-order mark");
+  }
+  *ch = csv_getc(c);
+  return 0;
+}
+
+/* Reads a quoted field after its opening quote; "" is a quote, and line
+ * breaks inside count lines. Returns 0 with *ch the byte after the closing
+ * quote, or a failure when the quote is never closed. */
+static int csv_read_quoted(util_csv_t *c, int *ch) {
+  for (;;) {
+    int x = csv_getc(c);
+    if (x == CSV_EOF) return csv_fail(c, "quoted field is never closed");
+    if (x == '"') {
+      x = csv_getc(c);
+      if (x != '"') {
+        *ch = x;
+        return 0;
       }
-      ch = csv_getc(c);
+    } else if (x == '\n') {
+      c->line++;
+    } else if (x == '\r') {
+      int nx = csv_getc(c);
+      c->line++; /* a lone CR ends a line too */
+      if (nx != '\n') {
+        c->pushback = nx;
+      } else {
+        csv_add(c, '\r');
+        x = '\n';
+      }
     }
+    csv_add(c, (char)x);
   }
-  if (ch == CSV_EOF) return 0;
-  c->rec_line = c->line;
-  if (ch == '\n' || ch == '\r') { /* blank line: not a record */
-    csv_eat_newline(c, ch);
-    goto again;
-  }
+}
+
+/* Reads the fields of one record whose first byte is ch. */
+static int csv_read_fields(util_csv_t *c, int ch) {
   for (;;) {
     csv_field_start(c);
     if (ch == '"') {
-      for (;;) {
-        ch = csv_getc(c);
-        if (ch == CSV_EOF) return csv_fail(c, "quoted field is never closed");
-        if (ch == '"') {
-          ch = csv_getc(c);
-          if (ch != '"') break;
-        } else if (ch == '\n') {
-          c->line++;
-        } else if (ch == '\r') {
-          int nx = csv_getc(c);
-          if (nx != '\n') {
-            c->pushback = nx;
-            c->line++; /* a lone CR ends a line too */
-          } else {
-            csv_add(c, '\r');
-            ch = '\n';
-            c->line++;
-          }
-        }
-        csv_add(c, (char)ch);
-      }
+      if (csv_read_quoted(c, &ch)) return UTIL_E_INVALID;
       if (ch != ',' && ch != '\n' && ch != '\r' && ch != CSV_EOF) {
         csv_skip_line(c);
         return csv_fail(c, "unexpected character after a closing quote");
@@ -164,18 +164,33 @@ again:
       }
     }
     csv_add(c, '\0');
-    if (ch == ',') {
-      ch = csv_getc(c);
-      continue;
-    }
-    if (ch != CSV_EOF) csv_eat_newline(c, ch);
-    break;
+    if (ch != ',') break;
+    ch = csv_getc(c);
   }
+  if (ch != CSV_EOF) csv_eat_newline(c, ch);
   if (c->overflow) {
     char msg[96];
     snprintf(msg, sizeof msg, "record longer than %zu bytes", c->rec.max);
     return csv_fail(c, msg);
   }
+  return 0;
+}
+
+int util_csv_next(util_csv_t *c, char ***fields, size_t *nfields) {
+  int ch;
+  for (;;) {
+    util_buf_reset(&c->rec);
+    c->noffs = 0;
+    c->overflow = 0;
+    c->err[0] = '\0';
+    ch = csv_getc(c);
+    if (!c->started && csv_skip_bom(c, &ch)) return UTIL_E_INVALID;
+    if (ch == CSV_EOF) return 0;
+    c->rec_line = c->line;
+    if (ch != '\n' && ch != '\r') break;
+    csv_eat_newline(c, ch); /* blank line: not a record */
+  }
+  if (csv_read_fields(c, ch)) return UTIL_E_INVALID;
   if (c->capfields < c->noffs) {
     c->capfields = c->noffs;
     c->fields = util_xrealloc(c->fields, c->capfields * sizeof *c->fields);
