@@ -126,6 +126,12 @@ void api_metrics(api_call_t *c) {
     return;
   }
   api_jobs_metrics(c->ctx, b);
+  /* the appends above are not checked one by one: the buffer's sticky
+   * error says whether any of them failed, and a cut text is never sent */
+  if (util_buf_error(b)) {
+    api_error(c, util_buf_error(b), NULL, "the metrics do not fit in a reply");
+    return;
+  }
   c->resp->status = 200;
   c->resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
 }
