@@ -131,6 +131,9 @@ test('bad limit, cursor, q and active are refused, naming the parameter', async 
     assertError(await agent('GET', '/api/v1/users?cursor=' + encodeURIComponent(bad)), 400, 'invalid', 'cursor');
   assertError(await agent('GET', '/api/v1/users?q=' + 'a'.repeat(201)), 400, 'invalid', 'q');
   assertError(await agent('GET', '/api/v1/users?active=yes'), 400, 'invalid', 'active');
+  const notUtf8 = await agent('GET', '/api/v1/users?q=%FF%FEpat');
+  assert.equal(notUtf8.status, 400, notUtf8.text);
+  assert.equal(notUtf8.json.error.field, 'q', notUtf8.text);
   assertError(await agent('GET', '/api/v1/users?role=wizard&q=pat'), 400, 'invalid', 'role');
   const unknown = await agent('GET', '/api/v1/users?q=pat&page=2');
   assertError(unknown, 400, 'invalid', 'page');
