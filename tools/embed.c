@@ -1,5 +1,6 @@
 /* Build tool: turns the files of web/ into a C table compiled into relais,
- * so the binary serves its UI with no files beside it.
+ * so the binary serves its UI with no files beside it. Each file is served
+ * at its path below the first folder: web/js/lib/dom.js at /js/lib/dom.js.
  * usage: embed OUT.c FILE... */
 #include <stdio.h>
 #include <string.h>
@@ -20,12 +21,35 @@ static const char *embed_mime(const char *path) {
   return "application/octet-stream";
 }
 
+/* The URL path of a file given as ROOT/SUB/NAME: "/SUB/NAME" written into
+ * out (cap bytes). Returns 0, or -1 for a file outside a folder, a path
+ * too long, or a character a URL would have to escape (the server compares
+ * paths as sent, so such a file could never be fetched). */
+static int embed_url(const char *file, char *out, size_t cap) {
+  const char *rel = strchr(file, '/');
+  if (!rel || !rel[1] || strlen(rel) >= cap) return -1;
+  for (const char *p = rel; *p; p++) {
+    int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+             (*p >= '0' && *p <= '9') || strchr("/._-", *p);
+    if (!ok || (p[0] == '/' && p[1] == '/') || (p[0] == '/' && p[1] == '.')) return -1;
+  }
+  memcpy(out, rel, strlen(rel) + 1);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: embed OUT.c FILE...\n");
     return 2;
   }
-  char tmp[4096];
+  char tmp[4096], url[512];
+  for (int i = 2; i < argc; i++)
+    if (embed_url(argv[i], url, sizeof url)) {
+      fprintf(stderr, "embed: %s: the path below its folder must be at most %zu bytes of"
+                      " [A-Za-z0-9._-] with no empty or hidden segment\n",
+              argv[i], sizeof url - 1);
+      return 1;
+    }
   snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
   FILE *out = fopen(tmp, "w");
   if (!out) {
@@ -50,10 +74,9 @@ int main(int argc, char **argv) {
   }
   fprintf(out, "\nconst api_asset_t api_assets[] = {\n");
   for (int i = 2; i < argc; i++) {
-    const char *name = strrchr(argv[i], '/');
-    name = name ? name + 1 : argv[i];
-    fprintf(out, "  {\"/%s\", \"%s\", asset_%d, sizeof asset_%d - 1},\n", name,
-            embed_mime(name), i, i);
+    embed_url(argv[i], url, sizeof url);
+    fprintf(out, "  {\"%s\", \"%s\", asset_%d, sizeof asset_%d - 1},\n", url,
+            embed_mime(url), i, i);
   }
   fprintf(out, "  {0, 0, 0, 0}\n};\n");
   if (fclose(out) || rename(tmp, argv[1])) {

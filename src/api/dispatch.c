@@ -15,7 +15,7 @@ static const char *const list_args[] = {
     "q", "status", "category", "group_id", "assignee_id", "requester_id", "priority",
     "created_from", "created_to", "sort", "limit", "cursor", NULL};
 
-static const char *const user_list_args[] = {"role", NULL};
+static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},

@@ -21,47 +21,91 @@ static int users_role(api_call_t *c, const char *s, store_role_t *out) {
   return UTIL_E_INVALID;
 }
 
-typedef struct {
-  json_t *items;
-  unsigned roles; /* bit per store_role_t wanted; 0: all */
-} users_list_t;
-
 static int users_one(const store_user_t *u, void *arg) {
-  users_list_t *l = arg;
-  if (!l->roles || (l->roles & (1u << u->role))) json_array_append_new(l->items, api_user_json(u));
+  json_t *items = arg;
+  json_array_append_new(items, api_user_json(u));
   return 0;
 }
 
-/* ?role=agent,admin lists those roles only: the assignee pickers need the
- * team, not every requester. */
-void api_users_list(api_call_t *c) {
-  users_list_t l = {NULL, 0};
+/* ?role=agent,admin: a comma list of roles into a bit set (1u << role).
+ * Replies 400 naming 'role' when one is unknown. */
+static int users_roles(api_call_t *c, unsigned *out) {
   const char *roles = api_arg(c, "role");
-  if (roles) {
-    char buf[64];
-    if (strlen(roles) >= sizeof buf) {
-      api_error(c, UTIL_E_INVALID, "role", "'role' is a comma list of requester, agent, admin");
-      return;
-    }
-    strcpy(buf, roles);
-    char *save = NULL;
-    for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
-      store_role_t role = store_role_parse(r);
-      if (role == STORE_ROLE_NONE) {
-        api_error(c, UTIL_E_INVALID, "role", "unknown role '%.20s' (requester, agent, admin)", r);
-        return;
-      }
-      l.roles |= 1u << role;
-    }
+  char buf[64];
+  *out = 0;
+  if (!roles) return 0;
+  if (strlen(roles) >= sizeof buf) {
+    api_error(c, UTIL_E_INVALID, "role", "'role' is a comma list of requester, agent, admin");
+    return UTIL_E_INVALID;
   }
-  json_t *items = l.items = json_array();
-  int rc = store_user_each(c->db, users_one, &l);
-  if (rc) {
-    json_decref(items);
-    api_error(c, rc, NULL, "cannot list users");
+  strcpy(buf, roles);
+  char *save = NULL;
+  for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+    store_role_t role = store_role_parse(r);
+    if (role == STORE_ROLE_NONE) {
+      api_error(c, UTIL_E_INVALID, "role", "unknown role '%.20s' (requester, agent, admin)", r);
+      return UTIL_E_INVALID;
+    }
+    *out |= 1u << role;
+  }
+  return 0;
+}
+
+/* The cursor is opaque to clients: "u" and the id of the last user of the
+ * previous page. Replies 400 naming 'cursor' for anything else. */
+static int users_cursor(api_call_t *c, int64_t *after) {
+  const char *cur = api_arg(c, "cursor");
+  char *end = NULL;
+  *after = 0;
+  if (!cur || !*cur) return 0;
+  long long v = cur[0] == 'u' && cur[1] >= '1' && cur[1] <= '9' ? strtoll(cur + 1, &end, 10) : 0;
+  if (v <= 0 || !end || *end || strlen(cur) > 20) {
+    api_error(c, UTIL_E_INVALID, "cursor", "'cursor' must be a next_cursor this list returned");
+    return UTIL_E_INVALID;
+  }
+  *after = v;
+  return 0;
+}
+
+/* GET /api/v1/users: role (comma list), q (substring of name or e-mail,
+ * without case or accents), active (true/false), limit (1..100, default 50),
+ * cursor; id order, key-set pages. The pickers search here instead of
+ * downloading every user. */
+void api_users_list(api_call_t *c) {
+  store_user_query_t q = {0};
+  int64_t limit = 50;
+  int more = 0;
+  const char *active = api_arg(c, "active");
+  q.q = api_arg(c, "q");
+  if (users_roles(c, &q.roles) || users_cursor(c, &q.after_id) ||
+      api_arg_int(c, "limit", 1, STORE_USER_PAGE_MAX, &limit, NULL))
+    return;
+  if (q.q && strlen(q.q) > STORE_USER_Q_MAX) {
+    api_error(c, UTIL_E_INVALID, "q", "'q' is at most %d bytes", STORE_USER_Q_MAX);
     return;
   }
-  api_reply(c, 200, json_pack("{s:o}", "items", items));
+  if (active && strcmp(active, "true") != 0 && strcmp(active, "false") != 0) {
+    api_error(c, UTIL_E_INVALID, "active", "'active' must be true or false");
+    return;
+  }
+  q.active_only = active && strcmp(active, "true") == 0;
+  q.limit = (int)limit;
+  json_t *items = json_array();
+  int rc = store_user_search(c->db, &q, users_one, items, &more);
+  if (rc) {
+    json_decref(items);
+    if (rc == UTIL_E_BADUTF8) api_error(c, rc, "q", "'q' is not valid UTF-8");
+    else api_error(c, rc, NULL, "cannot list users");
+    return;
+  }
+  char next[32] = "";
+  size_t n = json_array_size(items);
+  if (more && n)
+    snprintf(next, sizeof next, "u%lld",
+             (long long)json_integer_value(json_object_get(json_array_get(items, n - 1), "id")));
+  json_t *j = json_pack("{s:o}", "items", items);
+  json_object_set_new(j, "next_cursor", next[0] ? json_string(next) : json_null());
+  api_reply(c, 200, j);
 }
 
 void api_users_get(api_call_t *c) {

@@ -116,6 +116,25 @@ int store_user_update(store_t *s, const store_user_t *u, const char *pwhash);
 int store_user_each(store_t *s, int (*fn)(const store_user_t *, void *),
                     void *arg);
 
+/* One page of a user search, key-set paginated on id. */
+#define STORE_USER_PAGE_MAX 100 /* most users one page returns */
+#define STORE_USER_Q_MAX 200    /* longest search text, in bytes */
+typedef struct {
+  const char *q;    /* borrowed; a substring of the name or the e-mail, compared
+                       without case or accents; NULL or "": every user */
+  unsigned roles;   /* bit (1u << store_role_t) per role wanted; 0: every role */
+  int active_only;  /* 1: active users only */
+  int64_t after_id; /* ids above this one only (the previous page's last); 0: from the start */
+  int limit;        /* 1..STORE_USER_PAGE_MAX */
+} store_user_query_t;
+/* Calls fn (which borrows the user) for up to q->limit matching users in id
+ * order; stops early if fn returns non-zero. *more becomes 1 when a further
+ * user matches, i.e. a next page starts after the last user given to fn.
+ * UTIL_E_INVALID for a limit or q out of range, UTIL_E_BADUTF8 for a q that
+ * is not UTF-8. */
+int store_user_search(store_t *s, const store_user_query_t *q,
+                      int (*fn)(const store_user_t *, void *), void *arg, int *more);
+
 typedef struct {
   int64_t id;
   char *name;        /* owned */

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "store_int.h"
 
 static const char *const role_names[] = {"", "requester", "agent", "admin"};
@@ -121,5 +123,80 @@ int store_user_each(store_t *s, int (*fn)(const store_user_t *, void *),
   }
   if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_rc(s, r);
   sqlite3_reset(st);
+  return rc;
+}
+
+/* The form a search compares: case folded, compatibility forms and accents
+ * removed, so "zoe" finds "Zoé" and "ÉLODIE" finds "elodie". Returns owned
+ * (free with free()), or NULL when s is not valid UTF-8 or memory ran out. */
+static char *user_fold(const char *s) {
+  utf8proc_uint8_t *out = NULL;
+  utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                        UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                        UTF8PROC_STRIPMARK);
+  if (n < 0) return NULL;
+  return (char *)out;
+}
+
+/* 1 if the folded needle occurs in the user's name or e-mail. */
+static int user_matches(const store_user_t *u, const char *needle) {
+  char *name = user_fold(u->name ? u->name : "");
+  char *email = user_fold(u->email ? u->email : "");
+  int hit = (name && strstr(name, needle)) || (email && strstr(email, needle));
+  free(name);
+  free(email);
+  return hit;
+}
+
+/* Rows come in id order from the cursor on; the text test runs here rather
+ * than in SQL because SQLite's LIKE folds ASCII only. Every row after the
+ * cursor may be read for a rare needle: fine for a users table (thousands of
+ * rows), and the page itself stays capped. */
+int store_user_search(store_t *s, const store_user_query_t *q,
+                      int (*fn)(const store_user_t *, void *), void *arg, int *more) {
+  static const char sql[] =
+      "SELECT " USER_COLS " FROM users WHERE id > ?1"
+      " AND (?2 = 0 OR (?2 >> CASE role WHEN 'requester' THEN 1 WHEN 'agent' THEN 2"
+      " WHEN 'admin' THEN 3 ELSE 0 END) & 1)"
+      " AND (?3 = 0 OR active = 1) ORDER BY id";
+  char *needle = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = 0, r, n = 0;
+  *more = 0;
+  if (q->limit < 1 || q->limit > STORE_USER_PAGE_MAX ||
+      (q->q && strlen(q->q) > STORE_USER_Q_MAX)) {
+    rc = UTIL_E_INVALID;
+    goto out;
+  }
+  if (q->q && q->q[0]) {
+    needle = user_fold(q->q);
+    if (!needle) {
+      rc = UTIL_E_BADUTF8;
+      goto out;
+    }
+  }
+  st = store_stmt(s, sql);
+  if (!st) {
+    rc = UTIL_E_DB;
+    goto out;
+  }
+  sqlite3_bind_int64(st, 1, q->after_id);
+  sqlite3_bind_int(st, 2, (int)q->roles);
+  sqlite3_bind_int(st, 3, q->active_only);
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    store_user_t u = {0};
+    user_row(st, &u);
+    int hit = !needle || user_matches(&u, needle);
+    if (hit && n == q->limit) *more = 1; /* one beyond the page: there is a next page */
+    else if (hit) n++;
+    int stop = hit && (*more || fn(&u, arg));
+    store_user_clear(&u);
+    if (stop) break;
+  }
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+out:
+  free(needle);
   return rc;
 }

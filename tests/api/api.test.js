@@ -379,7 +379,7 @@ test('the UI is served with a strict content security policy', async () => {
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/html/);
   assert.match(r.headers.get('content-security-policy'), /default-src 'self'/);
-  assert.match(r.text, /<script src="\/app.js" defer><\/script>/);
-  assert.equal((await anon('GET', '/app.js')).status, 200);
+  assert.match(r.text, /<script type="module" src="\/js\/main.js"><\/script>/);
+  assert.equal((await anon('GET', '/js/main.js')).status, 200);
   assert.equal((await anon('GET', '/nope.js')).status, 404);
 });

@@ -133,7 +133,11 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   await page.locator('.group[data-group="Field support"] li[data-email="zoe@test.example"]').waitFor();
   // renamed in place
   await group.locator('input.g-desc').fill('On-site interventions, all sites');
+  // wait for the save's own response: the input holds the typed text at once
+  const renamed = page.waitForResponse((r) => /\/api\/v1\/groups\/\d+$/.test(r.url()) &&
+    r.request().method() === 'PATCH');
   await group.locator('button.g-save').click();
+  assert.equal((await renamed).status(), 200);
   await page.waitForFunction(() => {
     const d = document.querySelector('.group[data-group="Field support"] input.g-desc');
     return d && d.value === 'On-site interventions, all sites';

@@ -1,0 +1,44 @@
+// The API client: JSON in and out under /api/v1, the session's CSRF token on
+// every write, errors as ApiError with the server's message and field.
+export const session = { user: null, csrf: null };
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error && body.error.message) || ('HTTP ' + status));
+    this.status = status;
+    this.field = body && body.error && body.error.field;
+  }
+}
+
+let onSignedOut = () => {};
+// fn runs when the server answers 401 (the session ended): the router sends
+// the user to the login page.
+export function setSignedOutHandler(fn) { onSignedOut = fn; }
+
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && session.csrf) headers['X-CSRF-Token'] = session.csrf;
+  const r = await fetch('/api/v1' + path, {
+    method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await r.json().catch(() => null);
+  if (r.status === 401 && path !== '/auth/login') { session.user = null; onSignedOut(); }
+  if (!r.ok) throw new ApiError(r.status, data);
+  return data;
+}
+
+// Reads the current session (cookie) if there is one.
+export async function loadSession() {
+  try {
+    const me = await fetch('/api/v1/auth/me', { credentials: 'same-origin' });
+    if (me.ok) { const r = await me.json(); session.user = r.user; session.csrf = r.csrf_token; }
+  } catch (e) { /* offline: the login page will say so */ }
+}
+
+export const isAgent = () => !!session.user && session.user.role !== 'requester';
+export const isAdmin = () => !!session.user && session.user.role === 'admin';
+
+// An API error as one line: the field it names, then the message.
+export const errText = (e) => (e.field ? e.field + ': ' : '') + e.message;

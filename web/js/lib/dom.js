@@ -1,0 +1,44 @@
+// The DOM helper: el() is the only way the UI builds elements and puts text
+// on the page. User data goes in as text nodes or attribute values, never as
+// HTML: no file under web/ parses HTML strings (tests/e2e/no_html_strings).
+
+// el('a', { href, class, onclick, … }, kids…): attributes whose value is
+// null, undefined or false are left out; on* keys add listeners; kids are
+// nodes or anything else as text, nested arrays flattened.
+export function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (k === 'class') e.className = v;
+    else if (k === 'value') e.value = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return e;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+// Replaces the main area with the page's nodes (null and undefined skipped).
+export function page(...kids) {
+  $('main').replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined));
+}
+
+// A short message at the bottom right for 2.5 s.
+export function toast(msg) {
+  const e = $('toast');
+  e.textContent = msg;
+  e.className = 'show';
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { e.className = ''; }, 2500);
+}
+
+// Runs fn once typing has paused for ms milliseconds.
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}

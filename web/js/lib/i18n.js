@@ -1,0 +1,39 @@
+// The UI's language: the one the user chose, else the browser's; t(key)
+// gives the text. A key missing from the current language is reported once
+// on the console (console.error, so the browser test fails on it) and kept
+// in the <html data-i18n-missing> list; the English text, or the key, is
+// shown meanwhile.
+import fr from '../i18n/fr.js';
+import en from '../i18n/en.js';
+
+const TEXT = { fr, en };
+const missing = new Set();
+export let lang = localStorage.getItem('relais.lang') ||
+  ((navigator.language || 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en');
+
+// Sets the language; remember: true keeps it for the next visits.
+export function setLang(l, remember) {
+  lang = TEXT[l] ? l : 'en';
+  if (remember) localStorage.setItem('relais.lang', lang);
+}
+export const langChosen = () => !!localStorage.getItem('relais.lang');
+
+// 1 if the current language has a text for key (for values that are keys
+// only sometimes, such as history field names).
+export const has = (key) => Object.hasOwn(TEXT[lang], key);
+
+export function t(key) {
+  if (has(key)) return TEXT[lang][key];
+  if (!missing.has(lang + ':' + key)) {
+    missing.add(lang + ':' + key);
+    document.documentElement.dataset.i18nMissing = [...missing].join(' ');
+    console.error(`i18n: no ${lang} text for key '${key}'`);
+  }
+  return TEXT.en[key] ?? key;
+}
+
+export function fmtTime(iso) {
+  if (!iso) return t('none');
+  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',
+    { dateStyle: 'short', timeStyle: 'short' });
+}

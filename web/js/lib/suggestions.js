@@ -1,0 +1,88 @@
+// The AI suggestions card of the agent's ticket page: each prediction with
+// its confidence, runners-up and the words behind it; accept or override.
+import { el, $, toast } from './dom.js';
+import { t } from './i18n.js';
+import { api } from './api.js';
+import { lookups, fieldLabel } from './tickets.js';
+
+// Words are matched the way the server folds them: no case, no accents.
+const fold = (w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+// The text as text nodes, with <mark> around the words that drove the
+// selected suggestion ("for" and "against" styled apart).
+export function highlighted(text, words) {
+  const out = [];
+  const re = /[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}]|[._@:\\/-](?=[\p{L}\p{N}]))*/gu;
+  let last = 0;
+  const mark = (w, key) => {
+    const hit = words.get(key);
+    return hit ? el('mark', { class: 'w-' + hit.kind, title: (hit.weight > 0 ? '+' : '') + hit.weight.toFixed(2) }, w) : w;
+  };
+  for (const m of text.matchAll(re)) {
+    out.push(text.slice(last, m.index));
+    const w = m[0];
+    if (words.has(fold(w))) out.push(mark(w, fold(w)));
+    else for (const part of w.split(/(-)/)) out.push(part === '-' ? part : mark(part, fold(part)));
+    last = m.index + w.length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+export function suggestionWords(sg) {
+  const words = new Map();
+  for (const w of sg.against || []) words.set(w.word, { kind: 'against', weight: w.weight });
+  for (const w of sg.for || []) words.set(w.word, { kind: 'for', weight: w.weight });
+  return words;
+}
+
+function overrideInput(sg) {
+  const id = 'sugg-value-' + sg.field;
+  if (sg.field === 'group')
+    return el('select', { id }, lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
+  if (sg.field === 'urgency')
+    return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value },
+      v + ' · ' + t(['high', 'medium', 'low'][Number(v) - 1]))));
+  const list = el('datalist', { id: id + '-list' }, (sg.top || []).map((x) => el('option', { value: x.value })));
+  return el('span', {}, el('input', { type: 'text', id, list: id + '-list', value: sg.value }), list);
+}
+
+export function suggestionsCard(tk, items, onSelect, onChange) {
+  if (!items.length && !tk.impact_cue) return null;
+  const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')),
+    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, t('impact_cue') + ' : ', el('b', {}, tk.impact_cue),
+      ' → ' + t('impact') + ' ' + tk.impact) : null);
+  const decide = async (sg, how) => {
+    const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;
+    try {
+      await api('POST', `/tickets/${tk.id}/suggestions/${sg.field}/${how}`, body);
+      onChange();
+    } catch (e) { toast(e.message); }
+  };
+  for (const sg of items) {
+    const pct = Math.round(sg.confidence * 100);
+    const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : 'low';
+    const open = sg.state === 'applied' || sg.state === 'suggested';
+    const box = el('div', { class: 'suggestion', 'data-field': sg.field, 'data-state': sg.state,
+      onclick: () => onSelect(sg) },
+      el('div', { class: 'sg-head' },
+        el('b', {}, fieldLabel(sg.field)), ' ',
+        el('span', { class: 'sg-value' }, sg.value), ' ',
+        el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
+        el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))),
+      sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
+        sg.top.slice(1).map((x) => x.value + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
+      el('div', { class: 'small' }, t('words_for') + ' : ',
+        (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
+        sg.against && sg.against.length ? ['· ' + t('words_against') + ' : ',
+          sg.against.map((w) => [el('mark', { class: 'w-against' }, w.word), ' '])] : null),
+      open ? el('div', { class: 'sg-actions', onclick: (ev) => ev.stopPropagation() },
+        el('button', { type: 'button', class: 'secondary', id: 'sugg-accept-' + sg.field,
+          onclick: () => decide(sg, 'accept') }, t('accept')),
+        overrideInput(sg),
+        el('button', { type: 'button', class: 'secondary', id: 'sugg-override-' + sg.field,
+          onclick: () => decide(sg, 'override') }, t('override'))) : null);
+    card.append(box);
+  }
+  return card;
+}

@@ -1,0 +1,85 @@
+// The ticket list behind "My tickets" (a requester's own) and the agent
+// queue (filters, full-text search, sort), 50 tickets a page.
+import { el, page } from './dom.js';
+import { t } from './i18n.js';
+import { api, isAgent } from './api.js';
+import { STATUSES, lookups, loadGroups, ticketRow } from './tickets.js';
+
+// Plain words become quoted terms so that "can't" or "l'imprimante" never trip
+// the full-text syntax; a query with quotes or operators is sent as written.
+export function ftsQuery(text) {
+  const s = text.trim();
+  if (!s) return '';
+  if (/["*]|\b(AND|OR|NOT|NEAR)\b/.test(s)) return s;
+  return s.split(/\s+/).map((w) => '"' + w.replace(/"/g, '""') + '"').join(' ');
+}
+
+function filtersForm(params, go) {
+  const opt = (v, label, cur) => el('option', { value: v, selected: v === cur }, label);
+  const filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const k of ['q', 'status', 'group_id', 'assignee_id', 'priority', 'sort']) {
+      const v = filters.elements[k].value;
+      if (v) p.set(k, v);
+    }
+    // the rows on screen answer the old filters: gone until the new ones come
+    const rows = document.getElementById('ticket-rows');
+    if (rows) rows.replaceChildren();
+    go('#/queue?' + p.toString());
+  } },
+    el('div', { class: 'grow' }, el('label', { for: 'q' }, t('search')),
+      el('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') || '' })),
+    el('div', {}, el('label', { for: 'f-status' }, t('status')),
+      el('select', { id: 'f-status', name: 'status' }, opt('', t('any'), params.get('status') || ''),
+        opt('new,open,pending', t('st_new') + ' + ' + t('st_open') + ' + ' + t('st_pending'), params.get('status')),
+        STATUSES.map((s) => opt(s, t('st_' + s), params.get('status'))))),
+    el('div', {}, el('label', { for: 'f-group' }, t('group')),
+      el('select', { id: 'f-group', name: 'group_id' }, opt('', t('any'), params.get('group_id') || ''),
+        lookups.groups.map((g) => opt(String(g.id), g.name, params.get('group_id'))))),
+    el('div', {}, el('label', { for: 'f-assignee' }, t('assignee')),
+      el('select', { id: 'f-assignee', name: 'assignee_id' }, opt('', t('any'), params.get('assignee_id') || ''),
+        opt('me', t('me'), params.get('assignee_id')), opt('none', t('unassigned'), params.get('assignee_id')))),
+    el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
+      el('select', { id: 'f-priority', name: 'priority' }, opt('', t('any'), params.get('priority') || ''),
+        [1, 2, 3, 4].map((p) => opt(String(p), 'P' + p, params.get('priority'))))),
+    el('div', {}, el('label', { for: 'f-sort' }, t('sort')),
+      el('select', { id: 'f-sort', name: 'sort' }, opt('', t('sort_created'), params.get('sort') || ''),
+        opt('sla_due_at', t('sort_due'), params.get('sort')), opt('priority', t('sort_priority'), params.get('sort')),
+        opt('-updated_at', t('sort_updated'), params.get('sort')))),
+    el('div', {}, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
+  return filters;
+}
+
+// Draws the list; mine: the requester's portal list, else the queue with
+// the filters of params (the hash's query).
+export async function renderList(mine, params, go) {
+  await loadGroups();
+  const body = el('tbody', { id: 'ticket-rows' });
+  const more = el('div', { class: 'more' });
+  const head = el('tr', {}, el('th', {}, '#'), el('th', {}, t('title')), el('th', {}, t('status')),
+    el('th', {}, t('priority')), el('th', {}, t('category')),
+    isAgent() ? el('th', {}, t('group')) : null, isAgent() ? el('th', {}, t('assignee')) : null,
+    isAgent() ? el('th', {}, t('due')) : null, el('th', {}, t('created')));
+  const q = new URLSearchParams();
+  if (!mine) {
+    for (const k of ['status', 'group_id', 'assignee_id', 'priority', 'sort']) if (params.get(k)) q.set(k, params.get(k));
+    if (params.get('q')) q.set('q', ftsQuery(params.get('q')));
+  }
+  q.set('limit', '50');
+  const load = async (cursor) => {
+    if (cursor) q.set('cursor', cursor);
+    try {
+      const r = await api('GET', '/tickets?' + q.toString());
+      body.append(...r.items.map((tk) => ticketRow(tk, go)));
+      if (!body.children.length) body.append(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, t('noresult'))));
+      more.replaceChildren(r.next_cursor
+        ? el('button', { class: 'secondary', id: 'load-more', onclick: () => load(r.next_cursor) }, t('loadmore')) : '');
+    } catch (e) { more.replaceChildren(el('div', { class: 'error' }, e.message)); }
+  };
+  // the first page is in before the list replaces the screen: a redraw (a
+  // language change) never shows an empty table in between
+  await load(null);
+  page(el('h1', {}, mine ? t('mytickets') : t('queue')), mine ? null : filtersForm(params, go),
+    el('table', {}, el('thead', {}, head), body), more);
+}

@@ -1,0 +1,33 @@
+// Relais web UI: requester portal and agent workspace, as ES modules with no
+// build step. This module draws the top bar and starts the router.
+import { el, $ } from './lib/dom.js';
+import { t, lang, setLang } from './lib/i18n.js';
+import { api, session, loadSession, setSignedOutHandler } from './lib/api.js';
+import { startRouter, route, go, navLinks } from './lib/router.js';
+import routes from './routes.js';
+
+async function logout() {
+  try { await api('POST', '/auth/logout', {}); } catch (e) { /* signed out anyway */ }
+  session.user = null;
+  session.csrf = null;
+  go('#/login');
+}
+
+export function renderShell() {
+  document.documentElement.lang = lang;
+  $('lang').value = lang;
+  $('nav').replaceChildren(...navLinks());
+  const who = $('who');
+  who.replaceChildren();
+  if (!session.user) return;
+  who.append(el('span', { class: 'muted', id: 'whoami' }, session.user.name), ' ',
+    el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
+}
+
+$('lang').addEventListener('change', () => {
+  setLang($('lang').value, true);
+  route();
+});
+setSignedOutHandler(() => go('#/login'));
+await loadSession();
+startRouter(routes, renderShell);

@@ -1,0 +1,78 @@
+// The Models page (admin): the active model of each field with its
+// out-of-fold metrics, per-class precision, coverage and threshold rules,
+// training on demand, and the triage and SLA settings.
+import { el, $, page, toast } from '../lib/dom.js';
+import { t, fmtTime } from '../lib/i18n.js';
+import { api, errText } from '../lib/api.js';
+import { fieldLabel } from '../lib/tickets.js';
+
+const fmtPct = (x) => (x === null || x === undefined ? t('none') : (100 * x).toFixed(1) + ' %');
+
+function thresholdControls(field, cls, cur, onsaved) {
+  const mode = el('select', { class: 'th-mode', 'data-class': cls },
+    ['target', 'always', 'never'].map((m) => el('option', { value: m, selected: m === cur.mode }, t('mode_' + m))));
+  const target = el('input', { type: 'number', class: 'th-target', min: '0.5', max: '1', step: '0.01',
+    value: cur.target ?? 0.95 });
+  const save = el('button', { type: 'button', class: 'secondary th-save', onclick: async () => {
+    const body = { class: cls, mode: mode.value };
+    if (mode.value === 'target') body.target = Number(target.value);
+    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { toast(e.message); }
+  } }, t('save'));
+  return el('span', { class: 'th' }, mode, ' ', target, ' ', save);
+}
+
+export default async function viewModels() {
+  const r = await api('GET', '/models');
+  const active = r.models.filter((m) => m.active);
+  const rules = new Map(r.thresholds.map((x) => [x.field + '\u0000' + x.class, x]));
+  const train = el('button', { id: 'models-train', onclick: async (ev) => {
+    ev.target.disabled = true;
+    try { await api('POST', '/models/train', {}); toast(t('trained')); viewModels(); } catch (e) { toast(e.message); ev.target.disabled = false; }
+  } }, t('train'));
+  const blocks = active.map((m) => {
+    const mt = m.metrics || {};
+    const rule = (cls) => rules.get(m.field + '\u0000' + cls) || { mode: 'target', target: mt.target_precision || 0.95 };
+    return el('div', { class: 'card model', 'data-field': m.field },
+      el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
+      el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
+        `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
+      el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), viewModels)),
+      el('table', { class: 'classes' },
+        el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
+        el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
+          el('td', {}, c.class), el('td', {}, String(c.support)),
+          el('td', { class: 'th-precision' }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
+          el('td', {}, fmtPct(c.coverage)),
+          el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
+          el('td', {}, thresholdControls(m.field, c.class, rule(c.class), viewModels)))))));
+  });
+  page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
+    blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
+}
+
+async function settingsCard() {
+  const st = await api('GET', '/settings');
+  const fields = new Set(st['triage.fields'].value.split(','));
+  const num = (key, label) => el('div', {}, el('label', { for: 'set-' + key }, label),
+    el('input', { type: 'number', id: 'set-' + key, value: st[key].value, min: 0 }));
+  const form = el('form', { class: 'card', id: 'settings-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = {
+      'triage.fields': [...form.querySelectorAll('input[name=field]:checked')].map((x) => x.value).join(','),
+      'triage.critical': $('set-triage.critical').value,
+    };
+    for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
+      body[k] = Number($('set-' + k).value);
+    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toast(errText(e)); }
+  } },
+    el('h2', {}, t('settings')),
+    el('label', {}, t('trained_fields')),
+    el('div', { class: 'row' }, ['category', 'group', 'urgency', 'service', 'ci'].map((f) =>
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'field', value: f, checked: fields.has(f) }), fieldLabel(f)))),
+    el('label', { for: 'set-triage.critical' }, t('critical')),
+    el('input', { type: 'text', id: 'set-triage.critical', value: st['triage.critical'].value }),
+    el('div', { class: 'row' }, num('triage.retrain_hours', t('retrain_hours')), num('triage.retrain_after', t('retrain_after'))),
+    el('div', { class: 'row' }, [1, 2, 3, 4].map((p) => num(`sla.p${p}_hours`, `P${p} · ${t('sla_hours')}`))),
+    el('p', {}, el('button', { type: 'submit', id: 'settings-save' }, t('save'))));
+  return form;
+}

@@ -1,0 +1,51 @@
+// The new-ticket form. Agents also file tickets for someone else (a phone
+// call, a walk-in): the requester is picked by e-mail, searched on the
+// server as it is typed, and the source says how the request came.
+import { el, page, toast } from '../lib/dom.js';
+import { t, lang } from '../lib/i18n.js';
+import { api, isAgent } from '../lib/api.js';
+import { emailSuggestions, userByEmail } from '../lib/userpicker.js';
+
+export default function newTicket({ go }) {
+  const err = el('div', { class: 'error', id: 'new-error' });
+  const requester = isAgent()
+    ? el('input', { type: 'email', id: 'requester', name: 'requester', list: 'people', autocomplete: 'off' }) : null;
+  const people = el('datalist', { id: 'people' });
+  if (requester) emailSuggestions(requester, people);
+  const form = el('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = { title: form.title.value, description: form.description.value, language: lang };
+    if (form.urgency.value) body.urgency = Number(form.urgency.value);
+    try {
+      if (isAgent()) {
+        const who = requester.value.trim();
+        if (who) {
+          const u = await userByEmail(who);
+          if (!u) { err.textContent = t('unknown_requester'); return; }
+          body.requester_id = u.id;
+        }
+        body.source = form.source.value;
+      }
+      const tk = await api('POST', '/tickets', body);
+      toast(t('created_ok') + ' #' + tk.id);
+      go('#/ticket/' + tk.id);
+    } catch (e) { err.textContent = e.message; }
+  } },
+    isAgent() ? el('div', { class: 'row' },
+      el('div', { class: 'grow' }, el('label', { for: 'requester' }, t('requester_for')), requester, people),
+      el('div', {}, el('label', { for: 'source' }, t('source')),
+        el('select', { id: 'source', name: 'source' },
+          ['phone', 'email', 'chat', 'web'].map((v) => el('option', { value: v }, t('src_' + v)))))) : null,
+    el('label', { for: 'title' }, t('title')),
+    el('input', { type: 'text', id: 'title', name: 'title', required: true, maxlength: 300 }),
+    el('label', { for: 'description' }, t('description')),
+    el('textarea', { id: 'description', name: 'description' }),
+    el('label', { for: 'urgency' }, t('urgency')),
+    el('select', { id: 'urgency', name: 'urgency' }, el('option', { value: '' }, t('none')),
+      el('option', { value: '1' }, t('high')), el('option', { value: '2' }, t('medium')),
+      el('option', { value: '3' }, t('low'))),
+    err,
+    el('p', {}, el('button', { type: 'submit', id: 'new-submit' }, t('submit'))));
+  page(el('h1', {}, t('newticket')), form);
+}

@@ -1,0 +1,119 @@
+// The ticket page, for its requester (the public conversation, the status)
+// and for agents (fields, internal notes, AI suggestions, the history, the
+// requester's other recent tickets).
+import { el, page } from '../lib/dom.js';
+import { t, has, fmtTime } from '../lib/i18n.js';
+import { api, isAgent } from '../lib/api.js';
+import { badge, prio, slaLine, loadGroups } from '../lib/tickets.js';
+import { fieldsForm } from '../lib/fieldsform.js';
+import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
+
+function commentView(c) {
+  return el('div', { class: 'comment' + (c.internal ? ' internal' : ''), 'data-internal': c.internal ? '1' : '0' },
+    el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
+      c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null),
+    el('div', { class: 'body' }, c.body));
+}
+
+// A history value as people read it: names for ids, local times, P1…P4,
+// levels and statuses in the reader's language.
+function eventValue(e, which) {
+  const v = e[which + '_value'];
+  if (v === null) return t('none');
+  if (e[which + '_label'] != null) return e[which + '_label'];
+  if (/_at$/.test(e.field)) return fmtTime(v);
+  if (e.field === 'priority') return 'P' + v;
+  if (e.field === 'status') return has('st_' + v) ? t('st_' + v) : v;
+  if (e.field === 'urgency' || e.field === 'impact') {
+    const lv = { 1: 'high', 2: 'medium', 3: 'low' }[v];
+    return lv ? v + ' · ' + t(lv) : v;
+  }
+  return v;
+}
+
+function eventView(e) {
+  const who = e.actor_kind === 'person' ? (e.actor_name || '?') : t(e.actor_kind);
+  let what;
+  if (e.field === 'created') what = t('ev_created');
+  else if (e.field === 'comment') what = t('ev_comment');
+  else if (e.field === 'internal_note') what = t('ev_internal_note');
+  else what = [t('changed') + ' ' + (has(e.field) ? t(e.field) : e.field) + ' ', t('from') + ' ',
+    el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
+  return el('div', { class: 'event', 'data-field': e.field },
+    el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
+      e.actor_kind === 'model' && e.confidence !== undefined
+        ? ' (' + e.model_version + ', ' + Math.round(e.confidence * 100) + ' %)' : null));
+}
+
+
+export default async function viewTicket({ params }) {
+  const id = params.id;
+  await loadGroups();
+  let tk;
+  try { tk = await api('GET', '/tickets/' + id); } catch (e) {
+    page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
+  }
+  const [comments, history, sugg, others] = await Promise.all([
+    api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history'),
+    isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] }),
+    isAgent() && tk.requester_id
+      ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] })]);
+  // the requester's other recent tickets: a repeat problem shows at once
+  const otherList = others.items.filter((o) => o.id !== tk.id).slice(0, 5);
+  const othersCard = isAgent() && otherList.length
+    ? el('div', { class: 'card', id: 'requester-others' }, el('h2', {}, t('others') + ' ' + (tk.requester_name || '')),
+      otherList.map((o) => el('p', { class: 'small', 'data-id': o.id }, badge(o.status), ' ',
+        el('a', { href: '#/ticket/' + o.id }, '#' + o.id + ' ' + o.title), ' ',
+        el('span', { class: 'muted' }, fmtTime(o.created_at)))))
+    : null;
+  const titleEl = el('span', { id: 'ticket-title-text' }, tk.title);
+  const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, tk.description);
+  // Selecting a suggestion highlights the words that drove it.
+  const select = (sg) => {
+    const words = suggestionWords(sg);
+    titleEl.replaceChildren(...highlighted(tk.title, words));
+    descEl.replaceChildren(...highlighted(tk.description || '', words));
+    for (const b of document.querySelectorAll('.suggestion')) b.classList.toggle('selected', b.dataset.field === sg.field);
+  };
+  const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket({ params }));
+  const convo = el('div', { id: 'comments' }, comments.items.length
+    ? comments.items.map(commentView) : el('p', { class: 'muted' }, t('empty_conv')));
+  const err = el('div', { class: 'error', id: 'reply-error' });
+  const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    const body = { body: reply.body.value };
+    if (isAgent() && reply.internal.checked) body.internal = true;
+    try { await api('POST', '/tickets/' + id + '/comments', body); viewTicket({ params }); } catch (e) { err.textContent = e.message; }
+  } },
+    el('label', { for: 'reply-body' }, t('reply')),
+    el('textarea', { id: 'reply-body', name: 'body', required: true }),
+    isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
+    !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
+    err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
+  // a closed ticket is final: its requester is sent to a new ticket instead
+  const replyArea = !isAgent() && tk.status === 'closed'
+    ? el('p', { class: 'card muted', id: 'closed-note' }, t('closed_note'), ' ',
+      el('a', { href: '#/new' }, t('newticket')))
+    : reply;
+  const side = isAgent()
+    ? await fieldsForm(tk, () => viewTicket({ params }))
+    : el('div', { class: 'card' }, el('h2', {}, t('details')),
+      el('p', {}, t('status') + ' : ', badge(tk.status)),
+      el('p', {}, t('priority') + ' : ', prio(tk.priority)),
+      slaLine(tk),
+      el('p', {}, t('category') + ' : ' + (tk.category || t('none'))),
+      tk.resolution ? el('p', {}, t('resolution') + ' : ' + tk.resolution) : null);
+  page(el('p', {}, el('a', { href: isAgent() ? '#/queue' : '#/mine' }, t('backto'))),
+    el('div', { class: 'layout' },
+      el('div', {},
+        el('div', { class: 'card' },
+          el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
+          el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
+            t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
+          descEl),
+        el('h2', {}, t('conversation')), convo, replyArea,
+        el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
+      el('div', {}, suggCard, side, othersCard)));
+  if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
+}

@@ -1,0 +1,14 @@
+// The route table: one line per page (see lib/router.js for the fields).
+// A new page is a module under pages/ and a line here.
+const AGENTS = ['agent', 'admin'];
+const ADMINS = ['admin'];
+
+export default [
+  { path: '#/login', load: () => import('./pages/login.js'), public: true },
+  { path: '#/queue', load: () => import('./pages/queue.js'), roles: AGENTS, nav: ['queue', 'nav-queue'] },
+  { path: '#/mine', load: () => import('./pages/mine.js'), nav: ['mytickets', 'nav-mine'], navRoles: ['requester'] },
+  { path: '#/new', load: () => import('./pages/new.js'), nav: ['newticket', 'nav-new'] },
+  { path: '#/ticket/:id', load: () => import('./pages/ticket.js') },
+  { path: '#/models', load: () => import('./pages/models.js'), roles: ADMINS, nav: ['models', 'nav-models'] },
+  { path: '#/people', load: () => import('./pages/people.js'), roles: ADMINS, nav: ['people', 'nav-people'] },
+];
