@@ -76,14 +76,15 @@ const PAGES = {
   admin: [
     ['#/models', 'h1', { fr: /^Modèles$/, en: /^Models$/ }],
     ['#/people', 'h1', { fr: /^Utilisateurs et groupes$/, en: /^Users & groups$/ }],
+    ['#/jobs', 'h1', { fr: /^Tâches de fond$/, en: /^Jobs$/ }],
   ],
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-jobs': 'Tâches de fond' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-jobs': 'Jobs' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-jobs'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {
@@ -173,6 +174,25 @@ test('the pickers and the Users & groups page search users on the server, page b
   // no request asked for every user: each had a limit
   assert.ok(userCalls.length > 0);
   for (const q of userCalls) assert.match(q, /[?&]limit=\d+/, q);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a page whose answers come late never draws over the page the user moved on to', async () => {
+  const { ctx, page, errors } = await open('en-GB');
+  await uiLogin(page, srv.url, env.accounts.agent.email, env.accounts.agent.password);
+  let release;
+  const held = new Promise((res) => { release = res; });
+  await page.route(`**/api/v1/tickets/${ticketId}`, async (r) => { await held; await r.continue(); });
+  await page.evaluate((id) => { location.hash = '#/ticket/' + id; }, ticketId);
+  await page.waitForTimeout(300); // the ticket page is waiting for its ticket
+  await page.evaluate(() => { location.hash = '#/new'; });
+  await page.waitForSelector('#new-form');
+  release();
+  await page.waitForResponse((r) => r.url().endsWith(`/api/v1/tickets/${ticketId}`));
+  await page.waitForTimeout(800); // time for the late page to draw, if it would
+  assert.equal(await page.locator('#new-form').count(), 1);
+  assert.equal(await page.locator('#ticket-title').count(), 0);
   assert.deepEqual(errors, []);
   await ctx.close();
 });

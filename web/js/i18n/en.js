@@ -45,4 +45,12 @@ export default {
     unknown_requester: 'No active user with this e-mail.',
     requester_id: 'Requester', resolved_at: 'Resolved at',
     search_users: 'Search (name or e-mail)', more_users: 'Load more', no_users: 'No users.',
+    jobs: 'Jobs', jobs_intro: 'The work the server does in the background: when each job runs, how its last run went, and when it runs next. A failed run is tried again after 1 minute, then after twice as long each time, up to 1 hour.',
+    jobs_job: 'Job', jobs_schedule: 'Schedule', jobs_state: 'Last result', jobs_last: 'Last run',
+    jobs_next: 'Next run', jobs_counts: 'Runs / failures', jobs_run_now: 'Run now',
+    jobs_started: 'Job started', jobs_running: 'Running…', jobs_never: 'Not run yet',
+    jobs_res_ok: 'Succeeded', jobs_res_error: 'Failed', jobs_res_skipped: 'Nothing to do',
+    jobs_failing: 'Failed {n} times in a row', jobs_every_s: 'every {n} s',
+    jobs_every_min: 'every {n} min', jobs_every_h: 'every {n} h',
+    jobs_desc_retrain: 'Retrains the triage models when the newest is too old or enough corrections came in, and trains any field without a model; a new model replaces the active one only if it is not worse.',
 };

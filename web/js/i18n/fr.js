@@ -45,4 +45,12 @@ export default {
     unknown_requester: 'Aucun utilisateur actif avec cet e-mail.',
     requester_id: 'Demandeur', resolved_at: 'Résolu le',
     search_users: 'Rechercher (nom ou e-mail)', more_users: 'Afficher plus', no_users: 'Aucun utilisateur.',
+    jobs: 'Tâches de fond', jobs_intro: 'Le travail que le serveur fait en arrière-plan : quand chaque tâche tourne, comment s’est passée sa dernière exécution, et quand elle reviendra. Une exécution en échec est retentée après 1 minute, puis après un délai deux fois plus long à chaque fois, jusqu’à 1 heure.',
+    jobs_job: 'Tâche', jobs_schedule: 'Fréquence', jobs_state: 'Dernier résultat', jobs_last: 'Dernière exécution',
+    jobs_next: 'Prochaine exécution', jobs_counts: 'Exécutions / échecs', jobs_run_now: 'Lancer maintenant',
+    jobs_started: 'Tâche lancée', jobs_running: 'En cours…', jobs_never: 'Pas encore exécutée',
+    jobs_res_ok: 'Réussie', jobs_res_error: 'En échec', jobs_res_skipped: 'Rien à faire',
+    jobs_failing: '{n} échecs de suite', jobs_every_s: 'toutes les {n} s',
+    jobs_every_min: 'toutes les {n} min', jobs_every_h: 'toutes les {n} h',
+    jobs_desc_retrain: 'Réentraîne les modèles de tri quand le plus récent est trop ancien ou qu’assez de corrections sont arrivées, et entraîne tout champ sans modèle ; un nouveau modèle ne remplace l’actif que s’il n’est pas moins bon.',
 };

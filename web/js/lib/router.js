@@ -6,7 +6,9 @@
 // A route: { path: '#/ticket/:id', load: () => import(…), roles, nav, navRoles }
 //   path      the hash before any '?'; ':name' matches a segment of digits
 //   load      returns the page module; its default export render(ctx) draws
-//             the page, ctx = { params, query, go }
+//             the page, ctx = { params, query, go, page }: ctx.page is dom's
+//             page() that does nothing once the user has moved on, so a late
+//             answer never draws over the page now shown
 //   roles     who may open it (absent: anyone signed in); public: true for
 //             pages shown to signed-out visitors too
 //   nav       [text key, element id] of its link in the top bar, shown to
@@ -63,7 +65,8 @@ export async function route() {
   try {
     const mod = await found.load();
     if (my !== seq) return; // a later navigation won
-    await mod.default({ params, query: new URLSearchParams(qs || ''), go });
+    const live = (...kids) => { if (my === seq) page(...kids); };
+    await mod.default({ params, query: new URLSearchParams(qs || ''), go, page: live });
   } catch (e) {
     if (my === seq) page(el('p', { class: 'error' }, e.message));
   }

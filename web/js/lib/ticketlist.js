@@ -1,6 +1,6 @@
 // The ticket list behind "My tickets" (a requester's own) and the agent
 // queue (filters, full-text search, sort), 50 tickets a page.
-import { el, page } from './dom.js';
+import { el } from './dom.js';
 import { t } from './i18n.js';
 import { api, isAgent } from './api.js';
 import { STATUSES, lookups, loadGroups, ticketRow } from './tickets.js';
@@ -52,8 +52,8 @@ function filtersForm(params, go) {
 }
 
 // Draws the list; mine: the requester's portal list, else the queue with
-// the filters of params (the hash's query).
-export async function renderList(mine, params, go) {
+// the filters of the hash's query. ctx: the router's (query, go, page).
+export async function renderList(mine, { query: params, go, page }) {
   await loadGroups();
   const body = el('tbody', { id: 'ticket-rows' });
   const more = el('div', { class: 'more' });

@@ -1,10 +1,10 @@
 // The sign-in form.
-import { el, page } from '../lib/dom.js';
+import { el } from '../lib/dom.js';
 import { t, setLang, langChosen } from '../lib/i18n.js';
 import { api, session } from '../lib/api.js';
 import { homePath } from '../lib/router.js';
 
-export default function login({ go }) {
+export default function login({ go, page }) {
   const err = el('div', { class: 'error', id: 'login-error' });
   const form = el('form', { class: 'card login', id: 'login-form', onsubmit: async (ev) => {
     ev.preventDefault();

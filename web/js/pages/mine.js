@@ -1,4 +1,4 @@
 // The requester portal's list: the signed-in user's own tickets.
 import { renderList } from '../lib/ticketlist.js';
 
-export default ({ query, go }) => renderList(true, query, go);
+export default (ctx) => renderList(true, ctx);

@@ -1,7 +1,7 @@
 // The Models page (admin): the active model of each field with its
 // out-of-fold metrics, per-class precision, coverage and threshold rules,
 // training on demand, and the triage and SLA settings.
-import { el, $, page, toast } from '../lib/dom.js';
+import { el, $, toast } from '../lib/dom.js';
 import { t, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel } from '../lib/tickets.js';
@@ -21,13 +21,14 @@ function thresholdControls(field, cls, cur, onsaved) {
   return el('span', { class: 'th' }, mode, ' ', target, ' ', save);
 }
 
-export default async function viewModels() {
+export default async function viewModels(ctx) {
+  const redraw = () => viewModels(ctx);
   const r = await api('GET', '/models');
   const active = r.models.filter((m) => m.active);
   const rules = new Map(r.thresholds.map((x) => [x.field + '\u0000' + x.class, x]));
   const train = el('button', { id: 'models-train', onclick: async (ev) => {
     ev.target.disabled = true;
-    try { await api('POST', '/models/train', {}); toast(t('trained')); viewModels(); } catch (e) { toast(e.message); ev.target.disabled = false; }
+    try { await api('POST', '/models/train', {}); toast(t('trained')); redraw(); } catch (e) { toast(e.message); ev.target.disabled = false; }
   } }, t('train'));
   const blocks = active.map((m) => {
     const mt = m.metrics || {};
@@ -36,7 +37,7 @@ export default async function viewModels() {
       el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
       el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
         `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
-      el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), viewModels)),
+      el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), redraw)),
       el('table', { class: 'classes' },
         el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
         el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
@@ -44,9 +45,9 @@ export default async function viewModels() {
           el('td', { class: 'th-precision' }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
           el('td', {}, fmtPct(c.coverage)),
           el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
-          el('td', {}, thresholdControls(m.field, c.class, rule(c.class), viewModels)))))));
+          el('td', {}, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
   });
-  page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
+  ctx.page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
     blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
 }
 

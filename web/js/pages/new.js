@@ -1,12 +1,12 @@
 // The new-ticket form. Agents also file tickets for someone else (a phone
 // call, a walk-in): the requester is picked by e-mail, searched on the
 // server as it is typed, and the source says how the request came.
-import { el, page, toast } from '../lib/dom.js';
+import { el, toast } from '../lib/dom.js';
 import { t, lang } from '../lib/i18n.js';
 import { api, isAgent } from '../lib/api.js';
 import { emailSuggestions, userByEmail } from '../lib/userpicker.js';
 
-export default function newTicket({ go }) {
+export default function newTicket({ go, page }) {
   const err = el('div', { class: 'error', id: 'new-error' });
   const requester = isAgent()
     ? el('input', { type: 'email', id: 'requester', name: 'requester', list: 'people', autocomplete: 'off' }) : null;

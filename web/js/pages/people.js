@@ -1,6 +1,6 @@
 // Users & groups (admin): search the users and edit role, language, VIP and
 // active in place; create users; create groups, rename them, manage members.
-import { el, page, toast, debounce } from '../lib/dom.js';
+import { el, toast, debounce } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { lookups } from '../lib/tickets.js';
@@ -9,7 +9,7 @@ import { userSelect } from '../lib/userpicker.js';
 const ROLES = ['requester', 'agent', 'admin'];
 const apiErr = (e) => toast(errText(e));
 
-export default async function viewPeople() {
+export default async function viewPeople(ctx) {
   const groups = await api('GET', '/groups');
   lookups.groups = null; // the ticket forms reload them after changes here
   // the members' names: one read per member, never the whole users table
@@ -79,7 +79,7 @@ export default async function viewPeople() {
     try {
       await api('POST', '/users', body);
       toast(t('user_created'));
-      await viewPeople();
+      await viewPeople(ctx);
     } catch (e) { apiErr(e); }
   } },
     el('h2', {}, t('newuser')),
@@ -101,7 +101,7 @@ export default async function viewPeople() {
     const members = g.member_ids.map((id) => byId.get(id)).filter(Boolean);
     const add = await userSelect({ attrs: { class: 'g-add' }, roles: 'agent,admin', exclude: new Set(g.member_ids) });
     const change = async (method, uid) => {
-      try { await api(method, `/groups/${g.id}/members/${uid}`); await viewPeople(); } catch (e) { apiErr(e); }
+      try { await api(method, `/groups/${g.id}/members/${uid}`); await viewPeople(ctx); } catch (e) { apiErr(e); }
     };
     const gname = el('input', { type: 'text', class: 'g-name', value: g.name });
     const gdesc = el('input', { type: 'text', class: 'g-desc', value: g.description || '' });
@@ -109,7 +109,7 @@ export default async function viewPeople() {
       try {
         await api('PATCH', '/groups/' + g.id, { name: gname.value.trim(), description: gdesc.value.trim() });
         toast(t('saved'));
-        await viewPeople();
+        await viewPeople(ctx);
       } catch (e) { apiErr(e); }
     } }, t('save'));
     return el('div', { class: 'card group', 'data-group': g.name },
@@ -128,7 +128,7 @@ export default async function viewPeople() {
     try {
       await api('POST', '/groups', { name: ng.elements.name.value.trim(), description: ng.elements.description.value.trim() });
       toast(t('group_created'));
-      await viewPeople();
+      await viewPeople(ctx);
     } catch (e) { apiErr(e); }
   } },
     el('h2', {}, t('newgroup')),
@@ -138,7 +138,7 @@ export default async function viewPeople() {
         el('input', { type: 'text', id: 'ng-description', name: 'description' })),
       el('div', {}, el('button', { type: 'submit', id: 'ng-submit' }, t('create')))));
 
-  page(el('h1', {}, t('people')),
+  ctx.page(el('h1', {}, t('people')),
     el('h2', {}, t('users')), el('p', {}, filter),
     el('table', { class: 'users' },
       el('thead', {}, el('tr', {}, [t('name'), t('email'), t('role'), t('lang_f'), t('vip'), t('active'), ''].map((h) => el('th', {}, h)))),

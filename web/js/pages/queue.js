@@ -1,4 +1,4 @@
 // The agent queue: every ticket, with filters, search and sort.
 import { renderList } from '../lib/ticketlist.js';
 
-export default ({ query, go }) => renderList(false, query, go);
+export default (ctx) => renderList(false, ctx);

@@ -1,7 +1,7 @@
 // The ticket page, for its requester (the public conversation, the status)
 // and for agents (fields, internal notes, AI suggestions, the history, the
 // requester's other recent tickets).
-import { el, page } from '../lib/dom.js';
+import { el } from '../lib/dom.js';
 import { t, has, fmtTime } from '../lib/i18n.js';
 import { api, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups } from '../lib/tickets.js';
@@ -46,7 +46,8 @@ function eventView(e) {
 }
 
 
-export default async function viewTicket({ params }) {
+export default async function viewTicket(ctx) {
+  const { params, page } = ctx;
   const id = params.id;
   await loadGroups();
   let tk;
@@ -75,7 +76,7 @@ export default async function viewTicket({ params }) {
     descEl.replaceChildren(...highlighted(tk.description || '', words));
     for (const b of document.querySelectorAll('.suggestion')) b.classList.toggle('selected', b.dataset.field === sg.field);
   };
-  const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket({ params }));
+  const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket(ctx));
   const convo = el('div', { id: 'comments' }, comments.items.length
     ? comments.items.map(commentView) : el('p', { class: 'muted' }, t('empty_conv')));
   const err = el('div', { class: 'error', id: 'reply-error' });
@@ -84,7 +85,7 @@ export default async function viewTicket({ params }) {
     err.textContent = '';
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
-    try { await api('POST', '/tickets/' + id + '/comments', body); viewTicket({ params }); } catch (e) { err.textContent = e.message; }
+    try { await api('POST', '/tickets/' + id + '/comments', body); viewTicket(ctx); } catch (e) { err.textContent = e.message; }
   } },
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
@@ -97,7 +98,7 @@ export default async function viewTicket({ params }) {
       el('a', { href: '#/new' }, t('newticket')))
     : reply;
   const side = isAgent()
-    ? await fieldsForm(tk, () => viewTicket({ params }))
+    ? await fieldsForm(tk, () => viewTicket(ctx))
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
       el('p', {}, t('status') + ' : ', badge(tk.status)),
       el('p', {}, t('priority') + ' : ', prio(tk.priority)),
