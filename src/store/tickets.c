@@ -334,7 +334,7 @@ typedef struct {
 } list_param_t;
 
 #define LIST_MAX_PARAMS 24
-#define LIST_WALK_BUDGET 40  /* progress callbacks of 1000 VM steps */
+#define LIST_WALK_BUDGET 10  /* progress callbacks of 1000 VM steps: about 2,500 rows */
 #define LIST_COUNT_CAP 20000 /* index entries counted per filter */
 #define LIST_RANK_SPARE 16   /* candidates ranked per row wanted, with filters */
 
