@@ -334,7 +334,7 @@ typedef struct {
 } list_param_t;
 
 #define LIST_MAX_PARAMS 24
-#define LIST_WALK_BUDGET 10  /* progress callbacks of 1000 VM steps: about 2,500 rows */
+#define LIST_WALK_BUDGET 18  /* progress callbacks of 1000 VM steps: about 2,500 rows */
 #define LIST_COUNT_CAP 20000 /* index entries counted per filter */
 #define LIST_RANK_SPARE 16   /* candidates ranked per row wanted, with filters */
 
@@ -359,16 +359,16 @@ static void list_text(list_sql_t *l, const char *s) {
  * indexes' own). */
 static const struct {
   char tag;             /* first character of the cursor */
-  const char *expr;     /* the sort key */
+  const char *expr;     /* the sort key, %s for the table's alias */
   const char *index;    /* (key) */
   const char *by_status; /* (status, key) */
 } sort_keys[] = {
-    [STORE_SORT_CREATED] = {'c', "t.created_at", "tickets_created", "tickets_status"},
-    [STORE_SORT_UPDATED] = {'u', "t.updated_at", "tickets_updated", "tickets_status_updated"},
-    [STORE_SORT_PRIORITY] = {'p', "IFNULL(t.priority, 5)", "tickets_prio", "tickets_status_prio"},
-    [STORE_SORT_ID] = {'i', "t.id", NULL, NULL},
+    [STORE_SORT_CREATED] = {'c', "%s.created_at", "tickets_created", "tickets_status"},
+    [STORE_SORT_UPDATED] = {'u', "%s.updated_at", "tickets_updated", "tickets_status_updated"},
+    [STORE_SORT_PRIORITY] = {'p', "IFNULL(%s.priority, 5)", "tickets_prio", "tickets_status_prio"},
+    [STORE_SORT_ID] = {'i', "%s.id", NULL, NULL},
     [STORE_SORT_RANK] = {'r', NULL, NULL, NULL},
-    [STORE_SORT_DUE] = {'d', "IFNULL(t.sla_due_at, 9223372036854775807)", "tickets_due",
+    [STORE_SORT_DUE] = {'d', "IFNULL(%s.sla_due_at, 9223372036854775807)", "tickets_due",
                         "tickets_status_due"},
 };
 
@@ -427,49 +427,52 @@ static int list_has(const store_query_t *q, const char *status, int f) {
  * the statement is done. Priority is tested as the sort key's expression
  * (IFNULL(…, 5) never equals 1..4 for a ticket without one) so that one
  * index serves both. */
-static void list_filter(list_sql_t *l, const store_query_t *q, const char *status, int f) {
+static void list_filter(list_sql_t *l, const store_query_t *q, const char *status, int f,
+                        const char *t) {
   util_buf_t *b = &l->sql;
   switch (f) {
   case LF_STATUS:
     if (status) {
-      util_buf_puts(b, " AND t.status = ?");
+      util_buf_printf(b, " AND %s.status = ?", t);
       list_text(l, status);
       break;
     }
-    util_buf_puts(b, " AND t.status IN (");
+    util_buf_printf(b, " AND %s.status IN (", t);
     for (size_t i = 0; i < q->nstatus && i < 5; i++) {
       util_buf_puts(b, i ? ",?" : "?");
       list_text(l, q->status[i]);
     }
     util_buf_puts(b, ")");
     break;
-  case LF_CATEGORY: util_buf_puts(b, " AND t.category = ?"); list_text(l, q->category); break;
-  case LF_GROUP: util_buf_puts(b, " AND t.group_id = ?"); list_int(l, q->group_id); break;
+  case LF_CATEGORY: util_buf_printf(b, " AND %s.category = ?", t); list_text(l, q->category); break;
+  case LF_GROUP: util_buf_printf(b, " AND %s.group_id = ?", t); list_int(l, q->group_id); break;
   case LF_ASSIGNEE:
     if (q->assignee_id == -1) {
-      util_buf_puts(b, " AND t.assignee_id IS NULL");
+      util_buf_printf(b, " AND %s.assignee_id IS NULL", t);
       break;
     }
-    util_buf_puts(b, " AND t.assignee_id = ?");
+    util_buf_printf(b, " AND %s.assignee_id = ?", t);
     list_int(l, q->assignee_id);
     break;
-  case LF_REQUESTER: util_buf_puts(b, " AND t.requester_id = ?"); list_int(l, q->requester_id); break;
-  case LF_PRIORITY: util_buf_puts(b, " AND IFNULL(t.priority, 5) = ?"); list_int(l, q->priority); break;
+  case LF_REQUESTER: util_buf_printf(b, " AND %s.requester_id = ?", t); list_int(l, q->requester_id); break;
+  case LF_PRIORITY: util_buf_printf(b, " AND IFNULL(%s.priority, 5) = ?", t); list_int(l, q->priority); break;
   default:
     if (q->created_from) {
-      util_buf_puts(b, " AND t.created_at >= ?");
+      util_buf_printf(b, " AND %s.created_at >= ?", t);
       list_int(l, q->created_from);
     }
     if (q->created_to) {
-      util_buf_puts(b, " AND t.created_at < ?");
+      util_buf_printf(b, " AND %s.created_at < ?", t);
       list_int(l, q->created_to);
     }
   }
 }
 
-static void list_filters(list_sql_t *l, const store_query_t *q, const char *status) {
+/* Every filter of q; those in the mask on t, the others on c. */
+static void list_filters(list_sql_t *l, const store_query_t *q, const char *status,
+                         unsigned on_t) {
   for (int f = 0; f < LF_COUNT; f++)
-    if (list_has(q, status, f)) list_filter(l, q, status, f);
+    if (list_has(q, status, f)) list_filter(l, q, status, f, on_t & 1u << f ? "t" : "c");
 }
 
 /* Prepares l and binds its parameters; *st is owned (finalize). A failure
@@ -507,32 +510,41 @@ out:
   return rc;
 }
 
-/* SELECT t.id, key … ORDER BY key, id LIMIT want, in index idx (NULL: the
- * table itself, in id order). */
+/* SELECT t.id, key … ORDER BY key, id LIMIT want, t in index idx (NULL:
+ * the table itself, in id order). The filters of the mask are read from t
+ * (idx holds them); the others, and the key unless key_t, from c, the
+ * narrow tickets_cover: a few index pages for many tickets, where the
+ * table has a page or more for each. */
 static void list_walk_sql(list_sql_t *l, const store_query_t *q, const char *status,
-                          const list_plan_t *p, const char *idx) {
-  const char *key = sort_keys[p->sort].expr, *dir = p->desc ? "DESC" : "ASC";
+                          const list_plan_t *p, const char *idx, unsigned on_t, int key_t) {
+  char key[96];
+  const char *dir = p->desc ? "DESC" : "ASC", *id = key_t ? "t.id" : "c.id";
+  int join = 0;
+  for (int f = 0; f < LF_COUNT && !q->q; f++) join |= list_has(q, status, f) && !(on_t & 1u << f);
+  if (q->q || !join) key_t = 1, on_t = ~0u, id = "t.id";
+  snprintf(key, sizeof key, sort_keys[p->sort].expr, key_t ? "t" : "c");
   if (q->q) {
     util_buf_printf(&l->sql, "SELECT t.id, %s FROM tickets_fts JOIN tickets t"
                              " INDEXED BY tickets_cover ON t.id = tickets_fts.rowid"
                              " WHERE tickets_fts MATCH ?", key);
     list_text(l, q->q);
   } else {
-    util_buf_printf(&l->sql, "SELECT t.id, %s FROM tickets t %s%s WHERE 1", key,
-                    idx ? "INDEXED BY " : "NOT INDEXED", idx ? idx : "");
+    util_buf_printf(&l->sql, "SELECT t.id, %s FROM tickets t %s%s%s WHERE 1", key,
+                    idx ? "INDEXED BY " : "NOT INDEXED", idx ? idx : "",
+                    join ? " JOIN tickets c INDEXED BY tickets_cover ON c.id = t.id" : "");
   }
-  list_filters(l, q, status);
+  list_filters(l, q, status, on_t);
   if (p->has_cursor) {
     /* the first test bounds the index range, the second skips the ties
      * already shown */
     const char *ge = p->desc ? "<=" : ">=", *gt = p->desc ? "<" : ">";
-    util_buf_printf(&l->sql, " AND %s %s ? AND (%s %s ? OR t.id %s ?)", key, ge, key, gt, gt);
+    util_buf_printf(&l->sql, " AND %s %s ? AND (%s %s ? OR %s %s ?)", key, ge, key, gt, id, gt);
     list_int(l, p->ckey);
     list_int(l, p->ckey);
     list_int(l, p->cid);
   }
-  if (p->sort == STORE_SORT_ID) util_buf_printf(&l->sql, " ORDER BY t.id %s LIMIT ?", dir);
-  else util_buf_printf(&l->sql, " ORDER BY %s %s, t.id %s LIMIT ?", key, dir, dir);
+  if (p->sort == STORE_SORT_ID) util_buf_printf(&l->sql, " ORDER BY %s %s LIMIT ?", id, dir);
+  else util_buf_printf(&l->sql, " ORDER BY %s %s, %s %s LIMIT ?", key, dir, id, dir);
   list_int(l, p->want);
 }
 
@@ -544,7 +556,7 @@ static int list_count(store_t *s, const store_query_t *q, const char *status, in
   util_buf_init(&l.sql, 1024);
   util_buf_printf(&l.sql, "SELECT 0, count(*) FROM (SELECT 1 FROM tickets t INDEXED BY %s"
                           " WHERE 1", filter_index[f]);
-  list_filter(&l, q, status, f);
+  list_filter(&l, q, status, f, "t");
   util_buf_printf(&l.sql, " LIMIT %d)", LIST_COUNT_CAP);
   int rc = list_collect(s, &l, 0, 0, &one);
   *n = !rc && one.n ? one.v[0].key : LIST_COUNT_CAP;
@@ -553,11 +565,17 @@ static int list_count(store_t *s, const store_query_t *q, const char *status, in
   return rc;
 }
 
-/* The filter whose index holds the fewest of the arm's tickets. */
+/* The filter whose index holds the fewest of the arm's tickets. Filters
+ * that all reach the cap are taken in the order a desk's values usually
+ * narrow things: a person first, a status (a few values for all the
+ * tickets) last. */
 static int list_driver(store_t *s, const store_query_t *q, const char *status, int *best) {
+  static const int order[LF_COUNT] = {LF_REQUESTER, LF_ASSIGNEE, LF_PRIORITY, LF_CATEGORY,
+                                      LF_GROUP, LF_CREATED, LF_STATUS};
   int64_t least = INT64_MAX, n;
   *best = -1;
-  for (int f = 0; f < LF_COUNT; f++) {
+  for (int i = 0; i < LF_COUNT; i++) {
+    int f = order[i];
     if (!list_has(q, status, f)) continue;
     int rc = list_count(s, q, status, f, &n);
     if (rc) return rc;
@@ -579,7 +597,9 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   size_t n0 = out->n;
   int best, rc;
   util_buf_init(&l.sql, 8192);
-  list_walk_sql(&l, q, status, p, walk);
+  unsigned in_walk = (walk ? 1u << LF_STATUS : 0) |
+                     (p->sort == STORE_SORT_CREATED ? 1u << LF_CREATED : 0);
+  list_walk_sql(&l, q, status, p, walk, in_walk, 1);
   rc = list_collect(s, &l, 0, others ? LIST_WALK_BUDGET : 0, out);
   if (rc != 1) goto out;
   out->n = n0; /* the walk ran out of budget: drive from a filter instead */
@@ -587,7 +607,12 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   if (rc) goto out;
   util_buf_reset(&l.sql);
   l.n = 0;
-  list_walk_sql(&l, q, status, p, best >= 0 ? filter_index[best] : walk);
+  if (best < 0) goto out; /* cannot be: the walk had filters */
+  /* the filter indexes are (value, created_at) but for priority's */
+  int key_t = p->sort == STORE_SORT_ID ||
+              (p->sort == STORE_SORT_CREATED && best != LF_PRIORITY) ||
+              (p->sort == STORE_SORT_PRIORITY && best == LF_PRIORITY);
+  list_walk_sql(&l, q, status, p, filter_index[best], 1u << best, key_t);
   rc = list_collect(s, &l, 0, 0, out);
 out:
   util_buf_free(&l.sql);
@@ -624,7 +649,7 @@ static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
   list_sql_t l = {.n = 0};
   if (q->q) {
     util_buf_init(&l.sql, 8192);
-    list_walk_sql(&l, q, NULL, p, NULL);
+    list_walk_sql(&l, q, NULL, p, NULL, ~0u, 1);
     int rc = list_collect(s, &l, 1, 0, out);
     util_buf_free(&l.sql);
     return rc;
@@ -658,7 +683,7 @@ static void list_ranked_sql(list_sql_t *l, const store_query_t *q, const list_pl
     util_buf_puts(&l->sql, "SELECT t.id, 0 FROM tickets_fts JOIN tickets t INDEXED BY"
                            " tickets_cover ON t.id = tickets_fts.rowid WHERE tickets_fts MATCH ?");
     list_text(l, q->q);
-    list_filters(l, q, NULL);
+    list_filters(l, q, NULL, ~0u);
     util_buf_puts(&l->sql, " ORDER BY bm25(tickets_fts, 4.0, 1.0, 2.0), t.id LIMIT ? OFFSET ?");
   } else {
     util_buf_puts(&l->sql, "SELECT f.id, 0 FROM (SELECT rowid AS id,"
@@ -668,7 +693,7 @@ static void list_ranked_sql(list_sql_t *l, const store_query_t *q, const list_pl
     list_int(l, k);
     if (filtered) {
       util_buf_puts(&l->sql, " JOIN tickets t INDEXED BY tickets_cover ON t.id = f.id WHERE 1");
-      list_filters(l, q, NULL);
+      list_filters(l, q, NULL, ~0u);
     }
     util_buf_puts(&l->sql, " ORDER BY f.r, f.id LIMIT ? OFFSET ?");
   }
