@@ -494,12 +494,13 @@ static int list_budget_spent(void *arg) { return --*(int *)arg < 0; }
  * after that many progress callbacks and returns 1 (out then holds a part). */
 static int list_collect(store_t *s, list_sql_t *l, int search, int budget, list_pairs_t *out) {
   sqlite3_stmt *st = NULL;
-  int rc = list_prepare(s, l, search, &st), r = SQLITE_DONE;
+  int rc = list_prepare(s, l, search, &st), r = SQLITE_DONE, armed = budget > 0;
   if (rc) goto out;
-  if (budget > 0) sqlite3_progress_handler(s->db, 1000, list_budget_spent, &budget);
+  /* the handler points at budget: it must go before this frame does */
+  if (armed) sqlite3_progress_handler(s->db, 1000, list_budget_spent, &budget);
   while ((r = sqlite3_step(st)) == SQLITE_ROW)
     list_pairs_add(out, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0));
-  if (budget > 0 || r == SQLITE_INTERRUPT) sqlite3_progress_handler(s->db, 0, NULL, NULL);
+  if (armed) sqlite3_progress_handler(s->db, 0, NULL, NULL);
   if (r == SQLITE_INTERRUPT) rc = 1;
   else if (r != SQLITE_DONE)
     /* our SQL is fixed and tested; an error while stepping a search comes
