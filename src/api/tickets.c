@@ -274,7 +274,15 @@ void api_tickets_list(api_call_t *c) {
   }
   /* A requester lists only their own tickets, whatever the filters say. */
   if (c->user.role == STORE_ROLE_REQUESTER) q.requester_id = c->user.id;
-  int rc = store_ticket_list(c->db, &q, &page);
+  /* the page, its names and marks in one snapshot: one file lock instead
+   * of one per lookup (five a row) */
+  int own, rc = store_read_begin(c->db, &own);
+  if (rc) {
+    api_error(c, rc, NULL, "cannot list tickets");
+    return;
+  }
+  rc = store_ticket_list(c->db, &q, &page);
+  if (rc) store_read_end(c->db, own);
   if (rc == UTIL_E_BADQUERY) {
     api_error(c, rc, q.q && !(cursor && *cursor) ? "q" : "cursor", "%s",
               q.q && !(cursor && *cursor)
@@ -299,6 +307,7 @@ void api_tickets_list(api_call_t *c) {
     }
     json_array_append_new(items, tj);
   }
+  store_read_end(c->db, own);
   json_t *j = json_pack("{s:o}", "items", items);
   json_object_set_new(j, "next_cursor",
                       page.next_cursor[0] ? json_string(page.next_cursor) : json_null());

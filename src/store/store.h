@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -275,6 +275,13 @@ typedef struct {
   size_t n;
   char next_cursor[64];  /* "" when this is the last page */
 } store_page_t;
+
+/* A read snapshot over several calls (a page and the names it shows): every
+ * read until store_read_end sees one state of the database and takes
+ * SQLite's file lock once, not once per statement. Inside a transaction
+ * already, both do nothing (*own = 0). Nothing may be written in between. */
+int store_read_begin(store_t *s, int *own);
+void store_read_end(store_t *s, int own);
 
 /* Runs the query. UTIL_E_BADQUERY for an FTS5 syntax error or a cursor that
  * does not belong to this sort. */
