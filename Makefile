@@ -95,6 +95,7 @@ lint:
 	  | grep -v '^[0-9]* warnings\? generated\.$$' ; test $${PIPESTATUS[0]} -eq 0
 
 test: deps-test
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory test-bin
 	@tests/run.sh
 

@@ -197,6 +197,30 @@ static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE INDEX tickets_category ON tickets(category, created_at);"
     "CREATE INDEX tickets_cover ON tickets(id, status, category, group_id, assignee_id,"
     " requester_id, priority, created_at, updated_at, sla_due_at);",
+
+    /* 7: filters that drive a page. When a walk in sort order finds too few
+     * matches, the list reads the tickets of its most selective filter and
+     * sorts them: from an index that holds every listed column, that is one
+     * range of entries, where a lean index cost a lookup per ticket (15x).
+     * A person, group or category comes first with the priority next, so
+     * that "category and priority" is one range too; a created range and
+     * a priority have their own. The walk indexes stay lean: their order is (key, id). */
+    "DROP INDEX tickets_category;"
+    "DROP INDEX tickets_group;"
+    "DROP INDEX tickets_assignee;"
+    "DROP INDEX tickets_requester;"
+    "CREATE INDEX tickets_category ON tickets(category, IFNULL(priority, 5), created_at,"
+    " status, group_id, assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_group ON tickets(group_id, IFNULL(priority, 5), created_at,"
+    " status, category, assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_assignee ON tickets(assignee_id, IFNULL(priority, 5), created_at,"
+    " status, category, group_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_requester ON tickets(requester_id, IFNULL(priority, 5), created_at,"
+    " status, category, group_id, assignee_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_created_all ON tickets(created_at, status, category, group_id,"
+    " assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_prio_all ON tickets(IFNULL(priority, 5), created_at, status,"
+    " category, group_id, assignee_id, requester_id, priority, updated_at, sla_due_at);",
 };
 
 const char *store_errmsg(store_t *s) {

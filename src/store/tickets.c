@@ -323,10 +323,16 @@ typedef enum {
   LF_COUNT
 } list_filter_t;
 
-/* The index that finds the tickets of each filter. */
+/* The index that finds the tickets of each filter (migration 7). Those of
+ * LIST_FAT hold every listed column: a page driven from them reads one
+ * range of entries and looks nothing up. The person, group and category
+ * ones hold the priority second, so that a priority filter narrows the
+ * same range. */
 static const char *const filter_index[LF_COUNT] = {
     "tickets_status", "tickets_category", "tickets_group", "tickets_assignee",
-    "tickets_requester", "tickets_prio", "tickets_created"};
+    "tickets_requester", "tickets_prio_all", "tickets_created_all"};
+#define LIST_FAT (~0u & ~(1u << LF_STATUS))
+#define LIST_WITH_PRIO (1u << LF_CATEGORY | 1u << LF_GROUP | 1u << LF_ASSIGNEE | 1u << LF_REQUESTER)
 
 /* What one query asks for: the rows wanted (a page and one more, to know
  * whether another page follows) and where the cursor resumes. */
@@ -490,12 +496,16 @@ static void list_walk_sql(list_sql_t *l, const store_query_t *q, const char *sta
     list_int(l, p->ckey);
     list_int(l, p->cid);
   }
-  if (p->sort == STORE_SORT_ID) util_buf_printf(&l->sql, " ORDER BY %s %s LIMIT ?", id, dir);
+  /* a priority sort of one priority is an id order (SQLite would sort by
+   * the constant key rather than walk the index) */
+  if (p->sort == STORE_SORT_ID || (p->sort == STORE_SORT_PRIORITY && q->priority))
+    util_buf_printf(&l->sql, " ORDER BY %s %s LIMIT ?", id, dir);
   else util_buf_printf(&l->sql, " ORDER BY %s %s, %s %s LIMIT ?", key, dir, id, dir);
   list_int(l, p->want);
 }
 
-/* Counts the tickets of filter f alone, up to LIST_COUNT_CAP, from its index. */
+/* Counts the tickets of filter f (with the priority, when f's index holds
+ * it), up to LIST_COUNT_CAP, from its index. */
 static int list_count(store_t *s, const store_query_t *q, const char *status, int f,
                       int64_t *n) {
   list_sql_t l = {.n = 0};
@@ -504,6 +514,7 @@ static int list_count(store_t *s, const store_query_t *q, const char *status, in
   util_buf_printf(&l.sql, "SELECT 0, count(*) FROM (SELECT 1 FROM tickets t INDEXED BY %s"
                           " WHERE 1", filter_index[f]);
   list_filter(&l, q, status, f, "t");
+  if (LIST_WITH_PRIO & 1u << f && q->priority) list_filter(&l, q, status, LF_PRIORITY, "t");
   util_buf_printf(&l.sql, " LIMIT %d)", LIST_COUNT_CAP);
   int rc = list_collect(s, &l, 0, 0, &one);
   *n = !rc && one.n ? one.v[0].key : LIST_COUNT_CAP;
@@ -536,16 +547,17 @@ static int list_driver(store_t *s, const store_query_t *q, const char *status, i
 static int list_arm(store_t *s, const store_query_t *q, const char *status,
                     const list_plan_t *p, list_pairs_t *out) {
   const char *walk = status ? sort_keys[p->sort].by_status : sort_keys[p->sort].index;
-  int others = 0; /* filters the walked index does not hold */
-  for (int f = 0; f < LF_COUNT; f++)
-    others += list_has(q, status, f) && !(f == LF_STATUS && walk) &&
-              !(f == LF_CREATED && p->sort == STORE_SORT_CREATED);
+  /* the filters the walked index holds: its status, and its key's range
+   * or value */
+  unsigned in_walk = (walk ? 1u << LF_STATUS : 0) |
+                     (p->sort == STORE_SORT_CREATED ? 1u << LF_CREATED : 0) |
+                     (p->sort == STORE_SORT_PRIORITY ? 1u << LF_PRIORITY : 0);
+  int others = 0;
+  for (int f = 0; f < LF_COUNT; f++) others += list_has(q, status, f) && !(in_walk & 1u << f);
   list_sql_t l = {.n = 0};
   size_t n0 = out->n;
   int best, rc;
   util_buf_init(&l.sql, 8192);
-  unsigned in_walk = (walk ? 1u << LF_STATUS : 0) |
-                     (p->sort == STORE_SORT_CREATED ? 1u << LF_CREATED : 0);
   list_walk_sql(&l, q, status, p, walk, in_walk, 1);
   rc = list_collect(s, &l, 0, others ? LIST_WALK_BUDGET : 0, out);
   if (rc != 1) goto out;
@@ -555,11 +567,10 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   util_buf_reset(&l.sql);
   l.n = 0;
   if (best < 0) goto out; /* cannot be: the walk had filters */
-  /* the filter indexes are (value, created_at) but for priority's */
-  int key_t = p->sort == STORE_SORT_ID ||
-              (p->sort == STORE_SORT_CREATED && best != LF_PRIORITY) ||
-              (p->sort == STORE_SORT_PRIORITY && best == LF_PRIORITY);
-  list_walk_sql(&l, q, status, p, filter_index[best], 1u << best, key_t);
+  /* the one lean driver, status, holds (status, created_at) */
+  unsigned on_t = LIST_FAT & 1u << best ? ~0u : 1u << best;
+  int key_t = LIST_FAT & 1u << best || p->sort == STORE_SORT_ID || p->sort == STORE_SORT_CREATED;
+  list_walk_sql(&l, q, status, p, filter_index[best], on_t, key_t);
   rc = list_collect(s, &l, 0, 0, out);
 out:
   util_buf_free(&l.sql);
@@ -621,17 +632,22 @@ static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
 /* Ranked search: the best matches by BM25 (title 4, resolution 2,
  * description 1), then id, that pass the filters; out gets the ids from
  * the offset on. FTS5 alone ranks and keeps the best k; the filters look
- * at those in tickets_cover, and at every match if too few passed. */
+ * at those in tickets_cover. When too few passed (the filters keep few
+ * tickets), the matches are checked against the set of tickets the
+ * filters keep, and only those are ranked. */
 static void list_ranked_sql(list_sql_t *l, const store_query_t *q, const list_plan_t *p,
                             int filtered, int64_t k) {
   util_buf_reset(&l->sql);
   l->n = 0;
   if (k < 0) {
-    util_buf_puts(&l->sql, "SELECT t.id, 0 FROM tickets_fts JOIN tickets t INDEXED BY"
-                           " tickets_cover ON t.id = tickets_fts.rowid WHERE tickets_fts MATCH ?");
+    /* the tickets that pass come from the filters' own indexes, as one
+     * set that each match is looked up in (the + keeps FTS5 from taking
+     * the ids one by one); BM25 then scores only those that pass */
+    util_buf_puts(&l->sql, "SELECT rowid, 0 FROM tickets_fts WHERE tickets_fts MATCH ?"
+                           " AND +rowid IN (SELECT t.id FROM tickets t WHERE 1");
     list_text(l, q->q);
     list_filters(l, q, NULL, ~0u);
-    util_buf_puts(&l->sql, " ORDER BY bm25(tickets_fts, 4.0, 1.0, 2.0), t.id LIMIT ? OFFSET ?");
+    util_buf_puts(&l->sql, ") ORDER BY bm25(tickets_fts, 4.0, 1.0, 2.0), rowid LIMIT ? OFFSET ?");
   } else {
     util_buf_puts(&l->sql, "SELECT f.id, 0 FROM (SELECT rowid AS id,"
                            " bm25(tickets_fts, 4.0, 1.0, 2.0) AS r FROM tickets_fts"

@@ -551,6 +551,9 @@ static const qfilter_t qfilters[] = {
     {{0}, 0, "Network", -1, 0, "category = 'Network' AND assignee_id IS NULL"},
     {{"pending", "pending"}, 2, "Rare", 1, 0,
      "status = 'pending' AND category = 'Rare' AND assignee_id = ?1"},
+    {{0}, 0, "Hardware", 0, 2, "category = 'Hardware' AND priority = 2"},
+    {{0}, 0, NULL, 1, 4, "assignee_id = ?1 AND priority = 4"},
+    {{0}, 0, NULL, 0, 3, "priority = 3"},
 };
 
 /* The ids SQLite gives for sql (ag1 bound to ?1); returns owned, *n set. */
