@@ -331,7 +331,7 @@ typedef enum {
 static const char *const filter_index[LF_COUNT] = {
     "tickets_status", "tickets_category", "tickets_group", "tickets_assignee",
     "tickets_requester", "tickets_prio_all", "tickets_created_all"};
-#define LIST_FAT (~0u & ~(1u << LF_STATUS))
+#define LIST_FAT (~(1u << LF_STATUS))
 #define LIST_WITH_PRIO (1u << LF_CATEGORY | 1u << LF_GROUP | 1u << LF_ASSIGNEE | 1u << LF_REQUESTER)
 
 /* What one query asks for: the rows wanted (a page and one more, to know
@@ -504,23 +504,29 @@ static void list_walk_sql(list_sql_t *l, const store_query_t *q, const char *sta
   list_int(l, p->want);
 }
 
+/* Runs l, a "SELECT 0, count(…)", and frees it; *n gets the count, or
+ * dflt on an error. */
+static int list_number(store_t *s, list_sql_t *l, int search, int64_t dflt, int64_t *n) {
+  list_pairs_t one = {0};
+  int rc = list_collect(s, l, search, 0, &one);
+  *n = !rc && one.n ? one.v[0].key : dflt;
+  free(one.v);
+  util_buf_free(&l->sql);
+  return rc;
+}
+
 /* Counts the tickets of filter f (with the priority, when f's index holds
  * it), up to cap, from its index. */
 static int list_count(store_t *s, const store_query_t *q, const char *status, int f,
                       int64_t cap, int64_t *n) {
   list_sql_t l = {.n = 0};
-  list_pairs_t one = {0};
   util_buf_init(&l.sql, 1024);
   util_buf_printf(&l.sql, "SELECT 0, count(*) FROM (SELECT 1 FROM tickets t INDEXED BY %s"
                           " WHERE 1", filter_index[f]);
   list_filter(&l, q, status, f, "t");
   if (LIST_WITH_PRIO & 1u << f && q->priority) list_filter(&l, q, status, LF_PRIORITY, "t");
   util_buf_printf(&l.sql, " LIMIT %" PRId64 ")", cap);
-  int rc = list_collect(s, &l, 0, 0, &one);
-  *n = !rc && one.n ? one.v[0].key : cap;
-  free(one.v);
-  util_buf_free(&l.sql);
-  return rc;
+  return list_number(s, &l, 0, cap, n);
 }
 
 /* The filter whose index holds the fewest of the arm's tickets. Filters
@@ -676,15 +682,10 @@ static void list_ranked_sql(list_sql_t *l, const store_query_t *q, const list_pl
 /* The number of q's matches, filters aside. */
 static int list_matches(store_t *s, const store_query_t *q, int64_t *n) {
   list_sql_t l = {.n = 0};
-  list_pairs_t one = {0};
   util_buf_init(&l.sql, 128);
   util_buf_puts(&l.sql, "SELECT 0, count(*) FROM tickets_fts WHERE tickets_fts MATCH ?");
   list_text(&l, q->q);
-  int rc = list_collect(s, &l, 1, 0, &one);
-  *n = !rc && one.n ? one.v[0].key : 0;
-  free(one.v);
-  util_buf_free(&l.sql);
-  return rc;
+  return list_number(s, &l, 1, 0, n);
 }
 
 static int list_ranked(store_t *s, const store_query_t *q, const list_plan_t *p,
