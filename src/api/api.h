@@ -41,6 +41,9 @@ void api_free(api_ctx_t **ctx);
 /* Borrowed from the context, for the owner to register work and jobs. */
 triage_holder_t *api_triage_holder(api_ctx_t *ctx);
 jobs_runner_t *api_jobs(api_ctx_t *ctx);
+/* Registers the job that keeps the search facets up to date (see
+ * store_search_prepare) and asks for its first run at once. */
+int api_search_job_register(jobs_runner_t *r, const char *db_path);
 
 /* ---- One request ---------------------------------------------------------- */
 typedef struct {

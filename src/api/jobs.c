@@ -97,3 +97,46 @@ void api_jobs_metrics(api_ctx_t *ctx, util_buf_t *b) {
       util_buf_printf(b, "%s{job=\"%s\"} %.15g\n", name, st[i].name, job_metric(f, &st[i]));
   }
 }
+
+/* ---- The search facets job -------------------------------------------- */
+
+static int facets_run(void *arg, const jobs_call_t *call, char *msg, size_t msglen) {
+  (void)call;
+  size_t n = 0;
+  int rc = store_search_prepare(arg, &n);
+  if (rc) snprintf(msg, msglen, "the facets cannot serve searches: they read the tables");
+  else snprintf(msg, msglen, "%zu tickets in memory for search", n);
+  return rc;
+}
+
+static void facets_free(void *arg) {
+  store_t *s = arg;
+  store_close(&s);
+}
+
+int api_search_job_register(jobs_runner_t *r, const char *db_path) {
+  char err[256];
+  store_t *s = NULL;
+  int rc = store_open(db_path, &s, err, sizeof err);
+  if (rc) {
+    util_log(UTIL_LOG_ERROR, "search facets job: %s", err);
+    return rc;
+  }
+  jobs_spec_t spec = {
+      .name = "search_facets",
+      .description = "Brings what searches keep in memory of every ticket (length, filtered "
+                     "columns, sort keys) up to date with the latest writes; a search does it "
+                     "too when it finds them behind.",
+      .period = 60,
+      .run = facets_run,
+      .arg = s,
+      .free_arg = facets_free,
+  };
+  rc = jobs_register(r, &spec);
+  if (rc) {
+    util_log(UTIL_LOG_ERROR, "search facets job: %s", util_err_message(rc));
+    store_close(&s);
+    return rc;
+  }
+  return jobs_request(r, "search_facets"); /* the first now, not in a minute */
+}

@@ -221,6 +221,24 @@ static const char *const db_migrations[STORE_SCHEMA_VERSION] = {
     " assignee_id, requester_id, priority, updated_at, sla_due_at);"
     "CREATE INDEX tickets_prio_all ON tickets(IFNULL(priority, 5), created_at, status,"
     " category, group_id, assignee_id, requester_id, priority, updated_at, sla_due_at);",
+
+    /* 8: every write to a ticket logs its id, so that what a process keeps
+     * of the tickets in memory (facets.c) learns of writes made by any
+     * connection or process, in the transaction that makes them. The log
+     * keeps the last 65,536 writes; a reader further behind starts over.
+     * AUTOINCREMENT: a number is never given twice, so sqlite_sequence
+     * says how far the log has gone. */
+    "CREATE TABLE ticket_changes(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " ticket_id INTEGER NOT NULL);"
+    "CREATE TRIGGER ticket_changes_trim AFTER INSERT ON ticket_changes BEGIN"
+    " DELETE FROM ticket_changes WHERE seq <= new.seq - 65536; END;"
+    "CREATE TRIGGER tickets_changes_ai AFTER INSERT ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (new.id); END;"
+    "CREATE TRIGGER tickets_changes_au AFTER UPDATE ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (new.id);"
+    " INSERT INTO ticket_changes(ticket_id) SELECT old.id WHERE old.id <> new.id; END;"
+    "CREATE TRIGGER tickets_changes_ad AFTER DELETE ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (old.id); END;",
 };
 
 const char *store_errmsg(store_t *s) {
@@ -505,6 +523,11 @@ int store_open_at(const char *path, int version, store_t **out, char *errbuf,
     goto out;
   }
   sqlite3_extended_result_codes(s->db, 1);
+  if (store_search_register(s->db) != SQLITE_OK) {
+    snprintf(errbuf, errlen, "cannot set up search ranking on %s: %s", path, store_errmsg(s));
+    rc = UTIL_E_DB;
+    goto out;
+  }
   sqlite3_busy_timeout(s->db, 5000);
   /* WAL: readers never block the writer. synchronous=NORMAL keeps every
    * committed transaction across a process crash (the WAL is in the OS);
@@ -517,6 +540,9 @@ int store_open_at(const char *path, int version, store_t **out, char *errbuf,
     goto out;
   }
   rc = db_migrate(s, version, errbuf, errlen);
+  if (!rc && (rc = store_facets_attach(s, path)))
+    snprintf(errbuf, errlen, "cannot resolve the path %s", path);
+  s->use_facets = version >= 8;
 out:
   if (rc) {
     store_close(&s);
@@ -536,6 +562,7 @@ void store_close(store_t **sp) {
   store_rollback(s);
   for (int i = 0; i < s->ncache; i++) sqlite3_finalize(s->cache[i].stmt);
   if (s->db) sqlite3_close(s->db);
+  store_facets_detach(s);
   free(s);
   *sp = NULL;
 }

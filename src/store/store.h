@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -283,6 +283,15 @@ typedef struct {
 int store_read_begin(store_t *s, int *own);
 void store_read_end(store_t *s, int own);
 
+/* Searches (q set) rank and filter their matches from what this process
+ * holds in memory of every ticket (on by default); off, they read it from
+ * the database. The results are the same: tests and bench/ compare them. */
+void store_search_facets(store_t *s, int on);
+/* Brings those facets up to date now (a search would on its way; reading
+ * them all takes about 0.5 s at a million tickets); *tickets (optional)
+ * gets how many they hold. UTIL_E_DB when they cannot serve searches (the
+ * searches then read the tables). */
+int store_search_prepare(store_t *s, size_t *tickets);
 /* Runs the query. UTIL_E_BADQUERY for an FTS5 syntax error or a cursor that
  * does not belong to this sort. */
 int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out);

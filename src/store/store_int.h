@@ -8,6 +8,9 @@
 
 #define STORE_STMT_CACHE 96
 
+typedef struct store_facets store_facets_t;
+typedef struct store_facet_query store_facet_query_t;
+
 struct store {
   sqlite3 *db;
   struct {
@@ -18,6 +21,8 @@ struct store {
   int holds_write; /* this connection holds the process write lock */
   int bulk;        /* inside store_bulk_begin/end: "created" events are batched */
   store_actor_t bulk_actor;
+  store_facets_t *facets; /* shared with the other connections to the file */
+  int use_facets;         /* store_search_facets */
 };
 
 /* Returns a prepared, reset statement for a static SQL string, cached on the
@@ -33,6 +38,27 @@ int store_txn_enter(store_t *s, int *own);
 int store_txn_leave(store_t *s, int own, int rc);
 /* Binds text, or NULL when s is NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Registers the search functions (relais_rank, relais_keep, relais_key:
+ * see rank.c) on a new connection. */
+int store_search_register(sqlite3 *db);
+
+/* ---- Facets: what a search needs of every ticket, in memory (facets.c) -- */
+#define FACETS_LEN_UNKNOWN 0xffff
+
+/* Shares the facets of the database at path with the process's other
+ * connections to it (a private set for an in-memory one). */
+int store_facets_attach(store_t *s, const char *path);
+void store_facets_detach(store_t *s);
+/* Inside a read transaction: the facets of this snapshot, filtered as q
+ * says, or NULL when they cannot serve it (disabled, or do not hold this
+ * state); then the caller takes the SQL path. Holds the facets shared
+ * until store_facets_end. */
+store_facet_query_t *store_facets_begin(store_t *s, const store_query_t *q);
+void store_facets_end(store_facet_query_t *fq);
+int store_facets_keep(const store_facet_query_t *fq, int64_t id);
+int64_t store_facets_key(const store_facet_query_t *fq, int64_t id);
+/* Ticket id's length in tokens, or -1 when unknown. */
+int store_facets_length(const store_facet_query_t *fq, int64_t id);
 /* Returns an owned copy of a text column, or NULL for SQL NULL. */
 char *store_col_dup(sqlite3_stmt *st, int i);
 

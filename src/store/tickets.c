@@ -274,9 +274,10 @@ out:
  * (SQLite keeps only the top rows of the sort); the filters apply after on
  * that handful, and on every match only when the handful was too few. */
 typedef struct {
-  int is_text;
+  int is_text; /* 1: s, 2: ptr (bound as "relais_facets"), 0: i */
   int64_t i;
   const char *s;
+  void *ptr;
 } list_param_t;
 
 #define LIST_MAX_PARAMS 24
@@ -293,6 +294,11 @@ typedef struct {
 static void list_int(list_sql_t *l, int64_t v) {
   l->p[l->n].is_text = 0;
   l->p[l->n++].i = v;
+}
+
+static void list_facets(list_sql_t *l, store_facet_query_t *fq) {
+  l->p[l->n].is_text = 2;
+  l->p[l->n++].ptr = fq;
 }
 
 static void list_text(list_sql_t *l, const char *s) {
@@ -434,7 +440,8 @@ static int list_prepare(store_t *s, list_sql_t *l, int search, sqlite3_stmt **st
   if (sqlite3_prepare_v2(s->db, util_buf_cstr(&l->sql), -1, st, NULL))
     return search ? UTIL_E_BADQUERY : store_rc(s, sqlite3_errcode(s->db));
   for (int i = 0; i < l->n; i++) {
-    if (l->p[i].is_text) sqlite3_bind_text(*st, i + 1, l->p[i].s, -1, SQLITE_STATIC);
+    if (l->p[i].is_text == 2) sqlite3_bind_pointer(*st, i + 1, l->p[i].ptr, "relais_facets", NULL);
+    else if (l->p[i].is_text) sqlite3_bind_text(*st, i + 1, l->p[i].s, -1, SQLITE_STATIC);
     else sqlite3_bind_int64(*st, i + 1, l->p[i].i);
   }
   return 0;
@@ -609,6 +616,49 @@ static void list_merge(const list_pairs_t *all, const size_t *start, int narm,
   }
 }
 
+/* A search over the facets (facets.c): one statement reads the matches
+ * from FTS5, keeps those that pass the filters and ranks them (BM25 by the
+ * facets' lengths) or sorts them by the facets' key; nothing is read from
+ * the tables. */
+static int list_facets_search(store_t *s, const store_query_t *q, const list_plan_t *p,
+                              store_facet_query_t *fq, list_pairs_t *out) {
+  list_sql_t l = {.n = 0};
+  int filtered = 0;
+  for (int f = 0; f < LF_COUNT; f++) filtered |= list_has(q, NULL, f);
+  util_buf_init(&l.sql, 512);
+  if (p->sort == STORE_SORT_RANK) {
+    util_buf_puts(&l.sql, "SELECT rowid, 0 FROM tickets_fts WHERE tickets_fts MATCH ?");
+    list_text(&l, q->q);
+    if (filtered) {
+      util_buf_puts(&l.sql, " AND relais_keep(rowid, ?)");
+      list_facets(&l, fq);
+    }
+    util_buf_puts(&l.sql, " ORDER BY relais_rank(tickets_fts, ?, 4.0, 1.0, 2.0), rowid"
+                          " LIMIT ? OFFSET ?");
+    list_facets(&l, fq);
+    list_int(&l, p->want);
+    list_int(&l, p->ckey);
+  } else {
+    const char *dir = p->desc ? "DESC" : "ASC", *gt = p->desc ? "<" : ">";
+    util_buf_puts(&l.sql, "SELECT rowid, relais_key(rowid, ?) AS k FROM tickets_fts"
+                          " WHERE tickets_fts MATCH ? AND relais_keep(rowid, ?)");
+    list_facets(&l, fq);
+    list_text(&l, q->q);
+    list_facets(&l, fq);
+    if (p->has_cursor) {
+      util_buf_printf(&l.sql, " AND (k %s ? OR (k = ? AND rowid %s ?))", gt, gt);
+      list_int(&l, p->ckey);
+      list_int(&l, p->ckey);
+      list_int(&l, p->cid);
+    }
+    util_buf_printf(&l.sql, " ORDER BY k %s, rowid %s LIMIT ?", dir, dir);
+    list_int(&l, p->want);
+  }
+  int rc = list_collect(s, &l, 1, 0, out);
+  util_buf_free(&l.sql);
+  return rc;
+}
+
 /* Sorted (not ranked) lists: one arm per status, merged. A search sorted
  * by a field reads every match, as SQLite has no index in both. */
 static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
@@ -771,14 +821,19 @@ int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
   /* the pairs and the rows come from one snapshot */
   rc = store_read_begin(s, &own);
   if (rc) return rc;
-  if (p.sort == STORE_SORT_RANK) rc = list_ranked(s, q, &p, &pairs);
+  store_facet_query_t *fq = q->q ? store_facets_begin(s, q) : NULL;
+  if (fq) rc = list_facets_search(s, q, &p, fq, &pairs);
+  else if (p.sort == STORE_SORT_RANK) rc = list_ranked(s, q, &p, &pairs);
   else rc = list_sorted(s, q, &p, &pairs);
+  store_facets_end(fq);
   if (!rc) rc = list_fetch(s, &p, &pairs, out);
   store_read_end(s, own);
   free(pairs.v);
   if (rc) store_page_clear(out);
   return rc;
 }
+
+void store_search_facets(store_t *s, int on) { s->use_facets = on; }
 
 void store_page_clear(store_page_t *p) {
   for (size_t i = 0; i < p->n; i++) store_ticket_clear(&p->items[i]);

@@ -678,24 +678,108 @@ static void queue_search_rank_order(void **state) {
     queue_query(&q, &qfilters[fi], ag1);
     q.q = "zorglub";
     q.sort = STORE_SORT_RANK;
-    queue_pages(s, q, ref, n, fi == 0 ? 6 : 30);
-    /* the same search sorted by a field */
+    /* from the facets in memory, then from the tables */
+    for (int facets = 1; facets >= 0; facets--) {
+      store_search_facets(s, facets);
+      queue_pages(s, q, ref, n, fi == 0 ? 6 : 30);
+    }
     free(ref);
-    snprintf(sql, sizeof sql, "SELECT t.id FROM tickets_fts JOIN tickets t ON t.id = tickets_fts.rowid"
-             " WHERE tickets_fts MATCH 'zorglub' AND %s ORDER BY IFNULL(sla_due_at,"
-             " 9223372036854775807) DESC, t.id DESC", qfilters[fi].where);
-    ref = queue_reference(path, sql, ag1, &n);
-    q.sort = STORE_SORT_DUE;
-    q.desc = 1;
-    queue_pages(s, q, ref, n, 3);
-    free(ref);
+    /* the same search sorted by a field, both ways */
+    static const struct {
+      store_sort_t sort;
+      int desc;
+      const char *order;
+    } sorts[] = {
+        {STORE_SORT_DUE, 1, "IFNULL(sla_due_at, 9223372036854775807) DESC, t.id DESC"},
+        {STORE_SORT_CREATED, 0, "created_at, t.id"},
+        {STORE_SORT_PRIORITY, 1, "IFNULL(priority, 5) DESC, t.id DESC"},
+    };
+    for (size_t si = 0; si < sizeof sorts / sizeof sorts[0]; si++) {
+      snprintf(sql, sizeof sql, "SELECT t.id FROM tickets_fts JOIN tickets t"
+               " ON t.id = tickets_fts.rowid WHERE tickets_fts MATCH 'zorglub' AND %s"
+               " ORDER BY %s", qfilters[fi].where, sorts[si].order);
+      ref = queue_reference(path, sql, ag1, &n);
+      q.sort = sorts[si].sort;
+      q.desc = sorts[si].desc;
+      for (int facets = 1; facets >= 0; facets--) {
+        store_search_facets(s, facets);
+        queue_pages(s, q, ref, n, 3);
+      }
+      free(ref);
+    }
+    store_search_facets(s, 1);
   }
+  store_close(&s);
+}
+
+/* The ids q finds on s, in order, into ids (up to 8); returns how many. */
+static size_t search_ids(store_t *s, const char *text, const char *status, int64_t *ids) {
+  store_query_t q = {.q = text, .sort = STORE_SORT_RANK, .limit = 8};
+  if (status) {
+    q.status[0] = status;
+    q.nstatus = 1;
+  }
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), 0);
+  for (size_t i = 0; i < p.n; i++) ids[i] = p.items[i].v[STORE_TF_ID].i;
+  size_t n = p.n;
+  store_page_clear(&p);
+  return n;
+}
+
+static void set_text(store_t *s, int64_t id, int field, const char *text) {
+  store_ticket_t ch;
+  store_ticket_init(&ch);
+  store_ticket_set_text(&ch, field, text);
+  store_actor_t a = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+  assert_int_equal(store_ticket_update(s, id, &ch, 1u << field, &a, NULL), 0);
+  store_ticket_clear(&ch);
+}
+
+/* Searches read what the process holds of the tickets in memory: it must
+ * follow every write, from this connection or another, and never serve a
+ * snapshot older than itself. */
+static void search_facets_follow_writes(void **state) {
+  store_t *s = fresh("facets.db"), *w = fresh("facets.db"), *o = fresh("facets.db");
+  int64_t req = add_user(s, "r@example.org", STORE_ROLE_REQUESTER), ids[8];
+  int64_t a = add_ticket(s, req, "printer", "jams", 0);
+  int64_t b = add_ticket(s, req, "printer offline", "no light at all", 0);
+  assert_int_equal(search_ids(s, "printer", "new", ids), 2);
+  assert_int_equal(ids[0], a); /* the shorter ticket ranks first */
+  /* another connection lengthens a's title: b now ranks first */
+  set_text(w, a, STORE_TF_TITLE, "printer in the hall by the lifts on the third floor");
+  assert_int_equal(search_ids(s, "printer", "new", ids), 2);
+  assert_int_equal(ids[0], b);
+  /* a status and a text change; a new ticket */
+  set_text(w, a, STORE_TF_STATUS, "open");
+  set_text(w, b, STORE_TF_TITLE, "scanner offline");
+  int64_t c = add_ticket(w, req, "printer toner", "empty", 0);
+  assert_int_equal(search_ids(s, "printer", "new", ids), 1);
+  assert_int_equal(ids[0], c);
+  assert_int_equal(search_ids(s, "printer", "open", ids), 1);
+  assert_int_equal(ids[0], a);
+  assert_int_equal(search_ids(s, "scanner", NULL, ids), 1);
+  assert_int_equal(ids[0], b);
+  /* a snapshot taken before a write that o has already brought into the
+   * facets still sees its own state */
+  int own = 0;
+  assert_int_equal(store_read_begin(s, &own), 0);
+  assert_int_equal(search_ids(s, "toner", "new", ids), 1);
+  set_text(w, c, STORE_TF_STATUS, "pending");
+  assert_int_equal(search_ids(o, "toner", "new", ids), 0);
+  assert_int_equal(search_ids(s, "toner", "new", ids), 1);
+  store_read_end(s, own);
+  assert_int_equal(search_ids(s, "toner", "new", ids), 0);
+  assert_int_equal(search_ids(s, "toner", "pending", ids), 1);
+  store_close(&o);
+  store_close(&w);
   store_close(&s);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(migrate_from_empty),
+      cmocka_unit_test(search_facets_follow_writes),
       cmocka_unit_test(migrate_from_previous_version_keeps_data),
       cmocka_unit_test(triage_tables_and_labels),
       cmocka_unit_test(bulk_load_batches_created_events),
