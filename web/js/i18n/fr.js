@@ -53,4 +53,5 @@ export default {
     jobs_failing: '{n} échecs de suite', jobs_every_s: 'toutes les {n} s',
     jobs_every_min: 'toutes les {n} min', jobs_every_h: 'toutes les {n} h',
     jobs_desc_retrain: 'Réentraîne les modèles de tri quand le plus récent est trop ancien ou qu’assez de corrections sont arrivées, et entraîne tout champ sans modèle ; un nouveau modèle ne remplace l’actif que s’il n’est pas moins bon.',
+    jobs_desc_search_facets: 'Tient à jour ce que la recherche garde en mémoire de chaque ticket (longueur, champs filtrés, clés de tri) avec les dernières modifications ; une recherche le fait aussi quand elle les trouve en retard.',
 };
