@@ -25,6 +25,9 @@ struct store {
   int use_facets;         /* store_search_facets */
 };
 
+/* The schema's history (schema.c): step i brings version i to i + 1. */
+extern const char *const store_migrations[STORE_SCHEMA_VERSION];
+
 /* Returns a prepared, reset statement for a static SQL string, cached on the
  * connection (borrowed: do not finalize). NULL on error (see errmsg). */
 sqlite3_stmt *store_stmt(store_t *s, const char *sql);

@@ -1,0 +1,227 @@
+/* The schema, as the steps that build it (db_migrate runs them). */
+#include "store_int.h"
+
+/* The schema's history: migration i brings version i-1 to version i. Never
+ * edit a released step; add a new one. */
+const char *const store_migrations[STORE_SCHEMA_VERSION] = {
+    /* 1: the helpdesk core. */
+    "CREATE TABLE users("
+    " id INTEGER PRIMARY KEY,"
+    " email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL CHECK(role IN ('requester','agent','admin')),"
+    " password_hash TEXT,"
+    " lang TEXT NOT NULL DEFAULT '',"
+    " vip INTEGER NOT NULL DEFAULT 0,"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE TABLE groups("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " description TEXT NOT NULL DEFAULT '');"
+    "CREATE TABLE group_members("
+    " group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " PRIMARY KEY(group_id, user_id)) WITHOUT ROWID;"
+    "CREATE TABLE tickets("
+    " id INTEGER PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " description TEXT NOT NULL DEFAULT '',"
+    " requester_id INTEGER NOT NULL REFERENCES users(id),"
+    " status TEXT NOT NULL DEFAULT 'new'"
+    "  CHECK(status IN ('new','open','pending','resolved','closed')),"
+    " category TEXT,"
+    " group_id INTEGER REFERENCES groups(id),"
+    " assignee_id INTEGER REFERENCES users(id),"
+    " impact INTEGER CHECK(impact BETWEEN 1 AND 3),"
+    " urgency INTEGER CHECK(urgency BETWEEN 1 AND 3),"
+    " priority INTEGER CHECK(priority BETWEEN 1 AND 4),"
+    " service TEXT,"
+    " ci TEXT,"
+    " source TEXT,"
+    " language TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " resolved_at INTEGER,"
+    " resolution TEXT);"
+    "CREATE INDEX tickets_status ON tickets(status, created_at);"
+    "CREATE INDEX tickets_created ON tickets(created_at);"
+    "CREATE INDEX tickets_updated ON tickets(updated_at);"
+    "CREATE INDEX tickets_requester ON tickets(requester_id, created_at);"
+    "CREATE INDEX tickets_group ON tickets(group_id, created_at);"
+    "CREATE INDEX tickets_assignee ON tickets(assignee_id, created_at);"
+    "CREATE TABLE comments("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " author_id INTEGER NOT NULL REFERENCES users(id),"
+    " body TEXT NOT NULL,"
+    " internal INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX comments_ticket ON comments(ticket_id, id);"
+    "CREATE TABLE history("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " at INTEGER NOT NULL,"
+    " actor_kind TEXT NOT NULL CHECK(actor_kind IN ('person','system','model')),"
+    " actor_id INTEGER REFERENCES users(id),"
+    " field TEXT NOT NULL,"
+    " old_value TEXT,"
+    " new_value TEXT,"
+    " model_version TEXT,"
+    " confidence REAL);"
+    "CREATE INDEX history_ticket ON history(ticket_id, id);"
+    /* History is append-only: the database itself refuses edits. */
+    "CREATE TRIGGER history_no_update BEFORE UPDATE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;"
+    "CREATE TRIGGER history_no_delete BEFORE DELETE ON history"
+    " BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;",
+
+    /* 2: sign-in (sessions, API tokens) and the full-text index. */
+    "CREATE TABLE sessions("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE api_tokens("
+    " token_hash TEXT PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL DEFAULT '',"
+    " created_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE tickets_fts USING fts5("
+    " title, description, resolution,"
+    " content='tickets', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution); END;"
+    "CREATE TRIGGER tickets_fts_au AFTER UPDATE OF title, description, resolution"
+    " ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution);"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');",
+
+    /* 3: bulk loads index a whole batch with one statement. While the
+     * loading transaction holds a row in fts_deferred, the insert trigger
+     * stands aside; the row never outlives that transaction, so no other
+     * connection ever sees it. */
+    "CREATE TABLE fts_deferred(flag INTEGER NOT NULL);"
+    "DROP TRIGGER tickets_fts_ai;"
+    "CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;",
+
+    /* 4: triage. Models are stored whole (a backup is one file); one per
+     * field is active. A prediction is the model's latest word on one field
+     * of one ticket and what became of it; feedback keeps every decision a
+     * person made on one, for retraining and audit. */
+    "ALTER TABLE tickets ADD COLUMN sla_due_at INTEGER;"
+    "CREATE TABLE models("
+    " id INTEGER PRIMARY KEY,"
+    " field TEXT NOT NULL,"
+    " version INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " n_train INTEGER NOT NULL,"
+    " metrics TEXT NOT NULL,"
+    " data BLOB NOT NULL,"
+    " active INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE(field, version));"
+    "CREATE TABLE predictions("
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " field TEXT NOT NULL,"
+    " model_id INTEGER NOT NULL REFERENCES models(id),"
+    " value TEXT NOT NULL,"
+    " confidence REAL NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK(state IN ('applied','suggested','accepted','overridden')),"
+    " decided_by INTEGER REFERENCES users(id),"
+    " decided_at INTEGER,"
+    " created_at INTEGER NOT NULL,"
+    " PRIMARY KEY(ticket_id, field)) WITHOUT ROWID;"
+    "CREATE TABLE feedback("
+    " id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " field TEXT NOT NULL,"
+    " model_id INTEGER REFERENCES models(id),"
+    " kind TEXT NOT NULL CHECK(kind IN ('accept','override')),"
+    " predicted TEXT,"
+    " chosen TEXT NOT NULL,"
+    " user_id INTEGER REFERENCES users(id),"
+    " at INTEGER NOT NULL);"
+    "CREATE INDEX feedback_at ON feedback(at);"
+    "CREATE TABLE triage_thresholds("
+    " field TEXT NOT NULL,"
+    " class TEXT NOT NULL,"
+    " mode TEXT NOT NULL CHECK(mode IN ('target','always','never')),"
+    " target REAL,"
+    " PRIMARY KEY(field, class)) WITHOUT ROWID;"
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+
+    /* 5: the words that set a ticket's impact ("tout le service", "15 users",
+     * a critical service), kept so that the agent sees why. */
+    "ALTER TABLE tickets ADD COLUMN impact_cue TEXT;",
+
+    /* 6: the queue at a million tickets. Each sort key the queue offers in
+     * its own index and behind the status, so a page walks an index in
+     * order and stops; the expressions are the list's sort keys, word for
+     * word (the planner matches them), and priority filters through the
+     * same one. Category filters had no index. tickets_cover holds every
+     * filtered and sorted column by id: a search checks its matches'
+     * filters there instead of reading whole rows. */
+    "CREATE INDEX tickets_prio ON tickets(IFNULL(priority, 5));"
+    "CREATE INDEX tickets_due ON tickets(IFNULL(sla_due_at, 9223372036854775807));"
+    "CREATE INDEX tickets_status_updated ON tickets(status, updated_at);"
+    "CREATE INDEX tickets_status_prio ON tickets(status, IFNULL(priority, 5));"
+    "CREATE INDEX tickets_status_due ON tickets(status, IFNULL(sla_due_at, 9223372036854775807));"
+    "CREATE INDEX tickets_category ON tickets(category, created_at);"
+    "CREATE INDEX tickets_cover ON tickets(id, status, category, group_id, assignee_id,"
+    " requester_id, priority, created_at, updated_at, sla_due_at);",
+
+    /* 7: filters that drive a page. When a walk in sort order finds too few
+     * matches, the list reads the tickets of its most selective filter and
+     * sorts them: from an index that holds every listed column, that is one
+     * range of entries, where a lean index cost a lookup per ticket (15x).
+     * A person, group or category comes first with the priority next, so
+     * that "category and priority" is one range too; a created range and
+     * a priority have their own. The walk indexes stay lean: their order is (key, id). */
+    "DROP INDEX tickets_category;"
+    "DROP INDEX tickets_group;"
+    "DROP INDEX tickets_assignee;"
+    "DROP INDEX tickets_requester;"
+    "CREATE INDEX tickets_category ON tickets(category, IFNULL(priority, 5), created_at,"
+    " status, group_id, assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_group ON tickets(group_id, IFNULL(priority, 5), created_at,"
+    " status, category, assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_assignee ON tickets(assignee_id, IFNULL(priority, 5), created_at,"
+    " status, category, group_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_requester ON tickets(requester_id, IFNULL(priority, 5), created_at,"
+    " status, category, group_id, assignee_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_created_all ON tickets(created_at, status, category, group_id,"
+    " assignee_id, requester_id, priority, updated_at, sla_due_at);"
+    "CREATE INDEX tickets_prio_all ON tickets(IFNULL(priority, 5), created_at, status,"
+    " category, group_id, assignee_id, requester_id, priority, updated_at, sla_due_at);",
+
+    /* 8: every write to a ticket logs its id, so that what a process keeps
+     * of the tickets in memory (facets.c) learns of writes made by any
+     * connection or process, in the transaction that makes them. The log
+     * keeps the last 65,536 writes; a reader further behind starts over.
+     * AUTOINCREMENT: a number is never given twice, so sqlite_sequence
+     * says how far the log has gone. */
+    "CREATE TABLE ticket_changes(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " ticket_id INTEGER NOT NULL);"
+    "CREATE TRIGGER ticket_changes_trim AFTER INSERT ON ticket_changes BEGIN"
+    " DELETE FROM ticket_changes WHERE seq <= new.seq - 65536; END;"
+    "CREATE TRIGGER tickets_changes_ai AFTER INSERT ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (new.id); END;"
+    "CREATE TRIGGER tickets_changes_au AFTER UPDATE ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (new.id);"
+    " INSERT INTO ticket_changes(ticket_id) SELECT old.id WHERE old.id <> new.id; END;"
+    "CREATE TRIGGER tickets_changes_ad AFTER DELETE ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (old.id); END;",
+};
