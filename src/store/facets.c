@@ -48,7 +48,7 @@ typedef struct {
 
 typedef struct {
   char **s;       /* owned strings, index = id - 1 */
-  uint32_t n, cap;
+  uint32_t n;
   uint32_t *slot; /* open addressing: id, 0 for empty; size nslot (a power of 2) */
   uint32_t nslot;
 } facets_dict_t;

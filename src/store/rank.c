@@ -3,7 +3,7 @@
  *   relais_rank(tickets_fts, facets, w_0, w_1, ...)
  *     what bm25(tickets_fts, w_0, w_1, ...) returns (k1 = 1.2, b = 0.75,
  *     the same operations in the same order, so the same bits), reading the
- *     row's length from the facets (a pointer bound as "relais_facets", or
+ *     row's length from the facets (a pointer bound as STORE_FACETS_PTR, or
  *     NULL) instead of FTS5's docsize table: that lookup is most of BM25's
  *     cost on a common word.
  *   relais_keep(id, facets)  1 when ticket id passes the search's filters
@@ -18,7 +18,6 @@
 
 #define RANK_K1 1.2
 #define RANK_B 0.75
-#define RANK_FACETS "relais_facets"
 
 typedef struct {
   int nphrase, ncol;
@@ -99,7 +98,7 @@ static int rank_row(const Fts5ExtensionApi *api, Fts5Context *fts, rank_data_t *
 
 static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
                     int nargs, sqlite3_value **args) {
-  const store_facet_query_t *fq = nargs > 0 ? sqlite3_value_pointer(args[0], RANK_FACETS) : NULL;
+  const store_facet_query_t *fq = nargs > 0 ? sqlite3_value_pointer(args[0], STORE_FACETS_PTR) : NULL;
   rank_data_t *d = api->xGetAuxdata(fts, 0);
   int rc = d ? SQLITE_OK : rank_setup(api, fts, &d);
   if (rc == SQLITE_OK) rc = rank_row(api, fts, d, nargs - 1, args + 1);
@@ -113,12 +112,12 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
 }
 
 static void keep_fn(sqlite3_context *ctx, int nargs, sqlite3_value **args) {
-  const store_facet_query_t *fq = sqlite3_value_pointer(args[1], RANK_FACETS);
+  const store_facet_query_t *fq = sqlite3_value_pointer(args[1], STORE_FACETS_PTR);
   sqlite3_result_int(ctx, fq && store_facets_keep(fq, sqlite3_value_int64(args[0])));
 }
 
 static void key_fn(sqlite3_context *ctx, int nargs, sqlite3_value **args) {
-  const store_facet_query_t *fq = sqlite3_value_pointer(args[1], RANK_FACETS);
+  const store_facet_query_t *fq = sqlite3_value_pointer(args[1], STORE_FACETS_PTR);
   if (!fq) {
     sqlite3_result_null(ctx);
     return;

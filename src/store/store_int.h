@@ -47,6 +47,8 @@ int store_search_register(sqlite3 *db);
 
 /* ---- Facets: what a search needs of every ticket, in memory (facets.c) -- */
 #define FACETS_LEN_UNKNOWN 0xffff
+/* The pointer type a store_facet_query_t is bound as (sqlite3_bind_pointer). */
+#define STORE_FACETS_PTR "relais_facets"
 
 /* Shares the facets of the database at path with the process's other
  * connections to it (a private set for an in-memory one). */

@@ -28,7 +28,7 @@
  * the filters apply after on that handful, and on every match only when
  * the handful was too few. */
 typedef struct {
-  int is_text; /* 1: s, 2: ptr (bound as "relais_facets"), 0: i */
+  int is_text; /* 1: s, 2: ptr (bound as STORE_FACETS_PTR), 0: i */
   int64_t i;
   const char *s;
   void *ptr;
@@ -135,6 +135,13 @@ static int list_has(const store_query_t *q, const char *status, int f) {
   }
 }
 
+/* Whether q has any filter at all (a search's filters: status set included). */
+static int list_filtered(const store_query_t *q) {
+  int any = 0;
+  for (int f = 0; f < LF_COUNT; f++) any |= list_has(q, NULL, f);
+  return any;
+}
+
 /* Appends " AND <filter f>" and its parameters; borrows q's strings until
  * the statement is done. Priority is tested as the sort key's expression
  * (IFNULL(…, 5) never equals 1..4 for a ticket without one) so that one
@@ -194,7 +201,7 @@ static int list_prepare(store_t *s, list_sql_t *l, int search, sqlite3_stmt **st
   if (sqlite3_prepare_v2(s->db, util_buf_cstr(&l->sql), -1, st, NULL))
     return search ? UTIL_E_BADQUERY : store_rc(s, sqlite3_errcode(s->db));
   for (int i = 0; i < l->n; i++) {
-    if (l->p[i].is_text == 2) sqlite3_bind_pointer(*st, i + 1, l->p[i].ptr, "relais_facets", NULL);
+    if (l->p[i].is_text == 2) sqlite3_bind_pointer(*st, i + 1, l->p[i].ptr, STORE_FACETS_PTR, NULL);
     else if (l->p[i].is_text) sqlite3_bind_text(*st, i + 1, l->p[i].s, -1, SQLITE_STATIC);
     else sqlite3_bind_int64(*st, i + 1, l->p[i].i);
   }
@@ -377,8 +384,7 @@ static void list_merge(const list_pairs_t *all, const size_t *start, int narm,
 static int list_facets_search(store_t *s, const store_query_t *q, const list_plan_t *p,
                               store_facet_query_t *fq, list_pairs_t *out) {
   list_sql_t l = {.n = 0};
-  int filtered = 0;
-  for (int f = 0; f < LF_COUNT; f++) filtered |= list_has(q, NULL, f);
+  int filtered = list_filtered(q);
   util_buf_init(&l.sql, 512);
   if (p->sort == STORE_SORT_RANK) {
     util_buf_puts(&l.sql, "SELECT rowid, 0 FROM tickets_fts WHERE tickets_fts MATCH ?");
@@ -494,8 +500,7 @@ static int list_matches(store_t *s, const store_query_t *q, int64_t *n) {
 
 static int list_ranked(store_t *s, const store_query_t *q, const list_plan_t *p,
                        list_pairs_t *out) {
-  int filtered = 0;
-  for (int f = 0; f < LF_COUNT; f++) filtered |= list_has(q, NULL, f);
+  int filtered = list_filtered(q);
   int64_t need = p->ckey + p->want;
   list_sql_t l = {.n = 0};
   util_buf_init(&l.sql, 8192);
