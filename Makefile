@@ -74,7 +74,7 @@ $(GEN_WEB): build/embed $(WEB_FILES)
 	@mkdir -p $(dir $@)
 	build/embed $@ $(WEB_FILES)
 
-build/san/tests/test_%: tests/unit/test_%.c $(OBJ_SAN)
+build/san/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(OBJ_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(OBJ_SAN) $(PKG_LIBS) -lcmocka
 

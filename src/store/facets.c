@@ -475,6 +475,65 @@ int64_t store_facets_key(const store_facet_query_t *fq, int64_t id) {
   }
 }
 
+/* A bounded heap of the best pairs seen: its root is the worst of them,
+ * the one a better pair replaces. */
+typedef struct {
+  store_facet_pair_t *v;
+  size_t n, max;
+  int desc;
+} facets_heap_t;
+
+/* Whether x comes before y in the list's order. */
+static int facets_before(const store_facet_pair_t *x, const store_facet_pair_t *y, int desc) {
+  if (x->key != y->key) return desc ? x->key > y->key : x->key < y->key;
+  return desc ? x->id > y->id : x->id < y->id;
+}
+
+static void facets_sift(facets_heap_t *h, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, w = i;
+    if (l < h->n && facets_before(&h->v[w], &h->v[l], h->desc)) w = l;
+    if (r < h->n && facets_before(&h->v[w], &h->v[r], h->desc)) w = r;
+    if (w == i) return;
+    store_facet_pair_t t = h->v[i];
+    h->v[i] = h->v[w];
+    h->v[w] = t;
+    i = w;
+  }
+}
+
+static void facets_offer(facets_heap_t *h, store_facet_pair_t x) {
+  if (h->n < h->max) {
+    size_t i = h->n++;
+    for (; i && facets_before(&h->v[(i - 1) / 2], &x, h->desc); i = (i - 1) / 2)
+      h->v[i] = h->v[(i - 1) / 2];
+    h->v[i] = x;
+  } else if (h->max && facets_before(&x, &h->v[0], h->desc)) {
+    h->v[0] = x;
+    facets_sift(h, 0);
+  }
+}
+
+size_t store_facets_top(const store_facet_query_t *fq, const store_facet_pair_t *after,
+                        int desc, size_t max, store_facet_pair_t *out) {
+  const store_facets_t *f = fq->f;
+  facets_heap_t h = {.v = out, .max = max, .desc = desc};
+  for (size_t id = 1; id < f->cap && !fq->none; id++) {
+    if (!store_facets_keep(fq, (int64_t)id)) continue;
+    store_facet_pair_t x = {store_facets_key(fq, (int64_t)id), (int64_t)id};
+    if (!after || facets_before(after, &x, desc)) facets_offer(&h, x);
+  }
+  /* heap sort in place: the worst goes to the end, one at a time */
+  size_t n = h.n;
+  while (h.n > 1) {
+    store_facet_pair_t t = h.v[0];
+    h.v[0] = h.v[--h.n];
+    h.v[h.n] = t;
+    facets_sift(&h, 0);
+  }
+  return n;
+}
+
 int store_facets_length(const store_facet_query_t *fq, int64_t id) {
   const store_facets_t *f = fq->f;
   if (id < 0 || (size_t)id >= f->cap || !f->c.status[id]) return -1;

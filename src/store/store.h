@@ -283,9 +283,10 @@ typedef struct {
 int store_read_begin(store_t *s, int *own);
 void store_read_end(store_t *s, int own);
 
-/* Searches (q set) rank and filter their matches from what this process
- * holds in memory of every ticket (on by default); off, they read it from
- * the database. The results are the same: tests and bench/ compare them. */
+/* Searches (q set) rank and filter their matches, and lists whose index
+ * walk gives up find their page, from what this process holds in memory
+ * of every ticket (on by default); off, they read it from the database.
+ * The results are the same: tests and bench/ compare them. */
 void store_search_facets(store_t *s, int on);
 /* Brings those facets up to date now (a search would on its way; reading
  * them all takes about 0.5 s at a million tickets); *tickets (optional)

@@ -17,9 +17,10 @@
  * first walks the sort key's index in order and stops at the page's end:
  * quick while the other filters keep many tickets. When that walk spends
  * LIST_WALK_BUDGET without filling the page (the matches are few, or far
- * down the order), the arm drives instead from the index of its most
- * selective filter (each counted up to LIST_COUNT_CAP) and sorts those
- * matches.
+ * down the order), one pass over the facets in memory (facets.c) finds
+ * the page; when they cannot serve the snapshot, each arm drives instead
+ * from the index of its most selective filter (each counted up to
+ * LIST_COUNT_CAP) and sorts those matches.
  *
  * With q, the matches come from FTS5 and are filtered and ranked (or
  * sorted) from the facets in memory (facets.c) in one statement. When the
@@ -104,9 +105,7 @@ typedef struct {
   int64_t ckey, cid; /* rank: ckey is the offset */
 } list_plan_t;
 
-typedef struct {
-  int64_t key, id;
-} list_pair_t;
+typedef store_facet_pair_t list_pair_t;
 
 typedef struct {
   list_pair_t *v; /* owned */
@@ -319,9 +318,11 @@ static int list_driver(store_t *s, const store_query_t *q, const char *status, i
 }
 
 /* One arm: the first p->want pairs of the tickets with this status (NULL:
- * any), in sort order, added to out. */
+ * any), in sort order, added to out. With scan, an arm whose walk runs
+ * out of budget returns 1 instead of driving: the caller scans the
+ * facets. */
 static int list_arm(store_t *s, const store_query_t *q, const char *status,
-                    const list_plan_t *p, list_pairs_t *out) {
+                    const list_plan_t *p, int scan, list_pairs_t *out) {
   const char *walk = status ? sort_keys[p->sort].by_status : sort_keys[p->sort].index;
   /* the filters the walked index holds: its status, and its key's range
    * or value */
@@ -339,6 +340,7 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   rc = list_collect(s, &l, 0, others ? LIST_WALK_BUDGET : 0, out);
   if (rc != 1) goto out;
   out->n = n0; /* the walk ran out of budget: drive from a filter instead */
+  if (scan) goto out;
   rc = list_driver(s, q, status, LIST_COUNT_CAP, &best, &least);
   if (rc) goto out;
   util_buf_reset(&l.sql);
@@ -419,19 +421,11 @@ static int list_facets_search(store_t *s, const store_query_t *q, const list_pla
   return rc;
 }
 
-/* Sorted (not ranked) lists: one arm per status, merged. A search sorted
- * by a field reads every match, as SQLite has no index in both. */
-static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
-                       list_pairs_t *out) {
-  list_sql_t l = {.n = 0};
-  if (q->q) {
-    util_buf_init(&l.sql, 8192);
-    list_walk_sql(&l, q, NULL, p, NULL, ~0u, 1);
-    int rc = list_collect(s, &l, 1, 0, out);
-    util_buf_free(&l.sql);
-    return rc;
-  }
-  if (q->nstatus <= 1) return list_arm(s, q, q->nstatus ? q->status[0] : NULL, p, out);
+/* The arms of q's statuses (one arm for none or one), merged into out;
+ * 1 when one gave up (scan: see list_arm). */
+static int list_arms(store_t *s, const store_query_t *q, const list_plan_t *p, int scan,
+                     list_pairs_t *out) {
+  if (q->nstatus <= 1) return list_arm(s, q, q->nstatus ? q->status[0] : NULL, p, scan, out);
   list_pairs_t all = {0};
   size_t start[6];
   int narm = 0, rc = 0;
@@ -440,11 +434,44 @@ static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
     for (size_t j = 0; j < i; j++) dup |= strcmp(q->status[i], q->status[j]) == 0;
     if (dup) continue;
     start[narm++] = all.n;
-    rc = list_arm(s, q, q->status[i], p, &all);
+    rc = list_arm(s, q, q->status[i], p, scan, &all);
   }
   start[narm] = all.n;
   if (!rc) list_merge(&all, start, narm, p, out);
   free(all.v);
+  return rc;
+}
+
+/* The page's pairs from one pass over the facets (store_facets_top). */
+static void list_scan(const store_facet_query_t *fq, const list_plan_t *p, list_pairs_t *out) {
+  store_facet_pair_t after = {p->ckey, p->cid};
+  out->cap = (size_t)p->want;
+  out->v = util_xrealloc(out->v, out->cap * sizeof *out->v);
+  out->n = store_facets_top(fq, p->has_cursor ? &after : NULL, p->desc, out->cap, out->v);
+}
+
+/* Sorted (not ranked) lists. Without q, the arms walk their indexes; when
+ * one gives up (the matches are few or far down the order), one pass over
+ * the facets in memory finds the page, or the arms drive from a filter's
+ * index when the facets cannot serve this snapshot. A search sorted by a
+ * field reads every match, as SQLite has no index in both. */
+static int list_sorted(store_t *s, const store_query_t *q, const list_plan_t *p,
+                       list_pairs_t *out) {
+  if (!q->q) {
+    int rc = list_arms(s, q, p, 1, out);
+    if (rc != 1) return rc;
+    out->n = 0;
+    store_facet_query_t *fq = store_facets_begin(s, q);
+    if (!fq) return list_arms(s, q, p, 0, out);
+    list_scan(fq, p, out);
+    store_facets_end(fq);
+    return 0;
+  }
+  list_sql_t l = {.n = 0};
+  util_buf_init(&l.sql, 8192);
+  list_walk_sql(&l, q, NULL, p, NULL, ~0u, 1);
+  int rc = list_collect(s, &l, 1, 0, out);
+  util_buf_free(&l.sql);
   return rc;
 }
 
