@@ -37,6 +37,7 @@ typedef struct {
 
 #define LIST_MAX_PARAMS 24
 #define LIST_WALK_BUDGET 18  /* progress callbacks of 1000 VM steps: about 2,500 rows */
+#define LIST_SCAN_BUDGET 4   /* the same when a scan of the facets follows (5 ms at 1 M) */
 #define LIST_COUNT_CAP 20000 /* index entries counted per filter */
 #define LIST_RANK_SPARE 16   /* candidates ranked per row wanted, with filters */
 
@@ -337,7 +338,7 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   int64_t least;
   util_buf_init(&l.sql, 8192);
   list_walk_sql(&l, q, status, p, walk, in_walk, 1);
-  rc = list_collect(s, &l, 0, others ? LIST_WALK_BUDGET : 0, out);
+  rc = list_collect(s, &l, 0, others ? scan ? LIST_SCAN_BUDGET : LIST_WALK_BUDGET : 0, out);
   if (rc != 1) goto out;
   out->n = n0; /* the walk ran out of budget: drive from a filter instead */
   if (scan) goto out;
