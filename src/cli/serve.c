@@ -13,15 +13,21 @@
 int cli_serve(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
                       {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
+                      {"--max-per-client", 1, NULL}, {"--request-deadline", 1, NULL},
                       {"--secure-cookies", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
-           " [--max-body BYTES] [--retrain-check S] [--secure-cookies]\n"
+           " [--max-body BYTES] [--max-per-client N] [--request-deadline S]\n"
+           "       [--retrain-check S] [--secure-cookies]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
            "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+           "  --max-per-client N connections open at once from one address (default 64;\n"
+           "                     behind a reverse proxy, every client has its address)\n"
+           "  --request-deadline S seconds a request's headers and body may take to\n"
+           "                     arrive (default 30); a connection past it is closed\n"
            "  --retrain-check S  seconds between retraining checks (default 300); the\n"
            "                     triggers are the settings triage.retrain_hours (24) and\n"
            "                     triage.retrain_after (50 corrections); the job's status\n"
@@ -33,14 +39,19 @@ int cli_serve(int argc, char **argv) {
     return 0;
   }
   const char *db = cli_get(opts, "--db");
-  long threads = 4, max_body = 1 << 20, check = 300;
+  long threads = 4, max_body = 1 << 20, check = 300, per_client = HTTP_PER_CLIENT,
+       deadline = 30;
   if (cli_int_opt(opts, "serve", "--threads", 1, 64, &threads) ||
       cli_int_opt(opts, "serve", "--max-body", 1024, 1L << 30, &max_body) ||
-      cli_int_opt(opts, "serve", "--retrain-check", 1, 86400, &check))
+      cli_int_opt(opts, "serve", "--retrain-check", 1, 86400, &check) ||
+      cli_int_opt(opts, "serve", "--max-per-client", 1, HTTP_MAX_CONNECTIONS, &per_client) ||
+      cli_int_opt(opts, "serve", "--request-deadline", 1, 3600, &deadline))
     return 2;
   http_config_t hc = {.listen = cli_get(opts, "--listen"),
                       .max_body = (size_t)max_body,
-                      .threads = (int)threads};
+                      .threads = (int)threads,
+                      .max_per_client = (int)per_client,
+                      .request_deadline = (double)deadline};
   if (!hc.listen) hc.listen = "127.0.0.1:8080";
   api_config_t ac = {.db_path = db ? db : "relais.db",
                      .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};

@@ -14,7 +14,17 @@ typedef struct {
   int threads;         /* worker threads; 0 → 4 */
   double drain_secs;   /* on SIGTERM/SIGINT, how long in-flight requests may
                           take to finish; 0 → 10 */
+  int max_per_client;  /* open connections from one address; 0 → HTTP_PER_CLIENT */
+  double request_deadline; /* seconds a request's headers and body may take,
+                              from the connection's opening or the end of its
+                              previous request; 0 → 30 */
 } http_config_t;
+
+/* Connections open at once, in all and from one client address: one client
+ * (a flood of idle sockets) can hold no more than its share. Behind a
+ * reverse proxy every client has the proxy's address: raise the second. */
+#define HTTP_MAX_CONNECTIONS 1000
+#define HTTP_PER_CLIENT 64
 
 /* Serves ctx (borrowed; from api_init) until SIGTERM or SIGINT, then stops
  * accepting, lets in-flight requests finish, joins its threads and returns

@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../api/api.h"
-#include "http.h"
+#include "http_int.h"
 
 typedef struct {
   util_buf_t body;
@@ -25,6 +26,7 @@ typedef struct {
   const http_config_t *cfg;
   api_ctx_t *ctx;       /* borrowed */
   atomic_int in_flight; /* requests between first callback and completion */
+  http_watch_t watch;
 } http_server_t;
 
 static const char *http_query(void *ctx, const char *key) {
@@ -62,6 +64,7 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
   free(hc);
   *con_cls = NULL;
   atomic_fetch_sub(&srv->in_flight, 1);
+  http_watch_answering(conn, 0);
 }
 
 static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
@@ -83,6 +86,7 @@ static enum MHD_Result http_reply(http_server_t *srv, struct MHD_Connection *con
                                   http_conn_t *hc, const api_request_t *req) {
   api_response_t ar;
   api_response_init(&ar);
+  http_watch_answering(conn, 1);
   api_handle(srv->ctx, req, &ar);
   struct MHD_Response *r;
   if (ar.static_body)
@@ -195,8 +199,20 @@ static void http_mhd_log(void *cls, const char *fmt, va_list ap) {
   util_log(UTIL_LOG_WARN, "http: %s", line);
 }
 
+/* Waits for SIGTERM or SIGINT, sweeping the connection watch meanwhile;
+ * returns the signal. */
+static int http_wait(http_server_t *srv, const sigset_t *sigs) {
+  const struct timespec tick = {0, 250000000L};
+  for (;;) {
+    int sig = sigtimedwait(sigs, NULL, &tick);
+    if (sig > 0) return sig;
+    http_watch_sweep(&srv->watch);
+  }
+}
+
 int http_serve(const http_config_t *cfg, api_ctx_t *ctx) {
   http_server_t srv = {.cfg = cfg, .ctx = ctx};
+  http_watch_init(&srv.watch, cfg->request_deadline > 0 ? cfg->request_deadline : 30);
   struct sockaddr_storage ss;
   socklen_t sslen;
   int family = http_parse_listen(cfg->listen, &ss, &sslen);
@@ -204,7 +220,7 @@ int http_serve(const http_config_t *cfg, api_ctx_t *ctx) {
     util_log(UTIL_LOG_ERROR, "--listen '%s' is not ADDRESS:PORT", cfg->listen);
     return UTIL_E_INVALID;
   }
-  /* Signals are taken by this thread with sigwait; block them before the
+  /* Signals are taken by this thread with sigtimedwait; block them before the
    * server's threads start so they inherit the mask. */
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -222,8 +238,11 @@ int http_serve(const http_config_t *cfg, api_ctx_t *ctx) {
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
       MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 0 ? cfg->threads : 4),
       MHD_OPTION_NOTIFY_COMPLETED, http_completed, &srv,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+      MHD_OPTION_NOTIFY_CONNECTION, http_watch_notify, &srv.watch,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_MAX_CONNECTIONS,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+      (unsigned)(cfg->max_per_client > 0 ? cfg->max_per_client : HTTP_PER_CLIENT),
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
       MHD_OPTION_END);
@@ -239,8 +258,7 @@ int http_serve(const http_config_t *cfg, api_ctx_t *ctx) {
   printf("listening on http://%s:%u\n", host, info ? info->port : 0);
   fflush(stdout);
 
-  int sig = 0;
-  sigwait(&sigs, &sig);
+  int sig = http_wait(&srv, &sigs);
   util_log(UTIL_LOG_INFO, "signal %d: finishing in-flight requests", sig);
   /* Stop accepting, then give running requests time to finish before the
    * threads are stopped and the database closed. */
