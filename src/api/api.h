@@ -63,6 +63,8 @@ typedef struct {
   const char *authorization;   /* Authorization header */
   const char *csrf_token;      /* X-CSRF-Token header */
   int https;                   /* reached over HTTPS (X-Forwarded-Proto from a proxy) */
+  const char *client;          /* the client's address ("192.0.2.7", "2001:db8::/64"),
+                                  the key of per-client limits; may be NULL */
 } api_request_t;
 
 typedef struct {
@@ -73,6 +75,7 @@ typedef struct {
   size_t static_len;
   char set_cookie[256];      /* "" when none */
   char allow[64];            /* Allow header for 405 */
+  int retry_after;           /* seconds, for a Retry-After header; 0: none */
   int route;                 /* index into the route table, for metrics */
 } api_response_t;
 

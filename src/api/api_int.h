@@ -22,13 +22,20 @@ typedef struct {
   atomic_ullong sum_us[API_METRICS_ROUTES];
 } api_metrics_t;
 
-#define API_AUTH_SLOTS 4096
-/* One sign-in throttle slot (auth.c), keyed by a hash of the folded e-mail. */
-typedef struct {
-  uint64_t key;
-  int64_t first, locked_until;
-  int fails, locks;
-} api_auth_slot_t;
+/* ---- Throttles (throttle.c) ------------------------------------------------
+ * Failure counters keyed by whole strings: max_fails failures within 15
+ * minutes lock a key for a minute, doubling at each new lock up to an
+ * hour. At most max_keys keys (a locked one is never dropped); nbucket
+ * hash buckets. */
+typedef struct api_throttle api_throttle_t;
+api_throttle_t *api_throttle_new(size_t max_keys, size_t nbucket);
+void api_throttle_free(api_throttle_t **t);
+/* Seconds key must still wait before it may try again; 0 when it may. */
+int64_t api_throttle_wait(api_throttle_t *t, const char *key, int64_t now);
+/* Counts a failure (ok 0) or clears the key's failures and locks (ok 1). */
+void api_throttle_record(api_throttle_t *t, const char *key, int ok, int max_fails,
+                         int64_t now);
+#define API_THROTTLE_KEYS 50000
 
 struct api_ctx {
   api_config_t cfg;             /* db_path borrowed from the caller */
@@ -44,8 +51,8 @@ struct api_ctx {
   store_checkpointer_t *ckpt;   /* owned; a ticker of its own, not a job: it
                                  * runs every 200 ms and must never wait
                                  * behind a training on the runner's thread */
-  pthread_mutex_t auth_mu;      /* guards auth_slots */
-  api_auth_slot_t auth_slots[API_AUTH_SLOTS];
+  api_throttle_t *signin_accounts;  /* owned: sign-in failures by folded e-mail */
+  api_throttle_t *signin_clients;   /* owned: sign-in failures by client address */
   api_metrics_t metrics;
 };
 

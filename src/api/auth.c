@@ -119,63 +119,73 @@ static const char *auth_cookie_secure(const api_call_t *c) {
 }
 
 /* ---- Sign-in throttling --------------------------------------------------
- * Password guessing is slowed per account: after AUTH_MAX_FAILS wrong
- * passwords within AUTH_WINDOW seconds, the account refuses sign-ins for
- * AUTH_LOCK seconds, doubling at each new lock up to an hour. A right
- * password resets the count. The table is in the server's context
- * (auth_slots, guarded by auth_mu), keyed by a hash of the
- * folded e-mail (unknown addresses are throttled too, so that the answer
- * never tells which accounts exist); a collision only shares a counter. */
-#define AUTH_MAX_FAILS 5
-#define AUTH_WINDOW 900
-#define AUTH_LOCK 60
+ * Password guessing is slowed per account and per client address
+ * (throttle.c): auth.account_fails wrong passwords for one account, or
+ * auth.client_fails failed sign-ins from one address (one password tried
+ * on many accounts), within 15 minutes lock that account or address for a
+ * minute, longer at each new lock. The account key is the folded e-mail,
+ * known or not, so that the answer never tells which accounts exist. A
+ * right password clears its account's count, never its address's: an
+ * attacker who owns one account cannot wipe the address's record with it. */
 
-static uint64_t auth_key(const char *email) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (const char *p = email; *p; p++) {
+/* "account:<e-mail with ASCII letters folded>" into out (room for 300). */
+static void auth_account_key(const char *email, char out[300]) {
+  size_t n = (size_t)snprintf(out, 300, "account:");
+  for (const char *p = email; *p && n < 299; p++) {
     unsigned char ch = (unsigned char)*p;
-    h = (h ^ (ch >= 'A' && ch <= 'Z' ? ch + 32 : ch)) * 0x100000001b3ull;
+    out[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
   }
-  return h ? h : 1;
+  out[n] = '\0';
 }
 
-/* Seconds the account must still wait, or 0. */
-static int64_t auth_wait(api_ctx_t *x, const char *email, int64_t now) {
-  uint64_t k = auth_key(email);
-  pthread_mutex_lock(&x->auth_mu);
-  api_auth_slot_t *slots = x->auth_slots;
-  int64_t w = 0;
-  size_t i = k % API_AUTH_SLOTS;
-  if (slots[i].key == k && slots[i].locked_until > now) w = slots[i].locked_until - now;
-  pthread_mutex_unlock(&x->auth_mu);
-  return w;
+/* Every sign-in that fails before the password check still runs one, on
+ * this hash of a random password: an unknown e-mail, a disabled account or
+ * one without a password takes as long as a wrong password. */
+static char auth_dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t auth_dummy_once = PTHREAD_ONCE_INIT;
+
+static void auth_dummy_init(void) {
+  char pw[AUTH_HEX_LEN];
+  auth_random_hex(pw);
+  if (crypto_pwhash_str(auth_dummy, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    auth_dummy[0] = '\0';
 }
 
-static void auth_record(api_ctx_t *x, const char *email, int ok, int64_t now) {
-  uint64_t k = auth_key(email);
-  pthread_mutex_lock(&x->auth_mu);
-  api_auth_slot_t *slots = x->auth_slots;
-  size_t i = k % API_AUTH_SLOTS;
-  if (slots[i].key != k ||
-      (!ok && now - slots[i].first > AUTH_WINDOW && slots[i].locked_until <= now)) {
-    int locks = slots[i].key == k ? slots[i].locks : 0;
-    slots[i].key = k;
-    slots[i].first = now;
-    slots[i].fails = 0;
-    slots[i].locks = locks;
-    slots[i].locked_until = 0;
-  }
-  if (ok) {
-    slots[i].fails = 0;
-    slots[i].locks = 0;
-  } else if (++slots[i].fails >= AUTH_MAX_FAILS) {
-    int64_t lock = (int64_t)AUTH_LOCK << (slots[i].locks < 6 ? slots[i].locks : 6);
-    slots[i].locked_until = now + (lock > 3600 ? 3600 : lock);
-    slots[i].locks++;
-    slots[i].fails = 0;
-    slots[i].first = now;
-  }
-  pthread_mutex_unlock(&x->auth_mu);
+/* Whether password opens the account (hash NULL: none, or no account):
+ * the same work either way. */
+static int auth_check(const char *hash, const char *password) {
+  pthread_once(&auth_dummy_once, auth_dummy_init);
+  int real = hash != NULL && hash[0] != '\0';
+  const char *h = real ? hash : auth_dummy;
+  int ok = h[0] && crypto_pwhash_str_verify(h, password, strlen(password)) == 0;
+  return real && ok;
+}
+
+/* Replies 429 when the account or the client must wait; returns 1 then. */
+static int auth_throttled(api_call_t *c, const char *account, int64_t now) {
+  const char *client = c->req->client ? c->req->client : "";
+  int64_t wa = api_throttle_wait(c->ctx->signin_accounts, account, now);
+  int64_t wc = store_setting_int(c->db, "auth.client_fails", 30) > 0
+                   ? api_throttle_wait(c->ctx->signin_clients, client, now)
+                   : 0;
+  if (!wa && !wc) return 0;
+  int64_t w = wa > wc ? wa : wc;
+  c->resp->retry_after = (int)w;
+  api_error(c, UTIL_E_TOOMANY, NULL,
+            wa >= wc ? "too many failed sign-ins for this account; try again in %lld s"
+                     : "too many failed sign-ins from this address; try again in %lld s",
+            (long long)w);
+  return 1;
+}
+
+static void auth_failed(api_call_t *c, const char *account, int64_t now) {
+  int64_t per_client = store_setting_int(c->db, "auth.client_fails", 30);
+  api_throttle_record(c->ctx->signin_accounts, account, 0,
+                      (int)store_setting_int(c->db, "auth.account_fails", 5), now);
+  if (per_client > 0)
+    api_throttle_record(c->ctx->signin_clients, c->req->client ? c->req->client : "", 0,
+                        (int)per_client, now);
 }
 
 void api_auth_login(api_call_t *c) {
@@ -192,24 +202,24 @@ void api_auth_login(api_call_t *c) {
               "'%s' is required", email ? "password" : "email");
     return;
   }
-  int64_t now = util_now(), wait = auth_wait(c->ctx, email, now);
-  if (wait > 0) {
-    api_error(c, UTIL_E_TOOMANY, NULL,
-              "too many failed sign-ins for this account; try again in %lld s", (long long)wait);
-    return;
-  }
+  char account[300];
+  auth_account_key(email, account);
+  int64_t now = util_now();
+  if (auth_throttled(c, account, now)) return;
   int rc = store_user_by_email(c->db, email, &u, &pwhash);
   if (rc && rc != UTIL_E_NOTFOUND) {
     api_error(c, rc, NULL, "cannot look up the account");
     goto out;
   }
-  /* Same answer for an unknown e-mail and a wrong password. */
-  if (rc || !u.active || !api_password_verify(pwhash, password)) {
-    auth_record(c->ctx, email, 0, now);
+  /* Same answer, and the same time, for an unknown e-mail, a disabled
+   * account and a wrong password. */
+  int ok = auth_check(rc ? NULL : pwhash, password);
+  if (!ok || !u.active) {
+    auth_failed(c, account, now);
     api_error(c, UTIL_E_UNAUTH, NULL, "wrong e-mail or password");
     goto out;
   }
-  auth_record(c->ctx, email, 1, now);
+  api_throttle_record(c->ctx->signin_accounts, account, 1, 1, now);
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN], csrf[AUTH_HEX_LEN];
   auth_random_hex(secret);
   auth_random_hex(csrf);

@@ -90,7 +90,8 @@ int api_init(const api_config_t *cfg, api_ctx_t **out, char *errbuf, size_t errl
     return UTIL_E_INTERNAL;
   }
   pthread_mutex_init(&x->reg_mu, NULL);
-  pthread_mutex_init(&x->auth_mu, NULL);
+  x->signin_accounts = api_throttle_new(API_THROTTLE_KEYS, 8192);
+  x->signin_clients = api_throttle_new(API_THROTTLE_KEYS, 8192);
   x->triage = triage_holder_new();
   x->jobs = jobs_runner_new();
   store_t *s = NULL;
@@ -120,7 +121,8 @@ void api_free(api_ctx_t **xp) {
   pthread_mutex_unlock(&x->reg_mu);
   pthread_key_delete(x->tl_db);
   pthread_mutex_destroy(&x->reg_mu);
-  pthread_mutex_destroy(&x->auth_mu);
+  api_throttle_free(&x->signin_accounts);
+  api_throttle_free(&x->signin_clients);
   triage_holder_free(&x->triage);
   free(x);
   *xp = NULL;

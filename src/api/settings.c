@@ -23,6 +23,11 @@ static const struct {
     {"triage.retrain_hours", SET_INT, 0, 8760, "24", "retrain when the newest model is this old (0: never)"},
     {"triage.retrain_after", SET_INT, 0, 1000000, "50",
      "retrain after this many corrections (0: never)"},
+    {"auth.account_fails", SET_INT, 1, 100, "5",
+     "wrong passwords for one account, within 15 minutes, before it is locked a while"},
+    {"auth.client_fails", SET_INT, 0, 100000, "30",
+     "failed sign-ins from one client address, within 15 minutes, before it is locked a"
+     " while (0: no limit; behind a proxy, see serve --forwarded-for)"},
     {"sla.p1_hours", SET_INT, 1, 8760, "4", "hours to resolve a P1"},
     {"sla.p2_hours", SET_INT, 1, 8760, "8", "hours to resolve a P2"},
     {"sla.p3_hours", SET_INT, 1, 8760, "24", "hours to resolve a P3"},

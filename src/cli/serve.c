@@ -14,12 +14,13 @@ int cli_serve(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
                       {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
                       {"--max-per-client", 1, NULL}, {"--request-deadline", 1, NULL},
+                      {"--forwarded-for", 0, NULL},
                       {"--secure-cookies", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
            " [--max-body BYTES] [--max-per-client N] [--request-deadline S]\n"
-           "       [--retrain-check S] [--secure-cookies]\n"
+           "       [--retrain-check S] [--secure-cookies] [--forwarded-for]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
@@ -35,6 +36,8 @@ int cli_serve(int argc, char **argv) {
            "  --secure-cookies   mark the session cookie Secure on every reply (serve\n"
            "                     behind TLS); without it, only for requests whose\n"
            "                     X-Forwarded-Proto header says https\n"
+           "  --forwarded-for    behind a reverse proxy: a client's address (for sign-in\n"
+           "                     limits) is the last hop of X-Forwarded-For\n"
            "Stops cleanly on SIGTERM or SIGINT: requests finish, a running job is told to stop.\n");
     return 0;
   }
@@ -51,7 +54,8 @@ int cli_serve(int argc, char **argv) {
                       .max_body = (size_t)max_body,
                       .threads = (int)threads,
                       .max_per_client = (int)per_client,
-                      .request_deadline = (double)deadline};
+                      .request_deadline = (double)deadline,
+                      .forwarded_for = cli_get(opts, "--forwarded-for") != NULL};
   if (!hc.listen) hc.listen = "127.0.0.1:8080";
   api_config_t ac = {.db_path = db ? db : "relais.db",
                      .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};

@@ -15,6 +15,8 @@ typedef struct {
   double drain_secs;   /* on SIGTERM/SIGINT, how long in-flight requests may
                           take to finish; 0 → 10 */
   int max_per_client;  /* open connections from one address; 0 → HTTP_PER_CLIENT */
+  int forwarded_for;   /* take the client's address from X-Forwarded-For's
+                          last hop (serve behind a reverse proxy only) */
   double request_deadline; /* seconds a request's headers and body may take,
                               from the connection's opening or the end of its
                               previous request; 0 → 30 */

@@ -80,6 +80,11 @@ static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
                           ar->static_body ? "no-cache" : "no-store");
   if (ar->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", ar->set_cookie);
   if (ar->allow[0]) MHD_add_response_header(r, "Allow", ar->allow);
+  if (ar->retry_after > 0) {
+    char secs[24];
+    snprintf(secs, sizeof secs, "%d", ar->retry_after);
+    MHD_add_response_header(r, "Retry-After", secs);
+  }
 }
 
 static enum MHD_Result http_reply(http_server_t *srv, struct MHD_Connection *conn,
@@ -106,6 +111,48 @@ static enum MHD_Result http_reply(http_server_t *srv, struct MHD_Connection *con
   api_metrics_observe(srv->ctx, ar.route, ar.status, util_monotonic() - hc->started);
   api_response_free(&ar);
   return ret;
+}
+
+/* An IPv6 address's /64 prefix, the block one host usually holds. */
+static void http_v6_prefix(const struct in6_addr *a, char *out, size_t len) {
+  struct in6_addr p = *a;
+  memset(p.s6_addr + 8, 0, 8);
+  char txt[INET6_ADDRSTRLEN];
+  inet_ntop(AF_INET6, &p, txt, sizeof txt);
+  snprintf(out, len, "%s/64", txt);
+}
+
+/* The client's address, the key of per-client limits: the peer's, or with
+ * forwarded_for the last hop of X-Forwarded-For (the one the proxy in
+ * front of us added; earlier hops are the client's own word). */
+static void http_client(struct MHD_Connection *conn, const http_config_t *cfg, char *out,
+                        size_t len) {
+  snprintf(out, len, "unknown");
+  if (cfg->forwarded_for) {
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    const char *last = xff ? strrchr(xff, ',') : NULL;
+    last = last ? last + 1 : xff;
+    while (last && *last == ' ') last++;
+    struct in6_addr a6;
+    struct in_addr a4;
+    char hop[64];
+    if (last && strlen(last) < sizeof hop) {
+      snprintf(hop, sizeof hop, "%s", last);
+      hop[strcspn(hop, " ")] = '\0';
+      if (inet_pton(AF_INET, hop, &a4) == 1) inet_ntop(AF_INET, &a4, out, (socklen_t)len);
+      else if (inet_pton(AF_INET6, hop, &a6) == 1) http_v6_prefix(&a6, out, len);
+      return;
+    }
+  }
+  const union MHD_ConnectionInfo *i = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = i ? i->client_addr : NULL;
+  if (sa && sa->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)len);
+  } else if (sa && sa->sa_family == AF_INET6) {
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+    if (IN6_IS_ADDR_V4MAPPED(a)) inet_ntop(AF_INET, a->s6_addr + 12, out, (socklen_t)len);
+    else http_v6_prefix(a, out, len);
+  }
 }
 
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
@@ -149,6 +196,9 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
       .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
       .csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
   };
+  char client[INET6_ADDRSTRLEN + 4];
+  http_client(conn, srv->cfg, client, sizeof client);
+  req.client = client;
   const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
   req.https = proto && strcasecmp(proto, "https") == 0;
   return http_reply(srv, conn, hc, &req);
