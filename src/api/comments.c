@@ -83,21 +83,32 @@ out:
   store_ticket_clear(&t);
 }
 
+typedef struct {
+  json_t *items;
+  int agent; /* the caller sees who and what made each change */
+} history_out_t;
+
+/* One event. A requester sees the change, never the model behind it: a
+ * model's change reads as the system's, without its version or
+ * confidence. */
 static int history_one(const store_event_t *e, void *arg) {
+  history_out_t *out = arg;
+  int model = e->actor_kind == STORE_ACTOR_MODEL;
+  const char *kind = store_actor_kind_name(model && !out->agent ? STORE_ACTOR_SYSTEM : e->actor_kind);
   json_t *j = json_pack("{s:I, s:o, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)e->id,
-                        "at", api_time_json(e->at), "actor_kind",
-                        store_actor_kind_name(e->actor_kind), "field", e->field,
+                        "at", api_time_json(e->at), "actor_kind", kind, "field", e->field,
                         "old_value", e->old_value, "new_value", e->new_value);
   if (!j) return 0; /* cannot happen with valid UTF-8 in the store */
   json_object_set_new(j, "actor_id", e->actor_id ? json_integer(e->actor_id) : json_null());
-  json_object_set_new(j, "actor_name", e->actor_name ? json_string(e->actor_name) : json_null());
+  json_object_set_new(j, "actor_name", e->actor_name && (out->agent || !model)
+                                           ? json_string(e->actor_name) : json_null());
   if (e->old_label) json_object_set_new(j, "old_label", json_string(e->old_label));
   if (e->new_label) json_object_set_new(j, "new_label", json_string(e->new_label));
-  if (e->actor_kind == STORE_ACTOR_MODEL) {
+  if (model && out->agent) {
     json_object_set_new(j, "model_version", e->model_version ? json_string(e->model_version) : json_null());
     json_object_set_new(j, "confidence", json_real(e->confidence));
   }
-  json_array_append_new(arg, j);
+  json_array_append_new(out->items, j);
   return 0;
 }
 
@@ -106,9 +117,9 @@ void api_history_list(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   store_ticket_clear(&t);
-  json_t *items = json_array();
-  int rc = store_history_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT),
-                              history_one, items);
+  history_out_t out = {json_array(), api_role_at_least(c, STORE_ROLE_AGENT)};
+  int rc = store_history_each(c->db, c->id[0], out.agent, history_one, &out);
+  json_t *items = out.items;
   if (rc) {
     json_decref(items);
     api_error(c, rc, NULL, "cannot read the history");

@@ -24,8 +24,10 @@ static const desk_field_t desk_fields[] = {
     {STORE_TF_CATEGORY,     DESK_TEXT,  1,   100,   NULL,          1,  1,   0},
     {STORE_TF_GROUP_ID,     DESK_GROUP, 1,   0,     NULL,          0,  1,   0},
     {STORE_TF_ASSIGNEE_ID,  DESK_AGENT, 1,   0,     NULL,          0,  1,   0},
-    {STORE_TF_IMPACT,       DESK_INT,   1,   3,     NULL,          1,  1,   0},
-    {STORE_TF_URGENCY,      DESK_INT,   1,   3,     NULL,          1,  1,   0},
+    /* impact and urgency make the priority and its SLA: a requester says
+     * how bad it is in words (triage's cues), never through these */
+    {STORE_TF_IMPACT,       DESK_INT,   1,   3,     NULL,          0,  1,   0},
+    {STORE_TF_URGENCY,      DESK_INT,   1,   3,     NULL,          0,  1,   0},
     {STORE_TF_PRIORITY,     DESK_INT,   1,   4,     NULL,          0,  1,   0},
     {STORE_TF_SERVICE,      DESK_TEXT,  1,   100,   NULL,          1,  1,   0},
     {STORE_TF_CI,           DESK_TEXT,  1,   100,   NULL,          1,  1,   0},

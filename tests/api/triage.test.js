@@ -83,6 +83,30 @@ test('requesters never see suggestions or models', async () => {
   const s = await agent('GET', `/api/v1/tickets/${r.json.id}/suggestions`);
   assert.equal(s.status, 200);
   assert.ok(s.json.items.length >= 2);
+  // the history tells the requester what changed, never the model behind it
+  const mine = (await alice('GET', `/api/v1/tickets/${r.json.id}/history`)).json.items;
+  const theirs = (await agent('GET', `/api/v1/tickets/${r.json.id}/history`)).json.items;
+  assert.ok(theirs.some((e) => e.actor_kind === 'model' && e.model_version), JSON.stringify(theirs));
+  assert.equal(mine.length, theirs.length);
+  for (const e of mine) {
+    assert.notEqual(e.actor_kind, 'model', JSON.stringify(e));
+    assert.ok(!('model_version' in e) && !('confidence' in e), JSON.stringify(e));
+  }
+  assert.ok(!JSON.stringify(mine).match(/ v\d+"/), 'no model version anywhere: ' + JSON.stringify(mine));
+});
+
+test('requesters describe impact in words, never through impact or urgency', async () => {
+  for (const body of [{ impact: 1 }, { urgency: 1 }, { impact: 1, urgency: 1 }, { priority: 1 }]) {
+    const r = await alice('POST', '/api/v1/tickets', { title: 'Everything is down', ...body });
+    assert.equal(r.status, 403, JSON.stringify(body) + ' ' + r.text);
+    assert.equal(r.json.error.field, Object.keys(body)[0]);
+  }
+  // the words still count: a whole team is a cue
+  const r = await alice('POST', '/api/v1/tickets', vpn);
+  assert.equal(r.status, 201, r.text);
+  const t = (await agent('GET', `/api/v1/tickets/${r.json.id}`)).json;
+  assert.equal(t.impact, 2);
+  assert.match(t.impact_cue, /tout le service/);
 });
 
 test('accept and override: the ticket changes, the decision is recorded, priority follows', async () => {

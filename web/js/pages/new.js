@@ -16,7 +16,7 @@ export default function newTicket({ go, page }) {
     ev.preventDefault();
     err.textContent = '';
     const body = { title: form.title.value, description: form.description.value, language: lang };
-    if (form.urgency.value) body.urgency = Number(form.urgency.value);
+    if (form.urgency && form.urgency.value) body.urgency = Number(form.urgency.value);
     try {
       if (isAgent()) {
         const who = requester.value.trim();
@@ -41,10 +41,11 @@ export default function newTicket({ go, page }) {
     el('input', { type: 'text', id: 'title', name: 'title', required: true, maxlength: 300 }),
     el('label', { for: 'description' }, t('description')),
     el('textarea', { id: 'description', name: 'description' }),
-    el('label', { for: 'urgency' }, t('urgency')),
-    el('select', { id: 'urgency', name: 'urgency' }, el('option', { value: '' }, t('none')),
+    // a requester says how urgent it is in words; triage reads them
+    isAgent() ? el('label', { for: 'urgency' }, t('urgency')) : null,
+    isAgent() ? el('select', { id: 'urgency', name: 'urgency' }, el('option', { value: '' }, t('none')),
       el('option', { value: '1' }, t('high')), el('option', { value: '2' }, t('medium')),
-      el('option', { value: '3' }, t('low'))),
+      el('option', { value: '3' }, t('low'))) : null,
     err,
     el('p', {}, el('button', { type: 'submit', id: 'new-submit' }, t('submit'))));
   page(el('h1', {}, t('newticket')), form);
