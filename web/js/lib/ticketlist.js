@@ -47,7 +47,7 @@ function filtersForm(params, go) {
       el('select', { id: 'f-sort', name: 'sort' }, opt('', t('sort_created'), params.get('sort') || ''),
         opt('sla_due_at', t('sort_due'), params.get('sort')), opt('priority', t('sort_priority'), params.get('sort')),
         opt('-updated_at', t('sort_updated'), params.get('sort')))),
-    el('div', {}, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
+    el('div', { class: 'act' }, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
   return filters;
 }
 

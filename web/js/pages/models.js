@@ -54,7 +54,7 @@ export default async function viewModels(ctx) {
 async function settingsCard() {
   const st = await api('GET', '/settings');
   const fields = new Set(st['triage.fields'].value.split(','));
-  const num = (key, label) => el('div', {}, el('label', { for: 'set-' + key }, label),
+  const num = (key, label) => el('div', { class: 'num' }, el('label', { for: 'set-' + key }, label),
     el('input', { type: 'number', id: 'set-' + key, value: st[key].value, min: 0 }));
   const form = el('form', { class: 'card', id: 'settings-form', onsubmit: async (ev) => {
     ev.preventDefault();

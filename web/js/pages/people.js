@@ -136,7 +136,7 @@ export default async function viewPeople(ctx) {
       el('div', {}, el('label', { for: 'ng-name' }, t('name')), el('input', { type: 'text', id: 'ng-name', name: 'name', required: true })),
       el('div', { class: 'grow' }, el('label', { for: 'ng-description' }, t('description')),
         el('input', { type: 'text', id: 'ng-description', name: 'description' })),
-      el('div', {}, el('button', { type: 'submit', id: 'ng-submit' }, t('create')))));
+      el('div', { class: 'act' }, el('button', { type: 'submit', id: 'ng-submit' }, t('create')))));
 
   ctx.page(el('h1', {}, t('people')),
     el('h2', {}, t('users')), el('p', {}, filter),
