@@ -81,5 +81,5 @@ export async function renderList(mine, { query: params, go, page }) {
   // language change) never shows an empty table in between
   await load(null);
   page(el('h1', {}, mine ? t('mytickets') : t('queue')), mine ? null : filtersForm(params, go),
-    el('table', {}, el('thead', {}, head), body), more);
+    el('table', { class: 'stack flow tickets' }, el('thead', {}, head), body), more);
 }

@@ -41,22 +41,25 @@ function aiMark(tk, field) {
 }
 
 function dueCell(tk) {
-  if (!tk.sla_due_at) return el('td', { class: 'due muted' }, t('none'));
+  if (!tk.sla_due_at) return el('td', { class: 'due muted', 'data-label': t('due') }, t('none'));
   const late = isLate(tk);
-  return el('td', { class: 'due' + (late ? ' sla-late' : ''), 'data-late': String(late), 'data-due': tk.sla_due_at },
+  return el('td', { class: 'due' + (late ? ' sla-late' : ''), 'data-late': String(late), 'data-due': tk.sla_due_at,
+    'data-label': t('due') },
     fmtTime(tk.sla_due_at), late ? el('div', { class: 'small' }, t('overdue')) : null);
 }
 
-// One row of a ticket list; go opens the ticket.
+// One row of a ticket list; go opens the ticket. On a phone the row is a
+// card: number and title, then the badges and the labelled fields (the
+// data-label of a cell is its column's name, see app.css).
 export function ticketRow(tk, go) {
   return el('tr', { class: 'ticket', 'data-id': tk.id, onclick: () => go('#/ticket/' + tk.id) },
-    el('td', {}, '#' + tk.id),
-    el('td', {}, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
+    el('td', { class: 't-id' }, '#' + tk.id),
+    el('td', { class: 't-title lead' }, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
     el('td', {}, badge(tk.status)),
     el('td', {}, prio(tk.priority)),
-    el('td', {}, tk.category || t('none'), ' ', aiMark(tk, 'category')),
-    isAgent() ? el('td', {}, tk.group_name || t('none'), ' ', aiMark(tk, 'group')) : null,
-    isAgent() ? el('td', {}, tk.assignee_name || t('none')) : null,
+    el('td', { 'data-label': t('category') }, tk.category || t('none'), ' ', aiMark(tk, 'category')),
+    isAgent() ? el('td', { 'data-label': t('group') }, tk.group_name || t('none'), ' ', aiMark(tk, 'group')) : null,
+    isAgent() ? el('td', { 'data-label': t('assignee') }, tk.assignee_name || t('none')) : null,
     isAgent() ? dueCell(tk) : null,
-    el('td', { class: 'muted' }, fmtTime(tk.created_at)));
+    el('td', { class: 'muted', 'data-label': t('created') }, fmtTime(tk.created_at)));
 }

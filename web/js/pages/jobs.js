@@ -36,20 +36,20 @@ function row(j, redraw) {
     } }, t('jobs_run_now'));
   const failing = j.consecutive_failures > 0;
   return el('tr', { 'data-job': j.name, class: failing ? 'job-failing' : null },
-    el('td', {}, el('strong', {}, j.name), el('div', { class: 'muted' }, has('jobs_desc_' + j.name) ? t('jobs_desc_' + j.name) : j.description)),
-    el('td', {}, every(j.schedule_seconds)),
-    el('td', { class: 'job-state' }, state(j),
+    el('td', { class: 'lead' }, el('strong', {}, j.name), el('div', { class: 'muted' }, has('jobs_desc_' + j.name) ? t('jobs_desc_' + j.name) : j.description)),
+    el('td', { 'data-label': t('jobs_schedule') }, every(j.schedule_seconds)),
+    el('td', { class: 'job-state', 'data-label': t('jobs_state') }, state(j),
       j.last_message ? el('div', { class: 'muted job-message' }, j.last_message) : null,
       failing ? el('div', { class: 'error' }, t('jobs_failing').replace('{n}', j.consecutive_failures)) : null),
-    el('td', {}, fmtTime(j.last_started_at), el('div', { class: 'muted' }, duration(j.last_duration_ms))),
-    el('td', { class: 'job-next' }, j.running ? t('jobs_running') : fmtTime(j.next_run_at)),
-    el('td', { class: 'job-counts' }, `${j.runs} / ${j.failures}`),
+    el('td', { 'data-label': t('jobs_last') }, fmtTime(j.last_started_at), el('div', { class: 'muted' }, duration(j.last_duration_ms))),
+    el('td', { class: 'job-next', 'data-label': t('jobs_next') }, j.running ? t('jobs_running') : fmtTime(j.next_run_at)),
+    el('td', { class: 'job-counts', 'data-label': t('jobs_counts') }, `${j.runs} / ${j.failures}`),
     el('td', {}, run));
 }
 
 export default async function viewJobs({ page }) {
   const body = el('tbody', { id: 'jobs-body' });
-  const table = el('table', { class: 'jobs', id: 'jobs-table' },
+  const table = el('table', { class: 'jobs stack', id: 'jobs-table' },
     el('thead', {}, el('tr', {}, [t('jobs_job'), t('jobs_schedule'), t('jobs_state'), t('jobs_last'),
       t('jobs_next'), t('jobs_counts'), ''].map((h) => el('th', {}, h)))),
     body);

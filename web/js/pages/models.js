@@ -38,14 +38,14 @@ export default async function viewModels(ctx) {
       el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
         `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
       el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), redraw)),
-      el('table', { class: 'classes' },
+      el('table', { class: 'classes stack flow' },
         el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
         el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
-          el('td', {}, c.class), el('td', {}, String(c.support)),
-          el('td', { class: 'th-precision' }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
-          el('td', {}, fmtPct(c.coverage)),
-          el('td', { class: 'th-value' }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
-          el('td', {}, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
+          el('td', { class: 'lead' }, c.class), el('td', { 'data-label': t('support') }, String(c.support)),
+          el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
+          el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
+          el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
+          el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
   });
   ctx.page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
     blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));

@@ -32,9 +32,11 @@ export default async function viewPeople(ctx) {
         toast(t('saved'));
       } catch (e) { apiErr(e); }
     } }, t('save'));
+    // on a phone each row is a card of labelled fields (app.css, table.stack)
     return el('tr', { class: 'user', 'data-email': u.email },
-      el('td', {}, u.name), el('td', { class: 'muted' }, u.email), el('td', {}, role), el('td', {}, lg),
-      el('td', {}, vip), el('td', {}, active), el('td', {}, save));
+      el('td', { class: 'lead' }, u.name), el('td', { class: 'muted' }, u.email),
+      el('td', { 'data-label': t('role') }, role), el('td', { 'data-label': t('lang_f') }, lg),
+      el('td', { class: 'flag', 'data-label': t('vip') }, vip), el('td', { class: 'flag', 'data-label': t('active') }, active), el('td', {}, save));
   };
   // The users table shows one page of the server's search at a time, "more"
   // adds the next; a row keeps its element (and what was changed in it but
@@ -140,7 +142,7 @@ export default async function viewPeople(ctx) {
 
   ctx.page(el('h1', {}, t('people')),
     el('h2', {}, t('users')), el('p', {}, filter),
-    el('table', { class: 'users' },
+    el('table', { class: 'users stack' },
       el('thead', {}, el('tr', {}, [t('name'), t('email'), t('role'), t('lang_f'), t('vip'), t('active'), ''].map((h) => el('th', {}, h)))),
       rows),
     more, nu, el('h2', {}, t('groups')), await Promise.all(groups.items.map(groupCard)), ng);
