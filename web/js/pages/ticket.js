@@ -105,16 +105,19 @@ export default async function viewTicket(ctx) {
       slaLine(tk),
       el('p', {}, t('category') + ' : ' + (tk.category || t('none'))),
       tk.resolution ? el('p', {}, t('resolution') + ' : ' + tk.resolution) : null);
+  // three areas (app.css): the ticket's text, the side cards, then the
+  // conversation and history; on one column the side cards come second
   page(el('p', {}, el('a', { href: isAgent() ? '#/queue' : '#/mine' }, t('backto'))),
     el('div', { class: 'layout' },
-      el('div', {},
+      el('div', { class: 'l-head' },
         el('div', { class: 'card' },
           el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
           el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
-          descEl),
+          descEl)),
+      el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard),
+      el('div', { class: 'l-main' },
         el('h2', {}, t('conversation')), convo, replyArea,
-        el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView))),
-      el('div', {}, suggCard, side, othersCard)));
+        el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView)))));
   if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
 }
