@@ -63,6 +63,9 @@ typedef struct {
   const char *authorization;   /* Authorization header */
   const char *csrf_token;      /* X-CSRF-Token header */
   int https;                   /* reached over HTTPS (X-Forwarded-Proto from a proxy) */
+  const char *content_type;    /* Content-Type header; may be NULL */
+  const char *query_error;     /* what is wrong with the query string (a NUL
+                                  byte, a parameter given twice), or NULL */
   const char *client;          /* the client's address ("192.0.2.7", "2001:db8::/64"),
                                   the key of per-client limits; may be NULL */
 } api_request_t;

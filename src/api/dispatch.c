@@ -2,10 +2,12 @@
  * models, jobs), and the dispatch of one request: match the route,
  * authenticate, authorise, run the handler. The only statics are constant
  * tables. */
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../triage/triage.h"
 #include "api_int.h"
@@ -164,8 +166,9 @@ static int dispatch_match(const char *pattern, const char *path, int64_t ids[2],
     if (strncmp(pattern, "{id}", 4) == 0) {
       char *end;
       if (*path < '1' || *path > '9') return 0;
+      errno = 0;
       long long v = strtoll(path, &end, 10);
-      if (v <= 0 || (*end && *end != '/') || nid >= 2) return 0;
+      if (v <= 0 || errno == ERANGE || (*end && *end != '/') || nid >= 2) return 0;
       ids[nid++] = v;
       pattern += 4;
       path = end;
@@ -189,6 +192,23 @@ static int dispatch_static(const api_request_t *req, api_response_t *resp) {
     return 1;
   }
   return 0;
+}
+
+/* A body must say it is JSON (charset and other parameters aside): a form
+ * or text/plain body is refused, as a browser may send those across sites
+ * without asking. 1 when refused. */
+static int dispatch_body_type(api_call_t *c) {
+  const char *ct = c->req->content_type;
+  if (!c->req->body_len) return 0;
+  size_t n = ct ? strcspn(ct, ";") : 0;
+  while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t')) n--;
+  if (ct && n == 16 && strncasecmp(ct, "application/json", 16) == 0) return 0;
+  int echo = ct && n && n <= 64 && util_utf8_valid(ct, n, NULL);
+  api_error(c, UTIL_E_MEDIATYPE, NULL,
+            "the request body must be sent with Content-Type: application/json%s%.*s%s",
+            echo ? " (not " : ct ? " (not this type)" : " (none was given)", echo ? (int)n : 0,
+            echo ? ct : "", echo ? ")" : "");
+  return 1;
 }
 
 static void dispatch_call_free(api_call_t *c) {
@@ -253,6 +273,11 @@ void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) 
       goto out;
     }
   }
+  if (req->query_error) {
+    api_error(&c, UTIL_E_INVALID, NULL, "%s", req->query_error);
+    goto out;
+  }
+  if (dispatch_body_type(&c)) goto out;
   if (req->query_unknown) {
     static const char *const none[] = {NULL};
     const char *const *args = route->args ? route->args : none;

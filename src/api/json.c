@@ -1,5 +1,6 @@
 /* Replies and input checking shared by every resource. Errors always say
  * what was wrong and where (field, or line and column). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,8 +114,12 @@ int api_field_string(api_call_t *c, const char *key, size_t min_len,
   }
   size_t n = json_string_length(v);
   const char *s = json_string_value(v);
-  if (n < min_len || (min_len && strspn(s, " \t\r\n") == n)) {
+  if (!n || (min_len && strspn(s, " \t\r\n") == n)) {
     api_error(c, UTIL_E_INVALID, key, "'%s' must not be empty", key);
+    return UTIL_E_INVALID;
+  }
+  if (n < min_len) {
+    api_error(c, UTIL_E_INVALID, key, "'%s' must be at least %zu bytes long", key, min_len);
     return UTIL_E_INVALID;
   }
   if (n > max_len) {
@@ -177,8 +182,9 @@ int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
   if (present) *present = s != NULL;
   if (!s) return 0;
   char *end;
+  errno = 0;
   long long v = strtoll(s, &end, 10);
-  if (!*s || *end || v < min || v > max) {
+  if (!*s || *end || errno == ERANGE || v < min || v > max) {
     api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an integer"
               " between %lld and %lld", key, (long long)min, (long long)max);
     return UTIL_E_INVALID;

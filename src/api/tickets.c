@@ -241,8 +241,12 @@ void api_tickets_list(api_call_t *c) {
     snprintf(statuses, sizeof statuses, "%s", status);
     char *save = NULL;
     for (char *tok = strtok_r(statuses, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      if (!store_status_valid(tok) || q.nstatus == 5) {
+      if (!store_status_valid(tok)) {
         api_error(c, UTIL_E_INVALID, "status", "unknown status '%s'", tok);
+        return;
+      }
+      if (q.nstatus == 5) {
+        api_error(c, UTIL_E_INVALID, "status", "'status' takes at most 5 statuses");
         return;
       }
       q.status[q.nstatus++] = tok;

@@ -49,6 +49,35 @@ static enum MHD_Result http_arg_check(void *cls, enum MHD_ValueKind kind, const 
   return MHD_NO; /* stop at the first unknown one */
 }
 
+typedef struct {
+  char msg[160];
+  const char *seen[32];
+  size_t nseen;
+} http_qcheck_t;
+
+/* Stops at the first parameter with a NUL byte in its name or value, or
+ * given twice ("status=new&status=open" would keep one silently). */
+static enum MHD_Result http_arg_sane(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size) {
+  http_qcheck_t *q = cls;
+  (void)kind;
+  int echo = strlen(key) == key_size && key_size <= 32 && util_utf8_valid(key, key_size, NULL);
+  if (strlen(key) != key_size || (value && strlen(value) != value_size)) {
+    snprintf(q->msg, sizeof q->msg, "query parameter %s%s%s contains a NUL byte (%%00)",
+             echo ? "'" : "", echo ? key : "(a name)", echo ? "'" : "");
+    return MHD_NO;
+  }
+  for (size_t i = 0; i < q->nseen; i++) {
+    if (strcmp(q->seen[i], key) == 0) {
+      snprintf(q->msg, sizeof q->msg, "query parameter %s%s%s is given more than once",
+               echo ? "'" : "", echo ? key : "(a name)", echo ? "'" : "");
+      return MHD_NO;
+    }
+  }
+  if (q->nseen < sizeof q->seen / sizeof q->seen[0]) q->seen[q->nseen++] = key;
+  return MHD_YES;
+}
+
 static const char *http_query_unknown(void *ctx, const char *const *known) {
   http_args_t a = {known, NULL};
   MHD_get_connection_values(ctx, MHD_GET_ARGUMENT_KIND, http_arg_check, &a);
@@ -196,6 +225,10 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
       .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
       .csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
   };
+  http_qcheck_t qc = {.nseen = 0};
+  MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, http_arg_sane, &qc);
+  req.query_error = qc.msg[0] ? qc.msg : NULL;
+  req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
   char client[INET6_ADDRSTRLEN + 4];
   http_client(conn, srv->cfg, client, sizeof client);
   req.client = client;

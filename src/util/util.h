@@ -29,6 +29,7 @@
   X(DB, "database_error", 500, "database error")                              \
   X(BUSY, "busy", 503, "busy, try again")                                     \
   X(TOOMANY, "too_many_requests", 429, "too many attempts, try again later")  \
+  X(MEDIATYPE, "unsupported_media_type", 415, "send the body as JSON")         \
   X(INTERNAL, "internal", 500, "internal error")
 
 enum {

@@ -45,10 +45,13 @@ test('health and metrics', async () => {
 
 test('ticket create, get, patch, history, comments', async () => {
   const c = await alice('POST', '/api/v1/tickets', {
-    title: 'VPN ne fonctionne plus', description: "Erreur 809 depuis ce matin\nà l'agence", impact: 1, urgency: 2,
+    title: 'VPN ne fonctionne plus', description: "Erreur 809 depuis ce matin\nà l'agence",
   });
   assert.equal(c.status, 201, c.text);
-  const tk = c.json;
+  // impact and urgency are the desk's to set
+  const rated = await agent('PATCH', `/api/v1/tickets/${c.json.id}`, { impact: 1, urgency: 2 });
+  assert.equal(rated.status, 200, rated.text);
+  const tk = rated.json;
   assert.equal(tk.status, 'new');
   assert.equal(tk.priority, 2, 'ITIL matrix: impact 1 × urgency 2 → P2');
   assert.equal(tk.requester_name, 'Alice');
@@ -125,8 +128,10 @@ test('ticket create, get, patch, history, comments', async () => {
 
 test('list: filters, sort, cursor pagination, full-text search', async () => {
   const made = [];
+  const bobId = (await bob('GET', '/api/v1/auth/me')).json.user.id;
   for (let i = 0; i < 12; i++) {
-    const r = await bob('POST', '/api/v1/tickets', {
+    const r = await agent('POST', '/api/v1/tickets', {
+      requester_id: bobId,
       title: i % 3 === 0 ? `Imprimante bloquée ${i}` : `Outlook crash ${i}`,
       description: i % 3 === 0 ? "l'imprimante du 2e étage n'imprime plus" : 'Outlook closes on start',
       urgency: (i % 3) + 1, impact: 2,
@@ -205,8 +210,9 @@ test('bad input: clear errors, nothing stored', async () => {
   assertError(await alice('POST', '/api/v1/tickets', { title: 42 }), 400, 'invalid', 'title');
   assertError(await alice('POST', '/api/v1/tickets', { title: '   ' }), 400, 'invalid', 'title');
   assertError(await alice('POST', '/api/v1/tickets', { description: 'no title' }), 400, 'invalid', 'title');
-  assertError(await alice('POST', '/api/v1/tickets', { title: 'x', urgency: 7 }), 400, 'invalid', 'urgency');
-  assertError(await alice('POST', '/api/v1/tickets', { title: 'x', urgency: '1' }), 400, 'invalid', 'urgency');
+  assertError(await agent('POST', '/api/v1/tickets', { title: 'x', urgency: 7 }), 400, 'invalid', 'urgency');
+  assertError(await agent('POST', '/api/v1/tickets', { title: 'x', urgency: '1' }), 400, 'invalid', 'urgency');
+  assertError(await alice('POST', '/api/v1/tickets', { title: 'x', urgency: 1 }), 403, 'forbidden', 'urgency');
   assertError(await alice('POST', '/api/v1/tickets', { title: 'x'.repeat(301) }), 400, 'invalid', 'title');
   assertError(await alice('POST', '/api/v1/tickets', { title: 'a\u0000b' }), 400, 'malformed_json');
   assertError(await alice('POST', '/api/v1/tickets', { title: 'x', created_at: '2020-01-01' }), 400, 'invalid', 'created_at');
