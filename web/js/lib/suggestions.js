@@ -79,9 +79,9 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
       open ? el('div', { class: 'sg-actions', onclick: (ev) => ev.stopPropagation() },
         el('button', { type: 'button', class: 'secondary', id: 'sugg-accept-' + sg.field,
           onclick: () => decide(sg, 'accept') }, t('accept')),
-        overrideInput(sg),
-        el('button', { type: 'button', class: 'secondary', id: 'sugg-override-' + sg.field,
-          onclick: () => decide(sg, 'override') }, t('override'))) : null);
+        el('span', { class: 'sg-override' }, overrideInput(sg),
+          el('button', { type: 'button', class: 'secondary', id: 'sugg-override-' + sg.field,
+            onclick: () => decide(sg, 'override') }, t('override')))) : null);
     card.append(box);
   }
   return card;
