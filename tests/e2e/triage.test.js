@@ -77,7 +77,7 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   await page.click('#sugg-accept-urgency');
   await page.waitForSelector('.suggestion[data-field="urgency"][data-state="accepted"]');
   // urgency known: the priority and its SLA due time follow
-  assert.match(await page.textContent('#sla-due'), /SLA due : \S+/);
+  assert.match(await page.textContent('#sla-due'), /SLA due: \S+/);
   await page.waitForSelector('#sugg-value-group');
   const other = await page.$$eval('#sugg-value-group option', (os) =>
     os.map((o) => o.value).find((v) => v !== document.querySelector('#sugg-value-group').value));

@@ -1,7 +1,7 @@
 // English texts of the UI, by key. Every key of en.js is here too (the
 // browser test compares the two files).
 export default {
-    signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
+    colon: ': ', signin: 'Sign in', email: 'E-mail', password: 'Password', login: 'Sign in',
     logout: 'Sign out', queue: 'Ticket queue', mytickets: 'My tickets',
     newticket: 'New ticket', search: 'Search (full text)', status: 'Status',
     category: 'Category', group: 'Group', assignee: 'Assignee', priority: 'Priority',

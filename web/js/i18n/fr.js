@@ -1,7 +1,7 @@
 // French texts of the UI, by key. Every key of en.js is here too (the
 // browser test compares the two files).
 export default {
-    signin: 'Connexion', email: 'E-mail', password: 'Mot de passe', login: 'Se connecter',
+    colon: '\u00a0: ', signin: 'Connexion', email: 'E-mail', password: 'Mot de passe', login: 'Se connecter',
     logout: 'Déconnexion', queue: 'File des tickets', mytickets: 'Mes tickets',
     newticket: 'Nouveau ticket', search: 'Rechercher (texte intégral)', status: 'Statut',
     category: 'Catégorie', group: 'Groupe', assignee: 'Assigné à', priority: 'Priorité',

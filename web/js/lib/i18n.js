@@ -32,6 +32,10 @@ export function t(key) {
   return TEXT.en[key] ?? key;
 }
 
+// A label followed by its colon as the language writes it: "Status: " in
+// English, "Statut : " in French (a no-break space before the colon).
+export const tColon = (key) => t(key) + t('colon');
+
 export function fmtTime(iso) {
   if (!iso) return t('none');
   return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',

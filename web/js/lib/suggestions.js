@@ -1,7 +1,7 @@
 // The AI suggestions card of the agent's ticket page: each prediction with
 // its confidence, runners-up and the words behind it; accept or override.
 import { el, $, toast } from './dom.js';
-import { t } from './i18n.js';
+import { t, tColon } from './i18n.js';
 import { api } from './api.js';
 import { lookups, fieldLabel } from './tickets.js';
 
@@ -50,7 +50,7 @@ function overrideInput(sg) {
 export function suggestionsCard(tk, items, onSelect, onChange) {
   if (!items.length && !tk.impact_cue) return null;
   const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')),
-    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, t('impact_cue') + ' : ', el('b', {}, tk.impact_cue),
+    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, tColon('impact_cue'), el('b', {}, tk.impact_cue),
       ' → ' + t('impact') + ' ' + tk.impact) : null);
   const decide = async (sg, how) => {
     const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;
@@ -72,9 +72,9 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
         el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))),
       sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
         sg.top.slice(1).map((x) => x.value + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
-      el('div', { class: 'small' }, t('words_for') + ' : ',
+      el('div', { class: 'small' }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
-        sg.against && sg.against.length ? ['· ' + t('words_against') + ' : ',
+        sg.against && sg.against.length ? ['· ' + tColon('words_against'),
           sg.against.map((w) => [el('mark', { class: 'w-against' }, w.word), ' '])] : null),
       open ? el('div', { class: 'sg-actions', onclick: (ev) => ev.stopPropagation() },
         el('button', { type: 'button', class: 'secondary', id: 'sugg-accept-' + sg.field,

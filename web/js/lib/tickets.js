@@ -1,6 +1,6 @@
 // Pieces of ticket display shared by the lists and the ticket page.
 import { el } from './dom.js';
-import { t, lang, fmtTime } from './i18n.js';
+import { t, tColon, lang, fmtTime } from './i18n.js';
 import { api, isAgent } from './api.js';
 
 export const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
@@ -29,7 +29,7 @@ export function slaLine(tk) {
   if (!tk.sla_due_at) return null;
   const late = isLate(tk);
   return el('p', { class: 'small' + (late ? ' sla-late' : ''), id: 'sla-due' },
-    t('sla_due_at') + ' : ', el('b', {}, fmtTime(tk.sla_due_at)), late ? ' · ' + t('overdue') : '');
+    tColon('sla_due_at'), el('b', {}, fmtTime(tk.sla_due_at)), late ? ' · ' + t('overdue') : '');
 }
 
 // A small "AI" mark beside a value the model set and nobody confirmed.

@@ -2,7 +2,7 @@
 // out-of-fold metrics, per-class precision, coverage and threshold rules,
 // training on demand, and the triage and SLA settings.
 import { el, $, toast } from '../lib/dom.js';
-import { t, fmtTime } from '../lib/i18n.js';
+import { t, tColon, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel } from '../lib/tickets.js';
 
@@ -37,7 +37,7 @@ export default async function viewModels(ctx) {
       el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
       el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
         `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
-      el('p', {}, t('field_default') + ' : ', thresholdControls(m.field, '', rule(''), redraw)),
+      el('p', {}, tColon('field_default'), thresholdControls(m.field, '', rule(''), redraw)),
       el('table', { class: 'classes stack flow' },
         el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
         el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },

@@ -2,7 +2,7 @@
 // and for agents (fields, internal notes, AI suggestions, the history, the
 // requester's other recent tickets).
 import { el } from '../lib/dom.js';
-import { t, has, fmtTime } from '../lib/i18n.js';
+import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
@@ -100,11 +100,11 @@ export default async function viewTicket(ctx) {
   const side = isAgent()
     ? await fieldsForm(tk, () => viewTicket(ctx))
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
-      el('p', {}, t('status') + ' : ', badge(tk.status)),
-      el('p', {}, t('priority') + ' : ', prio(tk.priority)),
+      el('p', {}, tColon('status'), badge(tk.status)),
+      el('p', {}, tColon('priority'), prio(tk.priority)),
       slaLine(tk),
-      el('p', {}, t('category') + ' : ' + (tk.category || t('none'))),
-      tk.resolution ? el('p', {}, t('resolution') + ' : ' + tk.resolution) : null);
+      el('p', {}, tColon('category') + (tk.category || t('none'))),
+      tk.resolution ? el('p', {}, tColon('resolution') + tk.resolution) : null);
   // three areas (app.css): the ticket's text, the side cards, then the
   // conversation and history; on one column the side cards come second
   page(el('p', {}, el('a', { href: isAgent() ? '#/queue' : '#/mine' }, t('backto'))),
@@ -112,7 +112,7 @@ export default async function viewTicket(ctx) {
       el('div', { class: 'l-head' },
         el('div', { class: 'card' },
           el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
-          el('p', { class: 'muted' }, t('requester') + ' : ' + (tk.requester_name || '?') + ' · ' +
+          el('p', { class: 'muted' }, tColon('requester') + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
           descEl)),
       el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard),
