@@ -36,8 +36,17 @@ export function t(key) {
 // English, "Statut : " in French (a no-break space before the colon).
 export const tColon = (key) => t(key) + t('colon');
 
+const locale = () => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+// A number as the language writes it, with exactly `digits` decimals:
+// 87.7 in English, 87,7 in French (and 2,448 / 2 448). opts: more
+// Intl.NumberFormat options (signDisplay…).
+export function fmtNum(x, digits = 0, opts = {}) {
+  return x.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits, ...opts });
+}
+
 export function fmtTime(iso) {
   if (!iso) return t('none');
-  return new Date(iso).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB',
+  return new Date(iso).toLocaleString(locale(),
     { dateStyle: 'short', timeStyle: 'short' });
 }

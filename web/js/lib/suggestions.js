@@ -1,7 +1,7 @@
 // The AI suggestions card of the agent's ticket page: each prediction with
 // its confidence, runners-up and the words behind it; accept or override.
 import { el, $, toast } from './dom.js';
-import { t, tColon } from './i18n.js';
+import { t, tColon, fmtNum } from './i18n.js';
 import { api } from './api.js';
 import { lookups, fieldLabel } from './tickets.js';
 
@@ -16,7 +16,7 @@ export function highlighted(text, words) {
   let last = 0;
   const mark = (w, key) => {
     const hit = words.get(key);
-    return hit ? el('mark', { class: 'w-' + hit.kind, title: (hit.weight > 0 ? '+' : '') + hit.weight.toFixed(2) }, w) : w;
+    return hit ? el('mark', { class: 'w-' + hit.kind, title: fmtNum(hit.weight, 2, { signDisplay: 'exceptZero' }) }, w) : w;
   };
   for (const m of text.matchAll(re)) {
     out.push(text.slice(last, m.index));

@@ -4,7 +4,7 @@
 // read again every few seconds while the page is open, so a run started
 // here is seen to start and finish.
 import { el, toast } from '../lib/dom.js';
-import { t, has, fmtTime } from '../lib/i18n.js';
+import { t, has, fmtNum, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 
 const REFRESH_MS = 4000;
@@ -17,7 +17,7 @@ function every(seconds) {
 
 function duration(ms) {
   if (ms === null || ms === undefined) return t('none');
-  return ms < 1000 ? ms + ' ms' : (ms / 1000).toFixed(1) + ' s';
+  return ms < 1000 ? ms + ' ms' : fmtNum(ms / 1000, 1) + ' s';
 }
 
 // The state a person needs first: running, or the last result.

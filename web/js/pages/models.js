@@ -2,11 +2,12 @@
 // out-of-fold metrics, per-class precision, coverage and threshold rules,
 // training on demand, and the triage and SLA settings.
 import { el, $, toast } from '../lib/dom.js';
-import { t, tColon, fmtTime } from '../lib/i18n.js';
+import { t, tColon, fmtNum, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel } from '../lib/tickets.js';
 
-const fmtPct = (x) => (x === null || x === undefined ? t('none') : (100 * x).toFixed(1) + ' %');
+// 0.877 → "87.7 %" ("87,7 %" in French), the % kept beside its number
+const fmtPct = (x) => (x === null || x === undefined ? t('none') : fmtNum(100 * x, 1) + '\u00a0%');
 
 function thresholdControls(field, cls, cur, onsaved) {
   const mode = el('select', { class: 'th-mode', 'data-class': cls },
@@ -35,7 +36,7 @@ export default async function viewModels(ctx) {
     const rule = (cls) => rules.get(m.field + '\u0000' + cls) || { mode: 'target', target: mt.target_precision || 0.95 };
     return el('div', { class: 'card model', 'data-field': m.field },
       el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
-      el('p', { class: 'muted' }, `${m.n_train} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
+      el('p', { class: 'muted' }, `${fmtNum(m.n_train)} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
         `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
       el('p', {}, tColon('field_default'), thresholdControls(m.field, '', rule(''), redraw)),
       el('table', { class: 'classes stack flow' },
@@ -44,7 +45,7 @@ export default async function viewModels(ctx) {
           el('td', { class: 'lead' }, c.class), el('td', { 'data-label': t('support') }, String(c.support)),
           el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
           el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
-          el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? c.threshold.toFixed(3) : t(c.threshold)),
+          el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),
           el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
   });
   ctx.page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
