@@ -128,6 +128,17 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   await page.click('#ng-submit');
   const group = page.locator('.group[data-group="Field support"]');
   await group.waitFor();
+  // nobody is chosen at first: Add refuses, says why, and adds no one
+  assert.equal(await group.locator('select.g-add').inputValue(), '');
+  const puts = [];
+  const onRequest = (r) => { if (r.method() === 'PUT') puts.push(r.url()); };
+  page.on('request', onRequest);
+  await group.locator('button.g-addbtn').click();
+  assert.equal((await group.locator('.g-error').textContent()).trim(), 'Choose the user to add first.');
+  await page.waitForTimeout(300);
+  page.off('request', onRequest);
+  assert.deepEqual(puts, []);
+  assert.equal(await group.locator('li[data-email]').count(), 0);
   await group.locator('select.g-add').selectOption({ label: 'Zoé <i>Durand</i>' });
   await group.locator('button.g-addbtn').click();
   await page.locator('.group[data-group="Field support"] li[data-email="zoe@test.example"]').waitFor();

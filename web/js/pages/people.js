@@ -101,7 +101,11 @@ export default async function viewPeople(ctx) {
   // the add list searches them on the server when they are many.
   const groupCard = async (g) => {
     const members = g.member_ids.map((id) => byId.get(id)).filter(Boolean);
-    const add = await userSelect({ attrs: { class: 'g-add' }, roles: 'agent,admin', exclude: new Set(g.member_ids) });
+    // nobody is chosen at first: Add without a choice adds no one
+    const add = await userSelect({ attrs: { class: 'g-add', 'aria-label': t('addmember') }, roles: 'agent,admin',
+      none: t('choose_user'), exclude: new Set(g.member_ids) });
+    const addErr = el('div', { class: 'error g-error', role: 'alert' });
+    add.select.addEventListener('change', () => { addErr.textContent = ''; });
     const change = async (method, uid) => {
       try { await api(method, `/groups/${g.id}/members/${uid}`); await viewPeople(ctx); } catch (e) { apiErr(e); }
     };
@@ -123,7 +127,11 @@ export default async function viewPeople(ctx) {
           el('button', { class: 'secondary small g-remove', onclick: () => change('DELETE', u.id) }, t('remove')))))
         : el('p', { class: 'muted' }, t('nomembers')),
       add.count ? el('div', { class: 'row' }, add.node,
-        el('button', { class: 'secondary g-addbtn', onclick: () => change('PUT', Number(add.select.value)) }, t('addmember'))) : null);
+        el('button', { class: 'secondary g-addbtn', onclick: () => {
+          addErr.textContent = add.select.value ? '' : t('choose_user_first');
+          if (add.select.value) change('PUT', Number(add.select.value));
+        } }, t('addmember'))) : null,
+      add.count ? addErr : null);
   };
   const ng = el('form', { class: 'card', id: 'group-form', onsubmit: async (ev) => {
     ev.preventDefault();
