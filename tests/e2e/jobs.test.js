@@ -30,8 +30,10 @@ test.after(async () => {
 });
 
 const TEXT = {
-  fr: { h1: /^Tâches de fond$/, every: /toutes les 5 min/, ok: /^Réussie$/, run: 'Lancer maintenant', desc: /Réentraîne les modèles/ },
-  en: { h1: /^Jobs$/, every: /every 5 min/, ok: /^Succeeded$/, run: 'Run now', desc: /Retrains the triage models/ },
+  fr: { h1: /^Tâches de fond$/, every: /toutes les 5 min/, ok: /^Réussie$/, run: 'Lancer maintenant', desc: /Réentraîne les modèles/,
+    title: /^Réentraînement des modèles de tri$/, minute: /^toutes les minutes$/ },
+  en: { h1: /^Jobs$/, every: /every 5 min/, ok: /^Succeeded$/, run: 'Run now', desc: /Retrains the triage models/,
+    title: /^Triage model retraining$/, minute: /^every minute$/ },
 };
 
 async function open(locale) {
@@ -56,6 +58,11 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
     const row = 'tr[data-job=retrain]';
     assert.match(await page.textContent(row), T.every);
     assert.match(await page.textContent(row), T.desc);
+    // a title in the reader's language, the job's own name beside it
+    assert.match(await page.textContent(`${row} .job-title`), T.title);
+    assert.equal(await page.textContent(`${row} .job-name`), 'retrain');
+    // a period of one unit reads as words (search_facets runs every 60 s)
+    assert.match((await page.textContent('tr[data-job=search_facets] td.job-every')).trim(), T.minute);
     const [runs] = await counts(page);
     await page.click(`${row} button.job-run`);
     assert.equal((await page.textContent(`${row} button.job-run`)).trim(), T.run);

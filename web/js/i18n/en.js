@@ -53,6 +53,8 @@ export default {
     jobs_res_ok: 'Succeeded', jobs_res_error: 'Failed', jobs_res_skipped: 'Nothing to do',
     jobs_failing: 'Failed {n} times in a row', jobs_every_s: 'every {n} s',
     jobs_every_min: 'every {n} min', jobs_every_h: 'every {n} h',
+    jobs_every_1s: 'every second', jobs_every_1min: 'every minute', jobs_every_1h: 'every hour',
+    jobs_title_retrain: 'Triage model retraining', jobs_title_search_facets: 'Search data in memory',
     jobs_desc_retrain: 'Retrains the triage models when the newest is too old or enough corrections came in, and trains any field without a model; a new model replaces the active one only if it is not worse.',
     jobs_desc_search_facets: 'Keeps what searches hold in memory of every ticket (length, filtered fields, sort keys) up to date with the latest changes; a search also does it when it finds them behind.',
 };

@@ -53,6 +53,8 @@ export default {
     jobs_res_ok: 'Réussie', jobs_res_error: 'En échec', jobs_res_skipped: 'Rien à faire',
     jobs_failing: '{n} échecs de suite', jobs_every_s: 'toutes les {n} s',
     jobs_every_min: 'toutes les {n} min', jobs_every_h: 'toutes les {n} h',
+    jobs_every_1s: 'toutes les secondes', jobs_every_1min: 'toutes les minutes', jobs_every_1h: 'toutes les heures',
+    jobs_title_retrain: 'Réentraînement des modèles de tri', jobs_title_search_facets: 'Données de recherche en mémoire',
     jobs_desc_retrain: 'Réentraîne les modèles de tri quand le plus récent est trop ancien ou qu’assez de corrections sont arrivées, et entraîne tout champ sans modèle ; un nouveau modèle ne remplace l’actif que s’il n’est pas moins bon.',
     jobs_desc_search_facets: 'Tient à jour ce que la recherche garde en mémoire de chaque ticket (longueur, champs filtrés, clés de tri) avec les dernières modifications ; une recherche le fait aussi quand elle les trouve en retard.',
 };

@@ -9,7 +9,11 @@ import { api, errText } from '../lib/api.js';
 
 const REFRESH_MS = 4000;
 
+// "every minute", "every 5 min", "every 2 h" (one unit reads as a word)
 function every(seconds) {
+  if (seconds === 3600) return t('jobs_every_1h');
+  if (seconds === 60) return t('jobs_every_1min');
+  if (seconds === 1) return t('jobs_every_1s');
   if (seconds % 3600 === 0) return t('jobs_every_h').replace('{n}', seconds / 3600);
   if (seconds % 60 === 0) return t('jobs_every_min').replace('{n}', seconds / 60);
   return t('jobs_every_s').replace('{n}', seconds);
@@ -36,8 +40,11 @@ function row(j, redraw) {
     } }, t('jobs_run_now'));
   const failing = j.consecutive_failures > 0;
   return el('tr', { 'data-job': j.name, class: failing ? 'job-failing' : null },
-    el('td', { class: 'lead' }, el('strong', {}, j.name), el('div', { class: 'muted' }, has('jobs_desc_' + j.name) ? t('jobs_desc_' + j.name) : j.description)),
-    el('td', { 'data-label': t('jobs_schedule') }, every(j.schedule_seconds)),
+    // the job's title in the reader's language, its name (as in /metrics) beside it
+    el('td', { class: 'lead' }, el('strong', { class: 'job-title' }, has('jobs_title_' + j.name) ? t('jobs_title_' + j.name) : j.name),
+      has('jobs_title_' + j.name) ? [' ', el('code', { class: 'small muted job-name' }, j.name)] : null,
+      el('div', { class: 'muted' }, has('jobs_desc_' + j.name) ? t('jobs_desc_' + j.name) : j.description)),
+    el('td', { class: 'job-every', 'data-label': t('jobs_schedule') }, every(j.schedule_seconds)),
     el('td', { class: 'job-state', 'data-label': t('jobs_state') }, state(j),
       j.last_message ? el('div', { class: 'muted job-message' }, j.last_message) : null,
       failing ? el('div', { class: 'error' }, t('jobs_failing').replace('{n}', j.consecutive_failures)) : null),
