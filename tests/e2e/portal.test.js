@@ -56,6 +56,13 @@ test('requester → agent → requester round trip, in both languages', async ()
   await ap.click('#filter-apply');
   await ap.waitForSelector(`tr.ticket[data-id="${id}"]`);
   assert.equal(await ap.locator('tr.ticket').count(), 1, 'search finds exactly that ticket');
+  // a search comes in relevance order, and the sort says so
+  const sortShown = () => ap.$eval('#f-sort', (s) => s.selectedOptions[0].textContent);
+  assert.equal(await ap.inputValue('#f-sort'), '');
+  assert.equal(await sortShown(), 'Relevance');
+  await ap.fill('#q', '');
+  assert.equal(await sortShown(), 'Newest');
+  await ap.fill('#q', marker);
   await ap.click(`tr.ticket[data-id="${id}"] a.ticket-title`);
   await ap.waitForSelector('#fields-form');
   await ap.selectOption('#f-status', 'pending');

@@ -28,7 +28,7 @@ export default {
     accuracy: 'Accuracy', macro_f1: 'Macro-F1', ece: 'Calibration error', auto: 'Applied automatically',
     impact_cue: 'Impact cue', group_f: 'Group', never: 'never', always: 'always',
     group_id: 'Group', assignee_id: 'Assignee', sla_due_at: 'SLA due', language: 'Language', overdue: 'overdue', due: 'Due',
-    sort: 'Sort by', sort_created: 'Newest', sort_due: 'Due soonest', sort_priority: 'Priority', sort_updated: 'Last updated',
+    sort: 'Sort by', sort_created: 'Newest', sort_rank: 'Relevance', sort_due: 'Due soonest', sort_priority: 'Priority', sort_updated: 'Last updated',
     settings: 'Settings', trained_fields: 'Fields triage learns', critical: 'Critical services and CIs (comma-separated)',
     retrain_hours: 'Retrain after (hours)', retrain_after: 'Retrain after (corrections)', sla_hours: 'SLA (hours)',
     people: 'Users & groups', users: 'Users', groups: 'Groups', name: 'Name', role: 'Role',

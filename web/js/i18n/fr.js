@@ -28,7 +28,7 @@ export default {
     accuracy: 'Exactitude', macro_f1: 'F1 macro', ece: 'Erreur de calibration', auto: 'Appliqué automatiquement',
     impact_cue: 'Indice d’impact', group_f: 'Groupe', never: 'jamais', always: 'toujours',
     group_id: 'Groupe', assignee_id: 'Assigné à', sla_due_at: 'Échéance SLA', language: 'Langue', overdue: 'en retard', due: 'Échéance',
-    sort: 'Trier par', sort_created: 'Plus récents', sort_due: 'Échéance la plus proche', sort_priority: 'Priorité', sort_updated: 'Derniers modifiés',
+    sort: 'Trier par', sort_created: 'Plus récents', sort_rank: 'Pertinence', sort_due: 'Échéance la plus proche', sort_priority: 'Priorité', sort_updated: 'Derniers modifiés',
     settings: 'Réglages', trained_fields: 'Champs appris', critical: 'Services et CI critiques (séparés par des virgules)',
     retrain_hours: 'Réentraîner après (heures)', retrain_after: 'Réentraîner après (corrections)', sla_hours: 'SLA (heures)',
     people: 'Utilisateurs et groupes', users: 'Utilisateurs', groups: 'Groupes', name: 'Nom', role: 'Rôle',

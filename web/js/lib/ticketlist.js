@@ -14,8 +14,31 @@ export function ftsQuery(text) {
   return s.split(/\s+/).map((w) => '"' + w.replace(/"/g, '""') + '"').join(' ');
 }
 
+// The sort choices: with a search the server's default order is relevance
+// (sort=rank), so the default option says so and "Newest" is asked for by
+// name; without one the default is the newest first.
+function sortOptions(searching, cur) {
+  const opt = (v, label) => el('option', { value: v, selected: v === cur }, label);
+  return [searching ? opt('', t('sort_rank')) : opt('', t('sort_created')),
+    searching ? opt('-created_at', t('sort_created')) : null,
+    opt('sla_due_at', t('sort_due')), opt('priority', t('sort_priority')), opt('-updated_at', t('sort_updated'))];
+}
+
 function filtersForm(params, go) {
   const opt = (v, label, cur) => el('option', { value: v, selected: v === cur }, label);
+  const searching = !!(params.get('q') || '').trim();
+  let cur = params.get('sort') || '';
+  if (!searching && cur === '-created_at') cur = '';
+  const sort = el('select', { id: 'f-sort', name: 'sort' }, sortOptions(searching, cur));
+  // typing a search (or clearing it) changes what the default order means
+  const retitle = () => {
+    const now = !!q.value.trim();
+    if (now === (sort.querySelector('option[value="-created_at"]') !== null)) return;
+    const keep = !now && sort.value === '-created_at' ? '' : sort.value;
+    sort.replaceChildren(...sortOptions(now, keep).filter(Boolean));
+    sort.value = keep;
+  };
+  const q = el('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') || '', oninput: retitle });
   const filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: (ev) => {
     ev.preventDefault();
     const p = new URLSearchParams();
@@ -28,8 +51,7 @@ function filtersForm(params, go) {
     if (rows) rows.replaceChildren();
     go('#/queue?' + p.toString());
   } },
-    el('div', { class: 'grow' }, el('label', { for: 'q' }, t('search')),
-      el('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') || '' })),
+    el('div', { class: 'grow' }, el('label', { for: 'q' }, t('search')), q),
     el('div', {}, el('label', { for: 'f-status' }, t('status')),
       el('select', { id: 'f-status', name: 'status' }, opt('', t('any'), params.get('status') || ''),
         opt('new,open,pending', t('st_new') + ' + ' + t('st_open') + ' + ' + t('st_pending'), params.get('status')),
@@ -43,10 +65,7 @@ function filtersForm(params, go) {
     el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
       el('select', { id: 'f-priority', name: 'priority' }, opt('', t('any'), params.get('priority') || ''),
         [1, 2, 3, 4].map((p) => opt(String(p), 'P' + p, params.get('priority'))))),
-    el('div', {}, el('label', { for: 'f-sort' }, t('sort')),
-      el('select', { id: 'f-sort', name: 'sort' }, opt('', t('sort_created'), params.get('sort') || ''),
-        opt('sla_due_at', t('sort_due'), params.get('sort')), opt('priority', t('sort_priority'), params.get('sort')),
-        opt('-updated_at', t('sort_updated'), params.get('sort')))),
+    el('div', {}, el('label', { for: 'f-sort' }, t('sort')), sort),
     el('div', { class: 'act' }, el('button', { type: 'submit', id: 'filter-apply' }, t('apply'))));
   return filters;
 }
