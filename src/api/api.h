@@ -64,6 +64,7 @@ typedef struct {
   const char *csrf_token;      /* X-CSRF-Token header */
   int https;                   /* reached over HTTPS (X-Forwarded-Proto from a proxy) */
   const char *content_type;    /* Content-Type header; may be NULL */
+  const char *if_match;        /* If-Match header; may be NULL */
   const char *query_error;     /* what is wrong with the query string (a NUL
                                   byte, a parameter given twice), or NULL */
   const char *client;          /* the client's address ("192.0.2.7", "2001:db8::/64"),
@@ -79,6 +80,7 @@ typedef struct {
   char set_cookie[256];      /* "" when none */
   char allow[64];            /* Allow header for 405 */
   int retry_after;           /* seconds, for a Retry-After header; 0: none */
+  char etag[32];             /* ETag header (quoted); "" when none */
   int route;                 /* index into the route table, for metrics */
 } api_response_t;
 

@@ -1,5 +1,6 @@
 /* /api/v1/tickets: create, read, update (with status lifecycle and history)
  * and the filtered, sorted, paginated, full-text list. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,12 +122,83 @@ out:
   desk_intake_clear(&in);
 }
 
+/* The ETag of a ticket is its version. */
+static void tickets_etag(api_call_t *c, const store_ticket_t *t) {
+  snprintf(c->resp->etag, sizeof c->resp->etag, "\"%lld\"", (long long)t->v[STORE_TF_VERSION].i);
+}
+
 void api_tickets_get(api_call_t *c) {
   store_ticket_t t;
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
+  tickets_etag(c, &t);
   api_reply(c, 200, tickets_json(c, &t));
   store_ticket_clear(&t);
+}
+
+/* ---- Conditional changes -----------------------------------------------------
+ * A PATCH may say which version of the ticket it was made from: the header
+ * If-Match: "N" (the ETag of a GET; W/"N" and * are taken too) or a body
+ * field "version": N. A ticket changed since is not overwritten: 412, with
+ * who changed it last and its version now, so that the client reloads. */
+
+/* The version the change was made from into *v (0: not said); replies 400
+ * on a malformed one. */
+static int tickets_expected(api_call_t *c, int64_t *v) {
+  *v = 0;
+  json_t *jv = json_object_get(c->body, "version");
+  if (jv) {
+    if (!json_is_integer(jv) || json_integer_value(jv) < 1) {
+      api_error(c, UTIL_E_INVALID, "version", "'version' must be a positive integer (the ticket's version)");
+      return UTIL_E_INVALID;
+    }
+    *v = json_integer_value(jv);
+    json_object_del(c->body, "version");
+  }
+  const char *m = c->req->if_match;
+  if (!m || !*m || strcmp(m, "*") == 0) return 0;
+  const char *p = strncmp(m, "W/", 2) == 0 ? m + 2 : m;
+  char *end = NULL;
+  errno = 0;
+  long long n = *p == '"' ? strtoll(p + 1, &end, 10) : 0;
+  if (n < 1 || errno == ERANGE || *end != '"' || end[1] || (*v && *v != n)) {
+    api_error(c, UTIL_E_INVALID, NULL,
+              "If-Match must be one ticket ETag such as \"3\" (and agree with 'version')");
+    return UTIL_E_INVALID;
+  }
+  *v = n;
+  return 0;
+}
+
+typedef struct {
+  char *name;
+  int64_t at;
+} tickets_last_t;
+
+static int tickets_last_one(const store_event_t *e, void *arg) {
+  tickets_last_t *l = arg;
+  free(l->name);
+  l->name = e->actor_name ? util_xstrdup(e->actor_name) : NULL;
+  l->at = e->at;
+  return 0;
+}
+
+static void tickets_stale(api_call_t *c, const store_ticket_t *now, int64_t yours) {
+  tickets_last_t l = {NULL, 0};
+  store_history_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT), tickets_last_one, &l);
+  int64_t v = now->v[STORE_TF_VERSION].i;
+  char msg[400];
+  snprintf(msg, sizeof msg, "ticket %lld changed since you read it (version %lld, yours %lld)%s%s:"
+           " reload it, then make your change again", (long long)c->id[0], (long long)v,
+           (long long)yours, l.name ? ", last by " : "", l.name ? l.name : "");
+  json_t *e = json_pack("{s:s, s:s, s:I}", "code", util_err_code(UTIL_E_STALE), "message", msg,
+                        "version", (json_int_t)v);
+  if (!e) e = json_pack("{s:s, s:s}", "code", util_err_code(UTIL_E_STALE), "message", "changed since read");
+  json_object_set_new(e, "changed_by", l.name ? json_string(l.name) : json_null());
+  json_object_set_new(e, "changed_at", l.at ? api_time_json(l.at) : json_null());
+  tickets_etag(c, now);
+  api_reply(c, util_err_http_status(UTIL_E_STALE), json_pack("{s:o}", "error", e));
+  free(l.name);
 }
 
 void api_tickets_patch(api_call_t *c) {
@@ -136,7 +208,9 @@ void api_tickets_patch(api_call_t *c) {
   desk_err_t e = {0};
   store_ticket_init(&t);
   store_ticket_init(&cur);
-  if (api_body_object(c) || tickets_from_body(c, &t, &mask, 0)) goto out;
+  int64_t expect = 0;
+  if (api_body_object(c) || tickets_expected(c, &expect) || tickets_from_body(c, &t, &mask, 0))
+    goto out;
   if (api_ticket_visible(c, c->id[0], &cur)) goto out;
   store_actor_t a = tickets_actor(c);
   /* the change (with desk's lifecycle and priority rules) and what it
@@ -144,6 +218,15 @@ void api_tickets_patch(api_call_t *c) {
   store_ticket_t neu;
   store_ticket_init(&neu);
   int rc = store_begin(c->db);
+  if (!rc && expect) { /* checked in the write transaction: no change can slip in between */
+    store_ticket_clear(&cur);
+    rc = store_ticket_get(c->db, c->id[0], &cur);
+    if (!rc && cur.v[STORE_TF_VERSION].i != expect) {
+      store_rollback(c->db);
+      tickets_stale(c, &cur, expect);
+      goto out;
+    }
+  }
   if (!rc) rc = desk_ticket_update(c->db, c->id[0], &t, mask, &a, &changed, &e);
   if (!rc && changed) rc = store_ticket_get(c->db, c->id[0], &neu);
   if (!rc && changed) rc = triage_note_edits(c->db, c->id[0], &cur, &neu, mask, c->user.id);
@@ -160,8 +243,12 @@ void api_tickets_patch(api_call_t *c) {
   }
   store_ticket_clear(&cur);
   rc = store_ticket_get(c->db, c->id[0], &cur);
-  if (rc) api_error(c, rc, NULL, "cannot read the ticket back");
-  else api_reply(c, 200, tickets_json(c, &cur));
+  if (rc) {
+    api_error(c, rc, NULL, "cannot read the ticket back");
+  } else {
+    tickets_etag(c, &cur);
+    api_reply(c, 200, tickets_json(c, &cur));
+  }
 out:
   store_ticket_clear(&t);
   store_ticket_clear(&cur);

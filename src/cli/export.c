@@ -113,7 +113,7 @@ static void ex_text_cell(const ex_state_t *st, const char *s) {
 static int ex_one(const store_ticket_t *t, void *arg) {
   ex_state_t *st = arg;
   json_t *j = st->jsonl ? json_object() : NULL;
-  for (int f = 0; f < STORE_TF_COUNT; f++) {
+  for (int f = 0; f < STORE_TF_VERSION; f++) { /* the version is the server's bookkeeping */
     const store_val_t *v = &t->v[f];
     char buf[UTIL_ISO_LEN + 8];
     const char *s = "";
@@ -194,7 +194,7 @@ int cli_export(int argc, char **argv) {
     }
   }
   if (!st.jsonl) {
-    for (int f = 0; f < STORE_TF_COUNT; f++)
+    for (int f = 0; f < STORE_TF_VERSION; f++)
       fprintf(st.out, "%s%s", f ? "," : "", store_tf_name(f));
     for (int x = 0; x < 3; x++) fprintf(st.out, ",%s", ex_extra[x]);
     fputs("\r\n", st.out);

@@ -109,6 +109,7 @@ static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
                           ar->static_body ? "no-cache" : "no-store");
   if (ar->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", ar->set_cookie);
   if (ar->allow[0]) MHD_add_response_header(r, "Allow", ar->allow);
+  if (ar->etag[0]) MHD_add_response_header(r, "ETag", ar->etag);
   if (ar->retry_after > 0) {
     char secs[24];
     snprintf(secs, sizeof secs, "%d", ar->retry_after);
@@ -229,6 +230,7 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, http_arg_sane, &qc);
   req.query_error = qc.msg[0] ? qc.msg : NULL;
   req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  req.if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
   char client[INET6_ADDRSTRLEN + 4];
   http_client(conn, srv->cfg, client, sizeof client);
   req.client = client;

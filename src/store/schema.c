@@ -224,4 +224,9 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " INSERT INTO ticket_changes(ticket_id) SELECT old.id WHERE old.id <> new.id; END;"
     "CREATE TRIGGER tickets_changes_ad AFTER DELETE ON tickets BEGIN"
     " INSERT INTO ticket_changes(ticket_id) VALUES (old.id); END;",
+
+    /* 9: a ticket's version, 1 at creation and one more at each change:
+     * a client that read version n may ask that its change apply only if
+     * the ticket is still at n (the API's If-Match). */
+    "ALTER TABLE tickets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
 };

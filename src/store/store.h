@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -192,7 +192,8 @@ int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
   X(RESOLVED_AT, "resolved_at", TIME)                                         \
   X(RESOLUTION, "resolution", TEXT)                                           \
   X(SLA_DUE_AT, "sla_due_at", TIME)                                           \
-  X(IMPACT_CUE, "impact_cue", TEXT)
+  X(IMPACT_CUE, "impact_cue", TEXT)                                           \
+  X(VERSION, "version", INT) /* last: 1 at creation, +1 at each change */
 
 typedef enum {
 #define STORE_TF_ENUM_(e, name, type) STORE_TF_##e,
@@ -239,10 +240,11 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
 /* Loads ticket id into out (initialised by the call). */
 int store_ticket_get(store_t *s, int64_t id, store_ticket_t *out);
 /* Applies the fields of ch whose bit (1u << field) is set in mask to ticket
- * id (never id, created_at, updated_at, impact_cue), writes one history row
- * per field that really changed, bumps updated_at, and clears impact_cue
- * when a person changes the impact. Checks no lifecycle: desk_ticket_update
- * does. *changed (optional) counts changed fields. */
+ * id (never id, created_at, updated_at, impact_cue, version), writes one
+ * history row per field that really changed, bumps updated_at and version,
+ * and clears impact_cue when a person changes the impact. Checks no
+ * lifecycle: desk_ticket_update does. *changed (optional) counts changed
+ * fields. */
 int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
                         uint32_t mask, const store_actor_t *a, int *changed);
 

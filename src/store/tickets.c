@@ -167,6 +167,7 @@ int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
   if (t->v[STORE_TF_UPDATED_AT].is_null)
     store_ticket_set_int(t, STORE_TF_UPDATED_AT, t->v[STORE_TF_CREATED_AT].i);
   if (t->v[STORE_TF_DESCRIPTION].is_null) store_ticket_set_text(t, STORE_TF_DESCRIPTION, "");
+  store_ticket_set_int(t, STORE_TF_VERSION, 1);
 
   int own, rc = store_txn_enter(s, &own);
   if (rc) return rc;
@@ -219,7 +220,7 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     if (!(mask & (1u << f))) continue;
     /* Identity and clock fields are never taken from the caller. */
     if (f == STORE_TF_ID || f == STORE_TF_CREATED_AT || f == STORE_TF_UPDATED_AT ||
-        f == STORE_TF_IMPACT_CUE)
+        f == STORE_TF_IMPACT_CUE || f == STORE_TF_VERSION)
       continue;
     ticket_copy_val(&neu, ch, f);
   }
@@ -229,7 +230,7 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
       a->kind != STORE_ACTOR_SYSTEM)
     store_ticket_set_null(&neu, STORE_TF_IMPACT_CUE);
   for (int f = 1; f < STORE_TF_COUNT && !rc; f++) {
-    if (f == STORE_TF_UPDATED_AT) continue;
+    if (f == STORE_TF_UPDATED_AT || f == STORE_TF_VERSION) continue;
     if (ticket_val_equal(&old.v[f], &neu.v[f], tf_info[f].type)) continue;
     char *ov = ticket_val_text(&old.v[f], tf_info[f].type);
     char *nv = ticket_val_text(&neu.v[f], tf_info[f].type);
@@ -240,6 +241,7 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
   }
   if (rc || !nchanged) goto out;
   store_ticket_set_int(&neu, STORE_TF_UPDATED_AT, now);
+  store_ticket_set_int(&neu, STORE_TF_VERSION, old.v[STORE_TF_VERSION].i + 1);
   sqlite3_stmt *st = store_stmt(s, tf_update);
   if (!st) {
     rc = UTIL_E_DB;

@@ -30,6 +30,7 @@
   X(BUSY, "busy", 503, "busy, try again")                                     \
   X(TOOMANY, "too_many_requests", 429, "too many attempts, try again later")  \
   X(MEDIATYPE, "unsupported_media_type", 415, "send the body as JSON")         \
+  X(STALE, "precondition_failed", 412, "changed since it was read")             \
   X(INTERNAL, "internal", 500, "internal error")
 
 enum {
