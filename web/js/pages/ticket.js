@@ -31,13 +31,18 @@ function eventValue(e, which) {
   return v;
 }
 
+// The field as the sentence "X changed <field> from … to …" names it: in
+// French with its article ("a changé l’assignation"), never a form label
+// such as "Assigné à".
+const historyLabel = (f) => (has('h_' + f) ? t('h_' + f) : has(f) ? t(f) : f);
+
 function eventView(e) {
   const who = e.actor_kind === 'person' ? (e.actor_name || '?') : t(e.actor_kind);
   let what;
   if (e.field === 'created') what = t('ev_created');
   else if (e.field === 'comment') what = t('ev_comment');
   else if (e.field === 'internal_note') what = t('ev_internal_note');
-  else what = [t('changed') + ' ' + (has(e.field) ? t(e.field) : e.field) + ' ', t('from') + ' ',
+  else what = [t('changed') + ' ' + historyLabel(e.field) + ' ', t('from') + ' ',
     el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
   return el('div', { class: 'event', 'data-field': e.field },
     el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
