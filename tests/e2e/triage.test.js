@@ -61,6 +61,8 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   const head = await page.textContent('.suggestion[data-field="category"] .sg-head');
   assert.match(head, /Category\s+Network/);
   assert.match(head, /(High|Medium|Low) · \d+ %/);
+  // an urgency reads as in the form, "3 · Low", never as a bare digit
+  assert.match((await page.textContent('.suggestion[data-field="urgency"] .sg-value')).trim(), /^[1-3] · (High|Medium|Low)$/);
   // the words that drove the category are highlighted in the ticket text
   const marked = await page.locator('#ticket-title-text mark.w-for, #ticket-desc mark.w-for').allTextContents();
   assert.ok(marked.map((w) => w.toLowerCase()).includes('vpn'), JSON.stringify(marked));

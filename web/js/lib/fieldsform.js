@@ -4,7 +4,7 @@
 import { el, toast } from './dom.js';
 import { t } from './i18n.js';
 import { api, session, errText } from './api.js';
-import { STATUSES, lookups, slaLine } from './tickets.js';
+import { STATUSES, lookups, slaLine, levelLabel } from './tickets.js';
 import { userSelect } from './userpicker.js';
 
 export async function fieldsForm(tk, onsaved) {
@@ -14,7 +14,7 @@ export async function fieldsForm(tk, onsaved) {
   const sel = (name, options, cur) => el('select', { id: 'f-' + name, name },
     options.map(([v, label]) => el('option', { value: v, selected: String(cur ?? '') === v }, label)));
   const txt = (name, cur) => el('input', { type: 'text', id: 'f-' + name, name, value: cur || '' });
-  const lvl = [['', t('none')], ['1', '1 · ' + t('high')], ['2', '2 · ' + t('medium')], ['3', '3 · ' + t('low')]];
+  const lvl = [['', t('none')], ...['1', '2', '3'].map((v) => [v, levelLabel(v)])];
   const err = el('div', { class: 'error', id: 'fields-error' });
   const save = async (patch) => {
     try {

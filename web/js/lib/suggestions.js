@@ -3,7 +3,7 @@
 import { el, $, toast } from './dom.js';
 import { t, tColon, fmtNum } from './i18n.js';
 import { api } from './api.js';
-import { lookups, fieldLabel } from './tickets.js';
+import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
 
 // Words are matched the way the server folds them: no case, no accents.
 const fold = (w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -41,8 +41,7 @@ function overrideInput(sg) {
   if (sg.field === 'group')
     return el('select', { id }, lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
   if (sg.field === 'urgency')
-    return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value },
-      v + ' · ' + t(['high', 'medium', 'low'][Number(v) - 1]))));
+    return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value }, levelLabel(v))));
   const list = el('datalist', { id: id + '-list' }, (sg.top || []).map((x) => el('option', { value: x.value })));
   return el('span', {}, el('input', { type: 'text', id, list: id + '-list', value: sg.value }), list);
 }
@@ -67,11 +66,11 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
       onclick: () => onSelect(sg) },
       el('div', { class: 'sg-head' },
         el('b', {}, fieldLabel(sg.field)), ' ',
-        el('span', { class: 'sg-value' }, sg.value), ' ',
+        el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
         el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
         el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))),
       sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
-        sg.top.slice(1).map((x) => x.value + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
+        sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
       el('div', { class: 'small' }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
         sg.against && sg.against.length ? ['· ' + tColon('words_against'),

@@ -9,6 +9,12 @@ export const badge = (status) => el('span', { class: 'badge st-' + status }, t('
 export const prio = (p) => (p ? el('span', { class: 'badge' + (p <= 2 ? ' p' + p : '') }, 'P' + p) : t('none'));
 export const fieldLabel = (f) => (f === 'group' ? t('group_f') : t(f));
 
+// Impact and urgency levels as the form shows them: "3 · Low"; valueLabel
+// gives any field's value that way (the others as they are).
+const LEVELS = { 1: 'high', 2: 'medium', 3: 'low' };
+export const levelLabel = (v) => (LEVELS[v] ? v + ' · ' + t(LEVELS[v]) : String(v));
+export const valueLabel = (field, v) => (field === 'urgency' || field === 'impact' ? levelLabel(v) : v);
+
 // The assignment groups, loaded once for agents (a short list, unlike users);
 // the Users & groups page clears it after a change.
 export const lookups = { groups: null };

@@ -4,7 +4,7 @@
 import { el, $, toast } from '../lib/dom.js';
 import { t, tColon, fmtNum, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
-import { fieldLabel } from '../lib/tickets.js';
+import { fieldLabel, valueLabel } from '../lib/tickets.js';
 
 // 0.877 → "87.7 %" ("87,7 %" in French), the % kept beside its number
 const fmtPct = (x) => (x === null || x === undefined ? t('none') : fmtNum(100 * x, 1) + '\u00a0%');
@@ -42,7 +42,7 @@ export default async function viewModels(ctx) {
       el('table', { class: 'classes stack flow' },
         el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
         el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
-          el('td', { class: 'lead' }, c.class), el('td', { 'data-label': t('support') }, String(c.support)),
+          el('td', { class: 'lead' }, valueLabel(m.field, c.class)), el('td', { 'data-label': t('support') }, fmtNum(c.support)),
           el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
           el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
           el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),

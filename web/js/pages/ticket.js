@@ -4,7 +4,7 @@
 import { el } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, isAgent } from '../lib/api.js';
-import { badge, prio, slaLine, loadGroups } from '../lib/tickets.js';
+import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
 
@@ -24,10 +24,7 @@ function eventValue(e, which) {
   if (/_at$/.test(e.field)) return fmtTime(v);
   if (e.field === 'priority') return 'P' + v;
   if (e.field === 'status') return has('st_' + v) ? t('st_' + v) : v;
-  if (e.field === 'urgency' || e.field === 'impact') {
-    const lv = { 1: 'high', 2: 'medium', 3: 'low' }[v];
-    return lv ? v + ' · ' + t(lv) : v;
-  }
+  if (e.field === 'urgency' || e.field === 'impact') return levelLabel(v);
   return v;
 }
 
