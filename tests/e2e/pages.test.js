@@ -119,6 +119,49 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   });
 }
 
+// On a phone (390 px wide) no page scrolls sideways and every control is
+// within the screen (a wide table becomes one card per row); the top bar
+// keeps the brand and "Sign out" on one line; the ticket page shows its
+// side cards before the history.
+for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
+  test(`every page fits a phone's width, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {
+    for (const role of ['requester', 'agent', 'admin']) {
+      const ctx = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+      const page = await ctx.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const who = env.accounts[LOGIN[role]];
+      await uiLogin(page, srv.url, who.email, who.password);
+      for (const [hash, sel, text] of PAGES[role]) {
+        const h = hash.replace('ID', String(ticketId));
+        await expectPage(page, h, sel, text[lang]);
+        await page.waitForTimeout(200);
+        const fit = await page.evaluate(() => {
+          const vw = document.documentElement.clientWidth;
+          const out = [...document.querySelectorAll('button, select, input, textarea, a')].filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width > 0 && (r.right > vw + 1 || r.left < -1);
+          }).map((e) => `${e.tagName.toLowerCase()}.${e.className}#${e.id} ${e.textContent.trim().slice(0, 20)}`);
+          const top = (id) => document.getElementById(id).getBoundingClientRect().top;
+          return { scroll: document.documentElement.scrollWidth, vw, out: out.slice(0, 5),
+            barLine: Math.abs(top('logout') - document.querySelector('.brand').getBoundingClientRect().top) < 20 };
+        });
+        assert.ok(fit.scroll <= fit.vw, `${role} ${h} (${lang}): the page is ${fit.scroll} px wide on a ${fit.vw} px screen`);
+        assert.deepEqual(fit.out, [], `${role} ${h} (${lang}): controls beyond the screen's edge`);
+        assert.ok(fit.barLine, `${role} ${h} (${lang}): "Sign out" on the brand's line`);
+        if (hash === '#/ticket/ID') {
+          const [side, hist] = await page.evaluate(() => ['ticket-side', 'history'].map((id) =>
+            document.getElementById(id).getBoundingClientRect().top));
+          assert.ok(side < hist, `${role} (${lang}): the side cards come before the history on one column`);
+        }
+      }
+      await page.screenshot({ path: path.join(SHOTS, `phone-${role}-${lang}.png`), fullPage: true });
+      assert.deepEqual(errors, [], `${role}: page errors`);
+      await ctx.close();
+    }
+  });
+}
+
 test('both dictionaries have the same keys', async () => {
   const { ctx, page } = await open('en-GB');
   await page.goto(srv.url + '/');
