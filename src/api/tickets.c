@@ -375,11 +375,8 @@ void api_tickets_list(api_call_t *c) {
   rc = store_ticket_list(c->db, &q, &page);
   if (rc) store_read_end(c->db, own);
   if (rc == UTIL_E_BADQUERY) {
-    api_error(c, rc, q.q && !(cursor && *cursor) ? "q" : "cursor", "%s",
-              q.q && !(cursor && *cursor)
-                  ? "the search query is not valid full-text syntax (quote words that"
-                    " contain punctuation)"
-                  : "the cursor does not belong to this query");
+    const char *why = store_list_error(c->db);
+    api_error(c, rc, strstr(why, "cursor") ? "cursor" : "q", "%s", why);
     return;
   }
   if (rc) {

@@ -295,9 +295,18 @@ void store_search_facets(store_t *s, int on);
  * gets how many they hold. UTIL_E_DB when they cannot serve searches (the
  * searches then read the tables). */
 int store_search_prepare(store_t *s, size_t *tickets);
-/* Runs the query. UTIL_E_BADQUERY for an FTS5 syntax error or a cursor that
- * does not belong to this sort. */
+/* Runs the query. UTIL_E_BADQUERY for a search that store_search_check
+ * refuses, that FTS5 cannot parse or that runs past its step budget, or a
+ * cursor that does not belong to this sort: store_list_error says which. */
 int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out);
+/* Why the last store_ticket_list on s answered UTIL_E_BADQUERY, in English
+ * ("" otherwise); borrowed until the next list. */
+const char *store_list_error(const store_t *s);
+/* Whether FTS5 query q asks no more than a search may (search_guard.c):
+ * at most 32 phrases, 4 prefix terms with 3 characters or more before
+ * their *, 2 NEAR groups of distance 50 or less, 8 nested parentheses.
+ * 0, or UTIL_E_BADQUERY with the reason in why. */
+int store_search_check(const char *q, char *why, size_t len);
 void store_page_clear(store_page_t *p);
 /* Calls fn for every ticket in id order (export). */
 int store_ticket_each(store_t *s, int (*fn)(const store_ticket_t *, void *),

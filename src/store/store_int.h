@@ -23,6 +23,7 @@ struct store {
   store_actor_t bulk_actor;
   store_facets_t *facets; /* shared with the other connections to the file */
   int use_facets;         /* store_search_facets */
+  char list_error[160];   /* store_list_error */
 };
 
 /* The schema's history (schema.c): step i brings version i to i + 1. */

@@ -40,6 +40,7 @@ typedef struct {
 #define LIST_SCAN_BUDGET 4   /* the same when a scan of the facets follows (5 ms at 1 M) */
 #define LIST_COUNT_CAP 20000 /* index entries counted per filter */
 #define LIST_RANK_SPARE 16   /* candidates ranked per row wanted, with filters */
+#define LIST_SEARCH_SECS 0.5 /* a search statement's time, past which it is stopped */
 
 typedef struct {
   util_buf_t sql;
@@ -208,20 +209,37 @@ static int list_prepare(store_t *s, list_sql_t *l, int search, sqlite3_stmt **st
   return 0;
 }
 
-static int list_budget_spent(void *arg) { return --*(int *)arg < 0; }
+typedef struct {
+  int budget;      /* callbacks left; stops at 0 when counting */
+  double deadline; /* util_monotonic() past which it stops; 0: none */
+} list_budget_t;
+
+static int list_budget_spent(void *arg) {
+  list_budget_t *b = arg;
+  if (b->deadline) return util_monotonic() > b->deadline;
+  return --b->budget < 0;
+}
 
 /* Runs l, adding its (id, key) rows to out. With budget > 0 the run stops
- * after that many progress callbacks and returns 1 (out then holds a part). */
+ * after that many progress callbacks and returns 1 (out then holds a part).
+ * A search (its statements run FTS5) is stopped after LIST_SEARCH_SECS
+ * instead, and refused: a query that costs that much at this size would
+ * hold a worker from everyone else. */
 static int list_collect(store_t *s, list_sql_t *l, int search, int budget, list_pairs_t *out) {
   sqlite3_stmt *st = NULL;
-  int rc = list_prepare(s, l, search, &st), r = SQLITE_DONE, armed = budget > 0;
+  list_budget_t b = {budget, search && budget <= 0 ? util_monotonic() + LIST_SEARCH_SECS : 0};
+  int rc = list_prepare(s, l, search, &st), r = SQLITE_DONE, armed = budget > 0 || b.deadline;
   if (rc) goto out;
-  /* the handler points at budget: it must go before this frame does */
-  if (armed) sqlite3_progress_handler(s->db, 1000, list_budget_spent, &budget);
+  /* the handler points at b: it must go before this frame does */
+  if (armed) sqlite3_progress_handler(s->db, 1000, list_budget_spent, &b);
   while ((r = sqlite3_step(st)) == SQLITE_ROW)
     list_pairs_add(out, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0));
   if (armed) sqlite3_progress_handler(s->db, 0, NULL, NULL);
-  if (r == SQLITE_INTERRUPT) rc = 1;
+  if (r == SQLITE_INTERRUPT && b.deadline) {
+    snprintf(s->list_error, sizeof s->list_error,
+             "this search is too costly to run: make it more precise (fewer words, no prefix)");
+    rc = UTIL_E_BADQUERY;
+  } else if (r == SQLITE_INTERRUPT) rc = 1;
   else if (r != SQLITE_DONE)
     /* our SQL is fixed and tested; an error while stepping a search comes
      * from the FTS5 query parser */
@@ -593,15 +611,23 @@ static int list_fetch(store_t *s, const list_plan_t *p, const list_pairs_t *pair
   return 0;
 }
 
+const char *store_list_error(const store_t *s) { return s->list_error; }
+
 int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
   memset(out, 0, sizeof *out);
+  s->list_error[0] = '\0';
+  if (q->q && store_search_check(q->q, s->list_error, sizeof s->list_error))
+    return UTIL_E_BADQUERY;
   list_pairs_t pairs = {0};
   int limit = q->limit < 1 ? 50 : q->limit > 1000 ? 1000 : q->limit, rc, own = 0;
   list_plan_t p = {.sort = q->sort, .desc = q->desc, .want = limit + 1};
   if (p.sort == STORE_SORT_RANK && !q->q) p.sort = STORE_SORT_CREATED;
   if (q->cursor && q->cursor[0]) {
     rc = list_parse_cursor(q->cursor, p.sort, &p.ckey, &p.cid);
-    if (rc) return rc;
+    if (rc) {
+      snprintf(s->list_error, sizeof s->list_error, "the cursor does not belong to this query");
+      return rc;
+    }
     p.has_cursor = 1;
   }
   /* the pairs and the rows come from one snapshot */
@@ -612,6 +638,9 @@ int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
   else if (p.sort == STORE_SORT_RANK) rc = list_ranked(s, q, &p, &pairs);
   else rc = list_sorted(s, q, &p, &pairs);
   store_facets_end(fq);
+  if (rc == UTIL_E_BADQUERY && !s->list_error[0])
+    snprintf(s->list_error, sizeof s->list_error,
+             "the search query is not valid full-text syntax (quote words that contain punctuation)");
   if (!rc) rc = list_fetch(s, &p, &pairs, out);
   store_read_end(s, own);
   free(pairs.v);

@@ -449,6 +449,54 @@ static void bulk_load_rolled_back_leaves_no_flag(void **state) {
   store_close(&s);
 }
 
+/* What a search may ask of FTS5: a person's queries pass, the costly
+ * shapes are refused with the reason. */
+static void search_guard_limits(void **state) {
+  static const char *const fine[] = {
+      "printer", "imp*", "imprim*", "\"printer jam\"", "title:vpn", "NEAR(vpn outlook)",
+      "NEAR(vpn outlook, 50)", "vpn AND (outlook OR mail) NOT printer", "\"said \"\"hi\"\"\"",
+      "écran*", "a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee", "",
+      "{title description}: vpn", "^vpn", "vpn + down"};
+  static const struct {
+    const char *q, *why;
+  } refused[] = {
+      {"a*", "at least 3 characters"},
+      {"ab*", "at least 3 characters"},
+      {"\"ab\"*", "at least 3 characters"},
+      {"éc*", "at least 3 characters"},
+      {"abc* abd* abe* abf* abg*", "at most 4 prefix"},
+      {"NEAR(vpn outlook, 51)", "distance is at most 50"},
+      {"NEAR(vpn outlook, 99999999999)", "distance is at most 50"},
+      {"NEAR(a b) NEAR(c d) NEAR(e f)", "at most 2 NEAR"},
+      {"((((((((( vpn )))))))))", "at most 8 parentheses"},
+      {"a b c d e f g h i j k l m n o p q r s t u v w x y z aa bb cc dd ee ff gg", "at most 32"},
+  };
+  char why[160];
+  for (size_t i = 0; i < sizeof fine / sizeof fine[0]; i++) {
+    if (store_search_check(fine[i], why, sizeof why)) fail_msg("refused '%s': %s", fine[i], why);
+  }
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    if (store_search_check(refused[i].q, why, sizeof why) != UTIL_E_BADQUERY ||
+        !strstr(why, refused[i].why))
+      fail_msg("'%s': '%s'", refused[i].q, why);
+  }
+  /* the shape that took a second: NEAR over 160 one-letter prefixes */
+  char near[1024] = "NEAR(";
+  for (int i = 0; i < 160; i++) strcat(near, "a* ");
+  strcat(near, ", 1000)");
+  assert_int_equal(store_search_check(near, why, sizeof why), UTIL_E_BADQUERY);
+  /* through a list, the reason is the list's error */
+  store_t *s = fresh("guard.db");
+  store_query_t q = {.q = near, .sort = STORE_SORT_RANK};
+  store_page_t p;
+  assert_int_equal(store_ticket_list(s, &q, &p), UTIL_E_BADQUERY);
+  assert_non_null(strstr(store_list_error(s), "prefix"));
+  q.q = "\"unterminated";
+  assert_int_equal(store_ticket_list(s, &q, &p), UTIL_E_BADQUERY);
+  assert_non_null(strstr(store_list_error(s), "not valid full-text syntax"));
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(migrate_from_empty),
@@ -460,6 +508,7 @@ int main(void) {
       cmocka_unit_test(lifecycle_and_history),
       cmocka_unit_test(history_is_append_only),
       cmocka_unit_test(search_and_bad_query),
+      cmocka_unit_test(search_guard_limits),
       cmocka_unit_test(cursor_pagination_visits_each_once),
       cmocka_unit_test(comments_and_internal_notes),
       cmocka_unit_test(unique_email_and_missing_reference),
