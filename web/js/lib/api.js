@@ -7,6 +7,7 @@ export class ApiError extends Error {
     super((body && body.error && body.error.message) || ('HTTP ' + status));
     this.status = status;
     this.field = body && body.error && body.error.field;
+    this.detail = (body && body.error) || {}; // e.g. a 412's changed_by and version
   }
 }
 

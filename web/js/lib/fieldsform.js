@@ -7,6 +7,10 @@ import { api, session, errText } from './api.js';
 import { STATUSES, lookups, slaLine, levelLabel } from './tickets.js';
 import { userSelect } from './userpicker.js';
 
+// What to tell the agent when the form is drawn again for a ticket that
+// changed while they edited it: { id, text }, shown once.
+let notice = null;
+
 export async function fieldsForm(tk, onsaved) {
   // the team, searched on the server once it outgrows one page
   const assignee = await userSelect({ attrs: { id: 'f-assignee_id', name: 'assignee_id' }, roles: 'agent,admin',
@@ -15,13 +19,22 @@ export async function fieldsForm(tk, onsaved) {
     options.map(([v, label]) => el('option', { value: v, selected: String(cur ?? '') === v }, label)));
   const txt = (name, cur) => el('input', { type: 'text', id: 'f-' + name, name, value: cur || '' });
   const lvl = [['', t('none')], ...['1', '2', '3'].map((v) => [v, levelLabel(v)])];
-  const err = el('div', { class: 'error', id: 'fields-error' });
+  const err = el('div', { class: 'error', id: 'fields-error', role: 'alert' });
+  if (notice && notice.id === tk.id) { err.textContent = notice.text; notice = null; }
+  // the change applies only to the version on screen: if someone else
+  // changed the ticket meanwhile, it is drawn again as it is now, and the
+  // agent is told rather than overwriting what the other one did
   const save = async (patch) => {
     try {
-      const nt = await api('PATCH', '/tickets/' + tk.id, patch);
+      const nt = await api('PATCH', '/tickets/' + tk.id, { ...patch, version: tk.version });
       toast(t('saved'));
       onsaved(nt);
-    } catch (e) { err.textContent = errText(e); }
+    } catch (e) {
+      if (e.status !== 412) { err.textContent = errText(e); return; }
+      const who = e.detail.changed_by;
+      notice = { id: tk.id, text: who ? t('changed_meanwhile').replace('{name}', who) : t('changed_meanwhile_anon') };
+      onsaved(null);
+    }
   };
   const form = el('form', { class: 'card', id: 'fields-form', onsubmit: async (ev) => {
     ev.preventDefault();
