@@ -20,6 +20,10 @@ typedef struct {
   int secure_cookies;    /* 1: the session cookie is always marked Secure
                           * (served behind TLS); otherwise only when the
                           * request says it came over HTTPS */
+  int check_db;          /* 1: PRAGMA quick_check before serving; a damaged
+                          * file makes api_init fail */
+  int64_t max_db_bytes;  /* the database's size cap for the API's writes
+                          * (507 past it, as on a full disk); 0: none */
 } api_config_t;
 
 /* The server's context: the configuration, the per-thread database

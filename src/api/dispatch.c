@@ -69,6 +69,7 @@ static store_t *api_db(api_ctx_t *x) {
     return NULL;
   }
   store_set_autocheckpoint(s, 0); /* the checkpointer thread does it */
+  store_set_max_bytes(s, x->cfg.max_db_bytes);
   pthread_mutex_lock(&x->reg_mu);
   x->reg = util_xrealloc(x->reg, (x->nreg + 1) * sizeof(store_t *));
   x->reg[x->nreg++] = s;
@@ -98,6 +99,18 @@ int api_init(const api_config_t *cfg, api_ctx_t **out, char *errbuf, size_t errl
   x->jobs = jobs_runner_new();
   store_t *s = NULL;
   int rc = store_open(cfg->db_path, &s, errbuf, errlen);
+  if (!rc && cfg->check_db) {
+    char why[256];
+    double t0 = util_monotonic();
+    rc = store_quick_check(s, why, sizeof why);
+    if (rc)
+      snprintf(errbuf, errlen,
+               "%s is damaged (SQLite's quick_check: %s): not serving it; restore the latest"
+               " backup, or try the sqlite3 shell's .recover on a copy",
+               cfg->db_path, why);
+    else
+      util_log(UTIL_LOG_INFO, "database checked in %.1f s", util_monotonic() - t0);
+  }
   if (!rc) rc = triage_holder_reload(x->triage, s, errbuf, errlen); /* the active models, if any */
   store_close(&s);
   if (!rc && store_checkpointer_start(cfg->db_path, 200, &x->ckpt)) {

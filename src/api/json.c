@@ -38,6 +38,11 @@ void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...) 
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  /* the storage's trouble is the reason whatever the request was */
+  if (err == UTIL_E_FULL || err == UTIL_E_READONLY || err == UTIL_E_IO) {
+    size_t n = strlen(msg);
+    snprintf(msg + n, sizeof msg - n, ": %s", util_err_message(err));
+  }
   json_t *e = json_pack("{s:s, s:s}", "code", util_err_code(err), "message", msg);
   if (!e) { /* msg quoted invalid UTF-8 from input: say so without it */
     e = json_pack("{s:s, s:s}", "code", util_err_code(err), "message",

@@ -31,7 +31,15 @@ void api_metrics_observe(api_ctx_t *ctx, int route, int status, double seconds) 
                             (unsigned long long)(seconds * 1e6), memory_order_relaxed);
 }
 
+/* Ready while the database takes writes: a load balancer sends no one to
+ * a server whose disk is full or whose file went read-only or bad. */
 void api_health(api_call_t *c) {
+  char why[200];
+  if (store_write_health(why, sizeof why)) {
+    api_reply(c, 503, json_pack("{s:s, s:s, s:i}", "status", "not_ready", "reason", why,
+                                "schema_version", store_schema_version(c->db)));
+    return;
+  }
   api_reply(c, 200, json_pack("{s:s, s:i}", "status", "ok", "schema_version",
                               store_schema_version(c->db)));
 }

@@ -14,13 +14,15 @@ int cli_serve(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--listen", 1, NULL}, {"--threads", 1, NULL},
                       {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
                       {"--max-per-client", 1, NULL}, {"--request-deadline", 1, NULL},
-                      {"--forwarded-for", 0, NULL},
+                      {"--forwarded-for", 0, NULL}, {"--skip-check", 0, NULL},
+                      {"--max-db-mb", 1, NULL},
                       {"--secure-cookies", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
            " [--max-body BYTES] [--max-per-client N] [--request-deadline S]\n"
            "       [--retrain-check S] [--secure-cookies] [--forwarded-for]\n"
+           "       [--max-db-mb N] [--skip-check]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
@@ -38,17 +40,21 @@ int cli_serve(int argc, char **argv) {
            "                     X-Forwarded-Proto header says https\n"
            "  --forwarded-for    behind a reverse proxy: a client's address (for sign-in\n"
            "                     limits) is the last hop of X-Forwarded-For\n"
+           "  --max-db-mb N      refuse writes (507) that would grow the database past N MB\n"
+           "  --skip-check       start without SQLite's quick_check of the whole file (it\n"
+           "                     refuses to serve a damaged one; seconds at a million tickets)\n"
            "Stops cleanly on SIGTERM or SIGINT: requests finish, a running job is told to stop.\n");
     return 0;
   }
   const char *db = cli_get(opts, "--db");
   long threads = 4, max_body = 1 << 20, check = 300, per_client = HTTP_PER_CLIENT,
-       deadline = 30;
+       deadline = 30, max_mb = 0;
   if (cli_int_opt(opts, "serve", "--threads", 1, 64, &threads) ||
       cli_int_opt(opts, "serve", "--max-body", 1024, 1L << 30, &max_body) ||
       cli_int_opt(opts, "serve", "--retrain-check", 1, 86400, &check) ||
       cli_int_opt(opts, "serve", "--max-per-client", 1, HTTP_MAX_CONNECTIONS, &per_client) ||
-      cli_int_opt(opts, "serve", "--request-deadline", 1, 3600, &deadline))
+      cli_int_opt(opts, "serve", "--request-deadline", 1, 3600, &deadline) ||
+      cli_int_opt(opts, "serve", "--max-db-mb", 1, 16L * 1024 * 1024, &max_mb))
     return 2;
   http_config_t hc = {.listen = cli_get(opts, "--listen"),
                       .max_body = (size_t)max_body,
@@ -58,7 +64,9 @@ int cli_serve(int argc, char **argv) {
                       .forwarded_for = cli_get(opts, "--forwarded-for") != NULL};
   if (!hc.listen) hc.listen = "127.0.0.1:8080";
   api_config_t ac = {.db_path = db ? db : "relais.db",
-                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL};
+                     .secure_cookies = cli_get(opts, "--secure-cookies") != NULL,
+                     .check_db = cli_get(opts, "--skip-check") == NULL,
+                     .max_db_bytes = max_mb * 1024 * 1024};
   /* SIGTERM and SIGINT are taken by http_serve's sigwait: block them before
    * any thread starts (the checkpointer in api_init, the jobs), so that none
    * of those threads can receive one and end the process at once. */

@@ -1,5 +1,6 @@
 /* Connection, pragmas, forward migrations (the steps are in schema.c),
  * transactions, statement cache. */
+#include <stdatomic.h>
 #include <pthread.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -21,6 +22,32 @@ const char *store_errmsg(store_t *s) {
   return s && s->db ? sqlite3_errmsg(s->db) : "no database";
 }
 
+/* The last failure that says the file cannot take writes, for the whole
+ * process (store_write_health): any connection sets it, a commit clears
+ * it. Atomics: read by /healthz without a lock. */
+static _Atomic int db_trouble;
+static _Atomic long long db_trouble_at;
+
+static int db_trouble_set(int code) {
+  atomic_store(&db_trouble, code);
+  atomic_store(&db_trouble_at, (long long)util_now());
+  return code;
+}
+
+int store_write_health(char *why, size_t len) {
+  int code = atomic_load(&db_trouble);
+  if (!code) return 0;
+  char iso[UTIL_ISO_LEN];
+  util_time_iso((int64_t)atomic_load(&db_trouble_at), iso);
+  snprintf(why, len, "%s (since %s)",
+           code == UTIL_E_FULL       ? "the database is full: its disk, or its size cap"
+           : code == UTIL_E_READONLY ? "the database file cannot be written"
+           : code == UTIL_E_IO       ? "the database's disk fails to read or write"
+                                     : "the database file is damaged",
+           iso);
+  return code;
+}
+
 int store_rc(store_t *s, int rc) {
   switch (rc & 0xff) {
   case SQLITE_OK:
@@ -37,9 +64,18 @@ int store_rc(store_t *s, int rc) {
   case SQLITE_NOMEM:
     return UTIL_E_NOMEM;
   case SQLITE_FULL:
+    util_log(UTIL_LOG_ERROR, "database full: %s", store_errmsg(s));
+    return db_trouble_set(UTIL_E_FULL);
+  case SQLITE_READONLY:
+    util_log(UTIL_LOG_ERROR, "database read-only: %s", store_errmsg(s));
+    return db_trouble_set(UTIL_E_READONLY);
   case SQLITE_IOERR:
     util_log(UTIL_LOG_ERROR, "database i/o: %s", store_errmsg(s));
-    return UTIL_E_IO;
+    return db_trouble_set(UTIL_E_IO);
+  case SQLITE_CORRUPT:
+  case SQLITE_NOTADB:
+    util_log(UTIL_LOG_ERROR, "database damaged: %s", store_errmsg(s));
+    return db_trouble_set(UTIL_E_DB);
   default:
     util_log(UTIL_LOG_ERROR, "database: %s (%d)", store_errmsg(s), rc);
     return UTIL_E_DB;
@@ -113,6 +149,7 @@ int store_begin(store_t *s) {
 
 int store_commit(store_t *s) {
   int rc = db_exec(s, "COMMIT");
+  if (!rc) atomic_store(&db_trouble, 0);
   if (!rc) db_write_release(s);
   return rc; /* on failure the caller rolls back, which releases */
 }
@@ -221,6 +258,33 @@ int store_schema_version(store_t *s) {
     v = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   return v;
+}
+
+int store_quick_check(store_t *s, char *why, size_t len) {
+  sqlite3_stmt *st = NULL;
+  int r = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+  if (!r) r = sqlite3_step(st);
+  const char *msg = r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+  int ok = msg && strcmp(msg, "ok") == 0;
+  if (!ok) {
+    snprintf(why, len, "%s", msg ? msg : sqlite3_errmsg(s->db));
+    for (char *p = why; *p; p++) if (*p == '\n') *p = ' '; /* one line for the log */
+  }
+  sqlite3_finalize(st);
+  return ok ? 0 : UTIL_E_DB;
+}
+
+int store_set_max_bytes(store_t *s, int64_t max_bytes) {
+  if (max_bytes <= 0) return 0;
+  sqlite3_stmt *st = NULL;
+  int64_t page = 4096;
+  if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == 0 &&
+      sqlite3_step(st) == SQLITE_ROW)
+    page = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  char sql[64];
+  snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)(max_bytes / (page > 0 ? page : 4096)));
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) ? UTIL_E_DB : 0;
 }
 
 int store_integrity_ok(store_t *s) {

@@ -27,6 +27,16 @@ void store_close(store_t **s);
 int store_schema_version(store_t *s);
 const char *store_errmsg(store_t *s); /* borrows */
 int store_integrity_ok(store_t *s);   /* 1 if PRAGMA integrity_check says ok */
+/* PRAGMA quick_check: 0, or UTIL_E_DB with SQLite's first complaint in
+ * why. Reads the whole file (seconds at a million tickets). */
+int store_quick_check(store_t *s, char *why, size_t len);
+/* Caps the file at max_bytes (0: no cap) for writes on this connection: a
+ * write that would grow it past gets UTIL_E_FULL, as on a full disk. */
+int store_set_max_bytes(store_t *s, int64_t max_bytes);
+/* Whether this process can write the database: 0, or the UTIL_E_* code of
+ * the last write failure (full, read-only, i/o, damaged) with a reason in
+ * why, until a transaction commits again. */
+int store_write_health(char *why, size_t len);
 
 /* Checkpoints. A server turns automatic checkpoints off on its request
  * connections (store_set_autocheckpoint(s, 0)) and runs the checkpointer

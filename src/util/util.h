@@ -31,6 +31,8 @@
   X(TOOMANY, "too_many_requests", 429, "too many attempts, try again later")  \
   X(MEDIATYPE, "unsupported_media_type", 415, "send the body as JSON")         \
   X(STALE, "precondition_failed", 412, "changed since it was read")             \
+  X(FULL, "storage_full", 507, "the database is full (its disk, or its size cap)") \
+  X(READONLY, "read_only", 503, "the database file cannot be written")        \
   X(INTERNAL, "internal", 500, "internal error")
 
 enum {

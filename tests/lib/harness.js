@@ -33,7 +33,9 @@ function makeDb(extra) {
 function startServer(db, opts = {}) {
   return new Promise((resolve, reject) => {
     const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', ...(opts.args || [])];
-    const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // opts.prefix: a command that runs the server (e.g. as another user)
+    const cmd = opts.prefix ? [...opts.prefix, BIN, ...args] : [BIN, ...args];
+    const proc = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + err)), 15000);
