@@ -35,6 +35,9 @@ int64_t api_throttle_wait(api_throttle_t *t, const char *key, int64_t now);
 /* Counts a failure (ok 0) or clears the key's failures and locks (ok 1). */
 void api_throttle_record(api_throttle_t *t, const char *key, int ok, int max_fails,
                          int64_t now);
+/* Takes one write from key's bucket: per_minute a minute, as many at once
+ * (0: no limit); 0 when taken, or the seconds until one is back. */
+int api_throttle_take(api_throttle_t *t, const char *key, int per_minute, double now);
 #define API_THROTTLE_KEYS 50000
 
 struct api_ctx {
@@ -53,6 +56,7 @@ struct api_ctx {
                                  * behind a training on the runner's thread */
   api_throttle_t *signin_accounts;  /* owned: sign-in failures by folded e-mail */
   api_throttle_t *signin_clients;   /* owned: sign-in failures by client address */
+  api_throttle_t *writes;           /* owned: write buckets by requester or address */
   api_metrics_t metrics;
 };
 

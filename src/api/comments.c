@@ -1,16 +1,82 @@
 /* /api/v1/tickets/{id}/comments and /history. Requesters see public replies
  * and the history without internal notes; agents see everything. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_int.h"
 
+/* ---- Pages -------------------------------------------------------------------
+ * Comments and history come a page at a time: limit (1-200, default 100)
+ * items from the cursor on, oldest first; next_cursor ("c<id>" or
+ * "h<id>") says where the next page starts, null after the last. A ticket
+ * with a thousand long comments never makes one reply of megabytes. */
+#define PAGE_DEFAULT 100
+#define PAGE_MAX 200
+
+typedef struct {
+  json_t *items;
+  int agent;    /* the caller sees internal notes, and who and what made each change */
+  int64_t left; /* items still wanted on this page */
+  int64_t last; /* id of the last one taken */
+  int more;     /* one more exists */
+} page_t;
+
+/* Reads limit and cursor (tag: 'c' or 'h') into p and *after; replies 400. */
+static int page_args(api_call_t *c, char tag, page_t *p, int64_t *after) {
+  int64_t limit = PAGE_DEFAULT;
+  *after = 0;
+  if (api_arg_int(c, "limit", 1, PAGE_MAX, &limit, NULL)) return UTIL_E_INVALID;
+  const char *cur = api_arg(c, "cursor");
+  if (cur && *cur) {
+    char *end;
+    errno = 0;
+    long long v = cur[0] == tag && cur[1] >= '1' && cur[1] <= '9' ? strtoll(cur + 1, &end, 10) : 0;
+    if (v <= 0 || errno == ERANGE || *end) {
+      api_error(c, UTIL_E_INVALID, "cursor", "the cursor does not belong to this list");
+      return UTIL_E_INVALID;
+    }
+    *after = v;
+  }
+  p->items = json_array();
+  p->agent = api_role_at_least(c, STORE_ROLE_AGENT);
+  p->left = limit;
+  return 0;
+}
+
+/* Whether the page takes one more item (id); 1 stops the walk. */
+static int page_full(page_t *p, int64_t id) {
+  if (p->left == 0) {
+    p->more = 1;
+    return 1;
+  }
+  p->left--;
+  p->last = id;
+  return 0;
+}
+
+static void page_reply(api_call_t *c, page_t *p, int rc, char tag, const char *what) {
+  if (rc) {
+    json_decref(p->items);
+    api_error(c, rc, NULL, "cannot read the %s", what);
+    return;
+  }
+  char next[32];
+  snprintf(next, sizeof next, "%c%lld", tag, (long long)p->last);
+  api_reply(c, 200, json_pack("{s:o, s:o}", "items", p->items, "next_cursor",
+                              p->more ? json_string(next) : json_null()));
+}
+
 static int comments_one(const store_comment_t *cm, void *arg) {
+  page_t *p = arg;
+  if (page_full(p, cm->id)) return 1;
   json_t *j = json_pack("{s:I, s:I, s:I, s:s?, s:s, s:b, s:o}", "id", (json_int_t)cm->id,
                         "ticket_id", (json_int_t)cm->ticket_id, "author_id",
                         (json_int_t)cm->author_id, "author_name", cm->author_name,
                         "body", cm->body, "internal", cm->internal, "created_at",
                         api_time_json(cm->created_at));
-  json_array_append_new(arg, j);
+  json_array_append_new(p->items, j);
   return 0;
 }
 
@@ -19,15 +85,39 @@ void api_comments_list(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   store_ticket_clear(&t);
-  json_t *items = json_array();
-  int rc = store_comment_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT),
-                              comments_one, items);
+  page_t p = {0};
+  int64_t after;
+  if (page_args(c, 'c', &p, &after)) return;
+  int rc = store_comment_each(c->db, c->id[0], p.agent, after, comments_one, &p);
+  page_reply(c, &p, rc, 'c', "comments");
+}
+
+/* A ticket takes at most limits.ticket_comments comments (409 past it) of
+ * limits.ticket_comments_mb in all (413): one person cannot make a ticket
+ * too big to read for everyone. Inside the write transaction; replies and
+ * returns 1 when over. */
+static int comments_over_cap(api_call_t *c, size_t len) {
+  int64_t n = 0, bytes = 0;
+  int rc = store_comment_stats(c->db, c->id[0], &n, &bytes);
   if (rc) {
-    json_decref(items);
-    api_error(c, rc, NULL, "cannot read the comments");
-    return;
+    api_error(c, rc, NULL, "cannot count the ticket's comments");
+    return 1;
   }
-  api_reply(c, 200, json_pack("{s:o}", "items", items));
+  int64_t max_n = store_setting_int(c->db, "limits.ticket_comments", 1000);
+  int64_t max_mb = store_setting_int(c->db, "limits.ticket_comments_mb", 16);
+  if (n >= max_n) {
+    api_error(c, UTIL_E_CONFLICT, NULL,
+              "ticket %lld has %lld comments, the most one ticket takes: open a new ticket",
+              (long long)c->id[0], (long long)n);
+    return 1;
+  }
+  if (bytes + (int64_t)len > max_mb * 1024 * 1024) {
+    api_error(c, UTIL_E_TOOBIG, "body",
+              "ticket %lld's comments would pass %lld MB in all: open a new ticket",
+              (long long)c->id[0], (long long)max_mb);
+    return 1;
+  }
+  return 0;
 }
 
 void api_comments_create(api_call_t *c) {
@@ -59,6 +149,10 @@ void api_comments_create(api_call_t *c) {
   store_comment_t cm = {.ticket_id = c->id[0], .author_id = c->user.id,
                         .body = (char *)body, .internal = internal};
   int rc = store_begin(c->db);
+  if (!rc && comments_over_cap(c, strlen(body))) {
+    store_rollback(c->db);
+    goto out;
+  }
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);
   if (!rc && reopen) { /* desk's rule: the reply puts the ticket back in the queue */
     store_ticket_t ch;
@@ -75,24 +169,20 @@ void api_comments_create(api_call_t *c) {
     goto out;
   }
   cm.author_name = c->user.name;
-  json_t *one = json_array();
-  comments_one(&cm, one);
-  api_reply(c, 201, json_incref(json_array_get(one, 0)));
-  json_decref(one);
+  page_t one = {.items = json_array(), .left = 1};
+  comments_one(&cm, &one);
+  api_reply(c, 201, json_incref(json_array_get(one.items, 0)));
+  json_decref(one.items);
 out:
   store_ticket_clear(&t);
 }
-
-typedef struct {
-  json_t *items;
-  int agent; /* the caller sees who and what made each change */
-} history_out_t;
 
 /* One event. A requester sees the change, never the model behind it: a
  * model's change reads as the system's, without its version or
  * confidence. */
 static int history_one(const store_event_t *e, void *arg) {
-  history_out_t *out = arg;
+  page_t *out = arg;
+  if (page_full(out, e->id)) return 1;
   int model = e->actor_kind == STORE_ACTOR_MODEL;
   const char *kind = store_actor_kind_name(model && !out->agent ? STORE_ACTOR_SYSTEM : e->actor_kind);
   json_t *j = json_pack("{s:I, s:o, s:s, s:s, s:s?, s:s?}", "id", (json_int_t)e->id,
@@ -117,13 +207,9 @@ void api_history_list(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   store_ticket_clear(&t);
-  history_out_t out = {json_array(), api_role_at_least(c, STORE_ROLE_AGENT)};
-  int rc = store_history_each(c->db, c->id[0], out.agent, history_one, &out);
-  json_t *items = out.items;
-  if (rc) {
-    json_decref(items);
-    api_error(c, rc, NULL, "cannot read the history");
-    return;
-  }
-  api_reply(c, 200, json_pack("{s:o}", "items", items));
+  page_t p = {0};
+  int64_t after;
+  if (page_args(c, 'h', &p, &after)) return;
+  int rc = store_history_each(c->db, c->id[0], p.agent, after, history_one, &p);
+  page_reply(c, &p, rc, 'h', "history");
 }

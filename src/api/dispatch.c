@@ -18,6 +18,7 @@ static const char *const list_args[] = {
     "created_from", "created_to", "sort", "limit", "cursor", NULL};
 
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
+static const char *const page_args[] = {"limit", "cursor", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -29,9 +30,9 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER, NULL},
     {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT, NULL},
-    {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, page_args},
     {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER, NULL},
-    {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, page_args},
     {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, user_list_args},
     {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT, NULL},
@@ -95,6 +96,7 @@ int api_init(const api_config_t *cfg, api_ctx_t **out, char *errbuf, size_t errl
   pthread_mutex_init(&x->reg_mu, NULL);
   x->signin_accounts = api_throttle_new(API_THROTTLE_KEYS, 8192);
   x->signin_clients = api_throttle_new(API_THROTTLE_KEYS, 8192);
+  x->writes = api_throttle_new(API_THROTTLE_KEYS, 8192);
   x->triage = triage_holder_new();
   x->jobs = jobs_runner_new();
   store_t *s = NULL;
@@ -138,6 +140,7 @@ void api_free(api_ctx_t **xp) {
   pthread_mutex_destroy(&x->reg_mu);
   api_throttle_free(&x->signin_accounts);
   api_throttle_free(&x->signin_clients);
+  api_throttle_free(&x->writes);
   triage_holder_free(&x->triage);
   free(x);
   *xp = NULL;
@@ -224,6 +227,24 @@ static int dispatch_body_type(api_call_t *c) {
   return 1;
 }
 
+/* Writes by a requester (by account) or by a client not signed in (by
+ * address: sign-ins) are limited to limits.writes_per_minute; the desk's
+ * own people are not. 1 when refused (429 with Retry-After). */
+static int dispatch_write_limited(api_call_t *c) {
+  const char *m = c->req->method;
+  if (!strcmp(m, "GET") || !strcmp(m, "HEAD") || c->user.role >= STORE_ROLE_AGENT) return 0;
+  char key[96];
+  if (c->user.role == STORE_ROLE_REQUESTER) snprintf(key, sizeof key, "user:%lld", (long long)c->user.id);
+  else snprintf(key, sizeof key, "client:%s", c->req->client ? c->req->client : "");
+  int per_minute = (int)store_setting_int(c->db, "limits.writes_per_minute", 60);
+  int wait = api_throttle_take(c->ctx->writes, key, per_minute, util_monotonic());
+  if (!wait) return 0;
+  c->resp->retry_after = wait;
+  api_error(c, UTIL_E_TOOMANY, NULL, "more than %d changes in a minute; try again in %d s",
+            per_minute, wait);
+  return 1;
+}
+
 static void dispatch_call_free(api_call_t *c) {
   store_user_clear(&c->user);
   free(c->csrf);
@@ -291,6 +312,7 @@ void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) 
     goto out;
   }
   if (dispatch_body_type(&c)) goto out;
+  if (dispatch_write_limited(&c)) goto out;
   if (req->query_unknown) {
     static const char *const none[] = {NULL};
     const char *const *args = route->args ? route->args : none;

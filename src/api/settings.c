@@ -28,6 +28,12 @@ static const struct {
     {"auth.client_fails", SET_INT, 0, 100000, "30",
      "failed sign-ins from one client address, within 15 minutes, before it is locked a"
      " while (0: no limit; behind a proxy, see serve --forwarded-for)"},
+    {"limits.ticket_comments", SET_INT, 1, 1000000, "1000",
+     "comments one ticket takes (a new one past it: open a new ticket)"},
+    {"limits.ticket_comments_mb", SET_INT, 1, 1024, "16", "megabytes of comments one ticket takes"},
+    {"limits.writes_per_minute", SET_INT, 0, 100000, "60",
+     "writes (tickets, comments, sign-ins) a requester, or a client not signed in, makes a"
+     " minute; agents and admins are not limited (0: no limit)"},
     {"sla.p1_hours", SET_INT, 1, 8760, "4", "hours to resolve a P1"},
     {"sla.p2_hours", SET_INT, 1, 8760, "8", "hours to resolve a P2"},
     {"sla.p3_hours", SET_INT, 1, 8760, "24", "hours to resolve a P3"},

@@ -23,6 +23,7 @@ typedef struct throttle_entry {
   char *key;
   int64_t first, locked_until, seen;
   int fails, locks;
+  double tokens, filled; /* the write bucket (api_throttle_take); filled 0: full */
   struct throttle_entry *chain;       /* next in the bucket */
   struct throttle_entry *newer, *older; /* the recency list */
 } throttle_entry_t;
@@ -118,11 +119,10 @@ int64_t api_throttle_wait(api_throttle_t *t, const char *key, int64_t now) {
   return w;
 }
 
-void api_throttle_record(api_throttle_t *t, const char *key, int ok, int max_fails,
-                         int64_t now) {
-  pthread_mutex_lock(&t->mu);
+/* key's entry, made when absent; NULL when the table has no room. */
+static throttle_entry_t *throttle_entry(api_throttle_t *t, const char *key, int64_t now) {
   throttle_entry_t *e = throttle_find(t, key);
-  if (!e && (ok || throttle_room(t, now))) goto out; /* nothing to count, or no room */
+  if (!e && throttle_room(t, now)) return NULL;
   if (!e) {
     e = util_xcalloc(1, sizeof *e);
     e->key = util_xstrdup(key);
@@ -136,6 +136,34 @@ void api_throttle_record(api_throttle_t *t, const char *key, int ok, int max_fai
   }
   throttle_list_front(t, e);
   e->seen = now;
+  return e;
+}
+
+int api_throttle_take(api_throttle_t *t, const char *key, int per_minute, double now) {
+  if (per_minute <= 0) return 0;
+  pthread_mutex_lock(&t->mu);
+  throttle_entry_t *e = throttle_entry(t, key, (int64_t)now);
+  int wait = 0;
+  if (!e) {
+    wait = 1; /* the table is all locks: a flood is on, everyone waits a little */
+  } else {
+    double rate = per_minute / 60.0;
+    if (!e->filled) e->tokens = per_minute;
+    else e->tokens += (now - e->filled) * rate;
+    if (e->tokens > per_minute) e->tokens = per_minute;
+    e->filled = now;
+    if (e->tokens >= 1.0) e->tokens -= 1.0;
+    else wait = (int)((1.0 - e->tokens) / rate) + 1;
+  }
+  pthread_mutex_unlock(&t->mu);
+  return wait;
+}
+
+void api_throttle_record(api_throttle_t *t, const char *key, int ok, int max_fails,
+                         int64_t now) {
+  pthread_mutex_lock(&t->mu);
+  throttle_entry_t *e = ok && !throttle_find(t, key) ? NULL : throttle_entry(t, key, now);
+  if (!e) goto out; /* nothing to count, or no room */
   if (ok) {
     e->fails = e->locks = 0;
     goto out;

@@ -185,7 +185,8 @@ static int tickets_last_one(const store_event_t *e, void *arg) {
 
 static void tickets_stale(api_call_t *c, const store_ticket_t *now, int64_t yours) {
   tickets_last_t l = {NULL, 0};
-  store_history_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT), tickets_last_one, &l);
+  store_history_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT), 0, tickets_last_one,
+                     &l);
   int64_t v = now->v[STORE_TF_VERSION].i;
   char msg[400];
   snprintf(msg, sizeof msg, "ticket %lld changed since you read it (version %lld, yours %lld)%s%s:"

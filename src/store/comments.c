@@ -63,16 +63,30 @@ out:
   return store_txn_leave(s, own, rc);
 }
 
-int store_comment_each(store_t *s, int64_t ticket_id, int with_internal,
+int store_comment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes) {
+  static const char sql[] =
+      "SELECT count(*), IFNULL(sum(length(CAST(body AS BLOB))), 0) FROM comments WHERE ticket_id = ?";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, ticket_id);
+  int r = sqlite3_step(st);
+  *count = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  *bytes = r == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+  sqlite3_reset(st);
+  return r == SQLITE_ROW ? 0 : store_rc(s, r);
+}
+
+int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_comment_t *, void *), void *arg) {
   static const char sql[] =
       "SELECT c.id, c.ticket_id, c.author_id, u.name, c.body, c.internal,"
       " c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_id"
-      " WHERE c.ticket_id = ? AND (? OR c.internal = 0) ORDER BY c.id";
+      " WHERE c.ticket_id = ? AND (? OR c.internal = 0) AND c.id > ? ORDER BY c.id";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   sqlite3_bind_int64(st, 1, ticket_id);
   sqlite3_bind_int(st, 2, with_internal ? 1 : 0);
+  sqlite3_bind_int64(st, 3, after_id);
   int r, rc = 0;
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_comment_t c = {

@@ -34,7 +34,7 @@ static store_actor_kind_t history_kind(const char *s) {
   return STORE_ACTOR_PERSON;
 }
 
-int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
+int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg) {
 #define HISTORY_LABEL(col)                                                              \
   " CASE h.field WHEN 'group_id' THEN (SELECT name FROM groups WHERE id = CAST(" col      \
@@ -46,13 +46,14 @@ int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
       " h.field, h.old_value, h.new_value, h.model_version, h.confidence,"
       HISTORY_LABEL("h.old_value") "," HISTORY_LABEL("h.new_value")
       " FROM history h LEFT JOIN users u ON u.id = h.actor_id"
-      " WHERE h.ticket_id = ? AND (? OR h.field <> 'internal_note')"
+      " WHERE h.ticket_id = ? AND (? OR h.field <> 'internal_note') AND h.id > ?"
       " ORDER BY h.id";
 #undef HISTORY_LABEL
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   sqlite3_bind_int64(st, 1, ticket_id);
   sqlite3_bind_int(st, 2, with_internal ? 1 : 0);
+  sqlite3_bind_int64(st, 3, after_id);
   int r, rc = 0;
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_event_t e = {

@@ -341,10 +341,13 @@ typedef struct {
  * updated_at. UTIL_E_NOTFOUND if the ticket does not exist. */
 int store_comment_insert(store_t *s, store_comment_t *c, const store_actor_t *a,
                          int64_t *id);
-/* Calls fn for each comment of the ticket, oldest first; internal notes only
- * when with_internal. */
-int store_comment_each(store_t *s, int64_t ticket_id, int with_internal,
+/* Calls fn for each comment of the ticket with an id above after_id (0:
+ * all), oldest first, until fn returns nonzero; internal notes only when
+ * with_internal. */
+int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_comment_t *, void *), void *arg);
+/* How many comments the ticket has and their bytes in all. */
+int store_comment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes);
 
 /* ---- History ------------------------------------------------------------ */
 typedef struct {
@@ -371,10 +374,10 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
                       const store_actor_t *a, const char *field,
                       const char *old_value, const char *new_value);
 
-/* Calls fn for each history event of the ticket in order; borrowed strings
- * are valid during the call only. with_internal=0 hides internal-note
- * events. */
-int store_history_each(store_t *s, int64_t ticket_id, int with_internal,
+/* Calls fn for each history event of the ticket with an id above after_id
+ * (0: all) in order, until fn returns nonzero; borrowed strings are valid
+ * during the call only. with_internal=0 hides internal-note events. */
+int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
 
 /* ---- Settings (settings.c) -------------------------------------------------

@@ -235,7 +235,7 @@ test('bad input: clear errors, nothing stored', async () => {
   const typo = await agent('GET', '/api/v1/tickets?stauts=open');
   assertError(typo, 400, 'invalid', 'stauts');
   assert.match(typo.json.error.message, /known: q, status, /);
-  assertError(await agent('GET', '/api/v1/tickets/1/history?limit=5'), 400, 'invalid', 'limit');
+  assertError(await agent('GET', '/api/v1/tickets/1/history?page=5'), 400, 'invalid', 'page');
   const odd = await agent('GET', '/api/v1/tickets?%ff%fe=1');
   assert.equal(odd.status, 400);
   assert.match(odd.json.error.message, /non-UTF-8 name/);

@@ -16,7 +16,7 @@ test.before(async () => {
   alice = client(srv.url, env.accounts.alice.token);
   const words = ['printer', 'vpn', 'outlook', 'password', 'laptop', 'badge', 'screen', 'network'];
   for (let i = 0; i < 300; i++) {
-    const r = await alice('POST', '/api/v1/tickets', {
+    const r = await agent('POST', '/api/v1/tickets', {
       title: `${words[i % 8]} ${words[(i * 3) % 8]} issue ${i}`, description: `a ${words[(i * 5) % 8]} abc${i} about ${i}`,
     });
     assert.equal(r.status, 201, r.text);

@@ -12,7 +12,8 @@ test('SIGKILL during concurrent writes loses no acknowledged ticket', async () =
   const acked = new Set();
   for (let round = 0; round < 3; round++) {
     const srv = await startServer(env.db);
-    const c = client(srv.url, env.accounts.alice.token);
+    // an agent: requesters' writes are rate-limited, and this is about durability
+    const c = client(srv.url, env.accounts.agent.token);
     let stop = false;
     const worker = async (w) => {
       for (let i = 0; !stop; i++) {

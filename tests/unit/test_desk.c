@@ -238,7 +238,7 @@ static void intake_create(void **state) {
   assert_string_equal(t.v[STORE_TF_DESCRIPTION].s, "");
   store_ticket_clear(&t);
   int ev = 0;
-  assert_int_equal(store_history_each(s, id, 1, count_events, &ev), 0);
+  assert_int_equal(store_history_each(s, id, 1, 0, count_events, &ev), 0);
   assert_true(ev >= 1);
   desk_intake_clear(&in);
   store_close(&s);

@@ -206,7 +206,7 @@ static void lifecycle_and_history(void **state) {
   store_ticket_clear(&got);
   store_ticket_clear(&ch);
   hist_t h = {0};
-  assert_int_equal(store_history_each(s, id, 1, hist_cb, &h), 0);
+  assert_int_equal(store_history_each(s, id, 1, 0, hist_cb, &h), 0);
   assert_int_equal(h.n, 6);
   assert_string_equal(h.fields[0], "created");
   assert_string_equal(h.fields[5], "status");
@@ -312,14 +312,14 @@ static void comments_and_internal_notes(void **state) {
   assert_int_equal(store_comment_insert(s, &pub, &a, NULL), 0);
   assert_int_equal(store_comment_insert(s, &note, &a, NULL), 0);
   count_t all = {0}, visible = {0};
-  assert_int_equal(store_comment_each(s, id, 1, comment_cb, &all), 0);
-  assert_int_equal(store_comment_each(s, id, 0, comment_cb, &visible), 0);
+  assert_int_equal(store_comment_each(s, id, 1, 0, comment_cb, &all), 0);
+  assert_int_equal(store_comment_each(s, id, 0, 0, comment_cb, &visible), 0);
   assert_int_equal(all.n, 2);
   assert_int_equal(all.internal, 1);
   assert_int_equal(visible.n, 1);
   assert_int_equal(visible.internal, 0);
   hist_t h = {0};
-  assert_int_equal(store_history_each(s, id, 0, hist_cb, &h), 0);
+  assert_int_equal(store_history_each(s, id, 0, 0, hist_cb, &h), 0);
   for (int i = 0; i < h.n; i++) assert_string_not_equal(h.fields[i], "internal_note");
   store_comment_t orphan = {.ticket_id = 4242, .author_id = ag, .body = "x"};
   assert_int_equal(store_comment_insert(s, &orphan, &a, NULL), UTIL_E_NOTFOUND);
@@ -419,14 +419,14 @@ static void bulk_load_batches_created_events(void **state) {
   }
   int64_t other = add_ticket(s, u, "by a person", "meanwhile", 0);
   int n[3] = {0, 0, 0};
-  assert_int_equal(store_history_each(s, other, 1, count_created, n), 0);
+  assert_int_equal(store_history_each(s, other, 1, 0, count_created, n), 0);
   assert_int_equal(n[STORE_ACTOR_PERSON], 1); /* at once */
-  assert_int_equal(store_history_each(s, ids[0], 1, count_created, n), 0);
+  assert_int_equal(store_history_each(s, ids[0], 1, 0, count_created, n), 0);
   assert_int_equal(n[STORE_ACTOR_SYSTEM], 0); /* not yet */
   assert_int_equal(store_bulk_end(s, mark), 0);
   assert_int_equal(store_commit(s), 0);
-  for (int i = 0; i < 5; i++) assert_int_equal(store_history_each(s, ids[i], 1, count_created, n), 0);
-  assert_int_equal(store_history_each(s, other, 1, count_created, n), 0);
+  for (int i = 0; i < 5; i++) assert_int_equal(store_history_each(s, ids[i], 1, 0, count_created, n), 0);
+  assert_int_equal(store_history_each(s, other, 1, 0, count_created, n), 0);
   assert_int_equal(n[STORE_ACTOR_SYSTEM], 5);
   assert_int_equal(n[STORE_ACTOR_PERSON], 2); /* the person's ticket, once each call, no duplicate */
   store_close(&s);

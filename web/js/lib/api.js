@@ -30,6 +30,21 @@ export async function api(method, path, body) {
   return data;
 }
 
+// Every page of a paged list (next_cursor), up to maxPages pages of 200:
+// { items, more } where more says the list went on past them.
+export async function apiAll(path, maxPages = 20) {
+  const items = [];
+  let cursor = null;
+  for (let n = 0; n < maxPages; n++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const r = await api('GET', path + sep + 'limit=200' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    items.push(...r.items);
+    cursor = r.next_cursor;
+    if (!cursor) return { items, more: false };
+  }
+  return { items, more: true };
+}
+
 // Reads the current session (cookie) if there is one.
 export async function loadSession() {
   try {

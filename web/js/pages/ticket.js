@@ -3,7 +3,7 @@
 // requester's other recent tickets).
 import { el } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
-import { api, isAgent } from '../lib/api.js';
+import { api, apiAll, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
@@ -57,7 +57,7 @@ export default async function viewTicket(ctx) {
     page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
   }
   const [comments, history, sugg, others] = await Promise.all([
-    api('GET', '/tickets/' + id + '/comments'), api('GET', '/tickets/' + id + '/history'),
+    apiAll('/tickets/' + id + '/comments'), apiAll('/tickets/' + id + '/history'),
     isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] }),
     isAgent() && tk.requester_id
       ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] })]);
