@@ -135,6 +135,12 @@ int api_role_at_least(const api_call_t *c, store_role_t r);
 void api_auth_login(api_call_t *c);
 void api_auth_logout(api_call_t *c);
 void api_auth_me(api_call_t *c);
+void api_auth_password(api_call_t *c);
+/* Whether password may be a new password of the account with this e-mail:
+ * 8 to 1024 bytes (checked by the caller), not one of the most common
+ * passwords, not the e-mail or its name part. Replies 400 naming field. */
+int api_password_acceptable(api_call_t *c, const char *field, const char *password,
+                            const char *email);
 /* Resolves the caller from the cookie or bearer token; replies and returns
  * an error for a bad credential or a cookie write without its CSRF token. */
 int api_auth_resolve(api_call_t *c);

@@ -259,3 +259,103 @@ void api_auth_me(api_call_t *c) {
   if (c->csrf) json_object_set_new(j, "csrf_token", json_string(c->csrf));
   api_reply(c, 200, j);
 }
+
+/* ---- Passwords ----------------------------------------------------------------
+ * A new password is refused when it is among the passwords tried first by
+ * anyone guessing (lists of leaked passwords agree on the head, in French
+ * and English alike), or is the account's own e-mail or its name part. */
+static const char *const auth_common[] = {
+    "password", "password1", "password123", "passw0rd", "p@ssw0rd", "motdepasse",
+    "motdepasse1", "12345678", "123456789", "1234567890", "12341234", "11111111",
+    "00000000", "87654321", "987654321", "123123123", "qwertyuiop", "qwerty123",
+    "qwertyui", "azertyuiop", "azerty123", "azertyui", "1q2w3e4r", "1qaz2wsx",
+    "asdfghjk", "zxcvbnm1", "abc12345", "abcd1234", "iloveyou", "sunshine", "princess",
+    "football", "baseball", "superman", "trustno1", "welcome1", "letmein1", "changeme",
+    "admin123", "administrator", "computer", "internet", "whatever", "starwars",
+    "jennifer", "michael1", "monkey12", "shadow12", "dragon12", "master12", "chocolat",
+    "bonjour1", "soleil123", "doudou12", "loulou12", "marseille", "helpdesk", "support1",
+    "relais123", "summer2025", "summer2026", "winter2026", "printemps", NULL};
+
+static int auth_same_ci(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+    if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != (y >= 'A' && y <= 'Z' ? y + 32 : y)) return 0;
+  }
+  return a[n] == '\0' && b[n] == '\0';
+}
+
+int api_password_acceptable(api_call_t *c, const char *field, const char *password,
+                            const char *email) {
+  size_t n = strlen(password);
+  for (const char *const *w = auth_common; *w; w++) {
+    if (strlen(*w) == n && auth_same_ci(password, *w, n)) {
+      api_error(c, UTIL_E_INVALID, field,
+                "'%s' is one of the most common passwords, the first ones guessed: choose another",
+                field);
+      return UTIL_E_INVALID;
+    }
+  }
+  const char *at = email ? strchr(email, '@') : NULL;
+  if (email && (auth_same_ci(password, email, strlen(email)) ||
+                (at && (size_t)(at - email) == n && strncasecmp(password, email, n) == 0))) {
+    api_error(c, UTIL_E_INVALID, field, "'%s' must not be the account's e-mail address", field);
+    return UTIL_E_INVALID;
+  }
+  return 0;
+}
+
+/* POST /api/v1/auth/password: the signed-in user changes their own
+ * password, giving the current one; every other session of theirs ends,
+ * this one stays. A wrong current password counts as a failed sign-in. */
+void api_auth_password(api_call_t *c) {
+  static const char *const allowed[] = {"current_password", "new_password", NULL};
+  const char *cur, *neu;
+  if (api_body_object(c) || api_body_only(c, allowed) ||
+      api_field_string(c, "current_password", 1, 1024, 0, &cur, NULL) ||
+      api_field_string(c, "new_password", 8, 1024, 0, &neu, NULL))
+    return;
+  if (!cur || !neu) {
+    const char *f = !cur ? "current_password" : "new_password";
+    api_error(c, UTIL_E_INVALID, f, "'%s' is required", f);
+    return;
+  }
+  char account[300];
+  auth_account_key(c->user.email, account);
+  int64_t now = util_now();
+  if (auth_throttled(c, account, now)) return;
+  store_user_t u = {0};
+  char *pwhash = NULL, *hash = NULL;
+  int rc = store_user_by_email(c->db, c->user.email, &u, &pwhash);
+  if (rc) {
+    api_error(c, rc, NULL, "cannot look up the account");
+    goto out;
+  }
+  if (!auth_check(pwhash, cur)) {
+    auth_failed(c, account, now);
+    api_error(c, UTIL_E_FORBIDDEN, "current_password", "the current password is wrong");
+    goto out;
+  }
+  if (strcmp(cur, neu) == 0) {
+    api_error(c, UTIL_E_INVALID, "new_password", "the new password is the current one");
+    goto out;
+  }
+  if (api_password_acceptable(c, "new_password", neu, u.email)) goto out;
+  if (api_password_hash(neu, &hash)) {
+    api_error(c, UTIL_E_NOMEM, "new_password", "cannot hash the password");
+    goto out;
+  }
+  rc = store_begin(c->db);
+  if (!rc) rc = store_user_update(c->db, &u, hash);
+  if (!rc) rc = store_sessions_end(c->db, u.id, c->session_hash);
+  if (!rc) rc = store_commit(c->db);
+  if (rc) {
+    store_rollback(c->db);
+    api_error(c, rc, NULL, "cannot change the password");
+    goto out;
+  }
+  api_reply(c, 200, json_pack("{s:b}", "ok", 1));
+out:
+  free(hash);
+  free(pwhash);
+  store_user_clear(&u);
+}

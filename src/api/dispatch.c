@@ -26,6 +26,7 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/auth/login", api_auth_login, STORE_ROLE_NONE, NULL},
     {"POST", "/api/v1/auth/logout", api_auth_logout, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/auth/me", api_auth_me, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/auth/password", api_auth_password, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER, list_args},
     {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER, NULL},

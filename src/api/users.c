@@ -140,6 +140,7 @@ void api_users_create(api_call_t *c) {
     return;
   }
   if (users_role(c, role, &u.role) || (lang && users_lang_ok(c, lang))) return;
+  if (password && api_password_acceptable(c, "password", password, email)) return;
   if (password && api_password_hash(password, &hash)) {
     api_error(c, UTIL_E_NOMEM, "password", "cannot hash the password");
     return;
@@ -202,11 +203,17 @@ void api_users_patch(api_call_t *c) {
   }
   if (has_vip) u.vip = vip;
   if (has_active) u.active = active;
+  if (password && api_password_acceptable(c, "password", password, u.email)) goto out;
   if (password && api_password_hash(password, &hash)) {
     api_error(c, UTIL_E_NOMEM, "password", "cannot hash the password");
     goto out;
   }
-  rc = store_user_update(c->db, &u, hash);
+  /* a password reset ends the account's sessions (the admin's own but this one) */
+  rc = store_begin(c->db);
+  if (!rc) rc = store_user_update(c->db, &u, hash);
+  if (!rc && hash) rc = store_sessions_end(c->db, u.id, u.id == c->user.id ? c->session_hash : NULL);
+  if (!rc) rc = store_commit(c->db);
+  if (rc) store_rollback(c->db);
   if (rc) api_error(c, rc, NULL, "cannot update the user");
   else api_reply(c, 200, api_user_json(&u));
 out:

@@ -57,6 +57,17 @@ int store_session_delete(store_t *s, const char *token_hash) {
   return rc;
 }
 
+int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash) {
+  static const char sql[] = "DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, user_id);
+  store_bind_text(st, 2, keep_hash);
+  int rc = store_rc(s, sqlite3_step(st));
+  sqlite3_reset(st);
+  return rc;
+}
+
 int store_token_insert(store_t *s, const char *token_hash, int64_t user_id,
                        const char *name) {
   static const char sql[] =

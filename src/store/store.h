@@ -173,6 +173,8 @@ int store_session_insert(store_t *s, const char *token_hash, int64_t user_id,
 int store_session_find(store_t *s, const char *token_hash, int64_t now,
                        int64_t *user_id, char **csrf);
 int store_session_delete(store_t *s, const char *token_hash);
+/* Ends every session of the user but keep_hash's (NULL: all of them). */
+int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash);
 int store_token_insert(store_t *s, const char *token_hash, int64_t user_id,
                        const char *name);
 int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
