@@ -155,6 +155,8 @@ int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
 
 void api_comments_list(api_call_t *c);
 void api_comments_create(api_call_t *c);
+void api_comments_hide(api_call_t *c);
+void api_comments_show(api_call_t *c);
 void api_history_list(api_call_t *c);
 
 void api_users_list(api_call_t *c);

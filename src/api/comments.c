@@ -71,11 +71,15 @@ static void page_reply(api_call_t *c, page_t *p, int rc, char tag, const char *w
 static int comments_one(const store_comment_t *cm, void *arg) {
   page_t *p = arg;
   if (page_full(p, cm->id)) return 1;
-  json_t *j = json_pack("{s:I, s:I, s:I, s:s?, s:s, s:b, s:o}", "id", (json_int_t)cm->id,
+  /* a hidden comment keeps its place; only the desk still reads it */
+  int shown = !cm->hidden_by || p->agent;
+  json_t *j = json_pack("{s:I, s:I, s:I, s:s?, s:s?, s:b, s:o, s:b}", "id", (json_int_t)cm->id,
                         "ticket_id", (json_int_t)cm->ticket_id, "author_id",
                         (json_int_t)cm->author_id, "author_name", cm->author_name,
-                        "body", cm->body, "internal", cm->internal, "created_at",
-                        api_time_json(cm->created_at));
+                        "body", shown ? cm->body : NULL, "internal", cm->internal, "created_at",
+                        api_time_json(cm->created_at), "hidden", cm->hidden_by != 0);
+  if (j && cm->hidden_by && p->agent)
+    json_object_set_new(j, "hidden_by", cm->hidden_by_name ? json_string(cm->hidden_by_name) : json_null());
   json_array_append_new(p->items, j);
   return 0;
 }
@@ -119,6 +123,32 @@ static int comments_over_cap(api_call_t *c, size_t len) {
   }
   return 0;
 }
+
+/* POST /api/v1/tickets/{id}/comments/{id}/hide and /show: an agent hides
+ * an abusive reply from the requester's view (or shows it again); the
+ * history records who did, nothing is deleted. */
+static void comments_hide(api_call_t *c, int hide) {
+  store_ticket_t t;
+  store_ticket_init(&t);
+  if (api_ticket_visible(c, c->id[0], &t)) return;
+  store_ticket_clear(&t);
+  store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
+  int changed = 0, rc = store_comment_hide(c->db, c->id[0], c->id[1], hide, &a, &changed);
+  if (rc == UTIL_E_NOTFOUND) {
+    api_error(c, rc, NULL, "ticket %lld has no reply %lld (internal notes are never shown)",
+              (long long)c->id[0], (long long)c->id[1]);
+    return;
+  }
+  if (rc) {
+    api_error(c, rc, NULL, "cannot %s the comment", hide ? "hide" : "show");
+    return;
+  }
+  api_reply(c, 200, json_pack("{s:I, s:b, s:b}", "id", (json_int_t)c->id[1], "hidden", hide,
+                              "changed", changed));
+}
+
+void api_comments_hide(api_call_t *c) { comments_hide(c, 1); }
+void api_comments_show(api_call_t *c) { comments_hide(c, 0); }
 
 void api_comments_create(api_call_t *c) {
   static const char *const allowed[] = {"body", "internal", NULL};

@@ -33,6 +33,8 @@ const api_route_t api_routes[] = {
     {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, page_args},
     {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/tickets/{id}/comments/{id}/hide", api_comments_hide, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/tickets/{id}/comments/{id}/show", api_comments_show, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, page_args},
     {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, user_list_args},
     {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN, NULL},

@@ -1,4 +1,5 @@
 /* Comments: public replies and internal notes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,48 @@ out:
   return store_txn_leave(s, own, rc);
 }
 
+int store_comment_hide(store_t *s, int64_t ticket_id, int64_t id, int hide,
+                       const store_actor_t *a, int *changed) {
+  static const char sql[] =
+      "UPDATE comments SET hidden_by = ? WHERE id = ? AND ticket_id = ? AND internal = 0"
+      " AND (hidden_by IS NULL) = ?";
+  static const char exists[] = "SELECT 1 FROM comments WHERE id = ? AND ticket_id = ? AND internal = 0";
+  *changed = 0;
+  int own, rc = store_txn_enter(s, &own);
+  if (rc) return rc;
+  sqlite3_stmt *st = store_stmt(s, exists);
+  if (!st) {
+    rc = UTIL_E_DB;
+    goto out;
+  }
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, ticket_id);
+  int r = sqlite3_step(st);
+  rc = r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  sqlite3_reset(st);
+  if (rc) goto out;
+  st = store_stmt(s, sql);
+  if (!st) {
+    rc = UTIL_E_DB;
+    goto out;
+  }
+  if (hide) sqlite3_bind_int64(st, 1, a->user_id);
+  else sqlite3_bind_null(st, 1);
+  sqlite3_bind_int64(st, 2, id);
+  sqlite3_bind_int64(st, 3, ticket_id);
+  sqlite3_bind_int(st, 4, hide ? 1 : 0); /* hiding a shown one, or showing a hidden one */
+  rc = store_rc(s, sqlite3_step(st));
+  sqlite3_reset(st);
+  if (rc || !sqlite3_changes(s->db)) goto out;
+  *changed = 1;
+  char idtxt[24];
+  snprintf(idtxt, sizeof idtxt, "%lld", (long long)id);
+  rc = store_history_add(s, ticket_id, util_now(), a, hide ? "comment_hidden" : "comment_shown",
+                         NULL, idtxt);
+out:
+  return store_txn_leave(s, own, rc);
+}
+
 int store_comment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes) {
   static const char sql[] =
       "SELECT count(*), IFNULL(sum(length(CAST(body AS BLOB))), 0) FROM comments WHERE ticket_id = ?";
@@ -80,7 +123,8 @@ int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
                        int (*fn)(const store_comment_t *, void *), void *arg) {
   static const char sql[] =
       "SELECT c.id, c.ticket_id, c.author_id, u.name, c.body, c.internal,"
-      " c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_id"
+      " c.created_at, IFNULL(c.hidden_by, 0), h.name FROM comments c"
+      " LEFT JOIN users u ON u.id = c.author_id LEFT JOIN users h ON h.id = c.hidden_by"
       " WHERE c.ticket_id = ? AND (? OR c.internal = 0) AND c.id > ? ORDER BY c.id";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
@@ -97,8 +141,11 @@ int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
         .body = store_col_dup(st, 4),
         .internal = sqlite3_column_int(st, 5),
         .created_at = sqlite3_column_int64(st, 6),
+        .hidden_by = sqlite3_column_int64(st, 7),
+        .hidden_by_name = store_col_dup(st, 8),
     };
     int stop = fn(&c, arg);
+    free(c.hidden_by_name);
     free(c.author_name);
     free(c.body);
     if (stop) break;

@@ -229,4 +229,8 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
      * a client that read version n may ask that its change apply only if
      * the ticket is still at n (the API's If-Match). */
     "ALTER TABLE tickets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+
+    /* 10: an agent may hide an abusive comment: it stays, with who hid it,
+     * and the history says so. */
+    "ALTER TABLE comments ADD COLUMN hidden_by INTEGER REFERENCES users(id);",
 };

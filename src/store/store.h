@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -337,6 +337,8 @@ typedef struct {
   char *body;        /* owned */
   int internal;      /* 1: internal note, never shown to requesters */
   int64_t created_at;
+  int64_t hidden_by; /* 0: shown; else the agent who hid it (the body is kept) */
+  char *hidden_by_name; /* owned (joined from users), or NULL */
 } store_comment_t;
 
 /* Inserts the comment, records it in the history and bumps the ticket's
@@ -348,6 +350,12 @@ int store_comment_insert(store_t *s, store_comment_t *c, const store_actor_t *a,
  * with_internal. */
 int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_comment_t *, void *), void *arg);
+/* Hides comment id of the ticket (hide 1) or shows it again (0), by the
+ * agent a->user_id, with a history event "comment_hidden" or
+ * "comment_shown"; nothing is deleted. UTIL_E_NOTFOUND when the ticket has
+ * no such comment; *changed 0 when it already was so. */
+int store_comment_hide(store_t *s, int64_t ticket_id, int64_t id, int hide,
+                       const store_actor_t *a, int *changed);
 /* How many comments the ticket has and their bytes in all. */
 int store_comment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes);
 

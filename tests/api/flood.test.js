@@ -103,3 +103,26 @@ test("a requester's writes are rate-limited; the desk's are not", async () => {
   assert.equal(logins[5], 429);
   await settings({ 'limits.writes_per_minute': 60 });
 });
+
+test('an agent hides an abusive reply: kept for the desk, hidden from the requester, in the history', async () => {
+  await settings({ 'limits.writes_per_minute': 0 });
+  const id = (await alice('POST', '/api/v1/tickets', { title: 'Rude reply' })).json.id;
+  const bad = (await alice('POST', `/api/v1/tickets/${id}/comments`, { body: 'abusive words' })).json;
+  const note = (await agent('POST', `/api/v1/tickets/${id}/comments`, { body: 'internal', internal: true })).json;
+  assert.equal((await alice('POST', `/api/v1/tickets/${id}/comments/${bad.id}/hide`)).status, 403, 'requesters cannot hide');
+  let r = await agent('POST', `/api/v1/tickets/${id}/comments/${bad.id}/hide`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.hidden, r.json.changed], [true, true]);
+  assert.equal((await agent('POST', `/api/v1/tickets/${id}/comments/${bad.id}/hide`)).json.changed, false, 'once');
+  assert.equal((await agent('POST', `/api/v1/tickets/${id}/comments/${note.id}/hide`)).status, 404, 'notes are never shown anyway');
+  assert.equal((await agent('POST', `/api/v1/tickets/${id}/comments/999999/hide`)).status, 404);
+  const mine = (await alice('GET', `/api/v1/tickets/${id}/comments`)).json.items.find((c) => c.id === bad.id);
+  assert.deepEqual([mine.hidden, mine.body, 'hidden_by' in mine], [true, null, false]);
+  const desk = (await agent('GET', `/api/v1/tickets/${id}/comments`)).json.items.find((c) => c.id === bad.id);
+  assert.deepEqual([desk.hidden, desk.body, desk.hidden_by], [true, 'abusive words', 'Agent']);
+  const ev = (await alice('GET', `/api/v1/tickets/${id}/history`)).json.items.find((e) => e.field === 'comment_hidden');
+  assert.equal(ev.new_value, String(bad.id));
+  r = await agent('POST', `/api/v1/tickets/${id}/comments/${bad.id}/show`);
+  assert.equal(r.json.changed, true);
+  assert.equal((await alice('GET', `/api/v1/tickets/${id}/comments`)).json.items.find((c) => c.id === bad.id).body, 'abusive words');
+});

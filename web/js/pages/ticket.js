@@ -1,18 +1,32 @@
 // The ticket page, for its requester (the public conversation, the status)
 // and for agents (fields, internal notes, AI suggestions, the history, the
 // requester's other recent tickets).
-import { el } from '../lib/dom.js';
+import { el, toast } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, apiAll, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
 
-function commentView(c) {
-  return el('div', { class: 'comment' + (c.internal ? ' internal' : ''), 'data-internal': c.internal ? '1' : '0' },
-    el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
-      c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null),
-    el('div', { class: 'body' }, c.body));
+// A reply or note. An agent may hide an abusive reply from the requester
+// (and show it again); it stays on the ticket, marked, for the desk.
+function commentView(c, tk, redraw) {
+  const toggle = isAgent() && !c.internal
+    ? el('button', { type: 'button', class: 'secondary small', 'data-hide': c.id, onclick: async () => {
+      try {
+        await api('POST', `/tickets/${tk.id}/comments/${c.id}/${c.hidden ? 'show' : 'hide'}`);
+        toast(t(c.hidden ? 'comment_shown_ok' : 'comment_hidden_ok'));
+        redraw();
+      } catch (e) { toast(e.message); }
+    } }, t(c.hidden ? 'comment_show' : 'comment_hide'))
+    : null;
+  return el('div', { class: 'comment' + (c.internal ? ' internal' : '') + (c.hidden ? ' hidden-reply' : ''),
+    'data-internal': c.internal ? '1' : '0', 'data-hidden': c.hidden ? '1' : '0' },
+  el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
+    c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null,
+    c.hidden ? el('span', { class: 'badge' }, c.hidden_by ? t('hidden_by').replace('{name}', c.hidden_by) : t('hidden_badge')) : null,
+    toggle),
+  el('div', { class: 'body' }, c.body === null ? t('comment_hidden_text') : c.body));
 }
 
 // A history value as people read it: names for ids, local times, P1…P4,
@@ -39,6 +53,7 @@ function eventView(e) {
   if (e.field === 'created') what = t('ev_created');
   else if (e.field === 'comment') what = t('ev_comment');
   else if (e.field === 'internal_note') what = t('ev_internal_note');
+  else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
   else what = [t('changed') + ' ' + historyLabel(e.field) + ' ', t('from') + ' ',
     el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
   return el('div', { class: 'event', 'data-field': e.field },
@@ -80,7 +95,7 @@ export default async function viewTicket(ctx) {
   };
   const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket(ctx));
   const convo = el('div', { id: 'comments' }, comments.items.length
-    ? comments.items.map(commentView) : el('p', { class: 'muted' }, t('empty_conv')));
+    ? comments.items.map((c) => commentView(c, tk, () => viewTicket(ctx))) : el('p', { class: 'muted' }, t('empty_conv')));
   const err = el('div', { class: 'error', id: 'reply-error' });
   const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
     ev.preventDefault();
