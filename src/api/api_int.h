@@ -136,6 +136,9 @@ void api_auth_login(api_call_t *c);
 void api_auth_logout(api_call_t *c);
 void api_auth_me(api_call_t *c);
 void api_auth_password(api_call_t *c);
+void api_tokens_list(api_call_t *c);
+void api_tokens_create(api_call_t *c);
+void api_tokens_delete(api_call_t *c);
 /* Whether password may be a new password of the account with this e-mail:
  * 8 to 1024 bytes (checked by the caller), not one of the most common
  * passwords, not the e-mail or its name part. Replies 400 naming field. */

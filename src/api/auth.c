@@ -42,13 +42,13 @@ int api_password_verify(const char *hash, const char *password) {
   return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-int api_token_create(store_t *s, int64_t user_id, const char *name,
-                     char **token) {
+int api_token_create(store_t *s, int64_t user_id, const char *name, int64_t expires_at,
+                     int64_t *id, char **token) {
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN];
   auth_random_hex(secret);
   char *t = util_xasprintf("rls_%s", secret);
   auth_hash_secret(t, hash);
-  int rc = store_token_insert(s, hash, user_id, name);
+  int rc = store_token_insert(s, hash, user_id, name, expires_at, id);
   if (rc) {
     free(t);
     return rc;
@@ -73,7 +73,7 @@ int api_auth_resolve(api_call_t *c) {
       return UTIL_E_UNAUTH;
     }
     auth_hash_secret(q->authorization + 7, hash);
-    rc = store_token_find(c->db, hash, &uid);
+    rc = store_token_find(c->db, hash, util_now(), &uid);
     if (rc) {
       api_error(c, UTIL_E_UNAUTH, NULL, "unknown or revoked API token");
       return UTIL_E_UNAUTH;
@@ -358,4 +358,79 @@ out:
   free(hash);
   free(pwhash);
   store_user_clear(&u);
+}
+
+/* ---- API tokens ------------------------------------------------------------------
+ * Agents and admins make tokens for scripts and integrations, see them
+ * (never the secret again) with their last use, and revoke them; an admin
+ * sees and revokes anyone's. */
+static int auth_token_one(const store_token_t *t, void *arg) {
+  json_t *o = json_pack("{s:I, s:s, s:I, s:s, s:o}", "id", (json_int_t)t->id, "name",
+                        t->name ? t->name : "", "user_id", (json_int_t)t->user_id, "user_email",
+                        t->user_email ? t->user_email : "", "created_at", api_time_json(t->created_at));
+  if (!o) return 0;
+  json_object_set_new(o, "expires_at", t->expires_at ? api_time_json(t->expires_at) : json_null());
+  json_object_set_new(o, "last_used_at", t->last_used_at ? api_time_json(t->last_used_at) : json_null());
+  json_array_append_new(arg, o);
+  return 0;
+}
+
+void api_tokens_list(api_call_t *c) {
+  int64_t who = c->user.id;
+  int present = 0;
+  if (api_arg_int(c, "user_id", 0, INT64_MAX, &who, &present)) return;
+  if (present && who != c->user.id && c->user.role != STORE_ROLE_ADMIN) {
+    api_error(c, UTIL_E_FORBIDDEN, "user_id", "only admins see other people's tokens");
+    return;
+  }
+  json_t *items = json_array();
+  int rc = store_token_each(c->db, who, auth_token_one, items);
+  if (rc) {
+    json_decref(items);
+    api_error(c, rc, NULL, "cannot list the tokens");
+    return;
+  }
+  api_reply(c, 200, json_pack("{s:o}", "items", items));
+}
+
+void api_tokens_create(api_call_t *c) {
+  static const char *const allowed[] = {"name", "expires_days", NULL};
+  const char *name;
+  int64_t days = 0;
+  if (api_body_object(c) || api_body_only(c, allowed) ||
+      api_field_string(c, "name", 1, 100, 0, &name, NULL))
+    return;
+  json_t *d = json_object_get(c->body, "expires_days");
+  if (d && !json_is_null(d)) {
+    if (!json_is_integer(d) || json_integer_value(d) < 1 || json_integer_value(d) > 3650) {
+      api_error(c, UTIL_E_INVALID, "expires_days", "'expires_days' must be an integer from 1 to 3650");
+      return;
+    }
+    days = json_integer_value(d);
+  }
+  int64_t id = 0, until = days ? util_now() + days * 86400 : 0;
+  char *token = NULL;
+  int rc = api_token_create(c->db, c->user.id, name ? name : "", until, &id, &token);
+  if (rc) {
+    api_error(c, rc, NULL, "cannot create the token");
+    return;
+  }
+  json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name ? name : "",
+                        "token", token);
+  json_object_set_new(o, "expires_at", until ? api_time_json(until) : json_null());
+  api_reply(c, 201, o);
+  free(token);
+}
+
+void api_tokens_delete(api_call_t *c) {
+  int rc = store_token_delete(c->db, c->id[0], c->user.role == STORE_ROLE_ADMIN ? 0 : c->user.id);
+  if (rc == UTIL_E_NOTFOUND) {
+    api_error(c, rc, NULL, "no token %lld of yours", (long long)c->id[0]);
+    return;
+  }
+  if (rc) {
+    api_error(c, rc, NULL, "cannot revoke the token");
+    return;
+  }
+  api_reply(c, 200, json_pack("{s:I, s:b}", "id", (json_int_t)c->id[0], "revoked", 1));
 }

@@ -19,6 +19,7 @@ static const char *const list_args[] = {
 
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 static const char *const page_args[] = {"limit", "cursor", NULL};
+static const char *const token_args[] = {"user_id", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -27,6 +28,9 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/auth/logout", api_auth_logout, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/auth/me", api_auth_me, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/auth/password", api_auth_password, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/tokens", api_tokens_list, STORE_ROLE_AGENT, token_args},
+    {"POST", "/api/v1/tokens", api_tokens_create, STORE_ROLE_AGENT, NULL},
+    {"DELETE", "/api/v1/tokens/{id}", api_tokens_delete, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER, list_args},
     {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER, NULL},

@@ -1,4 +1,4 @@
-/* relais user add, relais token create. */
+/* relais user add; relais token create, list and revoke. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,34 +67,89 @@ int cli_user(int argc, char **argv) {
   return 0;
 }
 
-int cli_token(int argc, char **argv) {
-  cli_opt_t opts[] = {{"--db", 1, NULL}, {"--email", 1, NULL}, {"--name", 1, NULL},
-                      {"--help", 0, NULL}, {NULL, 0, NULL}};
-  const char *pos[1];
-  int np = 0;
-  if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
-  const char *email = cli_get(opts, "--email");
-  if (cli_get(opts, "--help") || np != 1 || strcmp(pos[0], "create") != 0 || !email) {
-    printf("usage: relais token create --email E [--name LABEL] [--db FILE]\n"
-           "Prints a new API token for that user (shown once; send it as\n"
-           "'Authorization: Bearer TOKEN').\n");
-    return cli_get(opts, "--help") ? 0 : 2;
+static int token_print(const store_token_t *t, void *arg) {
+  char made[UTIL_ISO_LEN], until[UTIL_ISO_LEN] = "never", used[UTIL_ISO_LEN] = "never";
+  util_time_iso(t->created_at, made);
+  if (t->expires_at) util_time_iso(t->expires_at, until);
+  if (t->last_used_at) util_time_iso(t->last_used_at, used);
+  printf("%lld\t%s\t%s\tcreated %s\texpires %s\tlast used %s\n", (long long)t->id,
+         t->user_email ? t->user_email : "", t->name && *t->name ? t->name : "-", made, until, used);
+  return 0;
+}
+
+/* relais token list [--email E]: id, owner, name, dates; never the secret. */
+static int token_list(store_t *s, const char *email) {
+  store_user_t u = {0};
+  if (email && store_user_by_email(s, email, &u, NULL)) {
+    fprintf(stderr, "relais token list: no user %s\n", email);
+    return 1;
   }
-  if (sodium_init() < 0) return 1;
-  store_t *s = cli_open_db(opts);
-  if (!s) return 1;
+  int rc = store_token_each(s, email ? u.id : 0, token_print, NULL);
+  store_user_clear(&u);
+  if (rc) fprintf(stderr, "relais token list: %s\n", util_err_message(rc));
+  return rc ? 1 : 0;
+}
+
+static int token_revoke(store_t *s, const char *idtxt) {
+  char *end;
+  long long id = idtxt ? strtoll(idtxt, &end, 10) : 0;
+  if (!idtxt || *end || id <= 0) {
+    fprintf(stderr, "relais token revoke: --id must be a token's id (relais token list)\n");
+    return 2;
+  }
+  int rc = store_token_delete(s, id, 0);
+  if (rc == UTIL_E_NOTFOUND) fprintf(stderr, "relais token revoke: no token %lld\n", id);
+  else if (rc) fprintf(stderr, "relais token revoke: %s\n", util_err_message(rc));
+  else printf("token %lld revoked\n", id);
+  return rc ? 1 : 0;
+}
+
+static int token_create(store_t *s, const char *email, const char *name, const char *days) {
+  long d = 0;
+  char *end = NULL;
+  if (days && ((d = strtol(days, &end, 10)) < 1 || d > 3650 || *end)) {
+    fprintf(stderr, "relais token create: --days must be from 1 to 3650\n");
+    return 2;
+  }
   store_user_t u = {0};
   char *token = NULL;
   int rc = store_user_by_email(s, email, &u, NULL);
   if (rc) {
     fprintf(stderr, "relais token create: no user %s\n", email);
-  } else if ((rc = api_token_create(s, u.id, cli_get(opts, "--name"), &token)) == 0) {
+  } else if ((rc = api_token_create(s, u.id, name, d ? util_now() + d * 86400 : 0, NULL, &token)) == 0) {
     printf("%s\n", token);
   } else {
     fprintf(stderr, "relais token create: %s\n", util_err_message(rc));
   }
   free(token);
   store_user_clear(&u);
-  store_close(&s);
   return rc ? 1 : 0;
+}
+
+int cli_token(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--db", 1, NULL}, {"--email", 1, NULL}, {"--name", 1, NULL},
+                      {"--days", 1, NULL}, {"--id", 1, NULL}, {"--help", 0, NULL},
+                      {NULL, 0, NULL}};
+  const char *pos[1];
+  int np = 0;
+  if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
+  const char *email = cli_get(opts, "--email"), *what = np == 1 ? pos[0] : "";
+  int ok = (!strcmp(what, "create") && email) || !strcmp(what, "list") || !strcmp(what, "revoke");
+  if (cli_get(opts, "--help") || !ok) {
+    printf("usage: relais token create --email E [--name LABEL] [--days N] [--db FILE]\n"
+           "       relais token list [--email E] [--db FILE]\n"
+           "       relais token revoke --id N [--db FILE]\n"
+           "create prints a new API token for that user (shown once; send it as\n"
+           "'Authorization: Bearer TOKEN'), valid N days or until revoked; list shows\n"
+           "each token's id, owner, name, expiry and last use, never the secret.\n");
+    return cli_get(opts, "--help") ? 0 : 2;
+  }
+  if (sodium_init() < 0) return 1;
+  store_t *s = cli_open_db(opts);
+  if (!s) return 1;
+  int rc = !strcmp(what, "list")     ? token_list(s, email)
+           : !strcmp(what, "revoke") ? token_revoke(s, cli_get(opts, "--id"))
+                                     : token_create(s, email, cli_get(opts, "--name"), cli_get(opts, "--days"));
+  store_close(&s);
+  return rc;
 }

@@ -233,4 +233,17 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     /* 10: an agent may hide an abusive comment: it stays, with who hid it,
      * and the history says so. */
     "ALTER TABLE comments ADD COLUMN hidden_by INTEGER REFERENCES users(id);",
+
+    /* 11: API tokens get an id (to be listed and revoked by), an optional
+     * end and the time of their last use. */
+    "CREATE TABLE api_tokens_new(id INTEGER PRIMARY KEY,"
+    " token_hash TEXT NOT NULL UNIQUE,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,"
+    " expires_at INTEGER, last_used_at INTEGER);"
+    "INSERT INTO api_tokens_new(token_hash, user_id, name, created_at)"
+    " SELECT token_hash, user_id, name, created_at FROM api_tokens ORDER BY created_at;"
+    "DROP TABLE api_tokens;"
+    "ALTER TABLE api_tokens_new RENAME TO api_tokens;"
+    "CREATE INDEX api_tokens_user ON api_tokens(user_id);",
 };

@@ -68,30 +68,99 @@ int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash) {
   return rc;
 }
 
-int store_token_insert(store_t *s, const char *token_hash, int64_t user_id,
-                       const char *name) {
+int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
+                       int64_t expires_at, int64_t *id) {
   static const char sql[] =
-      "INSERT INTO api_tokens(token_hash, user_id, name, created_at)"
-      " VALUES (?,?,?,?)";
+      "INSERT INTO api_tokens(token_hash, user_id, name, created_at, expires_at)"
+      " VALUES (?,?,?,?,?)";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   store_bind_text(st, 1, token_hash);
   sqlite3_bind_int64(st, 2, user_id);
   store_bind_text(st, 3, name ? name : "");
   sqlite3_bind_int64(st, 4, util_now());
+  if (expires_at) sqlite3_bind_int64(st, 5, expires_at);
+  else sqlite3_bind_null(st, 5);
   int rc = store_rc(s, sqlite3_step(st));
+  sqlite3_reset(st);
+  if (!rc && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+/* A token's last use, written at most once a minute: a token used on
+ * every request must not make every request a write. */
+static void token_note_use(store_t *s, int64_t id, int64_t now) {
+  static const char sql[] =
+      "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND IFNULL(last_used_at, 0) < ?";
+  if (store_begin(s)) return; /* the note is best effort: the request goes on */
+  sqlite3_stmt *st = store_stmt(s, sql);
+  int rc = st ? 0 : UTIL_E_DB;
+  if (st) {
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int64(st, 3, now - 60);
+    rc = store_rc(s, sqlite3_step(st));
+    sqlite3_reset(st);
+  }
+  if (rc || store_commit(s)) store_rollback(s);
+}
+
+int store_token_find(store_t *s, const char *token_hash, int64_t now, int64_t *user_id) {
+  static const char sql[] =
+      "SELECT id, user_id, IFNULL(last_used_at, 0) FROM api_tokens WHERE token_hash = ?"
+      " AND (expires_at IS NULL OR expires_at > ?)";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  store_bind_text(st, 1, token_hash);
+  sqlite3_bind_int64(st, 2, now);
+  int r = sqlite3_step(st), rc = 0;
+  int64_t id = 0, used = 0;
+  if (r == SQLITE_ROW) {
+    id = sqlite3_column_int64(st, 0);
+    *user_id = sqlite3_column_int64(st, 1);
+    used = sqlite3_column_int64(st, 2);
+  } else {
+    rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  }
+  sqlite3_reset(st);
+  if (!rc && used < now - 60) token_note_use(s, id, now);
+  return rc;
+}
+
+int store_token_each(store_t *s, int64_t user_id, int (*fn)(const store_token_t *, void *),
+                     void *arg) {
+  static const char sql[] =
+      "SELECT t.id, t.user_id, t.name, u.email, t.created_at, IFNULL(t.expires_at, 0),"
+      " IFNULL(t.last_used_at, 0) FROM api_tokens t JOIN users u ON u.id = t.user_id"
+      " WHERE ? = 0 OR t.user_id = ? ORDER BY t.id DESC";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, user_id);
+  sqlite3_bind_int64(st, 2, user_id);
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    store_token_t t = {.id = sqlite3_column_int64(st, 0), .user_id = sqlite3_column_int64(st, 1),
+                       .name = (const char *)sqlite3_column_text(st, 2),
+                       .user_email = (const char *)sqlite3_column_text(st, 3),
+                       .created_at = sqlite3_column_int64(st, 4),
+                       .expires_at = sqlite3_column_int64(st, 5),
+                       .last_used_at = sqlite3_column_int64(st, 6)};
+    if (fn(&t, arg)) break;
+  }
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_rc(s, r);
   sqlite3_reset(st);
   return rc;
 }
 
-int store_token_find(store_t *s, const char *token_hash, int64_t *user_id) {
-  static const char sql[] = "SELECT user_id FROM api_tokens WHERE token_hash = ?";
+int store_token_delete(store_t *s, int64_t id, int64_t user_id) {
+  static const char sql[] = "DELETE FROM api_tokens WHERE id = ? AND (? = 0 OR user_id = ?)";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
-  store_bind_text(st, 1, token_hash);
-  int r = sqlite3_step(st), rc = 0;
-  if (r == SQLITE_ROW) *user_id = sqlite3_column_int64(st, 0);
-  else rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  sqlite3_bind_int64(st, 1, id);
+  sqlite3_bind_int64(st, 2, user_id);
+  sqlite3_bind_int64(st, 3, user_id);
+  int rc = store_rc(s, sqlite3_step(st));
   sqlite3_reset(st);
+  if (!rc && sqlite3_changes(s->db) == 0) rc = UTIL_E_NOTFOUND;
   return rc;
 }

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -175,9 +175,22 @@ int store_session_find(store_t *s, const char *token_hash, int64_t now,
 int store_session_delete(store_t *s, const char *token_hash);
 /* Ends every session of the user but keep_hash's (NULL: all of them). */
 int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash);
-int store_token_insert(store_t *s, const char *token_hash, int64_t user_id,
-                       const char *name);
-int store_token_find(store_t *s, const char *token_hash, int64_t *user_id);
+/* Stores a token's hash for the user, valid until expires_at (0: no
+ * end); *id (optional) gets its id. */
+int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
+                       int64_t expires_at, int64_t *id);
+/* The user of a live token (not expired at now); notes its use, at most
+ * once a minute. UTIL_E_NOTFOUND when unknown, revoked or expired. */
+int store_token_find(store_t *s, const char *token_hash, int64_t now, int64_t *user_id);
+typedef struct {
+  int64_t id, user_id, created_at, expires_at, last_used_at; /* 0: none */
+  const char *name, *user_email;                             /* borrowed */
+} store_token_t;
+/* Calls fn for each token of user_id (0: every user's), newest first. */
+int store_token_each(store_t *s, int64_t user_id, int (*fn)(const store_token_t *, void *),
+                     void *arg);
+/* Revokes token id, of user_id (0: whoever's); UTIL_E_NOTFOUND otherwise. */
+int store_token_delete(store_t *s, int64_t id, int64_t user_id);
 
 /* ---- Tickets ------------------------------------------------------------
  * The ticket's fields, described once: enum name, JSON/column name, type.
