@@ -67,16 +67,19 @@ const PAGES = {
     ['#/mine', 'h1', { fr: /^Mes tickets$/, en: /^My tickets$/ }],
     ['#/new', 'h1', { fr: /^Nouveau ticket$/, en: /^New ticket$/ }],
     ['#/ticket/ID', 'main h2', { fr: /^Échanges$/, en: /^Conversation$/ }],
+    ['#/account', 'h1', { fr: /^Mon compte$/, en: /^My account$/ }],
   ],
   agent: [
     ['#/queue', 'h1', { fr: /^File des tickets$/, en: /^Ticket queue$/ }],
     ['#/new', 'label[for=requester]', { fr: /^Pour le demandeur/, en: /^On behalf of/ }],
     ['#/ticket/ID', '#fields-form h2', { fr: /^Détails$/, en: /^Details$/ }],
+    ['#/account', '#tokens h2', { fr: /^Jetons d’API$/, en: /^API tokens$/ }],
   ],
   admin: [
     ['#/models', 'h1', { fr: /^Modèles$/, en: /^Models$/ }],
     ['#/people', 'h1', { fr: /^Utilisateurs et groupes$/, en: /^Users & groups$/ }],
     ['#/jobs', 'h1', { fr: /^Tâches de fond$/, en: /^Jobs$/ }],
+    ['#/account', '#pw-form h2', { fr: /^Mot de passe$/, en: /^Password$/ }],
   ],
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };

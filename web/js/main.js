@@ -20,7 +20,7 @@ export function renderShell() {
   const who = $('who');
   who.replaceChildren();
   if (!session.user) return;
-  who.append(el('span', { class: 'muted', id: 'whoami', title: session.user.name }, session.user.name), ' ',
+  who.append(el('a', { class: 'muted', id: 'whoami', href: '#/account', title: session.user.name }, session.user.name), ' ',
     el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
 }
 

@@ -11,5 +11,6 @@ export default [
   { path: '#/ticket/:id', load: () => import('./pages/ticket.js') },
   { path: '#/models', load: () => import('./pages/models.js'), roles: ADMINS, nav: ['models', 'nav-models'] },
   { path: '#/people', load: () => import('./pages/people.js'), roles: ADMINS, nav: ['people', 'nav-people'] },
+  { path: '#/account', load: () => import('./pages/account.js') },
   { path: '#/jobs', load: () => import('./pages/jobs.js'), roles: ADMINS, nav: ['jobs', 'nav-jobs'] },
 ];
