@@ -102,6 +102,10 @@ void api_metrics_observe(api_ctx_t *ctx, int route, int status, double seconds);
 /* ---- Accounts (used by the CLI too) -------------------------------------- */
 /* Hashes a password with argon2id. Returns owned in *out; free(). */
 int api_password_hash(const char *password, char **out);
+/* What is wrong with a new password for the account with this e-mail (one
+ * of the most common, or the e-mail itself), as the end of a sentence that
+ * names it; NULL when nothing is. Length is the caller's check. */
+const char *api_password_problem(const char *password, const char *email);
 /* 1 if password matches the stored hash. */
 int api_password_verify(const char *hash, const char *password);
 /* Creates an API token for user_id, valid until expires_at (0: no end);

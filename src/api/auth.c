@@ -284,24 +284,24 @@ static int auth_same_ci(const char *a, const char *b, size_t n) {
   return a[n] == '\0' && b[n] == '\0';
 }
 
-int api_password_acceptable(api_call_t *c, const char *field, const char *password,
-                            const char *email) {
+const char *api_password_problem(const char *password, const char *email) {
   size_t n = strlen(password);
-  for (const char *const *w = auth_common; *w; w++) {
-    if (strlen(*w) == n && auth_same_ci(password, *w, n)) {
-      api_error(c, UTIL_E_INVALID, field,
-                "'%s' is one of the most common passwords, the first ones guessed: choose another",
-                field);
-      return UTIL_E_INVALID;
-    }
-  }
+  for (const char *const *w = auth_common; *w; w++)
+    if (strlen(*w) == n && auth_same_ci(password, *w, n))
+      return "is one of the most common passwords, the first ones guessed: choose another";
   const char *at = email ? strchr(email, '@') : NULL;
   if (email && (auth_same_ci(password, email, strlen(email)) ||
-                (at && (size_t)(at - email) == n && strncasecmp(password, email, n) == 0))) {
-    api_error(c, UTIL_E_INVALID, field, "'%s' must not be the account's e-mail address", field);
-    return UTIL_E_INVALID;
-  }
-  return 0;
+                (at && (size_t)(at - email) == n && strncasecmp(password, email, n) == 0)))
+    return "must not be the account's e-mail address";
+  return NULL;
+}
+
+int api_password_acceptable(api_call_t *c, const char *field, const char *password,
+                            const char *email) {
+  const char *why = api_password_problem(password, email);
+  if (!why) return 0;
+  api_error(c, UTIL_E_INVALID, field, "'%s' %s", field, why);
+  return UTIL_E_INVALID;
 }
 
 /* POST /api/v1/auth/password: the signed-in user changes their own

@@ -44,6 +44,12 @@ int cli_user(int argc, char **argv) {
       fprintf(stderr, "relais user add: the password on standard input must be 8 characters or more\n");
       return 2;
     }
+    const char *why = api_password_problem(pw, email);
+    if (why) {
+      fprintf(stderr, "relais user add: the password %s\n", why);
+      sodium_memzero(pw, sizeof pw);
+      return 2;
+    }
     if (api_password_hash(pw, &hash)) return 1;
     sodium_memzero(pw, sizeof pw);
   }

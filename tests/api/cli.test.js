@@ -195,3 +195,17 @@ test('eval: measures on held-out rows, deterministic for a seed, clear errors', 
   assert.equal(r.status, 1);
   assert.match(r.stderr, /too few/);
 });
+
+test('user add refuses a common password or the e-mail as one, as the API does', () => {
+  const db = path.join(tmp, 'users.db');
+  const add = (email, pw) => spawnSync(BIN, ['user', 'add', '--email', email, '--name', 'N', '--role', 'agent', '--password-stdin', '--db', db],
+    { encoding: 'utf8', input: pw + '\n' });
+  let r = add('n1@test.example', 'Password1');
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /one of the most common passwords/);
+  r = add('n2@test.example', 'n2@test.example');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /must not be the account's e-mail address/);
+  r = add('n3@test.example', 'copper-kettle-19');
+  assert.equal(r.status, 0, r.stderr);
+});
