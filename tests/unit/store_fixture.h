@@ -1,6 +1,7 @@
 /* What the store's unit tests share: a temporary folder per run, fresh
  * databases in it, and users and tickets made in one call. Included by
- * one test file each (its functions are static). */
+ * one test file each (its functions are static; the helpers inline, so
+ * that a file need not use them all). */
 #ifndef RELAIS_TEST_STORE_FIXTURE_H
 #define RELAIS_TEST_STORE_FIXTURE_H
 
@@ -23,7 +24,7 @@ static int teardown(void **state) {
   return system(cmd);
 }
 
-static store_t *fresh(const char *name) {
+static inline store_t *fresh(const char *name) {
   char path[128], err[256];
   snprintf(path, sizeof path, "%s/%s", dir, name);
   store_t *s = NULL;
@@ -31,14 +32,18 @@ static store_t *fresh(const char *name) {
   return s;
 }
 
-static int64_t add_user(store_t *s, const char *email, store_role_t role) {
-  store_user_t u = {.email = (char *)email, .name = (char *)email, .role = role, .lang = "", .active = 1};
+static inline int64_t add_user_active(store_t *s, const char *email, store_role_t role, int active) {
+  store_user_t u = {.email = (char *)email, .name = (char *)email, .role = role, .lang = "", .active = active};
   int64_t id = 0;
   assert_int_equal(store_user_insert(s, &u, NULL, &id), 0);
   return id;
 }
 
-static int64_t add_ticket(store_t *s, int64_t req, const char *title, const char *desc, int64_t at) {
+static inline int64_t add_user(store_t *s, const char *email, store_role_t role) {
+  return add_user_active(s, email, role, 1);
+}
+
+static inline int64_t add_ticket(store_t *s, int64_t req, const char *title, const char *desc, int64_t at) {
   store_ticket_t t;
   store_ticket_init(&t);
   store_ticket_set_text(&t, STORE_TF_TITLE, title);

@@ -13,35 +13,7 @@
 #include <cmocka.h>
 
 #include "desk/desk.h"
-
-static char dir[64];
-
-static int setup(void **state) {
-  snprintf(dir, sizeof dir, "/tmp/relais-desk-XXXXXX");
-  assert_non_null(mkdtemp(dir));
-  return 0;
-}
-
-static int teardown(void **state) {
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  return system(cmd);
-}
-
-static store_t *fresh(const char *name) {
-  char path[128], err[256];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  store_t *s = NULL;
-  assert_int_equal(store_open(path, &s, err, sizeof err), 0);
-  return s;
-}
-
-static int64_t add_user(store_t *s, const char *email, store_role_t role, int active) {
-  store_user_t u = {.email = (char *)email, .name = (char *)email, .role = role, .lang = "", .active = active};
-  int64_t id = 0;
-  assert_int_equal(store_user_insert(s, &u, NULL, &id), 0);
-  return id;
-}
+#include "store_fixture.h"
 
 /* Sets field name from an untyped cell of n bytes as an admin; returns the
  * code and leaves the message in e. */
@@ -145,9 +117,9 @@ static void who_may_set_what(void **state) {
 
 static void references(void **state) {
   store_t *s = fresh("refs.db");
-  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
-  int64_t gone = add_user(s, "gone@x.example", STORE_ROLE_AGENT, 0);
-  int64_t ag = add_user(s, "ag@x.example", STORE_ROLE_AGENT, 1);
+  int64_t req = add_user_active(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  int64_t gone = add_user_active(s, "gone@x.example", STORE_ROLE_AGENT, 0);
+  int64_t ag = add_user_active(s, "ag@x.example", STORE_ROLE_AGENT, 1);
   store_ticket_t t;
   desk_err_t e;
   store_ticket_init(&t);
@@ -198,7 +170,7 @@ static int count_events(const store_event_t *ev, void *arg) {
 
 static void intake_create(void **state) {
   store_t *s = fresh("intake.db");
-  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  int64_t req = add_user_active(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
   desk_intake_t in;
   desk_err_t e;
   desk_intake_init(&in);
@@ -264,7 +236,7 @@ static void itil_and_sla(void **state) {
   assert_int_equal(desk_itil_priority(3, 1), 3);
   assert_int_equal(desk_itil_priority(0, 1), 0); /* outside the matrix: none */
   store_t *s = fresh("sla.db");
-  int64_t req = add_user(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
+  int64_t req = add_user_active(s, "req@x.example", STORE_ROLE_REQUESTER, 1);
   store_ticket_t t;
   store_ticket_init(&t);
   store_ticket_set_text(&t, STORE_TF_TITLE, "VPN");
