@@ -106,8 +106,6 @@ int api_password_hash(const char *password, char **out);
  * of the most common, or the e-mail itself), as the end of a sentence that
  * names it; NULL when nothing is. Length is the caller's check. */
 const char *api_password_problem(const char *password, const char *email);
-/* 1 if password matches the stored hash. */
-int api_password_verify(const char *hash, const char *password);
 /* Creates an API token for user_id, valid until expires_at (0: no end);
  * *id (optional) gets its id, *token the owned secret (shown once, only
  * its hash is stored). */

@@ -124,6 +124,10 @@ const char *api_arg(api_call_t *c, const char *key);
 /* Integer query parameter in [min, max]; replies 400 naming it when bad. */
 int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
                 int64_t *out, int *present);
+/* The key-set cursor of a list: tag and the positive id of the last item
+ * of the previous page ("u41"), into *after (0 without one). Replies 400
+ * naming 'cursor' for anything else. */
+int api_arg_cursor(api_call_t *c, char tag, int64_t *after);
 
 /* ---- Shared representations ----------------------------------------------- */
 json_t *api_user_json(const store_user_t *u);  /* returns new reference */

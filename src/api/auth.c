@@ -38,10 +38,6 @@ int api_password_hash(const char *password, char **out) {
   return 0;
 }
 
-int api_password_verify(const char *hash, const char *password) {
-  return hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-}
-
 int api_token_create(store_t *s, int64_t user_id, const char *name, int64_t expires_at,
                      int64_t *id, char **token) {
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN];

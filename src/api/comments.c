@@ -1,6 +1,5 @@
 /* /api/v1/tickets/{id}/comments and /history. Requesters see public replies
  * and the history without internal notes; agents see everything. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,19 +25,8 @@ typedef struct {
 /* Reads limit and cursor (tag: 'c' or 'h') into p and *after; replies 400. */
 static int page_args(api_call_t *c, char tag, page_t *p, int64_t *after) {
   int64_t limit = PAGE_DEFAULT;
-  *after = 0;
-  if (api_arg_int(c, "limit", 1, PAGE_MAX, &limit, NULL)) return UTIL_E_INVALID;
-  const char *cur = api_arg(c, "cursor");
-  if (cur && *cur) {
-    char *end;
-    errno = 0;
-    long long v = cur[0] == tag && cur[1] >= '1' && cur[1] <= '9' ? strtoll(cur + 1, &end, 10) : 0;
-    if (v <= 0 || errno == ERANGE || *end) {
-      api_error(c, UTIL_E_INVALID, "cursor", "the cursor does not belong to this list");
-      return UTIL_E_INVALID;
-    }
-    *after = v;
-  }
+  if (api_arg_int(c, "limit", 1, PAGE_MAX, &limit, NULL) || api_arg_cursor(c, tag, after))
+    return UTIL_E_INVALID;
   p->items = json_array();
   p->agent = api_role_at_least(c, STORE_ROLE_AGENT);
   p->left = limit;

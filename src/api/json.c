@@ -198,6 +198,21 @@ int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
   return 0;
 }
 
+int api_arg_cursor(api_call_t *c, char tag, int64_t *after) {
+  const char *cur = api_arg(c, "cursor");
+  char *end = NULL;
+  *after = 0;
+  if (!cur || !*cur) return 0;
+  errno = 0;
+  long long v = cur[0] == tag && cur[1] >= '1' && cur[1] <= '9' ? strtoll(cur + 1, &end, 10) : 0;
+  if (v <= 0 || errno == ERANGE || !end || *end) {
+    api_error(c, UTIL_E_INVALID, "cursor", "'cursor' must be a next_cursor this list returned");
+    return UTIL_E_INVALID;
+  }
+  *after = v;
+  return 0;
+}
+
 json_t *api_time_json(int64_t t) {
   char iso[UTIL_ISO_LEN];
   util_time_iso(t, iso);

@@ -51,22 +51,6 @@ static int users_roles(api_call_t *c, unsigned *out) {
   return 0;
 }
 
-/* The cursor is opaque to clients: "u" and the id of the last user of the
- * previous page. Replies 400 naming 'cursor' for anything else. */
-static int users_cursor(api_call_t *c, int64_t *after) {
-  const char *cur = api_arg(c, "cursor");
-  char *end = NULL;
-  *after = 0;
-  if (!cur || !*cur) return 0;
-  long long v = cur[0] == 'u' && cur[1] >= '1' && cur[1] <= '9' ? strtoll(cur + 1, &end, 10) : 0;
-  if (v <= 0 || !end || *end || strlen(cur) > 20) {
-    api_error(c, UTIL_E_INVALID, "cursor", "'cursor' must be a next_cursor this list returned");
-    return UTIL_E_INVALID;
-  }
-  *after = v;
-  return 0;
-}
-
 /* GET /api/v1/users: role (comma list), q (substring of name or e-mail,
  * without case or accents), active (true/false), limit (1..100, default 50),
  * cursor; id order, key-set pages. The pickers search here instead of
@@ -77,7 +61,7 @@ void api_users_list(api_call_t *c) {
   int more = 0;
   const char *active = api_arg(c, "active");
   q.q = api_arg(c, "q");
-  if (users_roles(c, &q.roles) || users_cursor(c, &q.after_id) ||
+  if (users_roles(c, &q.roles) || api_arg_cursor(c, 'u', &q.after_id) ||
       api_arg_int(c, "limit", 1, STORE_USER_PAGE_MAX, &limit, NULL))
     return;
   if (q.q && strlen(q.q) > STORE_USER_Q_MAX) {
