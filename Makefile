@@ -6,6 +6,8 @@
 #   make test       build with ASan+UBSan and run unit, API, browser and
 #                   durability tests; ends with "N passed, N failed"
 #   make bench      run the benchmarks in bench/
+#   make fuzz       build the libFuzzer targets of tests/fuzz/ and run each
+#                   for FUZZ_SECONDS (default 60) from its seed corpus
 CC      ?= cc
 SHELL   := /bin/bash
 PKGS    := sqlite3 libmicrohttpd jansson libsodium libutf8proc
@@ -35,7 +37,7 @@ OBJ_SAN := $(patsubst %.c,build/san/%.o,$(SRC_LIB)) build/san/gen/web_assets.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all run test unit test-bin lint deps deps-test bench clean
+.PHONY: all run test unit test-bin lint deps deps-test bench fuzz fuzz-bin clean
 all: relais
 
 deps:
@@ -96,8 +98,40 @@ lint:
 
 test: deps-test
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory test-bin
+	@$(MAKE) --no-print-directory test-bin fuzz-bin
 	@tests/run.sh
+
+# libFuzzer targets: the whole library built again with clang, coverage
+# instrumentation and ASan+UBSan; each target links its own main
+# (libFuzzer's). tests/fuzz/run.sh runs them.
+FUZZ_CC := clang
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+               -fno-sanitize-recover=undefined
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
+OBJ_FUZZ := $(patsubst %.c,build/fuzz/%.o,$(SRC_LIB)) build/fuzz/gen/web_assets.o
+FUZZ_SECONDS ?= 60
+# Kept between builds (pattern-rule prerequisites would be deleted).
+.SECONDARY: $(OBJ_FUZZ)
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/gen/web_assets.o: $(GEN_WEB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_BASE) -O1 -Isrc -c -o $@ $<
+
+build/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(OBJ_FUZZ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $< \
+	  $(OBJ_FUZZ) $(PKG_LIBS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory fuzz-bin
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: relais
 	@scripts/deps.sh bench

@@ -12,7 +12,7 @@ pkgs=(gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
       libsodium-dev libutf8proc-dev libstemmer-dev liblinear-dev)
 case "$what" in
   build) ;;
-  test)  pkgs+=(libcmocka-dev clang-tidy chromium fonts-dejavu-core sqlite3 nodejs npm) ;;
+  test)  pkgs+=(libcmocka-dev clang-tidy clang libclang-rt-14-dev chromium fonts-dejavu-core sqlite3 nodejs npm) ;;
   bench) pkgs+=(wrk python3 sqlite3 python3-sklearn fasttext) ;;
   *) echo "deps.sh: unknown set '$what' (build, test or bench)" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@
 #   api         node --test tests/api (real server on loopback)
 #   e2e         node --test tests/e2e (Debian Chromium via playwright-core)
 #   durability  node --test tests/durability (SIGKILL during writes)
+#   fuzz        each libFuzzer target of build/fuzz/bin for FUZZ_TEST_SECONDS
+#               (default 20) from its seed corpus; one test per target
 set -u
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
@@ -39,6 +41,14 @@ for layer in api e2e durability; do
   [ "$f" -eq 0 ] && [ "$rc" -eq 0 ] || grep -B2 -A25 '^not ok\|^# Subtest' "$log" | grep -v '^# Subtest' | head -80 | sed 's/^/    /'
   passed=$((passed + p)); failed=$((failed + f))
 done
+
+while read -r line; do
+  echo "$line"
+  case "$line" in
+    "fuzz "*": ok,"*) passed=$((passed + 1)) ;;
+    "fuzz "*": FAILED"*) failed=$((failed + 1)) ;;
+  esac
+done < <(tests/fuzz/run.sh "${FUZZ_TEST_SECONDS:-20}")
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

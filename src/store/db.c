@@ -355,7 +355,7 @@ int store_open_at(const char *path, int version, store_t **out, char *errbuf,
   store_t *s = util_xcalloc(1, sizeof *s);
   int rc = sqlite3_open_v2(path, &s->db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
+                               SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
                            NULL);
   if (rc) {
     snprintf(errbuf, errlen, "cannot open %s: %s", path, store_errmsg(s));

@@ -18,7 +18,10 @@ typedef struct store store_t;
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
  * *out; free with store_close. On failure *out is NULL and, if errbuf is
- * non-NULL, it receives a message. */
+ * non-NULL, it receives a message. A path that begins with "file:" is an
+ * SQLite URI: "file:/NAME?vfs=memdb" is a database in memory, shared by
+ * this process's connections to it and gone when the last one closes
+ * (the fuzz targets run on one). */
 int store_open(const char *path, store_t **out, char *errbuf, size_t errlen);
 /* As store_open but stops migrating at version (tests of old schemas). */
 int store_open_at(const char *path, int version, store_t **out, char *errbuf,
