@@ -124,6 +124,9 @@ const char *api_arg(api_call_t *c, const char *key);
 /* Integer query parameter in [min, max]; replies 400 naming it when bad. */
 int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
                 int64_t *out, int *present);
+/* A time query parameter (ISO-8601 date or date-time) into *out, left as
+ * it is when absent; replies 400 naming it when bad. */
+int api_arg_time(api_call_t *c, const char *key, int64_t *out);
 /* The key-set cursor of a list: tag and the positive id of the last item
  * of the previous page ("u41"), into *after (0 without one). Replies 400
  * naming 'cursor' for anything else. */
@@ -189,6 +192,22 @@ void api_models_thresholds_put(api_call_t *c);
 json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id);
 /* The same shape for what triage just decided at creation (no read-back). */
 json_t *api_triage_result_json(const triage_result_t *r);
+
+/* The audit log (src/api/audit.c). Every administrative handler records
+ * what it did with api_audit inside the transaction of its change:
+ * action "family.verb", the target's type, id and name, and detail, a JSON
+ * object (stolen; NULL: {}) of what changed, never a secret. */
+int api_audit(api_call_t *c, const char *action, const char *target_type, int64_t target_id,
+              const char *target, json_t *detail);
+/* Who the caller is, for the audit (borrows from c). */
+store_auditor_t api_auditor(const api_call_t *c);
+/* {"field": [before, after]} pairs: adds key to changes when the values
+ * differ (steals both). */
+void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *after);
+void api_audit_list(api_call_t *c);
+/* Ends the transaction a handler opened: commits when rc is 0, rolls back
+ * otherwise or when the commit fails. Returns rc or the commit's error. */
+int api_txn_end(api_call_t *c, int rc);
 
 /* Settings (src/api/settings.c). */
 void api_settings_get(api_call_t *c);

@@ -39,12 +39,12 @@ int api_password_hash(const char *password, char **out) {
 }
 
 int api_token_create(store_t *s, int64_t user_id, const char *name, int64_t expires_at,
-                     int64_t *id, char **token) {
+                     const store_auditor_t *who, int64_t *id, char **token) {
   char secret[AUTH_HEX_LEN], hash[AUTH_HEX_LEN];
   auth_random_hex(secret);
   char *t = util_xasprintf("rls_%s", secret);
   auth_hash_secret(t, hash);
-  int rc = store_token_insert(s, hash, user_id, name, expires_at, id);
+  int rc = store_token_insert(s, hash, user_id, name, expires_at, who, id);
   if (rc) {
     free(t);
     return rc;
@@ -343,9 +343,9 @@ void api_auth_password(api_call_t *c) {
   rc = store_begin(c->db);
   if (!rc) rc = store_user_update(c->db, &u, hash);
   if (!rc) rc = store_sessions_end(c->db, u.id, c->session_hash);
-  if (!rc) rc = store_commit(c->db);
+  if (!rc) rc = api_audit(c, "account.password", "user", u.id, u.email, NULL);
+  rc = api_txn_end(c, rc);
   if (rc) {
-    store_rollback(c->db);
     api_error(c, rc, NULL, "cannot change the password");
     goto out;
   }
@@ -406,7 +406,8 @@ void api_tokens_create(api_call_t *c) {
   }
   int64_t id = 0, until = days ? util_now() + days * 86400 : 0;
   char *token = NULL;
-  int rc = api_token_create(c->db, c->user.id, name ? name : "", until, &id, &token);
+  store_auditor_t who = api_auditor(c);
+  int rc = api_token_create(c->db, c->user.id, name ? name : "", until, &who, &id, &token);
   if (rc) {
     api_error(c, rc, NULL, "cannot create the token");
     return;
@@ -419,7 +420,9 @@ void api_tokens_create(api_call_t *c) {
 }
 
 void api_tokens_delete(api_call_t *c) {
-  int rc = store_token_delete(c->db, c->id[0], c->user.role == STORE_ROLE_ADMIN ? 0 : c->user.id);
+  store_auditor_t who = api_auditor(c);
+  int rc = store_token_delete(c->db, c->id[0], c->user.role == STORE_ROLE_ADMIN ? 0 : c->user.id,
+                              &who);
   if (rc == UTIL_E_NOTFOUND) {
     api_error(c, rc, NULL, "no token %lld of yours", (long long)c->id[0]);
     return;

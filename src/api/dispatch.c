@@ -20,6 +20,8 @@ static const char *const list_args[] = {
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 static const char *const page_args[] = {"limit", "cursor", NULL};
 static const char *const token_args[] = {"user_id", NULL};
+static const char *const audit_args[] = {"actor_id", "action", "target_type", "target_id",
+                                         "from", "to", "limit", "cursor", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -60,6 +62,7 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/jobs", api_jobs_list, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/audit", api_audit_list, STORE_ROLE_ADMIN, audit_args},
     {"POST", "/api/v1/jobs/{name}/run", api_jobs_run, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);

@@ -51,6 +51,9 @@ void api_jobs_run(api_call_t *c) {
     api_error(c, rc, NULL, "job '%s' is running or already asked to run", c->name);
     return;
   }
+  if (!rc && api_audit(c, "job.run", "job", 0, c->name, NULL))
+    util_log(UTIL_LOG_ERROR, "cannot write the audit row of job %s: %s", c->name,
+             store_errmsg(c->db));
   jobs_status_t st;
   if (rc || (rc = jobs_status(c->ctx->jobs, c->name, &st))) {
     api_error(c, rc, NULL, "cannot ask job '%s' to run", c->name);

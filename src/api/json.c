@@ -226,3 +226,14 @@ json_t *api_user_json(const store_user_t *u) {
                    "lang", u->lang ? u->lang : "", "vip", u->vip, "active",
                    u->active, "created_at", api_time_json(u->created_at));
 }
+
+int api_arg_time(api_call_t *c, const char *key, int64_t *out) {
+  const char *s = api_arg(c, key);
+  if (!s) return 0;
+  if (util_time_parse(s, out)) {
+    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an ISO-8601"
+              " date or time such as 2026-03-01 or 2026-03-01T08:00:00Z", key);
+    return UTIL_E_INVALID;
+  }
+  return 0;
+}

@@ -334,12 +334,20 @@ void api_models_train(api_call_t *c) {
   int which[TRIAGE_MAX_FIELDS], n = 1;
   if (field) which[0] = triage_field_index(field);
   else n = triage_configured_fields(c->db, which);
-  json_t *a = json_array();
+  json_t *a = json_array(), *done = json_array();
+  store_auditor_t who = api_auditor(c);
   for (int i = 0; i < n; i++) {
     triage_train_report_t r;
-    triage_train_field(c->db, triage_field_name(which[i]), force, &r);
+    triage_train_field(c->db, triage_field_name(which[i]), force, &who, &r);
     json_array_append_new(a, report_json(&r));
+    json_array_append_new(done, json_pack("{s:s, s:b, s:I, s:b}", "field", r.field, "trained",
+                                          r.trained, "version", (json_int_t)r.version,
+                                          "activated", r.activated));
   }
+  /* the activations have rows of their own (model.activate) */
+  if (api_audit(c, "model.train", "model", 0, field ? field : "",
+                json_pack("{s:b, s:o}", "force", force, "fields", done)))
+    util_log(UTIL_LOG_ERROR, "cannot write the audit row of a training: %s", store_errmsg(c->db));
   char err[256];
   if (triage_holder_reload(c->ctx->triage, c->db, err, sizeof err)) util_log(UTIL_LOG_ERROR, "%s", err);
   json_t *o = json_object();
@@ -386,7 +394,14 @@ void api_models_thresholds_put(api_call_t *c) {
       return;
     }
   }
-  int rc = store_threshold_put(c->db, c->name, cls ? cls : "", mode, target);
+  int rc = store_begin(c->db);
+  if (!rc) rc = store_threshold_put(c->db, c->name, cls ? cls : "", mode, target);
+  if (!rc) {
+    json_t *d = json_pack("{s:s, s:s}", "class", cls ? cls : "", "mode", mode);
+    if (strcmp(mode, "target") == 0) json_object_set_new(d, "target", json_real(target));
+    rc = api_audit(c, "model.thresholds", "model", 0, c->name, d);
+  }
+  rc = api_txn_end(c, rc);
   char err[256];
   if (!rc) rc = triage_holder_reload(c->ctx->triage, c->db, err, sizeof err);
   if (rc) {

@@ -131,12 +131,20 @@ void api_settings_put(api_call_t *c) {
   }
   if (!rc) {
     rc = store_begin(c->db);
-    for (size_t j = 0; !rc && j < k; j++) rc = store_setting_set(c->db, settings[idx[j]].key, vals[j]);
-    if (!rc) rc = store_commit(c->db);
-    if (rc) {
-      store_rollback(c->db);
-      api_error(c, rc, NULL, "cannot save the settings");
+    json_t *ch = json_object();
+    for (size_t j = 0; !rc && j < k; j++) {
+      const char *sk = settings[idx[j]].key;
+      char *old = NULL;
+      rc = store_setting_get(c->db, sk, &old);
+      if (rc == UTIL_E_NOTFOUND) rc = 0;
+      api_audit_change(ch, sk, json_string(old ? old : settings[idx[j]].dflt), json_string(vals[j]));
+      free(old);
+      if (!rc) rc = store_setting_set(c->db, sk, vals[j]);
     }
+    if (!rc) rc = api_audit(c, "settings.update", "settings", 0, "", ch);
+    else json_decref(ch);
+    rc = api_txn_end(c, rc);
+    if (rc) api_error(c, rc, NULL, "cannot save the settings");
   }
   free(vals);
   free(idx);

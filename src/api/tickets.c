@@ -274,17 +274,6 @@ static int tickets_arg_text(api_call_t *c, const char *key, size_t max,
   return 0;
 }
 
-static int tickets_arg_time(api_call_t *c, const char *key, int64_t *out) {
-  const char *s = api_arg(c, key);
-  if (!s) return 0;
-  if (util_time_parse(s, out)) {
-    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an ISO-8601"
-              " date or time such as 2026-03-01 or 2026-03-01T08:00:00Z", key);
-    return UTIL_E_INVALID;
-  }
-  return 0;
-}
-
 typedef struct {
   api_call_t *c;
   const store_ticket_t *t;
@@ -318,8 +307,8 @@ void api_tickets_list(api_call_t *c) {
       api_arg_int(c, "limit", 1, 200, &limit, NULL) ||
       api_arg_int(c, "group_id", 1, INT64_MAX, &q.group_id, NULL) ||
       api_arg_int(c, "requester_id", 1, INT64_MAX, &q.requester_id, NULL) ||
-      tickets_arg_time(c, "created_from", &q.created_from) ||
-      tickets_arg_time(c, "created_to", &q.created_to))
+      api_arg_time(c, "created_from", &q.created_from) ||
+      api_arg_time(c, "created_to", &q.created_to))
     return;
   if (api_arg_int(c, "priority", 1, 4, &v, &present)) return;
   if (present) q.priority = (int)v;

@@ -134,7 +134,14 @@ void api_users_create(api_call_t *c) {
   u.lang = (char *)(lang ? lang : "");
   u.vip = vip;
   u.active = 1;
-  int rc = store_user_insert(c->db, &u, hash, &u.id);
+  int rc = store_begin(c->db);
+  if (!rc) rc = store_user_insert(c->db, &u, hash, &u.id);
+  if (!rc)
+    rc = api_audit(c, "user.create", "user", u.id, u.email,
+                   json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", u.name, "role",
+                             store_role_name(u.role), "lang", u.lang, "vip", u.vip, "password",
+                             hash != NULL));
+  rc = api_txn_end(c, rc);
   free(hash);
   if (rc == UTIL_E_CONFLICT) {
     api_error(c, rc, "email", "a user with this e-mail already exists");
@@ -149,6 +156,19 @@ void api_users_create(api_call_t *c) {
   if (rc) api_error(c, rc, NULL, "cannot read the user back");
   else api_reply(c, 201, api_user_json(&back));
   store_user_clear(&back);
+}
+
+/* What a change did to a user: {"role": ["agent", "admin"], …}, and
+ * "password": "reset" (never the password). */
+static json_t *users_changes(const json_t *before, const store_user_t *u, int password) {
+  static const char *const keys[] = {"name", "role", "lang", "vip", "active"};
+  json_t *after = api_user_json(u), *ch = json_object();
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    api_audit_change(ch, keys[i], json_incref(json_object_get(before, keys[i])),
+                     json_incref(json_object_get(after, keys[i])));
+  if (password) json_object_set_new(ch, "password", json_string("reset"));
+  json_decref(after);
+  return ch;
 }
 
 void api_users_patch(api_call_t *c) {
@@ -170,6 +190,7 @@ void api_users_patch(api_call_t *c) {
     api_error(c, rc, NULL, "no user %lld", (long long)c->id[0]);
     return;
   }
+  json_t *before = api_user_json(&u);
   if (role && users_role(c, role, &u.role)) goto out;
   if (lang && users_lang_ok(c, lang)) goto out;
   if (u.id == c->user.id && ((role && u.role != STORE_ROLE_ADMIN) || (has_active && !active))) {
@@ -196,11 +217,14 @@ void api_users_patch(api_call_t *c) {
   rc = store_begin(c->db);
   if (!rc) rc = store_user_update(c->db, &u, hash);
   if (!rc && hash) rc = store_sessions_end(c->db, u.id, u.id == c->user.id ? c->session_hash : NULL);
+  if (!rc) rc = api_audit(c, hash ? "user.password_reset" : "user.update", "user", u.id, u.email,
+                          users_changes(before, &u, hash != NULL));
   if (!rc) rc = store_commit(c->db);
   if (rc) store_rollback(c->db);
   if (rc) api_error(c, rc, NULL, "cannot update the user");
   else api_reply(c, 200, api_user_json(&u));
 out:
+  json_decref(before);
   free(hash);
   store_user_clear(&u);
 }
@@ -258,20 +282,27 @@ static void groups_write(api_call_t *c, int creating) {
       api_field_string(c, "description", 0, 1000, 0, &desc, NULL))
     return;
   int rc = 0;
+  json_t *ch = json_object();
   if (creating) {
     if (!name) {
+      json_decref(ch);
       api_error(c, UTIL_E_INVALID, "name", "'name' is required");
       return;
     }
     g.name = util_xstrdup(name);
     g.description = util_xstrdup(desc ? desc : "");
-    rc = store_group_insert(c->db, &g, &g.id);
+    if (*g.description) json_object_set_new(ch, "description", json_string(g.description));
+    rc = store_begin(c->db);
+    if (!rc) rc = store_group_insert(c->db, &g, &g.id);
   } else {
     rc = store_group_get(c->db, c->id[0], &g);
     if (rc) {
+      json_decref(ch);
       api_error(c, rc, NULL, "no group %lld", (long long)c->id[0]);
       return;
     }
+    if (name) api_audit_change(ch, "name", json_string(g.name), json_string(name));
+    if (desc) api_audit_change(ch, "description", json_string(g.description), json_string(desc));
     if (name) {
       free(g.name);
       g.name = util_xstrdup(name);
@@ -280,8 +311,12 @@ static void groups_write(api_call_t *c, int creating) {
       free(g.description);
       g.description = util_xstrdup(desc);
     }
-    rc = store_group_update(c->db, &g);
+    rc = store_begin(c->db);
+    if (!rc) rc = store_group_update(c->db, &g);
   }
+  if (!rc) rc = api_audit(c, creating ? "group.create" : "group.update", "group", g.id, g.name, ch);
+  else json_decref(ch);
+  rc = api_txn_end(c, rc);
   if (rc == UTIL_E_CONFLICT) api_error(c, rc, "name", "a group with this name already exists");
   else if (rc) api_error(c, rc, NULL, "cannot save the group");
   else api_reply(c, creating ? 201 : 200, groups_json(c, &g));
@@ -308,8 +343,14 @@ static void groups_membership(api_call_t *c, int add) {
     api_error(c, UTIL_E_INVALID, NULL, "only agents and admins join assignment groups");
     goto out;
   }
-  rc = add ? store_group_add_member(c->db, g.id, u.id)
-           : store_group_remove_member(c->db, g.id, u.id);
+  rc = store_begin(c->db);
+  if (!rc)
+    rc = add ? store_group_add_member(c->db, g.id, u.id)
+             : store_group_remove_member(c->db, g.id, u.id);
+  if (!rc)
+    rc = api_audit(c, add ? "group.member_add" : "group.member_remove", "group", g.id, g.name,
+                   json_pack("{s:I, s:s}", "user_id", (json_int_t)u.id, "email", u.email));
+  rc = api_txn_end(c, rc);
   if (rc) api_error(c, rc, NULL, "cannot change the membership");
   else api_reply(c, 200, groups_json(c, &g));
 out:

@@ -70,6 +70,10 @@ int cli_int_opt(const cli_opt_t *opts, const char *cmd, const char *name, long m
   return 0;
 }
 
+/* The console is whoever runs relais on the server's machine: no account,
+ * no address. */
+const store_auditor_t cli_console = {0, "console", NULL};
+
 store_t *cli_open_db(const cli_opt_t *opts) {
   const char *path = cli_get(opts, "--db");
   char err[512];

@@ -23,6 +23,8 @@ const char *cli_get(const cli_opt_t *opts, const char *name); /* value or NULL *
  * an error naming the option and the range, and returns -1. */
 int cli_int_opt(const cli_opt_t *opts, const char *cmd, const char *name, long min, long max,
                 long *out);
+/* Who the console's actions are audited as (store_audit_add). */
+extern const store_auditor_t cli_console;
 /* Opens the database named by --db (default relais.db), printing errors. */
 store_t *cli_open_db(const cli_opt_t *opts);
 

@@ -443,6 +443,10 @@ int cli_import(int argc, char **argv) {
     rc = 1;
     goto out;
   }
+  char detail[96];
+  snprintf(detail, sizeof detail, "{\"imported\":%ld,\"skipped\":%ld}", n.ok, n.bad);
+  if (store_audit_add(st.db, &cli_console, "tickets.import", "", 0, st.path, detail))
+    fprintf(stderr, "relais import: cannot write the audit row: %s\n", store_errmsg(st.db));
   double secs = util_monotonic() - t0;
   printf("imported %ld tickets in %.2f s (%.0f rows/s), %ld rows skipped\n", n.ok, secs,
          secs > 0 ? n.ok / secs : 0.0, n.bad);

@@ -52,7 +52,7 @@ int cli_train(int argc, char **argv) {
   int rc = 0, any = 0;
   for (int i = 0; i < n; i++) {
     triage_train_report_t r;
-    int e = triage_train_field(db, names[i], cli_get(opts, "--force") != NULL, &r);
+    int e = triage_train_field(db, names[i], cli_get(opts, "--force") != NULL, &cli_console, &r);
     print_report(&r);
     if (e) rc = 1;
     any |= r.trained;

@@ -58,7 +58,14 @@ int cli_user(int argc, char **argv) {
   store_user_t u = {.email = (char *)email, .name = (char *)name, .role = role,
                     .lang = (char *)(lang ? lang : ""), .active = 1};
   int64_t id;
-  int rc = store_user_insert(s, &u, hash, &id);
+  char detail[128];
+  snprintf(detail, sizeof detail, "{\"role\":\"%s\",\"password\":%s}", store_role_name(role),
+           hash ? "true" : "false");
+  int rc = store_begin(s);
+  if (!rc) rc = store_user_insert(s, &u, hash, &id);
+  if (!rc) rc = store_audit_add(s, &cli_console, "user.create", "user", id, email, detail);
+  if (!rc) rc = store_commit(s);
+  if (rc) store_rollback(s);
   free(hash);
   store_close(&s);
   if (rc == UTIL_E_CONFLICT) {
@@ -103,7 +110,7 @@ static int token_revoke(store_t *s, const char *idtxt) {
     fprintf(stderr, "relais token revoke: --id must be a token's id (relais token list)\n");
     return 2;
   }
-  int rc = store_token_delete(s, id, 0);
+  int rc = store_token_delete(s, id, 0, &cli_console);
   if (rc == UTIL_E_NOTFOUND) fprintf(stderr, "relais token revoke: no token %lld\n", id);
   else if (rc) fprintf(stderr, "relais token revoke: %s\n", util_err_message(rc));
   else printf("token %lld revoked\n", id);
@@ -122,7 +129,8 @@ static int token_create(store_t *s, const char *email, const char *name, const c
   int rc = store_user_by_email(s, email, &u, NULL);
   if (rc) {
     fprintf(stderr, "relais token create: no user %s\n", email);
-  } else if ((rc = api_token_create(s, u.id, name, d ? util_now() + d * 86400 : 0, NULL, &token)) == 0) {
+  } else if ((rc = api_token_create(s, u.id, name, d ? util_now() + d * 86400 : 0, &cli_console,
+                                   NULL, &token)) == 0) {
     printf("%s\n", token);
   } else {
     fprintf(stderr, "relais token create: %s\n", util_err_message(rc));

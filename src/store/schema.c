@@ -246,4 +246,22 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "DROP TABLE api_tokens;"
     "ALTER TABLE api_tokens_new RENAME TO api_tokens;"
     "CREATE INDEX api_tokens_user ON api_tokens(user_id);",
+
+    /* 12: the audit log: one row per administrative action (accounts,
+     * roles, groups, settings, thresholds, tokens, models, jobs), by whom,
+     * from where, on what and what changed. Append-only: the triggers
+     * refuse every UPDATE and DELETE, whoever asks. */
+    "CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+    " actor_id INTEGER NOT NULL DEFAULT 0, actor TEXT NOT NULL,"
+    " client TEXT NOT NULL DEFAULT '', action TEXT NOT NULL,"
+    " target_type TEXT NOT NULL DEFAULT '', target_id INTEGER NOT NULL DEFAULT 0,"
+    " target TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '{}');"
+    "CREATE INDEX audit_log_at ON audit_log(at);"
+    "CREATE INDEX audit_log_actor ON audit_log(actor_id, id);"
+    "CREATE INDEX audit_log_action ON audit_log(action, id);"
+    "CREATE INDEX audit_log_target ON audit_log(target_type, target_id, id);"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN"
+    " SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
+    " SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };

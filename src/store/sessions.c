@@ -68,8 +68,27 @@ int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash) {
   return rc;
 }
 
-int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
-                       int64_t expires_at, int64_t *id) {
+/* The audit row of a token's making or revoking: its owner, name and end. */
+static int token_audit(store_t *s, const store_auditor_t *who, const char *action, int64_t id) {
+  static const char sql[] =
+      "SELECT t.user_id, u.email, json_object('user_id', t.user_id, 'name', t.name,"
+      " 'expires_at', t.expires_at) FROM api_tokens t JOIN users u ON u.id = t.user_id"
+      " WHERE t.id = ?";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, id);
+  int r = sqlite3_step(st), rc = 0;
+  if (r == SQLITE_ROW)
+    rc = store_audit_add(s, who, action, "token", id, (const char *)sqlite3_column_text(st, 1),
+                         (const char *)sqlite3_column_text(st, 2));
+  else
+    rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}
+
+static int token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
+                        int64_t expires_at, int64_t *id) {
   static const char sql[] =
       "INSERT INTO api_tokens(token_hash, user_id, name, created_at, expires_at)"
       " VALUES (?,?,?,?,?)";
@@ -84,6 +103,17 @@ int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, cons
   int rc = store_rc(s, sqlite3_step(st));
   sqlite3_reset(st);
   if (!rc && id) *id = sqlite3_last_insert_rowid(s->db);
+  return rc;
+}
+
+int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
+                       int64_t expires_at, const store_auditor_t *who, int64_t *id) {
+  int64_t tid = 0;
+  int own, rc = store_txn_enter(s, &own);
+  if (!rc) rc = token_insert(s, token_hash, user_id, name, expires_at, &tid);
+  if (!rc) rc = token_audit(s, who, "token.create", tid);
+  rc = store_txn_leave(s, own, rc);
+  if (!rc && id) *id = tid;
   return rc;
 }
 
@@ -152,15 +182,21 @@ int store_token_each(store_t *s, int64_t user_id, int (*fn)(const store_token_t 
   return rc;
 }
 
-int store_token_delete(store_t *s, int64_t id, int64_t user_id) {
+int store_token_delete(store_t *s, int64_t id, int64_t user_id, const store_auditor_t *who) {
   static const char sql[] = "DELETE FROM api_tokens WHERE id = ? AND (? = 0 OR user_id = ?)";
+  int own, rc = store_txn_enter(s, &own);
+  if (rc) return rc;
   sqlite3_stmt *st = store_stmt(s, sql);
-  if (!st) return UTIL_E_DB;
-  sqlite3_bind_int64(st, 1, id);
-  sqlite3_bind_int64(st, 2, user_id);
-  sqlite3_bind_int64(st, 3, user_id);
-  int rc = store_rc(s, sqlite3_step(st));
-  sqlite3_reset(st);
-  if (!rc && sqlite3_changes(s->db) == 0) rc = UTIL_E_NOTFOUND;
-  return rc;
+  if (!st) return store_txn_leave(s, own, UTIL_E_DB);
+  /* the row says what was revoked: written first, while the token exists */
+  rc = token_audit(s, who, "token.revoke", id);
+  if (!rc) {
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_int64(st, 3, user_id);
+    rc = store_rc(s, sqlite3_step(st));
+    sqlite3_reset(st);
+    if (!rc && sqlite3_changes(s->db) == 0) rc = UTIL_E_NOTFOUND;
+  }
+  return store_txn_leave(s, own, rc);
 }

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -84,6 +84,14 @@ typedef struct {
 } store_actor_t;
 
 const char *store_actor_kind_name(store_actor_kind_t k); /* "person", … */
+
+/* Who did an administrative action, for the audit log (audit.c); NULL
+ * where one is taken means the system. */
+typedef struct {
+  int64_t user_id;     /* the person acting; 0 for the console or the system */
+  const char *name;    /* their e-mail, or "console", or "system" */
+  const char *client;  /* their address, or NULL */
+} store_auditor_t;
 
 /* Bulk loading (see store_bulk_begin) of tickets all created by actor a
  * (not a model): their "created" history events are written by
@@ -179,9 +187,10 @@ int store_session_delete(store_t *s, const char *token_hash);
 /* Ends every session of the user but keep_hash's (NULL: all of them). */
 int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash);
 /* Stores a token's hash for the user, valid until expires_at (0: no
- * end); *id (optional) gets its id. */
+ * end), with the audit row "token.create" by who; *id (optional) gets its
+ * id. */
 int store_token_insert(store_t *s, const char *token_hash, int64_t user_id, const char *name,
-                       int64_t expires_at, int64_t *id);
+                       int64_t expires_at, const store_auditor_t *who, int64_t *id);
 /* The user of a live token (not expired at now); notes its use, at most
  * once a minute. UTIL_E_NOTFOUND when unknown, revoked or expired. */
 int store_token_find(store_t *s, const char *token_hash, int64_t now, int64_t *user_id);
@@ -192,8 +201,9 @@ typedef struct {
 /* Calls fn for each token of user_id (0: every user's), newest first. */
 int store_token_each(store_t *s, int64_t user_id, int (*fn)(const store_token_t *, void *),
                      void *arg);
-/* Revokes token id, of user_id (0: whoever's); UTIL_E_NOTFOUND otherwise. */
-int store_token_delete(store_t *s, int64_t id, int64_t user_id);
+/* Revokes token id, of user_id (0: whoever's), with the audit row
+ * "token.revoke" by who; UTIL_E_NOTFOUND otherwise. */
+int store_token_delete(store_t *s, int64_t id, int64_t user_id, const store_auditor_t *who);
 
 /* ---- Tickets ------------------------------------------------------------
  * The ticket's fields, described once: enum name, JSON/column name, type.
@@ -418,6 +428,44 @@ int64_t store_setting_int(store_t *s, const char *key, int64_t dflt);
  * "sla.p1_hours" … "sla.p4_hours" (defaults 4, 8, 24, 72). */
 int64_t store_sla_hours(store_t *s, int priority);
 
+/* ---- The audit log (audit.c) ---------------------------------------------
+ * Administrative actions, append-only (migration 12's triggers refuse any
+ * UPDATE or DELETE). A row is written by the transaction of the action it
+ * records (inside the caller's transaction when one is open), so that an
+ * action is never kept without its row, nor a row without its action. */
+typedef struct {
+  int64_t id, at;      /* at: Unix seconds */
+  int64_t actor_id;
+  char *actor, *client;
+  char *action;        /* "user.update", "settings.update", "model.activate" … */
+  char *target_type;   /* "user", "group", "settings", "model", "token", "job" or "" */
+  int64_t target_id;   /* 0 when the target has no id */
+  char *target;        /* its name for people: an e-mail, a group, a field */
+  char *detail;        /* a JSON object: what changed (never a secret) */
+} store_audit_t;
+
+void store_audit_clear(store_audit_t *a);
+/* Appends one row by who (at now); detail NULL is "{}". */
+int store_audit_add(store_t *s, const store_auditor_t *who, const char *action,
+                    const char *target_type, int64_t target_id, const char *target,
+                    const char *detail);
+
+typedef struct {
+  int64_t actor_id;         /* a person; 0: the console and the system; -1: anyone */
+  const char *action;       /* exact, or a family ending in '.' ("user."); NULL: any */
+  const char *target_type;  /* NULL: any */
+  int64_t target_id;        /* 0: any (with target_type) */
+  int64_t from, to;         /* [from, to) in Unix seconds; 0: open-ended */
+  int64_t before_id;        /* a page starts below this id; 0: the newest */
+  int limit;                /* 1..500 */
+} store_audit_query_t;
+
+/* Calls fn for each matching row, newest first, up to q->limit; *more
+ * (optional) says whether another page follows. UTIL_E_INVALID for a limit
+ * out of range. */
+int store_audit_list(store_t *s, const store_audit_query_t *q,
+                     int (*fn)(const store_audit_t *, void *), void *arg, int *more);
+
 /* ---- Triage: models, predictions, feedback, thresholds --------------------- */
 typedef struct {
   int64_t id;
@@ -435,8 +483,9 @@ void store_model_clear(store_model_t *m);
 /* Inserts a model as the next version of its field; m->id and m->version
  * are set. Does not activate it. */
 int store_model_insert(store_t *s, store_model_t *m);
-/* Makes model id the active one of its field (one transaction). */
-int store_model_activate(store_t *s, int64_t id);
+/* Makes model id the active one of its field and writes the audit row
+ * "model.activate" by who (one transaction). */
+int store_model_activate(store_t *s, int64_t id, const store_auditor_t *who);
 /* Calls fn for every model, newest first, with data only when with_data
  * (active models only when active_only). */
 int store_model_each(store_t *s, int active_only, int with_data,

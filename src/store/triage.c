@@ -42,11 +42,14 @@ out:
   return store_txn_leave(s, own, rc);
 }
 
-int store_model_activate(store_t *s, int64_t id) {
+int store_model_activate(store_t *s, int64_t id, const store_auditor_t *who) {
   static const char sql[] =
       "UPDATE models SET active = (id = ?1)"
       " WHERE field = (SELECT field FROM models WHERE id = ?1)";
-  static const char chk[] = "SELECT 1 FROM models WHERE id = ?";
+  static const char chk[] =
+      "SELECT field, version, (SELECT max(version) FROM models p"
+      " WHERE p.field = m.field AND p.active) FROM models m WHERE id = ?";
+  char field[32] = "", detail[128];
   int own, rc = store_txn_enter(s, &own);
   if (rc) return rc;
   sqlite3_stmt *st = store_stmt(s, chk);
@@ -56,6 +59,14 @@ int store_model_activate(store_t *s, int64_t id) {
   }
   sqlite3_bind_int64(st, 1, id);
   int r = sqlite3_step(st);
+  if (r == SQLITE_ROW) {
+    snprintf(field, sizeof field, "%s", (const char *)sqlite3_column_text(st, 0));
+    char prev[24] = "null";
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+      snprintf(prev, sizeof prev, "%lld", (long long)sqlite3_column_int64(st, 2));
+    snprintf(detail, sizeof detail, "{\"field\":\"%s\",\"version\":%lld,\"previous_version\":%s}",
+             field, (long long)sqlite3_column_int64(st, 1), prev);
+  }
   sqlite3_reset(st);
   if (r != SQLITE_ROW) {
     rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
@@ -69,6 +80,7 @@ int store_model_activate(store_t *s, int64_t id) {
   sqlite3_bind_int64(st, 1, id);
   rc = store_rc(s, sqlite3_step(st));
   sqlite3_reset(st);
+  if (!rc) rc = store_audit_add(s, who, "model.activate", "model", id, field, detail);
 out:
   return store_txn_leave(s, own, rc);
 }

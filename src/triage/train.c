@@ -243,7 +243,8 @@ static int store_new(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
  * enough of them, on each model's own out-of-fold figures otherwise; the
  * new model is activated unless it is worse by more than 0.005 of
  * macro-F1 (or when force). Returns 0 or the store's error. */
-static int promote(store_t *s, field_run_t *fr, int force, triage_train_report_t *rep) {
+static int promote(store_t *s, field_run_t *fr, int force, const store_auditor_t *who,
+                   triage_train_report_t *rep) {
   active_ctx_t ac = {.field = fr->field};
   int e = 0;
   store_model_each(s, 1, 1, find_active, &ac);
@@ -259,7 +260,7 @@ static int promote(store_t *s, field_run_t *fr, int force, triage_train_report_t
     }
   }
   if (force || !ac.found || rep->new_score >= rep->prev_score - 0.005) {
-    e = store_model_activate(s, fr->model_id);
+    e = store_model_activate(s, fr->model_id, who);
     if (e) snprintf(rep->note, sizeof rep->note, "cannot activate: %s", store_errmsg(s));
     else rep->activated = 1;
   } else if (rep->compared_on) {
@@ -275,7 +276,8 @@ static int promote(store_t *s, field_run_t *fr, int force, triage_train_report_t
   return e;
 }
 
-int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep) {
+int triage_train_field(store_t *s, const char *field, int force, const store_auditor_t *who,
+                       triage_train_report_t *rep) {
   memset(rep, 0, sizeof *rep);
   snprintf(rep->field, sizeof rep->field, "%s", field);
   rep->new_score = rep->prev_score = -1;
@@ -294,7 +296,7 @@ int triage_train_field(store_t *s, const char *field, int force, triage_train_re
   if (!rep->trained) goto out; /* not an error: the note says why */
   e = store_new(s, &fr, rep);
   if (e) goto out;
-  e = promote(s, &fr, force, rep);
+  e = promote(s, &fr, force, who, rep);
 out:
   rep->seconds = util_monotonic() - t0;
   run_free(&fr);

@@ -166,8 +166,9 @@ typedef struct {
  * are compared on the labelled tickets newer than any the active model was
  * trained on (the new model's out-of-fold predictions against the active
  * model's), or, with fewer than 30 of those, by each one's out-of-fold
- * macro-F1. */
-int triage_train_field(store_t *s, const char *field, int force, triage_train_report_t *rep);
+ * macro-F1. An activation is audited as by who (NULL: the system). */
+int triage_train_field(store_t *s, const char *field, int force, const store_auditor_t *who,
+                       triage_train_report_t *rep);
 /* The retraining job of relais serve (see worker.c), registered with r as
  * "retrain" with period check_seconds. Each turn its trigger asks whether
  * the schedule (setting triage.retrain_hours) or the corrections (setting

@@ -69,7 +69,7 @@ static int retrain_run(void *arg, const jobs_call_t *call, char *msg, size_t len
   for (int i = 0; i < nconf && !jobs_stopping(call); i++) {
     const char *f = triage_field_name(conf[i]);
     triage_train_report_t r;
-    int e = triage_train_field(s, f, 0, &r);
+    int e = triage_train_field(s, f, 0, NULL, &r); /* the system */
     if (r.trained) {
       util_log(UTIL_LOG_INFO, "retrained %s v%d on %zu tickets: macro-F1 %.3f against %.3f (%s), %s",
                f, r.version, r.n, r.new_score, r.prev_score,

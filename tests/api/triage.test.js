@@ -411,3 +411,19 @@ test('metrics count predictions by field and state and name the active models', 
   }
   assert.match(m.text, /# TYPE relais_triage_predictions gauge/);
 });
+
+test('every activation of a model is audited, by the console or by the admin who trained it', async () => {
+  const rows = (await admin('GET', '/api/v1/audit?action=model.activate&limit=500')).json.items;
+  const cat = rows.filter((r) => r.target === 'category' && r.actor === 'console');
+  assert.ok(cat.length >= 1, JSON.stringify(rows));
+  assert.equal(cat[cat.length - 1].detail.previous_version, null, 'the first model replaced none');
+  const r = await admin('POST', '/api/v1/models/train', { field: 'category', force: true });
+  assert.equal(r.status, 200, r.text);
+  const v = r.json.reports[0].version;
+  const last = (await admin('GET', '/api/v1/audit?action=model.activate&limit=1')).json.items[0];
+  assert.equal(last.actor, 'admin@test.example');
+  assert.equal(last.client, '127.0.0.1');
+  assert.deepEqual(last.detail, { field: 'category', version: v, previous_version: v - 1 });
+  const train = (await admin('GET', '/api/v1/audit?action=model.train&limit=1')).json.items[0];
+  assert.deepEqual(train.detail, { force: true, fields: [{ field: 'category', trained: true, version: v, activated: true }] });
+});

@@ -79,15 +79,16 @@ const PAGES = {
     ['#/models', 'h1', { fr: /^Modèles$/, en: /^Models$/ }],
     ['#/people', 'h1', { fr: /^Utilisateurs et groupes$/, en: /^Users & groups$/ }],
     ['#/jobs', 'h1', { fr: /^Tâches de fond$/, en: /^Jobs$/ }],
+    ['#/audit', 'h1', { fr: /^Journal d’audit$/, en: /^Audit log$/ }],
     ['#/account', '#pw-form h2', { fr: /^Mot de passe$/, en: /^Password$/ }],
   ],
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-jobs': 'Tâches de fond' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-jobs': 'Jobs' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-jobs'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-jobs', 'nav-audit'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

@@ -50,7 +50,7 @@ static inline void fuzz_db_open(fuzz_db_t *f, const char *name, unsigned generat
                       .lang = "", .active = 1};
     FUZZ_CHECK(store_user_insert(f->keep, &u, NULL, &f->user[r]) == 0, "user %d", r);
     char *tok = NULL;
-    FUZZ_CHECK(api_token_create(f->keep, f->user[r], "fuzz", 0, NULL, &tok) == 0, "token");
+    FUZZ_CHECK(api_token_create(f->keep, f->user[r], "fuzz", 0, NULL, NULL, &tok) == 0, "token");
     size_t n = strlen(tok) + 8;
     f->token[r] = malloc(n);
     snprintf(f->token[r], n, "Bearer %s", tok);

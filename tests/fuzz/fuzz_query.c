@@ -13,6 +13,7 @@
  * closes the connection on a request line it cannot read), never 500, and
  * keeps serving. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -24,7 +25,7 @@
 
 static const char *const lists[] = {"/api/v1/tickets", "/api/v1/users",
                                     "/api/v1/tickets/1/comments", "/api/v1/tickets/1/history",
-                                    "/api/v1/tokens", "/api/v1/tickets/1"};
+                                    "/api/v1/tokens", "/api/v1/tickets/1", "/api/v1/audit"};
 #define NLISTS (sizeof lists / sizeof lists[0])
 
 static fuzz_db_t db;
@@ -129,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                   auth ? auth : "", auth ? "\r\n" : "");
   for (int attempt = 0; attempt < 2; attempt++) {
     if (sock < 0) sock = dial();
-    FUZZ_CHECK(sock >= 0, "the server stopped accepting");
+    FUZZ_CHECK(sock >= 0, "the server stopped accepting: %s", strerror(errno));
     int status = send_all(sock, req.data, req.len) ? 0 : read_reply(sock);
     if (status) {
       FUZZ_CHECK(status != 500, "500 for %s", util_buf_cstr(&req));

@@ -46,6 +46,9 @@ static const route_t routes[] = {
     {"GET", "/api/v1/settings"},
     {"POST", "/api/v1/auth/logout"},
     {"GET", "/api/v1/auth/me"},
+    {"GET", "/api/v1/audit"},
+    {"DELETE", "/api/v1/tokens/2"},
+    {"DELETE", "/api/v1/groups/1/members/2"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

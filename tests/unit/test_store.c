@@ -93,8 +93,8 @@ static void triage_tables_and_labels(void **state) {
   int64_t m1 = m.id;
   assert_int_equal(store_model_insert(s, &m), 0);
   assert_int_equal(m.version, 2);
-  assert_int_equal(store_model_activate(s, m1), 0);
-  assert_int_equal(store_model_activate(s, 9999), UTIL_E_NOTFOUND);
+  assert_int_equal(store_model_activate(s, m1, NULL), 0);
+  assert_int_equal(store_model_activate(s, 9999, NULL), UTIL_E_NOTFOUND);
   store_actor_t a = {STORE_ACTOR_MODEL, 0, "category v1", 0.9};
   store_ticket_t ch;
   store_ticket_init(&ch);

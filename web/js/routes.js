@@ -13,4 +13,5 @@ export default [
   { path: '#/people', load: () => import('./pages/people.js'), roles: ADMINS, nav: ['people', 'nav-people'] },
   { path: '#/account', load: () => import('./pages/account.js') },
   { path: '#/jobs', load: () => import('./pages/jobs.js'), roles: ADMINS, nav: ['jobs', 'nav-jobs'] },
+  { path: '#/audit', load: () => import('./pages/audit.js'), roles: ADMINS, nav: ['audit', 'nav-audit'] },
 ];
