@@ -12,6 +12,7 @@ static const struct {
     {"serve", cli_serve, "run the web UI and JSON API"},
     {"import", cli_import, "import tickets from a CSV file"},
     {"export", cli_export, "export tickets as CSV or JSON Lines"},
+    {"backup", cli_backup, "copy the database while the server runs"},
     {"user", cli_user, "manage users (user add …)"},
     {"token", cli_token, "create API tokens (token create …)"},
     {"demo", cli_demo, "fill a database with demo data"},

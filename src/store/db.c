@@ -1,6 +1,9 @@
 /* Connection, pragmas, forward migrations (the steps are in schema.c),
  * transactions, statement cache. */
+#include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <pthread.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -463,4 +466,71 @@ void store_checkpointer_stop(store_checkpointer_t **cpp) {
   store_close(&cp->db);
   free(cp);
   *cpp = NULL;
+}
+
+/* ---- Online backup ---------------------------------------------------------- */
+static int backup_copy(sqlite3 *src, sqlite3 *dst, int64_t *pages) {
+  sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+  if (!b) return sqlite3_errcode(dst);
+  /* every page in one step: one read snapshot of the source for the whole
+   * copy (a step by step copy restarts whenever another connection writes) */
+  int rc = sqlite3_backup_step(b, -1);
+  if (pages) *pages = sqlite3_backup_pagecount(b);
+  int fin = sqlite3_backup_finish(b);
+  return rc == SQLITE_DONE ? fin : rc;
+}
+
+static int backup_check(sqlite3 *dst, char *why, size_t len) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(dst, "PRAGMA integrity_check(1)", -1, &st, NULL);
+  if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    const char *r = (const char *)sqlite3_column_text(st, 0);
+    if (!r || strcmp(r, "ok") != 0) {
+      snprintf(why, len, "the copy fails integrity_check: %s", r ? r : "?");
+      rc = SQLITE_CORRUPT;
+    }
+  } else if (rc == SQLITE_OK) {
+    rc = sqlite3_errcode(dst);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+int store_backup(const char *path, const char *dest, int64_t *pages, char *errbuf, size_t errlen) {
+  char dummy[8];
+  if (!errbuf) {
+    errbuf = dummy;
+    errlen = sizeof dummy;
+  }
+  errbuf[0] = '\0';
+  if (access(dest, F_OK) == 0) {
+    snprintf(errbuf, errlen, "%s already exists: choose a new file", dest);
+    return UTIL_E_CONFLICT;
+  }
+  sqlite3 *src = NULL, *dst = NULL;
+  if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+    snprintf(errbuf, errlen, "cannot open %s: %s", path, src ? sqlite3_errmsg(src) : "out of memory");
+    sqlite3_close(src);
+    return UTIL_E_IO;
+  }
+  sqlite3_busy_timeout(src, 5000);
+  char *tmp = util_xasprintf("%s.partial", dest);
+  unlink(tmp); /* a copy an earlier run left unfinished */
+  int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK) rc = backup_copy(src, dst, pages);
+  if (rc != SQLITE_OK && !errbuf[0])
+    snprintf(errbuf, errlen, "cannot copy to %s: %s", tmp, dst ? sqlite3_errmsg(dst) : "out of memory");
+  if (rc == SQLITE_OK) rc = backup_check(dst, errbuf, errlen);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+  sqlite3_close(dst); /* the backup connection wrote with synchronous=FULL: synced */
+  sqlite3_close(src);
+  if (rc == SQLITE_OK && rename(tmp, dest) != 0) {
+    snprintf(errbuf, errlen, "cannot rename %s to %s: %s", tmp, dest, strerror(errno));
+    rc = SQLITE_IOERR;
+  }
+  if (rc != SQLITE_OK) unlink(tmp);
+  free(tmp);
+  if (rc == SQLITE_OK) return 0;
+  if (!errbuf[0]) snprintf(errbuf, errlen, "cannot back up to %s", dest);
+  return rc == SQLITE_FULL ? UTIL_E_FULL : UTIL_E_IO;
 }

@@ -30,6 +30,17 @@ void store_close(store_t **s);
 int store_schema_version(store_t *s);
 const char *store_errmsg(store_t *s); /* borrows */
 int store_integrity_ok(store_t *s);   /* 1 if PRAGMA integrity_check says ok */
+/* Copies the whole database at path (which it neither creates nor
+ * migrates: a backup before an upgrade keeps the old schema), as one
+ * consistent snapshot, to a new file at dest with SQLite's online backup
+ * API, while other connections and
+ * processes go on reading and writing (WAL: the copy holds a read
+ * snapshot, writers never wait for it). The copy is written to
+ * "dest.partial", checked (integrity_check), synced and then renamed to
+ * dest, so dest is either absent or complete. *pages (optional) gets its
+ * size in pages. UTIL_E_CONFLICT if dest exists; otherwise an error with
+ * errbuf saying what failed. */
+int store_backup(const char *path, const char *dest, int64_t *pages, char *errbuf, size_t errlen);
 /* PRAGMA quick_check: 0, or UTIL_E_DB with SQLite's first complaint in
  * why. Reads the whole file (seconds at a million tickets). */
 int store_quick_check(store_t *s, char *why, size_t len);
