@@ -6,6 +6,7 @@ import { t } from './i18n.js';
 import { api, session, errText } from './api.js';
 import { STATUSES, lookups, slaLine, levelLabel } from './tickets.js';
 import { userSelect } from './userpicker.js';
+import { keepDraft } from './drafts.js';
 
 // What to tell the agent when the form is drawn again for a ticket that
 // changed while they edited it: { id, text }, shown once.
@@ -24,10 +25,11 @@ export async function fieldsForm(tk, onsaved) {
   // the change applies only to the version on screen: if someone else
   // changed the ticket meanwhile, it is drawn again as it is now, and the
   // agent is told rather than overwriting what the other one did
-  const save = async (patch) => {
+  const save = async (patch, saved) => {
     try {
       const nt = await api('PATCH', '/tickets/' + tk.id, { ...patch, version: tk.version });
       toast(t('saved'));
+      if (saved) saved();
       onsaved(nt);
     } catch (e) {
       if (e.status !== 412) { err.textContent = errText(e); return; }
@@ -53,7 +55,7 @@ export async function fieldsForm(tk, onsaved) {
     // Priority follows impact × urgency unless the agent changed it by hand.
     if (('impact' in patch || 'urgency' in patch) && !('priority' in patch)) delete patch.priority;
     if (!Object.keys(patch).length) return;
-    await save(patch);
+    await save(patch, () => draft.clear()); // the form is saved whole: no draft left
   } },
     el('h2', {}, t('details')),
     slaLine(tk),
@@ -78,5 +80,8 @@ export async function fieldsForm(tk, onsaved) {
     el('label', { for: 'f-resolution' }, t('resolution')),
     el('textarea', { id: 'f-resolution', name: 'resolution' }, tk.resolution || ''),
     err, el('p', {}, el('button', { type: 'submit', id: 'fields-save' }, t('save'))));
+  // typed and not saved: kept through redraws (a suggestion accepted, a
+  // reply posted) and reloads, unless the field changed meanwhile
+  const draft = keepDraft(form, 'fields.' + tk.id);
   return form;
 }

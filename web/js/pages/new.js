@@ -2,9 +2,10 @@
 // call, a walk-in): the requester is picked by e-mail, searched on the
 // server as it is typed, and the source says how the request came.
 import { el, toast } from '../lib/dom.js';
-import { t, lang } from '../lib/i18n.js';
+import { t } from '../lib/i18n.js';
 import { api, isAgent } from '../lib/api.js';
 import { emailSuggestions, userByEmail } from '../lib/userpicker.js';
+import { keepDraft } from '../lib/drafts.js';
 
 export default function newTicket({ go, page }) {
   const err = el('div', { class: 'error', id: 'new-error' });
@@ -15,7 +16,9 @@ export default function newTicket({ go, page }) {
   const form = el('form', { class: 'card', id: 'new-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    const body = { title: form.title.value, description: form.description.value, language: lang };
+    // no language: the server identifies the text's own (a French ticket
+    // filed from the English UI is French)
+    const body = { title: form.title.value, description: form.description.value };
     if (form.urgency && form.urgency.value) body.urgency = Number(form.urgency.value);
     try {
       if (isAgent()) {
@@ -28,6 +31,7 @@ export default function newTicket({ go, page }) {
         body.source = form.source.value;
       }
       const tk = await api('POST', '/tickets', body);
+      draft.clear();
       toast(t('created_ok') + ' #' + tk.id);
       go('#/ticket/' + tk.id);
     } catch (e) { err.textContent = e.message; }
@@ -48,5 +52,6 @@ export default function newTicket({ go, page }) {
       el('option', { value: '3' }, t('low'))) : null,
     err,
     el('p', {}, el('button', { type: 'submit', id: 'new-submit' }, t('submit'))));
+  const draft = keepDraft(form, 'new');
   page(el('h1', {}, t('newticket')), form);
 }

@@ -7,6 +7,7 @@ import { api, apiAll, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
+import { keepDraft } from '../lib/drafts.js';
 
 // A reply or note. An agent may hide an abusive reply from the requester
 // (and show it again); it stays on the ticket, marked, for the desk.
@@ -102,13 +103,19 @@ export default async function viewTicket(ctx) {
     err.textContent = '';
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
-    try { await api('POST', '/tickets/' + id + '/comments', body); viewTicket(ctx); } catch (e) { err.textContent = e.message; }
+    try {
+      await api('POST', '/tickets/' + id + '/comments', body);
+      draft.clear();
+      viewTicket(ctx);
+    } catch (e) { err.textContent = e.message; }
   } },
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
     !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
     err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
+  // a reply being typed survives every redraw of the page, and a reload
+  const draft = keepDraft(reply, 'reply.' + id);
   // a closed ticket is final: its requester is sent to a new ticket instead
   const replyArea = !isAgent() && tk.status === 'closed'
     ? el('p', { class: 'card muted', id: 'closed-note' }, t('closed_note'), ' ',
