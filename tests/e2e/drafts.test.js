@@ -1,8 +1,9 @@
 // Browser test of typed work on the ticket page (issue "a desk people can
-// work in all day", defects 1 and 4): a French ticket filed from the
-// English portal is stored as French; an agent's unsaved reply and field
-// change survive accepting a suggestion and a reload, go once saved, and
-// never come back over a field someone else changed meanwhile.
+// work in all day", defects 1, 4 and part of 2): a French ticket filed
+// from the English portal is stored as French; an agent's unsaved reply
+// and field change survive accepting a suggestion and a reload, go once
+// saved, and never come back over a field someone else changed meanwhile;
+// a ticket number typed in the queue's search opens that ticket.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -118,5 +119,27 @@ test('a new ticket being typed survives a reload and goes once filed', async () 
   await page.goto(`${srv.url}/#/new`);
   await page.waitForSelector('#title');
   assert.equal(await page.inputValue('#title'), '');
+  await ctx.close();
+});
+
+test('a ticket number in the queue search opens the ticket', async () => {
+  const id = await fileFrench();
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await uiLogin(page, srv.url, 'agent@relais.demo', 'relais-agent');
+  for (const typed of [`#${id}`, String(id)]) {
+    await page.goto(`${srv.url}/#/queue`);
+    await page.waitForSelector('#q');
+    await page.fill('#q', typed);
+    await page.press('#q', 'Enter');
+    await page.waitForFunction((h) => location.hash === h, `#/ticket/${id}`);
+    await page.waitForSelector('#ticket-title');
+  }
+  // a number that is no ticket searches the words as before
+  await page.goto(`${srv.url}/#/queue`);
+  await page.waitForSelector('#q');
+  await page.fill('#q', '#999999');
+  await page.press('#q', 'Enter');
+  await page.waitForFunction(() => location.hash.startsWith('#/queue?q='));
   await ctx.close();
 });

@@ -39,8 +39,17 @@ function filtersForm(params, go) {
     sort.value = keep;
   };
   const q = el('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') || '', oninput: retitle });
-  const filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: (ev) => {
+  const filters = el('form', { class: 'card filters row', id: 'filters', onsubmit: async (ev) => {
     ev.preventDefault();
+    // a ticket number ("2449" or "#2449") opens that ticket when it exists
+    const num = q.value.trim().match(/^#?([1-9][0-9]{0,17})$/);
+    if (num) {
+      try {
+        await api('GET', '/tickets/' + num[1]);
+        go('#/ticket/' + num[1]);
+        return;
+      } catch (e) { /* no such ticket for this user: search the words instead */ }
+    }
     const p = new URLSearchParams();
     for (const k of ['q', 'status', 'group_id', 'assignee_id', 'priority', 'sort']) {
       const v = filters.elements[k].value;
