@@ -107,3 +107,25 @@ test('an agent has no Audit link and its route sends him home', async () => {
   assert.equal(await page.$('#audit-table'), null);
   await ctx.close();
 });
+
+// Errors stay on screen until dismissed (a 2.5 s toast is often never
+// read); a refused action is not in the audit log either.
+test('an error stays until dismissed, in the reader\'s language', async () => {
+  const { ctx, page, errors } = await open('fr-FR');
+  await uiLogin(page, srv.url, env.accounts.admin.email, env.accounts.admin.password);
+  await page.goto(srv.url + '/#/people');
+  await page.waitForSelector('#nu-email');
+  await page.fill('#nu-email', env.accounts.bob.email);
+  await page.fill('#nu-name', 'Bob again');
+  await page.click('#nu-submit');
+  await page.waitForSelector('#toast.error-toast');
+  await page.waitForTimeout(3500);
+  assert.equal(await page.isVisible('#toast'), true, 'still there after 3.5 s');
+  assert.equal(await page.getAttribute('#toast', 'role'), 'alert');
+  assert.match(await page.textContent('#toast'), /email/);
+  assert.equal(await page.getAttribute('#toast .toast-close', 'aria-label'), 'Fermer');
+  await page.click('#toast .toast-close');
+  assert.equal(await page.isVisible('#toast'), false);
+  assert.deepEqual(errors.filter((e) => !/409/.test(e)), []);
+  await ctx.close();
+});

@@ -94,4 +94,5 @@ export default {
     audit_key_expires_at: 'expires', audit_key_mode: 'mode', audit_key_target: 'target precision', audit_key_class: 'class',
     audit_key_force: 'forced', audit_key_field: 'field', audit_key_version: 'version', audit_key_previous_version: 'previous version',
     audit_key_imported: 'imported', audit_key_skipped: 'skipped',
+    dismiss: 'Dismiss',
 };

@@ -94,4 +94,5 @@ export default {
     audit_key_expires_at: 'expire', audit_key_mode: 'mode', audit_key_target: 'précision visée', audit_key_class: 'classe',
     audit_key_force: 'forcé', audit_key_field: 'champ', audit_key_version: 'version', audit_key_previous_version: 'version précédente',
     audit_key_imported: 'importés', audit_key_skipped: 'ignorés',
+    dismiss: 'Fermer',
 };

@@ -33,8 +33,25 @@ export function toast(msg) {
   const e = $('toast');
   e.textContent = msg;
   e.className = 'show';
+  e.setAttribute('role', 'status');
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => { e.className = ''; }, 2500);
+}
+
+// An error, at the bottom right until the person dismisses it (a message
+// that vanishes after 2.5 s is often never read). A newer error replaces it.
+export function toastError(msg, closeLabel) {
+  clearTimeout(toast.timer);
+  const e = $('toast');
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'toast-close';
+  close.setAttribute('aria-label', closeLabel);
+  close.textContent = '×';
+  close.addEventListener('click', () => { e.className = ''; e.replaceChildren(); });
+  e.replaceChildren(document.createTextNode(msg), close);
+  e.className = 'show error-toast';
+  e.setAttribute('role', 'alert');
 }
 
 // Runs fn once typing has paused for ms milliseconds.

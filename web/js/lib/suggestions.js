@@ -1,6 +1,6 @@
 // The AI suggestions card of the agent's ticket page: each prediction with
 // its confidence, runners-up and the words behind it; accept or override.
-import { el, $, toast } from './dom.js';
+import { el, $, toast, toastError } from './dom.js';
 import { t, tColon, fmtNum } from './i18n.js';
 import { api } from './api.js';
 import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
@@ -56,7 +56,7 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
     try {
       await api('POST', `/tickets/${tk.id}/suggestions/${sg.field}/${how}`, body);
       onChange();
-    } catch (e) { toast(e.message); }
+    } catch (e) { toastError(e.message, t('dismiss')); }
   };
   for (const sg of items) {
     const pct = Math.round(sg.confidence * 100);

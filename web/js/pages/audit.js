@@ -2,7 +2,7 @@
 // with who did it and from where, what it was done to and what changed.
 // Filters by kind of action, by person (or the console) and by dates;
 // "Show more" fetches the next page of the same filters.
-import { el, toast } from '../lib/dom.js';
+import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { userSelect } from '../lib/userpicker.js';
@@ -81,7 +81,7 @@ export default async function viewAudit({ page }) {
       cursor = r.next_cursor;
       more.hidden = !cursor;
       empty.hidden = body.children.length > 0;
-    } catch (e) { toast(errText(e)); }
+    } catch (e) { toastError(errText(e), t('dismiss')); }
   };
   for (const c of [action, people.select, from, to]) c.addEventListener('change', () => load(true));
   more.addEventListener('click', () => load(false));

@@ -3,7 +3,7 @@
 // how often it ran and failed, and a button to run it now. The table is
 // read again every few seconds while the page is open, so a run started
 // here is seen to start and finish.
-import { el, toast } from '../lib/dom.js';
+import { el, toast, toastError } from '../lib/dom.js';
 import { t, has, fmtNum, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 
@@ -35,7 +35,7 @@ function row(j, redraw) {
   const run = el('button', { type: 'button', class: 'secondary job-run', disabled: j.running,
     onclick: async (ev) => {
       ev.target.disabled = true;
-      try { await api('POST', `/jobs/${encodeURIComponent(j.name)}/run`, {}); toast(t('jobs_started')); } catch (e) { toast(errText(e)); }
+      try { await api('POST', `/jobs/${encodeURIComponent(j.name)}/run`, {}); toast(t('jobs_started')); } catch (e) { toastError(errText(e), t('dismiss')); }
       redraw();
     } }, t('jobs_run_now'));
   const failing = j.consecutive_failures > 0;
@@ -66,7 +66,7 @@ export default async function viewJobs({ page }) {
       const r = await api('GET', '/jobs');
       body.replaceChildren(...r.items.map((j) => row(j, redraw)));
       body.dataset.drawn = '1';
-    } catch (e) { toast(errText(e)); }
+    } catch (e) { toastError(errText(e), t('dismiss')); }
     return true;
   };
   await redraw();

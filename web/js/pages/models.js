@@ -1,7 +1,7 @@
 // The Models page (admin): the active model of each field with its
 // out-of-fold metrics, per-class precision, coverage and threshold rules,
 // training on demand, and the triage and SLA settings.
-import { el, $, toast } from '../lib/dom.js';
+import { el, $, toast, toastError } from '../lib/dom.js';
 import { t, tColon, fmtNum, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel, valueLabel } from '../lib/tickets.js';
@@ -17,7 +17,7 @@ function thresholdControls(field, cls, cur, onsaved) {
   const save = el('button', { type: 'button', class: 'secondary th-save', onclick: async () => {
     const body = { class: cls, mode: mode.value };
     if (mode.value === 'target') body.target = Number(target.value);
-    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { toast(e.message); }
+    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { toastError(e.message, t('dismiss')); }
   } }, t('save'));
   return el('span', { class: 'th' }, mode, ' ', target, ' ', save);
 }
@@ -29,7 +29,7 @@ export default async function viewModels(ctx) {
   const rules = new Map(r.thresholds.map((x) => [x.field + '\u0000' + x.class, x]));
   const train = el('button', { id: 'models-train', onclick: async (ev) => {
     ev.target.disabled = true;
-    try { await api('POST', '/models/train', {}); toast(t('trained')); redraw(); } catch (e) { toast(e.message); ev.target.disabled = false; }
+    try { await api('POST', '/models/train', {}); toast(t('trained')); redraw(); } catch (e) { toastError(e.message, t('dismiss')); ev.target.disabled = false; }
   } }, t('train'));
   const blocks = active.map((m) => {
     const mt = m.metrics || {};
@@ -65,7 +65,7 @@ async function settingsCard() {
     };
     for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
       body[k] = Number($('set-' + k).value);
-    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toast(errText(e)); }
+    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toastError(errText(e), t('dismiss')); }
   } },
     el('h2', {}, t('settings')),
     el('label', {}, t('trained_fields')),

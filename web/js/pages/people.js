@@ -1,13 +1,13 @@
 // Users & groups (admin): search the users and edit role, language, VIP and
 // active in place; create users; create groups, rename them, manage members.
-import { el, toast, debounce } from '../lib/dom.js';
+import { el, toast, toastError, debounce } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { lookups } from '../lib/tickets.js';
 import { userSelect } from '../lib/userpicker.js';
 
 const ROLES = ['requester', 'agent', 'admin'];
-const apiErr = (e) => toast(errText(e));
+const apiErr = (e) => toastError(errText(e), t('dismiss'));
 
 export default async function viewPeople(ctx) {
   const groups = await api('GET', '/groups');

@@ -1,7 +1,7 @@
 // The ticket page, for its requester (the public conversation, the status)
 // and for agents (fields, internal notes, AI suggestions, the history, the
 // requester's other recent tickets).
-import { el, toast } from '../lib/dom.js';
+import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, apiAll, isAgent } from '../lib/api.js';
 import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
@@ -18,7 +18,7 @@ function commentView(c, tk, redraw) {
         await api('POST', `/tickets/${tk.id}/comments/${c.id}/${c.hidden ? 'show' : 'hide'}`);
         toast(t(c.hidden ? 'comment_shown_ok' : 'comment_hidden_ok'));
         redraw();
-      } catch (e) { toast(e.message); }
+      } catch (e) { toastError(e.message, t('dismiss')); }
     } }, t(c.hidden ? 'comment_show' : 'comment_hide'))
     : null;
   return el('div', { class: 'comment' + (c.internal ? ' internal' : '') + (c.hidden ? ' hidden-reply' : ''),
