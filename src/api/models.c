@@ -187,6 +187,10 @@ static void decide(api_call_t *c, int accept) {
       rc = UTIL_E_CONFLICT;
   }
   if (!rc) rc = store_pred_decide(c->db, c->id[0], c->name, st, value, c->user.id);
+  /* who confirmed what the model said, even when the model had set it
+   * already (the field then does not change and writes no event) */
+  if (!rc && st == STORE_PRED_ACCEPTED)
+    rc = store_history_add(c->db, c->id[0], util_now(), &a, "suggestion_accepted", c->name, value);
   if (!rc && triage_field_tf(fi) == STORE_TF_URGENCY) rc = desk_refresh_priority(c->db, c->id[0]);
   if (!rc) rc = store_commit(c->db);
   if (rc) {

@@ -423,7 +423,8 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 
 /* Calls fn for each history event of the ticket with an id above after_id
  * (0: all) in order, until fn returns nonzero; borrowed strings are valid
- * during the call only. with_internal=0 hides internal-note events. */
+ * during the call only. with_internal=0 hides what only the desk sees:
+ * internal notes and confirmed suggestions. */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
 

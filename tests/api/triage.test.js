@@ -139,6 +139,21 @@ test('accept and override: the ticket changes, the decision is recorded, priorit
   assert.equal((await agent('GET', `/api/v1/tickets/${t.id}`)).json.group_id, g.id);
 });
 
+test('accepting a value the model already set records who confirmed it; requesters do not see it', async () => {
+  const t = (await alice('POST', '/api/v1/tickets', vpn)).json;
+  const cat = (await agent('GET', `/api/v1/tickets/${t.id}/suggestions`)).json.items.find((s) => s.field === 'category');
+  assert.equal(cat.state, 'applied');
+  const before = (await agent('GET', `/api/v1/tickets/${t.id}/history`)).json.items.length;
+  assert.equal((await agent('POST', `/api/v1/tickets/${t.id}/suggestions/category/accept`)).status, 200);
+  const h = (await agent('GET', `/api/v1/tickets/${t.id}/history`)).json.items;
+  assert.equal(h.length, before + 1, 'one event: the confirmation');
+  const ev = h[h.length - 1];
+  assert.deepEqual([ev.field, ev.old_value, ev.new_value, ev.actor_kind, ev.actor_name],
+    ['suggestion_accepted', 'category', cat.value, 'person', 'agent']);
+  const theirs = (await alice('GET', `/api/v1/tickets/${t.id}/history`)).json.items;
+  assert.ok(!theirs.some((e) => e.field === 'suggestion_accepted'), JSON.stringify(theirs));
+});
+
 test('a person editing a triaged field in the form is a correction too; the queue mark goes', async () => {
   const t = (await agent('POST', '/api/v1/tickets', vpn)).json;
   assert.equal(t.suggestions.find((s) => s.field === 'category').state, 'applied');
@@ -248,10 +263,11 @@ test('models, thresholds and training', async () => {
   assert.equal(rep.version, 2);
   assert.equal(rep.activated, true);
   // new labels since: one ticket created with 'Hardware' by a person, one
-  // overridden to 'Access' and one changed to 'Access' in the form; the
-  // categories the model applied are not labels
-  assert.equal(rep.n_train, before + 3, JSON.stringify(rep));
-  // three tickets newer than v1: too few to score both models on them
+  // overridden to 'Access', one changed to 'Access' in the form and one
+  // the model applied and an agent confirmed; the categories the model
+  // applied and nobody confirmed are not labels
+  assert.equal(rep.n_train, before + 4, JSON.stringify(rep));
+  // four tickets newer than v1: too few to score both models on them
   assert.equal(rep.comparison.basis, 'out_of_fold', JSON.stringify(rep));
   assert.equal(rep.comparison.tickets, 0);
   assert.equal(rep.comparison.new_macro_f1, rep.macro_f1);

@@ -73,6 +73,9 @@ test('typed work survives an accepted suggestion and a reload, and goes once sav
   assert.equal(await page.inputValue('#f-impact'), impact);
   assert.equal(await page.inputValue('#f-resolution'), 'Client VPN réinstallé');
   assert.equal(await page.locator('#f-impact.draft').count(), 1, 'marked as not saved');
+  // the history says who confirmed the suggestion (the demo agent reads French)
+  assert.match(await page.textContent('#history .event[data-field="suggestion_accepted"]'),
+    /Nadia Benali (a confirmé la suggestion pour|confirmed the suggestion for)/);
   // and a reload
   await page.reload();
   await page.waitForSelector('#reply-body');

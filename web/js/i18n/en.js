@@ -95,4 +95,5 @@ export default {
     audit_key_force: 'forced', audit_key_field: 'field', audit_key_version: 'version', audit_key_previous_version: 'previous version',
     audit_key_imported: 'imported', audit_key_skipped: 'skipped',
     dismiss: 'Dismiss',
+    ev_suggestion_accepted: 'confirmed the suggestion for',
 };

@@ -95,4 +95,5 @@ export default {
     audit_key_force: 'forcé', audit_key_field: 'champ', audit_key_version: 'version', audit_key_previous_version: 'version précédente',
     audit_key_imported: 'importés', audit_key_skipped: 'ignorés',
     dismiss: 'Fermer',
+    ev_suggestion_accepted: 'a confirmé la suggestion pour',
 };

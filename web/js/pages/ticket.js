@@ -55,6 +55,9 @@ function eventView(e) {
   else if (e.field === 'comment') what = t('ev_comment');
   else if (e.field === 'internal_note') what = t('ev_internal_note');
   else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
+  // an agent confirmed what the model had said (old_value names the field)
+  else if (e.field === 'suggestion_accepted') what = [t('ev_suggestion_accepted') + ' ' + historyLabel(e.old_value) + t('colon'),
+    el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
   else what = [t('changed') + ' ' + historyLabel(e.field) + ' ', t('from') + ' ',
     el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
   return el('div', { class: 'event', 'data-field': e.field },
