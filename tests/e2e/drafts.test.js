@@ -106,7 +106,7 @@ test('typed work survives an accepted suggestion and a reload, and goes once sav
   await ctx.close();
 });
 
-test('a new ticket being typed survives a reload and goes once filed', async () => {
+test('a new ticket being typed survives a reload, goes once filed, and is forgotten at sign-out', async () => {
   const ctx = await browser.newContext({ locale: 'fr-FR' });
   const page = await ctx.newPage();
   await uiLogin(page, srv.url, 'claire.martin@relais.demo', 'relais-demo');
@@ -122,6 +122,11 @@ test('a new ticket being typed survives a reload and goes once filed', async () 
   await page.goto(`${srv.url}/#/new`);
   await page.waitForSelector('#title');
   assert.equal(await page.inputValue('#title'), '');
+  // signing out forgets what was typed (a shared computer)
+  await page.fill('#title', 'Brouillon privé');
+  await page.click('#logout');
+  await page.waitForSelector('#login-form');
+  assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('relais.draft.')).length), 0);
   await ctx.close();
 });
 

@@ -5,9 +5,11 @@ import { t, lang, setLang } from './lib/i18n.js';
 import { api, session, loadSession, setSignedOutHandler } from './lib/api.js';
 import { startRouter, route, go, navLinks } from './lib/router.js';
 import routes from './routes.js';
+import { dropDrafts } from './lib/drafts.js';
 
 async function logout() {
   try { await api('POST', '/auth/logout', {}); } catch (e) { /* signed out anyway */ }
+  dropDrafts(); // a shared computer keeps nothing the user typed
   session.user = null;
   session.csrf = null;
   go('#/login');

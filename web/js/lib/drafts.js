@@ -59,3 +59,12 @@ export function keepDraft(form, name) {
   store(); // drops what did not come back
   return { restored, clear: () => localStorage.removeItem(key(name)) };
 }
+
+// Forgets the signed-in user's drafts (on signing out).
+export function dropDrafts() {
+  const mine = key('');
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const k = localStorage.key(i);
+    if (k && k.startsWith(mine)) localStorage.removeItem(k);
+  }
+}
