@@ -132,6 +132,11 @@ int api_arg_time(api_call_t *c, const char *key, int64_t *out);
  * naming 'cursor' for anything else. */
 int api_arg_cursor(api_call_t *c, char tag, int64_t *after);
 
+/* Ends the transaction a handler opened with store_begin: commits when rc
+ * is 0, rolls back otherwise or when the commit fails. Returns rc or the
+ * commit's error. */
+int api_txn_end(api_call_t *c, int rc);
+
 /* ---- Shared representations ----------------------------------------------- */
 json_t *api_user_json(const store_user_t *u);  /* returns new reference */
 json_t *api_time_json(int64_t t);              /* ISO-8601 string */
@@ -205,9 +210,6 @@ store_auditor_t api_auditor(const api_call_t *c);
  * differ (steals both). */
 void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *after);
 void api_audit_list(api_call_t *c);
-/* Ends the transaction a handler opened: commits when rc is 0, rolls back
- * otherwise or when the commit fails. Returns rc or the commit's error. */
-int api_txn_end(api_call_t *c, int rc);
 
 /* Settings (src/api/settings.c). */
 void api_settings_get(api_call_t *c);

@@ -29,12 +29,6 @@ void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *
   json_object_set_new(changes, key, json_pack("[o, o]", before, after));
 }
 
-int api_txn_end(api_call_t *c, int rc) {
-  if (!rc) rc = store_commit(c->db);
-  if (rc) store_rollback(c->db);
-  return rc;
-}
-
 typedef struct {
   json_t *items;
   int64_t last_id;

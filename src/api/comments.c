@@ -180,9 +180,8 @@ void api_comments_create(api_call_t *c) {
     rc = desk_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL, &e);
     store_ticket_clear(&ch);
   }
-  if (!rc) rc = store_commit(c->db);
+  rc = api_txn_end(c, rc);
   if (rc) {
-    store_rollback(c->db);
     api_error(c, rc, NULL, "cannot add the comment");
     goto out;
   }

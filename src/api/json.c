@@ -237,3 +237,9 @@ int api_arg_time(api_call_t *c, const char *key, int64_t *out) {
   }
   return 0;
 }
+
+int api_txn_end(api_call_t *c, int rc) {
+  if (!rc) rc = store_commit(c->db);
+  if (rc) store_rollback(c->db);
+  return rc;
+}

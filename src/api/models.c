@@ -192,9 +192,8 @@ static void decide(api_call_t *c, int accept) {
   if (!rc && st == STORE_PRED_ACCEPTED)
     rc = store_history_add(c->db, c->id[0], util_now(), &a, "suggestion_accepted", c->name, value);
   if (!rc && triage_field_tf(fi) == STORE_TF_URGENCY) rc = desk_refresh_priority(c->db, c->id[0]);
-  if (!rc) rc = store_commit(c->db);
+  rc = api_txn_end(c, rc);
   if (rc) {
-    store_rollback(c->db);
     api_error(c, rc, NULL, "cannot record the decision on %s", c->name);
     goto out;
   }

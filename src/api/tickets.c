@@ -231,8 +231,7 @@ void api_tickets_patch(api_call_t *c) {
   if (!rc) rc = desk_ticket_update(c->db, c->id[0], &t, mask, &a, &changed, &e);
   if (!rc && changed) rc = store_ticket_get(c->db, c->id[0], &neu);
   if (!rc && changed) rc = triage_note_edits(c->db, c->id[0], &cur, &neu, mask, c->user.id);
-  if (!rc) rc = store_commit(c->db);
-  if (rc) store_rollback(c->db);
+  rc = api_txn_end(c, rc);
   store_ticket_clear(&neu);
   if (rc == UTIL_E_CONFLICT) {
     api_desk_error(c, &e);

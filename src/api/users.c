@@ -219,8 +219,7 @@ void api_users_patch(api_call_t *c) {
   if (!rc && hash) rc = store_sessions_end(c->db, u.id, u.id == c->user.id ? c->session_hash : NULL);
   if (!rc) rc = api_audit(c, hash ? "user.password_reset" : "user.update", "user", u.id, u.email,
                           users_changes(before, &u, hash != NULL));
-  if (!rc) rc = store_commit(c->db);
-  if (rc) store_rollback(c->db);
+  rc = api_txn_end(c, rc);
   if (rc) api_error(c, rc, NULL, "cannot update the user");
   else api_reply(c, 200, api_user_json(&u));
 out:

@@ -71,7 +71,7 @@ int store_sessions_end(store_t *s, int64_t user_id, const char *keep_hash) {
 /* The audit row of a token's making or revoking: its owner, name and end. */
 static int token_audit(store_t *s, const store_auditor_t *who, const char *action, int64_t id) {
   static const char sql[] =
-      "SELECT t.user_id, u.email, json_object('user_id', t.user_id, 'name', t.name,"
+      "SELECT u.email, json_object('user_id', t.user_id, 'name', t.name,"
       " 'expires_at', t.expires_at) FROM api_tokens t JOIN users u ON u.id = t.user_id"
       " WHERE t.id = ?";
   sqlite3_stmt *st = store_stmt(s, sql);
@@ -79,8 +79,8 @@ static int token_audit(store_t *s, const store_auditor_t *who, const char *actio
   sqlite3_bind_int64(st, 1, id);
   int r = sqlite3_step(st), rc = 0;
   if (r == SQLITE_ROW)
-    rc = store_audit_add(s, who, action, "token", id, (const char *)sqlite3_column_text(st, 1),
-                         (const char *)sqlite3_column_text(st, 2));
+    rc = store_audit_add(s, who, action, "token", id, (const char *)sqlite3_column_text(st, 0),
+                         (const char *)sqlite3_column_text(st, 1));
   else
     rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
   sqlite3_reset(st);
@@ -186,11 +186,11 @@ int store_token_delete(store_t *s, int64_t id, int64_t user_id, const store_audi
   static const char sql[] = "DELETE FROM api_tokens WHERE id = ? AND (? = 0 OR user_id = ?)";
   int own, rc = store_txn_enter(s, &own);
   if (rc) return rc;
-  sqlite3_stmt *st = store_stmt(s, sql);
-  if (!st) return store_txn_leave(s, own, UTIL_E_DB);
   /* the row says what was revoked: written first, while the token exists */
   rc = token_audit(s, who, "token.revoke", id);
-  if (!rc) {
+  sqlite3_stmt *st = rc ? NULL : store_stmt(s, sql);
+  if (!rc && !st) rc = UTIL_E_DB;
+  if (st) {
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, user_id);
