@@ -345,6 +345,10 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
       store_ticket_set_int(&tk, STORE_TF_ASSIGNEE_ID, agent);
     }
   }
+  /* the desk answered within minutes to a few hours, when someone took it
+   * (from the time itself: the random stream, and so every demo ticket,
+   * stays what it was for a seed) */
+  if (agent) store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, t + 60 * (5 + (t / 7) % 236));
   int64_t done = 0;
   int is_done = strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0;
   if (is_done) {
@@ -355,6 +359,12 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
     store_ticket_set_text(&tk, STORE_TF_RESOLUTION, fr ? sc->resolution_fr : sc->resolution_en);
     store_ticket_set_int(&tk, STORE_TF_RESOLVED_AT, done);
     store_ticket_set_int(&tk, STORE_TF_UPDATED_AT, done);
+    if (agent && tk.v[STORE_TF_FIRST_RESPONSE_AT].i > done)
+      store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, done);
+  }
+  if (agent && strcmp(status, "pending") == 0) { /* the question below: its answer, and the wait */
+    store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, t + 1800);
+    store_ticket_set_int(&tk, STORE_TF_UPDATED_AT, t + 1800);
   }
   store_actor_t a = {STORE_ACTOR_PERSON, p->id, NULL, 0};
   int64_t id;
@@ -391,6 +401,15 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   int rc = store_begin(s);
   if (rc) goto done;
   rc = demo_people(d);
+  /* a desk in Paris: office hours and the French public holidays that
+   * fall on the same date every year */
+  static const char *const calendar[][2] = {
+      {"calendar.timezone", "Europe/Paris"},
+      {"calendar.hours", "mon-fri 08:00-18:00"},
+      {"calendar.holidays", "01-01, 05-01, 05-08, 07-14, 08-15, 11-01, 11-11, 12-25"},
+  };
+  for (size_t i = 0; i < sizeof calendar / sizeof *calendar && !rc; i++)
+    rc = store_setting_set(s, calendar[i][0], calendar[i][1]);
   for (int i = 0; i < cfg->tickets && !rc; i++) {
     if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
     else rc = UTIL_E_DB;

@@ -7,7 +7,8 @@
 #include "../triage/triage.h"
 #include "api_int.h"
 
-typedef enum { SET_INT, SET_TEXT, SET_FIELDS } set_kind_t;
+/* SET_ZONE, SET_HOURS, SET_HOLIDAYS: text read by the desk's calendar. */
+typedef enum { SET_INT, SET_TEXT, SET_FIELDS, SET_ZONE, SET_HOURS, SET_HOLIDAYS } set_kind_t;
 
 static const struct {
   const char *key;
@@ -34,27 +35,65 @@ static const struct {
     {"limits.writes_per_minute", SET_INT, 0, 100000, "60",
      "writes (tickets, comments, sign-ins) a requester, or a client not signed in, makes a"
      " minute; agents and admins are not limited (0: no limit)"},
-    {"sla.p1_hours", SET_INT, 1, 8760, "4", "hours to resolve a P1"},
-    {"sla.p2_hours", SET_INT, 1, 8760, "8", "hours to resolve a P2"},
-    {"sla.p3_hours", SET_INT, 1, 8760, "24", "hours to resolve a P3"},
-    {"sla.p4_hours", SET_INT, 1, 8760, "72", "hours to resolve a P4"},
+    /* the SLA's numbers: NULL defaults are desk's own (desk_sla_default) */
+    {"sla.p1_hours", SET_INT, 1, 8760, NULL, "working hours to resolve a P1"},
+    {"sla.p2_hours", SET_INT, 1, 8760, NULL, "working hours to resolve a P2"},
+    {"sla.p3_hours", SET_INT, 1, 8760, NULL, "working hours to resolve a P3"},
+    {"sla.p4_hours", SET_INT, 1, 8760, NULL, "working hours to resolve a P4"},
+    {"sla.p1_response_minutes", SET_INT, 1, 525600, NULL, "working minutes to answer a P1 first"},
+    {"sla.p2_response_minutes", SET_INT, 1, 525600, NULL, "working minutes to answer a P2 first"},
+    {"sla.p3_response_minutes", SET_INT, 1, 525600, NULL, "working minutes to answer a P3 first"},
+    {"sla.p4_response_minutes", SET_INT, 1, 525600, NULL, "working minutes to answer a P4 first"},
+    {"sla.default_urgency", SET_INT, 1, 3, NULL,
+     "urgency assumed until a person or a model sets one, so that every ticket has a priority"
+     " and due times at once (1 high, 2 medium, 3 low)"},
+    {"sla.at_risk_percent", SET_INT, 1, 99, NULL,
+     "a running target is at risk when less than this share of its time is left"},
+    {"calendar.timezone", SET_ZONE, 0, UTIL_TZ_NAME_MAX, "UTC",
+     "the desk's time zone, as in the tz database (Europe/Paris, America/Montreal, UTC)"},
+    {"calendar.hours", SET_HOURS, 0, 500, "24x7",
+     "working hours: 24x7, or days and periods such as \"mon-fri 08:00-12:00,13:30-17:30;"
+     " sat 09:00-12:00\"; SLA clocks run only then"},
+    {"calendar.holidays", SET_HOLIDAYS, 0, 8000, "",
+     "days off: 2026-12-25 for one day, 12-25 for every year, separated by commas"},
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
+/* The default of setting i as stored text (into buf). */
+static const char *settings_default(size_t i, char *buf, size_t len) {
+  if (settings[i].dflt) return settings[i].dflt;
+  snprintf(buf, len, "%lld", (long long)desk_sla_default(settings[i].key));
+  return buf;
+}
+
 void api_settings_get(api_call_t *c) {
+  char d[32];
   json_t *o = json_object();
   for (size_t i = 0; i < NSETTINGS; i++) {
     char *v = NULL;
-    if (store_setting_get(c->db, settings[i].key, &v)) v = util_xstrdup(settings[i].dflt);
+    if (store_setting_get(c->db, settings[i].key, &v)) v = util_xstrdup(settings_default(i, d, sizeof d));
     json_t *e = json_object();
     if (settings[i].kind == SET_INT) json_object_set_new(e, "value", json_integer(strtoll(v, NULL, 10)));
     else json_object_set_new(e, "value", json_string(v));
-    json_object_set_new(e, "default", json_string(settings[i].dflt));
+    json_object_set_new(e, "default", json_string(settings_default(i, d, sizeof d)));
     json_object_set_new(e, "help", json_string(settings[i].help));
     json_object_set_new(o, settings[i].key, e);
     free(v);
   }
   api_reply(c, 200, o);
+}
+
+/* A calendar setting is read the way the SLA clocks will read it; each
+ * of the three is checked alone. Replies on error. */
+static int settings_calendar(api_call_t *c, set_kind_t kind, const char *s) {
+  if (kind != SET_ZONE && kind != SET_HOURS && kind != SET_HOLIDAYS) return 0;
+  desk_cal_t *cal = util_xmalloc(sizeof *cal);
+  desk_err_t e = {0};
+  int rc = desk_cal_parse(kind == SET_ZONE ? s : "UTC", kind == SET_HOURS ? s : "",
+                          kind == SET_HOLIDAYS ? s : "", cal, &e);
+  free(cal);
+  if (rc) api_desk_error(c, &e);
+  return rc;
 }
 
 /* Checks one value; writes its stored text form into out. Replies on error. */
@@ -70,10 +109,10 @@ static int settings_check(api_call_t *c, size_t i, json_t *v, char *out, size_t 
     snprintf(out, len, "%lld", (long long)json_integer_value(v));
     return 0;
   }
-  if (!json_is_string(v) || json_string_length(v) > (size_t)(settings[i].kind == SET_TEXT
-                                                                  ? settings[i].max : 100)) {
+  int64_t max = settings[i].kind == SET_FIELDS ? 100 : settings[i].max;
+  if (!json_is_string(v) || json_string_length(v) > (size_t)max) {
     api_error(c, UTIL_E_INVALID, key, "'%s' must be a string of at most %lld bytes", key,
-              (long long)(settings[i].kind == SET_TEXT ? settings[i].max : 100));
+              (long long)max);
     return UTIL_E_INVALID;
   }
   const char *s = json_string_value(v);
@@ -102,6 +141,7 @@ static int settings_check(api_call_t *c, size_t i, json_t *v, char *out, size_t 
       return UTIL_E_INVALID;
     }
   }
+  if (settings_calendar(c, settings[i].kind, s)) return UTIL_E_INVALID;
   snprintf(out, len, "%s", s);
   return 0;
 }
@@ -137,7 +177,9 @@ void api_settings_put(api_call_t *c) {
       char *old = NULL;
       rc = store_setting_get(c->db, sk, &old);
       if (rc == UTIL_E_NOTFOUND) rc = 0;
-      api_audit_change(ch, sk, json_string(old ? old : settings[idx[j]].dflt), json_string(vals[j]));
+      char d[32];
+      api_audit_change(ch, sk, json_string(old ? old : settings_default(idx[j], d, sizeof d)),
+                       json_string(vals[j]));
       free(old);
       if (!rc) rc = store_setting_set(c->db, sk, vals[j]);
     }

@@ -59,7 +59,24 @@ static json_t *tickets_user_name(api_call_t *c, const store_val_t *v) {
   return j;
 }
 
-static json_t *tickets_json(api_call_t *c, const store_ticket_t *t) {
+/* Where the ticket stands against its targets, at this moment:
+ * sla_state ("none", "ok", "at_risk", "breached", "paused", "met",
+ * "missed"), sla_target (which target is next: "response" or
+ * "resolution"; null when none runs) and sla_left (working seconds left
+ * before it, negative past it; null when none runs). */
+static void tickets_sla_json(json_t *j, const desk_sla_t *sla, const store_ticket_t *t) {
+  desk_sla_view_t v;
+  desk_sla_view(sla, t, util_now(), &v);
+  int running = v.state == DESK_SLA_OK || v.state == DESK_SLA_AT_RISK || v.state == DESK_SLA_BREACHED;
+  json_object_set_new(j, "sla_state", json_string(desk_sla_state_name(v.state)));
+  json_object_set_new(j, "sla_target", running ? json_string(v.response ? "response" : "resolution")
+                                               : json_null());
+  json_object_set_new(j, "sla_left", running ? json_integer(v.left) : json_null());
+}
+
+/* The ticket as the API shows it; sla: the desk's service levels (NULL:
+ * read them now). */
+static json_t *tickets_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
   json_t *j = json_object();
   for (int f = 0; f < STORE_TF_COUNT; f++) {
     const store_val_t *v = &t->v[f];
@@ -79,6 +96,9 @@ static json_t *tickets_json(api_call_t *c, const store_ticket_t *t) {
     store_group_clear(&g);
   }
   json_object_set_new(j, "group_name", gname);
+  desk_sla_t own;
+  if (!sla) desk_sla_load(c->db, &own); /* a failed read leaves the defaults */
+  tickets_sla_json(j, sla ? sla : &own, t);
   return j;
 }
 
@@ -112,7 +132,7 @@ void api_tickets_create(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the new ticket");
     goto out;
   }
-  json_t *j = tickets_json(c, &t);
+  json_t *j = tickets_json(c, &t, NULL);
   store_ticket_clear(&t);
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
     json_object_set_new(j, "suggestions", api_triage_result_json(&in.tr));
@@ -132,7 +152,7 @@ void api_tickets_get(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   tickets_etag(c, &t);
-  api_reply(c, 200, tickets_json(c, &t));
+  api_reply(c, 200, tickets_json(c, &t, NULL));
   store_ticket_clear(&t);
 }
 
@@ -247,7 +267,7 @@ void api_tickets_patch(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the ticket back");
   } else {
     tickets_etag(c, &cur);
-    api_reply(c, 200, tickets_json(c, &cur));
+    api_reply(c, 200, tickets_json(c, &cur, NULL));
   }
 out:
   store_ticket_clear(&t);
@@ -374,8 +394,10 @@ void api_tickets_list(api_call_t *c) {
   }
   json_t *items = json_array();
   int agent = api_role_at_least(c, STORE_ROLE_AGENT);
+  desk_sla_t sla;
+  desk_sla_load(c->db, &sla); /* once for the page; a failed read leaves the defaults */
   for (size_t i = 0; i < page.n; i++) {
-    json_t *tj = tickets_json(c, &page.items[i]);
+    json_t *tj = tickets_json(c, &page.items[i], &sla);
     /* the queue marks the fields the model set and nobody confirmed yet */
     if (agent) {
       model_set_ctx_t ms = {c, &page.items[i], json_object()};

@@ -104,24 +104,115 @@ int desk_status_done(const char *status); /* resolved or closed */
 /* ITIL priority 1 ... 4 from impact and urgency, each 1 (high) ... 3 (low);
  * 0 outside those. */
 int desk_itil_priority(int64_t impact, int64_t urgency);
-/* Sets t's SLA due time: created_at + the priority's hours
- * (store_sla_hours), none without a priority. */
-void desk_sla_apply(store_t *db, store_ticket_t *t);
 /* Inserts t with the lifecycle's values: status "new" and created now when
- * unset, resolved_at for a ticket born resolved or closed, the SLA due
- * time. In the caller's transaction if one is open. */
+ * unset, resolved_at for a ticket born resolved or closed, a priority from
+ * impact (a single user when unknown) and urgency (the default urgency,
+ * noted in urgency_default, when unknown) unless one is given, and the SLA
+ * targets (a ticket born pending has its clocks stopped from its
+ * updated_at). In the caller's transaction if one is open. */
 int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, int64_t *id);
 /* Changes the fields of ch in mask on ticket id, with the rules: a status
  * change the lifecycle forbids is UTIL_E_CONFLICT ("status cannot change
  * from 'a' to 'b'", field status); resolved_at follows the status; a change
  * of impact or urgency without a priority by hand sets the ITIL priority
- * (when both are known); a new priority brings its SLA due time. Call it in
- * a transaction, so that the check and the write see the same ticket. */
+ * (a single user and the default urgency standing in for what is unknown);
+ * entering pending stops the SLA clocks, leaving it (or reopening a
+ * resolved ticket) starts them again; the due times follow. Call it in a
+ * transaction, so that the check and the write see the same ticket. */
 int desk_ticket_update(store_t *db, int64_t id, const store_ticket_t *ch, uint32_t mask,
                        const store_actor_t *a, int *changed, desk_err_t *e);
 /* The ITIL priority of ticket id again after triage set its urgency:
  * impact as stated or a single user (3); actor system. */
 int desk_refresh_priority(store_t *db, int64_t id);
+/* The desk answered ticket id publicly at `at` (an agent's reply that is
+ * not an internal note): the first time, the first-response clock stops
+ * there. No history row of its own (the reply has one). */
+int desk_ticket_responded(store_t *db, int64_t id, int64_t at);
+
+/* ---- Business calendar (calendar.c) -----------------------------------------
+ * When the desk works: a time zone of the tz database, working periods per
+ * weekday and holidays, from the settings calendar.timezone ("UTC" when
+ * empty), calendar.hours ("24x7" or empty: around the clock; else groups
+ * such as "mon-fri 08:00-12:00,13:30-17:30; sat 09:00-12:00", day names
+ * in English or French) and calendar.holidays ("2026-12-25" for one day,
+ * "12-25" for every year, separated by commas or spaces). */
+#define DESK_CAL_SPANS 4     /* working periods in one day */
+#define DESK_CAL_HOLIDAYS 400 /* dates of each kind */
+typedef struct {
+  const util_tz_t *tz;                 /* borrowed (util_tz_get) */
+  int always;                          /* around the clock: no hours, no holidays */
+  uint16_t span[7][DESK_CAL_SPANS][2]; /* per weekday (0 = Monday): [start, end) minutes */
+  int nspan[7];
+  int32_t holiday[DESK_CAL_HOLIDAYS];  /* day numbers (1970-01-01 = 0), ascending */
+  int nholiday;
+  uint16_t yearly[DESK_CAL_HOLIDAYS];  /* month * 100 + day, ascending */
+  int nyearly;
+} desk_cal_t;
+
+/* Reads the three settings into c. 0, or UTIL_E_INVALID with e naming the
+ * setting (field) and what could not be read. */
+int desk_cal_parse(const char *zone, const char *hours, const char *holidays, desk_cal_t *c,
+                   desk_err_t *e);
+/* The time at which secs of working time have passed since t (t itself
+ * for secs <= 0); a target that ends with a working period ends at its
+ * end, never at the start of the next one. */
+int64_t desk_cal_add(const desk_cal_t *c, int64_t t, int64_t secs);
+/* Working seconds in [from, to); 0 when to <= from. */
+int64_t desk_cal_between(const desk_cal_t *c, int64_t from, int64_t to);
+
+/* ---- Service levels (sla.c) ----------------------------------------------------
+ * Per priority a first-response and a resolution target in working time
+ * (settings sla.pN_response_minutes and sla.pN_hours), the urgency assumed
+ * while none is known (sla.default_urgency) and when a running target is
+ * at risk (sla.at_risk_percent of its time left). */
+typedef struct {
+  desk_cal_t cal;
+  int64_t response_s[4], resolve_s[4]; /* P1..P4, working seconds */
+  int default_urgency;                 /* 1..3 */
+  int at_risk_pct;                     /* 1..99 */
+} desk_sla_t;
+
+/* Reads the settings (one statement); a stored value the API would refuse
+ * keeps its default, a bad calendar counts around the clock in UTC (both
+ * logged). Returns 0 or the store's error (s then holds the defaults). */
+int desk_sla_load(store_t *db, desk_sla_t *s);
+/* The default of an SLA setting by key (0 for another key). */
+int64_t desk_sla_default(const char *key);
+/* Sets t's response_due_at, resolve_due_at and sla_due_at from its
+ * priority, created_at, sla_paused_s, first_response_at and status: the
+ * due times are the targets plus the working time stopped so far;
+ * sla_due_at is the next running one (the first response until the desk
+ * answered, then the resolution), NULL while stopped (pending), the
+ * resolution target once resolved or closed. No priority: all NULL. */
+void desk_sla_refresh(const desk_sla_t *s, store_ticket_t *t);
+/* The clocks after t's status became what it is from that of `from` (NULL
+ * for a new ticket) at `now`: entering pending stops them (sla_paused_at),
+ * leaving it adds the working time stopped to sla_paused_s, and so does
+ * reopening a resolved or closed ticket for the time since resolved_at. */
+void desk_sla_status(const desk_sla_t *s, const store_ticket_t *from, store_ticket_t *t,
+                     int64_t now);
+/* The urgency t's priority uses: its own (urgency_default cleared), else
+ * the one assumed before or the setting's (noted in urgency_default). */
+int desk_sla_default_urgency(const desk_sla_t *s, store_ticket_t *t);
+
+/* Where a ticket stands against its targets, for the queue. */
+typedef enum {
+  DESK_SLA_NONE,     /* no priority, no targets */
+  DESK_SLA_OK,       /* the next target is running with time to spare */
+  DESK_SLA_AT_RISK,  /* less than at_risk_pct of its time is left */
+  DESK_SLA_BREACHED, /* the next target has passed */
+  DESK_SLA_PAUSED,   /* clocks stopped: waiting on the requester */
+  DESK_SLA_MET,      /* resolved within the resolution target */
+  DESK_SLA_MISSED    /* resolved after it */
+} desk_sla_state_t;
+typedef struct {
+  desk_sla_state_t state;
+  int response; /* the next target is the first response */
+  int64_t due;  /* of the next target (running), or the resolution target (done); 0 if none */
+  int64_t left; /* working seconds left until due; negative: past it */
+} desk_sla_view_t;
+void desk_sla_view(const desk_sla_t *s, const store_ticket_t *t, int64_t now, desk_sla_view_t *v);
+const char *desk_sla_state_name(desk_sla_state_t st); /* "ok", "at_risk", … */
 
 /* ---- Intake --------------------------------------------------------------------
  * A new ticket goes: the channel fills in.t with desk_field_set (plus what

@@ -39,17 +39,18 @@ int desk_itil_priority(int64_t impact, int64_t urgency) {
   return matrix[impact - 1][urgency - 1];
 }
 
-void desk_sla_apply(store_t *db, store_ticket_t *t) {
-  if (t->v[STORE_TF_PRIORITY].is_null) {
-    store_ticket_set_null(t, STORE_TF_SLA_DUE_AT);
-    return;
-  }
-  int64_t h = store_sla_hours(db, (int)t->v[STORE_TF_PRIORITY].i);
-  if (h > 0) store_ticket_set_int(t, STORE_TF_SLA_DUE_AT, t->v[STORE_TF_CREATED_AT].i + h * 3600);
+/* The ITIL priority from impact (a single user when unknown) and urgency
+ * (the default when unknown, noted on t). */
+static int desk_lc_matrix(const desk_sla_t *sla, store_ticket_t *t) {
+  int64_t impact = t->v[STORE_TF_IMPACT].is_null ? 3 : t->v[STORE_TF_IMPACT].i;
+  return desk_itil_priority(impact, desk_sla_default_urgency(sla, t));
 }
 
 int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, int64_t *id) {
   int64_t now = util_now();
+  desk_sla_t sla;
+  int rc = desk_sla_load(db, &sla);
+  if (rc) return rc;
   if (t->v[STORE_TF_STATUS].is_null) store_ticket_set_text(t, STORE_TF_STATUS, "new");
   if (t->v[STORE_TF_CREATED_AT].is_null) store_ticket_set_int(t, STORE_TF_CREATED_AT, now);
   if (t->v[STORE_TF_UPDATED_AT].is_null)
@@ -57,7 +58,11 @@ int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, i
   /* a ticket born resolved (an import, the demo) was resolved when last updated */
   if (desk_status_done(t->v[STORE_TF_STATUS].s) && t->v[STORE_TF_RESOLVED_AT].is_null)
     store_ticket_set_int(t, STORE_TF_RESOLVED_AT, t->v[STORE_TF_UPDATED_AT].i);
-  desk_sla_apply(db, t);
+  /* every ticket has a priority, and so its targets, from the start */
+  if (t->v[STORE_TF_PRIORITY].is_null) store_ticket_set_int(t, STORE_TF_PRIORITY, desk_lc_matrix(&sla, t));
+  if (t->v[STORE_TF_SLA_PAUSED_AT].is_null)
+    desk_sla_status(&sla, NULL, t, t->v[STORE_TF_UPDATED_AT].i);
+  desk_sla_refresh(&sla, t);
   return store_ticket_insert(db, t, a, id);
 }
 
@@ -68,11 +73,12 @@ static int desk_lc_fail(desk_err_t *e, int code, const char *field, const char *
   return code;
 }
 
-/* The status change of ch over cur: refused when the lifecycle forbids it;
- * resolved_at set on entering resolved/closed, cleared on leaving them. */
-static int desk_lc_status(const store_ticket_t *cur, store_ticket_t *ch, uint32_t *mask,
+/* The status change from cur to m's: refused when the lifecycle forbids
+ * it; resolved_at set on entering resolved/closed, cleared on leaving
+ * them; the SLA clocks stop and start with it. */
+static int desk_lc_status(const desk_sla_t *sla, const store_ticket_t *cur, store_ticket_t *m,
                           desk_err_t *e) {
-  const char *from = cur->v[STORE_TF_STATUS].s, *to = ch->v[STORE_TF_STATUS].s;
+  const char *from = cur->v[STORE_TF_STATUS].s, *to = m->v[STORE_TF_STATUS].s;
   if (desk_status_index(to) < 0) return desk_lc_fail(e, UTIL_E_INVALID, "status", "unknown status");
   if (strcmp(from, to) == 0) return 0;
   if (!desk_status_transition_ok(from, to)) {
@@ -81,65 +87,67 @@ static int desk_lc_status(const store_ticket_t *cur, store_ticket_t *ch, uint32_
     snprintf(e->msg, sizeof e->msg, "status cannot change from '%s' to '%s'", from, to);
     return UTIL_E_CONFLICT;
   }
+  int64_t now = util_now();
+  desk_sla_status(sla, cur, m, now);
   /* resolved -> closed keeps the time it was resolved */
   if (desk_status_done(to) == desk_status_done(from)) return 0;
-  if (desk_status_done(to)) store_ticket_set_int(ch, STORE_TF_RESOLVED_AT, util_now());
-  else store_ticket_set_null(ch, STORE_TF_RESOLVED_AT);
-  *mask |= 1u << STORE_TF_RESOLVED_AT;
+  if (desk_status_done(to)) store_ticket_set_int(m, STORE_TF_RESOLVED_AT, now);
+  else store_ticket_set_null(m, STORE_TF_RESOLVED_AT);
   return 0;
 }
 
 /* Impact or urgency changed and nobody set the priority by hand: the
- * priority follows the ITIL matrix (when both are known); a new priority
- * brings its SLA due time. */
-static void desk_lc_priority(store_t *db, const store_ticket_t *cur, store_ticket_t *ch,
-                             uint32_t *mask) {
+ * priority follows the ITIL matrix. A set urgency clears the assumed one. */
+static void desk_lc_priority(const desk_sla_t *sla, store_ticket_t *m, uint32_t mask) {
   const uint32_t im = 1u << STORE_TF_IMPACT, ur = 1u << STORE_TF_URGENCY, pr = 1u << STORE_TF_PRIORITY;
-  if ((*mask & (im | ur)) && !(*mask & pr)) {
-    const store_val_t *i = *mask & im ? &ch->v[STORE_TF_IMPACT] : &cur->v[STORE_TF_IMPACT];
-    const store_val_t *u = *mask & ur ? &ch->v[STORE_TF_URGENCY] : &cur->v[STORE_TF_URGENCY];
-    if (!i->is_null && !u->is_null) {
-      store_ticket_set_int(ch, STORE_TF_PRIORITY, desk_itil_priority(i->i, u->i));
-      *mask |= pr;
-    }
-  }
-  if (!(*mask & pr)) return;
-  const store_val_t *np = &ch->v[STORE_TF_PRIORITY], *op = &cur->v[STORE_TF_PRIORITY];
-  if (np->is_null == op->is_null && (np->is_null || np->i == op->i)) return;
-  /* the due time counts from the ticket's creation */
-  store_ticket_set_int(ch, STORE_TF_CREATED_AT, cur->v[STORE_TF_CREATED_AT].i);
-  desk_sla_apply(db, ch);
-  store_ticket_set_null(ch, STORE_TF_CREATED_AT);
-  *mask |= 1u << STORE_TF_SLA_DUE_AT;
+  if ((mask & (im | ur)) && !(mask & pr)) store_ticket_set_int(m, STORE_TF_PRIORITY, desk_lc_matrix(sla, m));
+  else if (!m->v[STORE_TF_URGENCY].is_null) store_ticket_set_null(m, STORE_TF_URGENCY_DEFAULT);
+}
+
+/* The fields callers never set: the rules derive them. */
+#define DESK_LC_DERIVED                                                                     \
+  (1u << STORE_TF_RESOLVED_AT | 1u << STORE_TF_SLA_DUE_AT | 1u << STORE_TF_RESPONSE_DUE_AT |   \
+   1u << STORE_TF_RESOLVE_DUE_AT | 1u << STORE_TF_SLA_PAUSED_AT | 1u << STORE_TF_SLA_PAUSED_S | \
+   1u << STORE_TF_FIRST_RESPONSE_AT | 1u << STORE_TF_URGENCY_DEFAULT)
+
+/* Writes m over ticket id: the fields of mask, and every derived field the
+ * rules moved. */
+static int desk_lc_write(store_t *db, int64_t id, const store_ticket_t *cur, const store_ticket_t *m,
+                         uint32_t mask, const store_actor_t *a, int *changed) {
+  for (int f = 0; f < STORE_TF_COUNT; f++)
+    if ((DESK_LC_DERIVED & (1u << f) || f == STORE_TF_PRIORITY) &&
+        !store_ticket_field_equal(cur, m, (store_tf_t)f))
+      mask |= 1u << f;
+  return store_ticket_update(db, id, m, mask, a, changed);
 }
 
 int desk_ticket_update(store_t *db, int64_t id, const store_ticket_t *ch, uint32_t mask,
                        const store_actor_t *a, int *changed, desk_err_t *e) {
-  store_ticket_t cur, w;
-  store_ticket_init(&w);
+  store_ticket_t cur, m;
+  desk_sla_t sla;
+  store_ticket_init(&m);
   if (changed) *changed = 0;
   int rc = store_ticket_get(db, id, &cur);
+  if (!rc) rc = desk_sla_load(db, &sla);
   if (rc) {
     desk_lc_fail(e, rc, NULL, rc == UTIL_E_NOTFOUND ? "no such ticket" : "cannot read the ticket");
     goto out;
   }
-  for (int f = 0; f < STORE_TF_COUNT; f++) { /* a copy the rules may add to */
-    if (!(mask & (1u << f)) || ch->v[f].is_null) continue;
-    if (store_tf_type((store_tf_t)f) == STORE_TYPE_TEXT) store_ticket_set_text(&w, (store_tf_t)f, ch->v[f].s);
-    else store_ticket_set_int(&w, (store_tf_t)f, ch->v[f].i);
-  }
-  /* the derived fields are the rules', never the caller's */
-  mask &= ~(1u << STORE_TF_RESOLVED_AT | 1u << STORE_TF_SLA_DUE_AT);
+  /* the ticket as it will be: the derived fields are the rules', never the caller's */
+  mask &= ~DESK_LC_DERIVED;
+  for (int f = 0; f < STORE_TF_COUNT; f++)
+    store_ticket_copy_field(&m, mask & (1u << f) ? ch : &cur, (store_tf_t)f);
   if (mask & (1u << STORE_TF_STATUS)) {
-    rc = desk_lc_status(&cur, &w, &mask, e);
+    rc = desk_lc_status(&sla, &cur, &m, e);
     if (rc) goto out;
   }
-  desk_lc_priority(db, &cur, &w, &mask);
-  rc = store_ticket_update(db, id, &w, mask, a, changed);
+  desk_lc_priority(&sla, &m, mask);
+  desk_sla_refresh(&sla, &m);
+  rc = desk_lc_write(db, id, &cur, &m, mask, a, changed);
   if (rc) desk_lc_fail(e, rc, NULL, "cannot update the ticket");
 out:
   store_ticket_clear(&cur);
-  store_ticket_clear(&w);
+  store_ticket_clear(&m);
   return rc;
 }
 
@@ -148,20 +156,34 @@ int desk_refresh_priority(store_t *db, int64_t id) {
   int rc = store_ticket_get(db, id, &t);
   if (rc) return rc;
   if (!t.v[STORE_TF_URGENCY].is_null) {
-    /* a single user is hit when nothing says otherwise */
-    int64_t impact = t.v[STORE_TF_IMPACT].is_null ? 3 : t.v[STORE_TF_IMPACT].i;
-    int p = desk_itil_priority(impact, t.v[STORE_TF_URGENCY].i);
-    if (t.v[STORE_TF_PRIORITY].is_null || t.v[STORE_TF_PRIORITY].i != p) {
-      store_ticket_t ch;
-      desk_err_t e = {0};
-      store_ticket_init(&ch);
-      store_ticket_set_int(&ch, STORE_TF_PRIORITY, p);
-      store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
-      rc = desk_ticket_update(db, id, &ch, 1u << STORE_TF_PRIORITY, &sys, NULL, &e);
-      store_ticket_clear(&ch);
-    }
+    /* the urgency changes nothing, but its bit makes the priority follow it */
+    store_ticket_t ch;
+    desk_err_t e = {0};
+    store_ticket_init(&ch);
+    store_ticket_set_int(&ch, STORE_TF_URGENCY, t.v[STORE_TF_URGENCY].i);
+    store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+    rc = desk_ticket_update(db, id, &ch, 1u << STORE_TF_URGENCY, &sys, NULL, &e);
+    store_ticket_clear(&ch);
   }
   store_ticket_clear(&t);
+  return rc;
+}
+
+int desk_ticket_responded(store_t *db, int64_t id, int64_t at) {
+  store_ticket_t cur, m;
+  desk_sla_t sla;
+  store_ticket_init(&m);
+  int rc = store_ticket_get(db, id, &cur);
+  if (!rc) rc = desk_sla_load(db, &sla);
+  if (!rc && cur.v[STORE_TF_FIRST_RESPONSE_AT].is_null) {
+    for (int f = 0; f < STORE_TF_COUNT; f++) store_ticket_copy_field(&m, &cur, (store_tf_t)f);
+    store_ticket_set_int(&m, STORE_TF_FIRST_RESPONSE_AT, at);
+    desk_sla_refresh(&sla, &m);
+    store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
+    rc = desk_lc_write(db, id, &cur, &m, 0, &sys, NULL);
+  }
+  store_ticket_clear(&cur);
+  store_ticket_clear(&m);
   return rc;
 }
 

@@ -264,4 +264,31 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN"
     " SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+    /* 13: service levels. Each priority has a first-response and a
+     * resolution target in working time; the clocks stop while a ticket is
+     * pending (sla_paused_at, since when; sla_paused_s, working seconds
+     * stopped before) and sla_due_at becomes the next running target (NULL
+     * while stopped), so that "due soonest" sorts what is really due.
+     * urgency_default: the urgency a ticket's priority assumed while nobody
+     * set one. The backfill keeps the due time as the resolution target
+     * (without logging those rows: no in-memory column changes), the first
+     * public reply of the desk for tickets still open, and stops the clocks
+     * of pending tickets from their last change. */
+    "ALTER TABLE tickets ADD COLUMN response_due_at INTEGER;"
+    "ALTER TABLE tickets ADD COLUMN first_response_at INTEGER;"
+    "ALTER TABLE tickets ADD COLUMN resolve_due_at INTEGER;"
+    "ALTER TABLE tickets ADD COLUMN sla_paused_at INTEGER;"
+    "ALTER TABLE tickets ADD COLUMN sla_paused_s INTEGER;"
+    "ALTER TABLE tickets ADD COLUMN urgency_default INTEGER CHECK(urgency_default BETWEEN 1 AND 3);"
+    "DROP TRIGGER tickets_changes_au;"
+    "UPDATE tickets SET resolve_due_at = sla_due_at WHERE sla_due_at IS NOT NULL;"
+    "UPDATE tickets SET first_response_at = (SELECT min(c.created_at) FROM comments c"
+    " JOIN users u ON u.id = c.author_id WHERE c.ticket_id = tickets.id AND c.internal = 0"
+    " AND u.role <> 'requester') WHERE status IN ('new', 'open', 'pending');"
+    "CREATE TRIGGER tickets_changes_au AFTER UPDATE ON tickets BEGIN"
+    " INSERT INTO ticket_changes(ticket_id) VALUES (new.id);"
+    " INSERT INTO ticket_changes(ticket_id) SELECT old.id WHERE old.id <> new.id; END;"
+    "UPDATE tickets SET sla_paused_at = updated_at, sla_due_at = NULL"
+    " WHERE status = 'pending' AND sla_due_at IS NOT NULL;",
 };

@@ -1,5 +1,4 @@
-/* Settings: the key -> text table an admin edits at run time, and the SLA
- * hours read from it. */
+/* Settings: the key -> text table an admin edits at run time. */
 #include <stdlib.h>
 
 #include "store_int.h"
@@ -39,11 +38,16 @@ int64_t store_setting_int(store_t *s, const char *key, int64_t dflt) {
   return ok ? (int64_t)x : dflt;
 }
 
-int64_t store_sla_hours(store_t *s, int priority) {
-  static const char *const keys[4] = {"sla.p1_hours", "sla.p2_hours", "sla.p3_hours",
-                                      "sla.p4_hours"};
-  static const int64_t dflt[4] = {4, 8, 24, 72};
-  if (priority < 1 || priority > 4) return 0;
-  int64_t h = store_setting_int(s, keys[priority - 1], dflt[priority - 1]);
-  return h > 0 ? h : dflt[priority - 1];
+int store_settings_each(store_t *s, int (*fn)(const char *key, const char *value, void *arg),
+                        void *arg) {
+  static const char sql[] = "SELECT key, value FROM settings ORDER BY key";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    if (fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), arg))
+      break;
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
 }

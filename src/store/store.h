@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -242,6 +242,12 @@ int store_token_delete(store_t *s, int64_t id, int64_t user_id, const store_audi
   X(RESOLUTION, "resolution", TEXT)                                           \
   X(SLA_DUE_AT, "sla_due_at", TIME)                                           \
   X(IMPACT_CUE, "impact_cue", TEXT)                                           \
+  X(RESPONSE_DUE_AT, "response_due_at", TIME) /* first-response target */     \
+  X(FIRST_RESPONSE_AT, "first_response_at", TIME) /* the desk's first reply */ \
+  X(RESOLVE_DUE_AT, "resolve_due_at", TIME) /* resolution target */           \
+  X(SLA_PAUSED_AT, "sla_paused_at", TIME) /* clocks stopped since (pending) */ \
+  X(SLA_PAUSED_S, "sla_paused_s", INT) /* working seconds stopped before */    \
+  X(URGENCY_DEFAULT, "urgency_default", INT) /* urgency assumed while none */  \
   X(VERSION, "version", INT) /* last: 1 at creation, +1 at each change */
 
 typedef enum {
@@ -273,6 +279,10 @@ void store_ticket_clear(store_ticket_t *t); /* frees strings, back to NULL */
 void store_ticket_set_text(store_ticket_t *t, store_tf_t f, const char *s);
 void store_ticket_set_int(store_ticket_t *t, store_tf_t f, int64_t i);
 void store_ticket_set_null(store_ticket_t *t, store_tf_t f);
+/* dst's field f becomes a copy of src's. */
+void store_ticket_copy_field(store_ticket_t *dst, const store_ticket_t *src, store_tf_t f);
+/* 1 if a and b hold the same value in field f (NULL equals NULL). */
+int store_ticket_field_equal(const store_ticket_t *a, const store_ticket_t *b, store_tf_t f);
 
 /* 1 if status is one of the five status names. The lifecycle between them,
  * the ITIL priority, the SLA due time and the resolution time are desk's
@@ -291,9 +301,12 @@ int store_ticket_get(store_t *s, int64_t id, store_ticket_t *out);
 /* Applies the fields of ch whose bit (1u << field) is set in mask to ticket
  * id (never id, created_at, updated_at, impact_cue, version), writes one
  * history row per field that really changed, bumps updated_at and version,
- * and clears impact_cue when a person changes the impact. Checks no
- * lifecycle: desk_ticket_update does. *changed (optional) counts changed
- * fields. */
+ * and clears impact_cue when a person changes the impact. The SLA clocks'
+ * own fields (sla_due_at, sla_paused_at, sla_paused_s, urgency_default,
+ * first_response_at) are written without a history row, and a change of
+ * those alone keeps updated_at and version. Checks no lifecycle:
+ * desk_ticket_update does. *changed (optional) counts the changed fields
+ * that wrote a history row. */
 int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
                         uint32_t mask, const store_actor_t *a, int *changed);
 
@@ -436,9 +449,11 @@ int store_setting_get(store_t *s, const char *key, char **out);
 int store_setting_set(store_t *s, const char *key, const char *value);
 /* Integer setting with a default when absent or not a number. */
 int64_t store_setting_int(store_t *s, const char *key, int64_t dflt);
-/* SLA: hours to resolve a ticket of priority p (1..4), from the settings
- * "sla.p1_hours" … "sla.p4_hours" (defaults 4, 8, 24, 72). */
-int64_t store_sla_hours(store_t *s, int priority);
+/* Calls fn(key, value, arg) for every stored setting in key order, until
+ * fn returns nonzero; strings are borrowed for the call. One statement:
+ * a reader of several settings (the SLA's) reads them at once. */
+int store_settings_each(store_t *s, int (*fn)(const char *key, const char *value, void *arg),
+                        void *arg);
 
 /* ---- The audit log (audit.c) ---------------------------------------------
  * Administrative actions, append-only (migration 12's triggers refuse any

@@ -95,8 +95,7 @@ void store_ticket_set_int(store_ticket_t *t, store_tf_t f, int64_t i) {
   t->v[f].is_null = 0;
 }
 
-static void ticket_copy_val(store_ticket_t *dst, const store_ticket_t *src,
-                            int f) {
+void store_ticket_copy_field(store_ticket_t *dst, const store_ticket_t *src, store_tf_t f) {
   if (src->v[f].is_null) store_ticket_set_null(dst, (store_tf_t)f);
   else if (tf_info[f].type == STORE_TYPE_TEXT)
     store_ticket_set_text(dst, (store_tf_t)f, src->v[f].s);
@@ -108,6 +107,10 @@ static int ticket_val_equal(const store_val_t *a, const store_val_t *b,
   if (a->is_null || b->is_null) return a->is_null == b->is_null;
   if (type == STORE_TYPE_TEXT) return strcmp(a->s, b->s) == 0;
   return a->i == b->i;
+}
+
+int store_ticket_field_equal(const store_ticket_t *a, const store_ticket_t *b, store_tf_t f) {
+  return ticket_val_equal(&a->v[f], &b->v[f], tf_info[f].type);
 }
 
 /* Text form for the history; returns owned or NULL for NULL. */
@@ -157,6 +160,14 @@ int store_status_valid(const char *status) {
 }
 
 /* ---- Insert, get, update ----------------------------------------------- */
+/* Fields derived by the SLA's clocks: written with the change that moves
+ * them, never a history event of their own (the status or the reply that
+ * moved them has one). */
+static int ticket_field_quiet(int f) {
+  return f == STORE_TF_SLA_DUE_AT || f == STORE_TF_SLA_PAUSED_AT || f == STORE_TF_SLA_PAUSED_S ||
+         f == STORE_TF_URGENCY_DEFAULT || f == STORE_TF_FIRST_RESPONSE_AT;
+}
+
 int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,
                         int64_t *id) {
   pthread_once(&tf_once, tf_build_sql);
@@ -215,23 +226,28 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
   if (rc) return rc;
   rc = store_ticket_get(s, id, &old);
   if (rc) goto out;
-  for (int f = 0; f < STORE_TF_COUNT; f++) ticket_copy_val(&neu, &old, f);
+  for (int f = 0; f < STORE_TF_COUNT; f++) store_ticket_copy_field(&neu, &old, (store_tf_t)f);
   for (int f = 0; f < STORE_TF_COUNT; f++) {
     if (!(mask & (1u << f))) continue;
     /* Identity and clock fields are never taken from the caller. */
     if (f == STORE_TF_ID || f == STORE_TF_CREATED_AT || f == STORE_TF_UPDATED_AT ||
         f == STORE_TF_IMPACT_CUE || f == STORE_TF_VERSION)
       continue;
-    ticket_copy_val(&neu, ch, f);
+    store_ticket_copy_field(&neu, ch, (store_tf_t)f);
   }
   /* a cue explains the impact the system set; once someone else sets it,
    * the cue no longer does */
   if (!ticket_val_equal(&old.v[STORE_TF_IMPACT], &neu.v[STORE_TF_IMPACT], STORE_TYPE_INT) &&
       a->kind != STORE_ACTOR_SYSTEM)
     store_ticket_set_null(&neu, STORE_TF_IMPACT_CUE);
+  int nquiet = 0;
   for (int f = 1; f < STORE_TF_COUNT && !rc; f++) {
     if (f == STORE_TF_UPDATED_AT || f == STORE_TF_VERSION) continue;
     if (ticket_val_equal(&old.v[f], &neu.v[f], tf_info[f].type)) continue;
+    if (ticket_field_quiet(f)) {
+      nquiet++;
+      continue;
+    }
     char *ov = ticket_val_text(&old.v[f], tf_info[f].type);
     char *nv = ticket_val_text(&neu.v[f], tf_info[f].type);
     rc = store_history_add(s, id, now, a, tf_info[f].name, ov, nv);
@@ -239,9 +255,13 @@ int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
     free(nv);
     nchanged++;
   }
-  if (rc || !nchanged) goto out;
-  store_ticket_set_int(&neu, STORE_TF_UPDATED_AT, now);
-  store_ticket_set_int(&neu, STORE_TF_VERSION, old.v[STORE_TF_VERSION].i + 1);
+  if (rc || !(nchanged + nquiet)) goto out;
+  /* the clocks' bookkeeping alone is no change a person made: the ticket
+   * keeps its version (an open form stays current) and its update time */
+  if (nchanged) {
+    store_ticket_set_int(&neu, STORE_TF_UPDATED_AT, now);
+    store_ticket_set_int(&neu, STORE_TF_VERSION, old.v[STORE_TF_VERSION].i + 1);
+  }
   sqlite3_stmt *st = store_stmt(s, tf_update);
   if (!st) {
     rc = UTIL_E_DB;

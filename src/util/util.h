@@ -100,6 +100,26 @@ void util_time_iso(int64_t t, char out[UTIL_ISO_LEN]);
 int util_time_parse(const char *s, int64_t *out);
 double util_monotonic(void); /* seconds, for durations */
 
+/* ---- Time zones ----------------------------------------------------------
+ * A zone of the system's tz database (TZif files under $TZDIR, else
+ * /usr/share/zoneinfo): its offsets from UTC over time. Zones are loaded
+ * once and live as long as the process (immutable, shared by threads);
+ * past the last transition of the file (2037 in Debian's) its last offset
+ * holds. */
+#define UTIL_TZ_NAME_MAX 64
+typedef struct util_tz util_tz_t;
+/* The zone named name ("Europe/Paris", "UTC"): 0 and *out (borrowed, for
+ * the life of the process), or UTIL_E_INVALID when name is not a zone of
+ * the database (bad characters, no such file, not a TZif file). */
+int util_tz_get(const char *name, const util_tz_t **out);
+const char *util_tz_name(const util_tz_t *tz); /* borrows */
+/* Seconds east of UTC in force at UTC time t. */
+int32_t util_tz_offset(const util_tz_t *tz, int64_t t);
+/* The UTC time of a local wall-clock time (seconds since 1970-01-01 00:00
+ * local). A time a change of offset skips or repeats gets one of the two
+ * offsets around it. */
+int64_t util_tz_from_local(const util_tz_t *tz, int64_t local);
+
 /* ---- Periodic work -----------------------------------------------------------
  * A thread that calls fn(arg) every interval_ms until stopped. Stopping
  * wakes it at once and waits for a call in progress to finish. Returns

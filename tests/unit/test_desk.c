@@ -249,7 +249,8 @@ static void itil_and_sla(void **state) {
   assert_int_equal(desk_ticket_insert(s, &t, &a, &id), 0);
   store_ticket_clear(&t);
   assert_int_equal(store_ticket_get(s, id, &t), 0);
-  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 8 * 3600); /* P2: 8 h by default */
+  assert_int_equal(t.v[STORE_TF_RESOLVE_DUE_AT].i, 1000 + 8 * 3600); /* P2: 8 h by default */
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 8 * 3600);     /* done: the resolution's */
   assert_int_equal(t.v[STORE_TF_RESOLVED_AT].i, 1000);           /* born resolved */
   store_ticket_clear(&t);
   /* impact and urgency move the priority, and the due time with it */

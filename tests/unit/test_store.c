@@ -64,12 +64,13 @@ static void migrate_from_previous_version_keeps_data(void **state) {
   store_ticket_clear(&ch);
   store_ticket_t t;
   assert_int_equal(store_ticket_get(s, id, &t), 0);
-  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 4 * 3600);
+  assert_int_equal(t.v[STORE_TF_RESOLVE_DUE_AT].i, 1000 + 4 * 3600);
+  assert_int_equal(t.v[STORE_TF_SLA_DUE_AT].i, 1000 + 30 * 60); /* unanswered: the response first */
   store_ticket_clear(&t);
   assert_int_equal(store_setting_set(s, "sla.p1_hours", "2"), 0);
-  assert_int_equal(store_sla_hours(s, 1), 2);
+  assert_int_equal(store_setting_int(s, "sla.p1_hours", 4), 2);
   assert_int_equal(store_setting_set(s, "sla.p1_hours", "soon"), 0);
-  assert_int_equal(store_sla_hours(s, 1), 4); /* not a number: the default */
+  assert_int_equal(store_setting_int(s, "sla.p1_hours", 4), 4); /* not a number: the default */
   store_close(&s);
 }
 

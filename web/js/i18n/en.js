@@ -96,4 +96,13 @@ export default {
     audit_key_imported: 'imported', audit_key_skipped: 'skipped',
     dismiss: 'Dismiss',
     ev_suggestion_accepted: 'confirmed the suggestion for',
+    // service levels
+    days_short: 'd', sla_at_risk: 'At risk', sla_breached: 'Overdue', sla_paused: 'Paused: waiting on the requester',
+    sla_met: 'Met', sla_missed: 'Missed', sla_left: '{span} left', sla_late_by: 'by {span}',
+    sla_target_response: 'First response', sla_target_resolution: 'Resolution',
+    sla_done_in_time: 'done {time}, in time', sla_done_late: 'done {time}, late',
+    sla_paused_since: 'Clocks stopped since {time}: waiting on the requester.',
+    by_default: '(default)', urgency_assumed: 'Urgency {level} assumed until someone sets it',
+    sla_expected: 'Expected resolution by', sla_waiting_you: 'We are waiting for your reply.',
+    h_response_due_at: 'first response due', h_resolve_due_at: 'resolution due',
 };

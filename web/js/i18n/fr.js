@@ -96,4 +96,13 @@ export default {
     audit_key_imported: 'importés', audit_key_skipped: 'ignorés',
     dismiss: 'Fermer',
     ev_suggestion_accepted: 'a confirmé la suggestion pour',
+    // niveaux de service
+    days_short: 'j', sla_at_risk: 'À risque', sla_breached: 'En retard', sla_paused: 'En pause\u00a0: en attente du demandeur',
+    sla_met: 'Respecté', sla_missed: 'Dépassé', sla_left: 'reste {span}', sla_late_by: 'de {span}',
+    sla_target_response: 'Première réponse', sla_target_resolution: 'Résolution',
+    sla_done_in_time: 'faite le {time}, dans les temps', sla_done_late: 'faite le {time}, en retard',
+    sla_paused_since: 'Décompte arrêté depuis le {time}\u00a0: en attente du demandeur.',
+    by_default: '(par défaut)', urgency_assumed: 'Urgence {level} supposée tant que personne ne la fixe',
+    sla_expected: 'Résolution prévue avant', sla_waiting_you: 'Nous attendons votre réponse.',
+    h_response_due_at: 'l’échéance de première réponse', h_resolve_due_at: 'l’échéance de résolution',
 };

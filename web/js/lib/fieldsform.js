@@ -4,7 +4,7 @@
 import { el, toast } from './dom.js';
 import { t } from './i18n.js';
 import { api, session, errText } from './api.js';
-import { STATUSES, lookups, slaLine, levelLabel } from './tickets.js';
+import { STATUSES, lookups, slaCard, levelLabel } from './tickets.js';
 import { userSelect } from './userpicker.js';
 import { keepDraft } from './drafts.js';
 
@@ -58,7 +58,7 @@ export async function fieldsForm(tk, onsaved) {
     await save(patch, () => draft.clear()); // the form is saved whole: no draft left
   } },
     el('h2', {}, t('details')),
-    slaLine(tk),
+    slaCard(tk),
     el('label', { for: 'f-status' }, t('status')), sel('status', STATUSES.map((s) => [s, t('st_' + s)]), tk.status),
     el('label', { for: 'f-category' }, t('category')), txt('category', tk.category),
     el('label', { for: 'f-group_id' }, t('group')),
@@ -75,6 +75,9 @@ export async function fieldsForm(tk, onsaved) {
       el('div', {}, el('label', { for: 'f-urgency' }, t('urgency')), sel('urgency', lvl, tk.urgency)),
       el('div', {}, el('label', { for: 'f-priority' }, t('priority')),
         sel('priority', [['', t('none')], ['1', 'P1'], ['2', 'P2'], ['3', 'P3'], ['4', 'P4']], tk.priority))),
+    // nobody set the urgency: the priority rests on the desk's default
+    tk.urgency_default ? el('p', { class: 'small muted', id: 'urgency-default' },
+      t('urgency_assumed').replace('{level}', levelLabel(tk.urgency_default))) : null,
     el('label', { for: 'f-service' }, t('service')), txt('service', tk.service),
     el('label', { for: 'f-ci' }, t('ci')), txt('ci', tk.ci),
     el('label', { for: 'f-resolution' }, t('resolution')),

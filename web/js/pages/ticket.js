@@ -4,7 +4,7 @@
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, apiAll, isAgent } from '../lib/api.js';
-import { badge, prio, slaLine, loadGroups, levelLabel } from '../lib/tickets.js';
+import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
@@ -67,6 +67,14 @@ function eventView(e) {
 }
 
 
+// What the requester is told of the service level: when to expect the
+// resolution, or that the desk waits on them (the clocks are stopped).
+function requesterSla(tk) {
+  if (tk.sla_state === 'paused') return el('p', { class: 'small', id: 'sla-due' }, t('sla_waiting_you'));
+  if (!tk.resolve_due_at || tk.status === 'resolved' || tk.status === 'closed') return null;
+  return el('p', { class: 'small', id: 'sla-due' }, tColon('sla_expected'), el('b', {}, fmtTime(tk.resolve_due_at)));
+}
+
 export default async function viewTicket(ctx) {
   const { params, page } = ctx;
   const id = params.id;
@@ -128,8 +136,8 @@ export default async function viewTicket(ctx) {
     ? await fieldsForm(tk, () => viewTicket(ctx))
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
       el('p', {}, tColon('status'), badge(tk.status)),
-      el('p', {}, tColon('priority'), prio(tk.priority)),
-      slaLine(tk),
+      el('p', {}, tColon('priority'), prioOf(tk)),
+      requesterSla(tk),
       el('p', {}, tColon('category') + (tk.category || t('none'))),
       tk.resolution ? el('p', {}, tColon('resolution') + tk.resolution) : null);
   // three areas (app.css): the ticket's text, the side cards, then the
