@@ -18,8 +18,14 @@ static json_t *pred_json_common(const char *field, const char *value, double con
   return o;
 }
 
+typedef struct {
+  api_call_t *c;
+  json_t *items;
+} sugg_ctx_t;
+
 static int sugg_one(const store_pred_t *p, void *arg) {
-  json_t *a = arg, *o = pred_json_common(p->field, p->value, p->confidence);
+  sugg_ctx_t *x = arg;
+  json_t *a = x->items, *o = pred_json_common(p->field, p->value, p->confidence);
   json_object_set_new(o, "state", json_string(store_pred_state_name(p->state)));
   json_object_set_new(o, "model_version", json_integer(p->model_version));
   json_t *d = json_loads(p->detail ? p->detail : "{}", 0, NULL);
@@ -28,15 +34,20 @@ static int sugg_one(const store_pred_t *p, void *arg) {
     json_decref(d);
   }
   json_object_set_new(o, "decided_by", p->decided_by ? json_integer(p->decided_by) : json_null());
+  /* who confirmed or corrected it, by name: the card says so */
+  store_user_t u = {0};
+  int named = p->decided_by && !store_user_get(x->c->db, p->decided_by, &u);
+  json_object_set_new(o, "decided_by_name", named ? json_string(u.name) : json_null());
+  store_user_clear(&u);
   json_object_set_new(o, "decided_at", p->decided_at ? api_time_json(p->decided_at) : json_null());
   json_array_append_new(a, o);
   return 0;
 }
 
 json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id) {
-  json_t *a = json_array();
-  store_pred_each(c->db, ticket_id, sugg_one, a);
-  return a;
+  sugg_ctx_t x = {c, json_array()};
+  store_pred_each(c->db, ticket_id, sugg_one, &x);
+  return x.items;
 }
 
 json_t *api_triage_result_json(const triage_result_t *r) {

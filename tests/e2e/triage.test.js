@@ -86,6 +86,15 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   await page.selectOption('#sugg-value-group', other);
   await page.click('#sugg-override-group');
   await page.waitForSelector('.suggestion[data-field="group"][data-state="overridden"]');
+  // the card now shows the value set, who corrected it and what the model had said
+  const modelGroup = byField.group.value;
+  const card = page.locator('.suggestion[data-field="group"]');
+  assert.equal((await card.locator('.sg-value').textContent()).trim(), other);
+  assert.match(await card.locator('.sg-state').textContent(), /^corrected by Nadia Benali$/);
+  assert.equal((await card.locator('.sg-model').textContent()).trim(),
+    `The model had said ${modelGroup} (${Math.round(byField.group.confidence * 100)} %).`);
+  assert.match(await page.locator('.suggestion[data-field="urgency"] .sg-state').textContent(), /^confirmed by Nadia Benali$/);
+  await page.screenshot({ path: path.join(SHOTS, 'agent-overridden.png'), fullPage: true });
   // both decisions are in the history, made by a person (no model version)
   const history = await page.locator('#history .event').allTextContents();
   assert.ok(history.some((e) => /changed Urgency/.test(e) && !/urgency v\d/.test(e)), history.join('\n'));

@@ -105,4 +105,6 @@ export default {
     by_default: '(default)', urgency_assumed: 'Urgency {level} assumed until someone sets it',
     sla_expected: 'Expected resolution by', sla_waiting_you: 'We are waiting for your reply.',
     h_response_due_at: 'first response due', h_resolve_due_at: 'resolution due',
+    sg_corrected_by: 'corrected by {name}', sg_confirmed_by: 'confirmed by {name}',
+    sg_model_said: 'The model had said {value} ({pct} %).',
 };

@@ -105,4 +105,6 @@ export default {
     by_default: '(par défaut)', urgency_assumed: 'Urgence {level} supposée tant que personne ne la fixe',
     sla_expected: 'Résolution prévue avant', sla_waiting_you: 'Nous attendons votre réponse.',
     h_response_due_at: 'l’échéance de première réponse', h_resolve_due_at: 'l’échéance de résolution',
+    sg_corrected_by: 'corrigé par {name}', sg_confirmed_by: 'confirmé par {name}',
+    sg_model_said: 'Le modèle avait proposé {value} ({pct}\u00a0%).',
 };

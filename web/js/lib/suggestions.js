@@ -46,6 +46,28 @@ function overrideInput(sg) {
   return el('span', {}, el('input', { type: 'text', id, list: id + '-list', value: sg.value }), list);
 }
 
+// The value the ticket holds now for a triaged field, as the model names it.
+function currentValue(tk, field) {
+  if (field === 'group') return tk.group_name;
+  const v = tk[field];
+  return v === null || v === undefined ? null : String(v);
+}
+
+// What the head of a card says once a person decided: the value now set,
+// who chose it, and (after a correction) what the model had said.
+function decidedHead(tk, sg) {
+  const now = currentValue(tk, sg.field);
+  const who = sg.decided_by_name || '?';
+  const pct = Math.round(sg.confidence * 100);
+  return [
+    el('span', { class: 'sg-value' }, now === null ? t('none') : valueLabel(sg.field, now)), ' ',
+    el('span', { class: 'muted sg-state' }, t(sg.state === 'overridden' ? 'sg_corrected_by' : 'sg_confirmed_by').replace('{name}', who)),
+    sg.state === 'overridden'
+      ? el('div', { class: 'small muted sg-model' }, t('sg_model_said').replace('{value}', valueLabel(sg.field, sg.value))
+        .replace('{pct}', pct))
+      : null];
+}
+
 export function suggestionsCard(tk, items, onSelect, onChange) {
   if (!items.length && !tk.impact_cue) return null;
   const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')),
@@ -66,10 +88,10 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
       onclick: () => onSelect(sg) },
       el('div', { class: 'sg-head' },
         el('b', {}, fieldLabel(sg.field)), ' ',
-        el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
-        el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
-        el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))),
-      sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
+        open ? [el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
+          el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
+          el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))] : decidedHead(tk, sg)),
+      open && sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
         sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
       el('div', { class: 'small' }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
