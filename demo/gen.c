@@ -368,7 +368,9 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   }
   store_actor_t a = {STORE_ACTOR_PERSON, p->id, NULL, 0};
   int64_t id;
-  int rc = desk_ticket_insert(d->db, &tk, &a, &id);
+  /* the configuration items come with the tickets: the desk's list grows */
+  int rc = store_entry_ensure(d->db, "ci", ci, NULL);
+  if (!rc) rc = desk_ticket_insert(d->db, &tk, &a, &id);
   if (!rc && is_done && agent) {
     store_comment_t c = {.ticket_id = id, .author_id = agent,
                          .body = (char *)(fr ? sc->resolution_fr : sc->resolution_en),
@@ -393,6 +395,42 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   return rc;
 }
 
+/* The desk's categories and services, with their French and English
+ * labels (the demo's tickets hold the category's English name and the
+ * service's French one). */
+static int demo_lists(store_t *s) {
+  static const char *const lists[][4] = {
+      {"category", "Access", "Accès et comptes", "Access and accounts"},
+      {"category", "Email", "Messagerie", "Email"},
+      {"category", "Hardware", "Matériel", "Hardware"},
+      {"category", "Network", "Réseau", "Network"},
+      {"category", "Onboarding", "Arrivées et départs", "Joiners and leavers"},
+      {"category", "Printing", "Impression", "Printing"},
+      {"category", "Security", "Sécurité", "Security"},
+      {"category", "Software", "Logiciels", "Software"},
+      {"category", "Storage", "Stockage et partages", "Storage"},
+      {"category", "Telephony", "Téléphonie", "Telephony"},
+      {"service", "Annuaire", "Annuaire", "Directory"},
+      {"service", "ERP", "ERP", "ERP"},
+      {"service", "Impression", "Impression", "Printing"},
+      {"service", "Messagerie", "Messagerie", "Email"},
+      {"service", "Parc PC", "Parc PC", "PC fleet"},
+      {"service", "Partages de fichiers", "Partages de fichiers", "File shares"},
+      {"service", "Téléphonie", "Téléphonie", "Telephony"},
+      {"service", "VPN", "VPN", "VPN"},
+      {"service", "Wi-Fi", "Wi-Fi", "Wi-Fi"},
+  };
+  int rc = 0;
+  for (size_t i = 0; i < sizeof lists / sizeof *lists && !rc; i++) {
+    store_entry_t e = {.name = (char *)lists[i][1], .label_fr = (char *)lists[i][2],
+                       .label_en = (char *)lists[i][3]};
+    snprintf(e.kind, sizeof e.kind, "%s", lists[i][0]);
+    rc = store_entry_insert(s, &e, NULL);
+    if (rc == UTIL_E_CONFLICT) rc = 0; /* a second demo into the same file */
+  }
+  return rc;
+}
+
 int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   demo_t *d = util_xcalloc(1, sizeof *d);
   d->rng.s = cfg->seed;
@@ -410,6 +448,7 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   };
   for (size_t i = 0; i < sizeof calendar / sizeof *calendar && !rc; i++)
     rc = store_setting_set(s, calendar[i][0], calendar[i][1]);
+  if (!rc) rc = demo_lists(s);
   for (int i = 0; i < cfg->tickets && !rc; i++) {
     if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
     else rc = UTIL_E_DB;

@@ -111,7 +111,8 @@ int api_body_object(api_call_t *c);
 int api_body_only(api_call_t *c, const char *const *allowed);
 /* Reads an optional string field: returns 0 with *out NULL when absent or
  * null (if nullable); replies 400 naming the field on a wrong type, a length
- * outside [min_len, max_len] bytes or a control character. */
+ * outside [min_len, max_len] bytes (with min_len > 0, blank is empty) or a
+ * control character. */
 int api_field_string(api_call_t *c, const char *key, size_t min_len,
                      size_t max_len, int nullable, const char **out, int *present);
 /* Reads an optional integer in [min, max] (JSON integer only). */
@@ -210,6 +211,12 @@ store_auditor_t api_auditor(const api_call_t *c);
  * differ (steals both). */
 void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *after);
 void api_audit_list(api_call_t *c);
+
+/* Managed lists: categories, services, configuration items (src/api/catalog.c). */
+void api_catalog_list(api_call_t *c);
+void api_catalog_create(api_call_t *c);
+void api_catalog_patch(api_call_t *c);
+void api_catalog_merge(api_call_t *c);
 
 /* Settings (src/api/settings.c). */
 void api_settings_get(api_call_t *c);

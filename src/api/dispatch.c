@@ -19,6 +19,7 @@ static const char *const list_args[] = {
 
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 static const char *const page_args[] = {"limit", "cursor", NULL};
+static const char *const catalog_args[] = {"q", "active", "limit", "cursor", NULL};
 static const char *const token_args[] = {"user_id", NULL};
 static const char *const audit_args[] = {"actor_id", "action", "target_type", "target_id",
                                          "from", "to", "limit", "cursor", NULL};
@@ -52,6 +53,10 @@ const api_route_t api_routes[] = {
     {"PATCH", "/api/v1/groups/{id}", api_groups_patch, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/groups/{id}/members/{id}", api_groups_member_put, STORE_ROLE_ADMIN, NULL},
     {"DELETE", "/api/v1/groups/{id}/members/{id}", api_groups_member_delete, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/catalog/{name}", api_catalog_list, STORE_ROLE_REQUESTER, catalog_args},
+    {"POST", "/api/v1/catalog/{name}", api_catalog_create, STORE_ROLE_ADMIN, NULL},
+    {"PATCH", "/api/v1/catalog/{name}/{id}", api_catalog_patch, STORE_ROLE_ADMIN, NULL},
+    {"POST", "/api/v1/catalog/{name}/{id}/merge", api_catalog_merge, STORE_ROLE_ADMIN, NULL},
     {"POST", "/api/v1/triage", api_triage_preview, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/suggestions", api_suggestions_list, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/tickets/{id}/suggestions/{name}/accept", api_suggestions_accept, STORE_ROLE_AGENT, NULL},

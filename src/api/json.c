@@ -119,7 +119,9 @@ int api_field_string(api_call_t *c, const char *key, size_t min_len,
   }
   size_t n = json_string_length(v);
   const char *s = json_string_value(v);
-  if (!n || (min_len && strspn(s, " \t\r\n") == n)) {
+  /* "" is a value only where the field may be empty (min_len 0: a label
+   * left to the name, a group without a description) */
+  if (min_len && (!n || strspn(s, " \t\r\n") == n)) {
     api_error(c, UTIL_E_INVALID, key, "'%s' must not be empty", key);
     return UTIL_E_INVALID;
   }

@@ -164,6 +164,19 @@ static int override_value(api_call_t *c, int fi, char *out, size_t len) {
       return UTIL_E_INVALID;
     }
   }
+  if (tf == STORE_TF_CATEGORY || tf == STORE_TF_SERVICE || tf == STORE_TF_CI) {
+    /* a correction is a training label: only a value of the managed list */
+    char *canon = NULL;
+    desk_err_t e = {0};
+    if (desk_list_value(c->db, tf, sv, &canon, &e)) {
+      snprintf(e.field, sizeof e.field, "value");
+      api_desk_error(c, &e);
+      return UTIL_E_INVALID;
+    }
+    snprintf(out, len, "%s", canon);
+    free(canon);
+    return 0;
+  }
   snprintf(out, len, "%s", sv);
   return 0;
 }

@@ -23,6 +23,15 @@ const char *cli_get(const cli_opt_t *opts, const char *name); /* value or NULL *
  * an error naming the option and the range, and returns -1. */
 int cli_int_opt(const cli_opt_t *opts, const char *cmd, const char *name, long min, long max,
                 long *out);
+/* relais import's --map-values (import_values.c): "field:from=to;…" pairs
+ * for the managed lists (category, service, ci). cli_valmap_parse prints
+ * what is wrong and returns -1 (*out NULL); an empty spec is an empty map.
+ * cli_valmap_get: the value from becomes in field, or NULL (borrowed). */
+typedef struct cli_valmap cli_valmap_t;
+int cli_valmap_parse(const char *spec, cli_valmap_t **out);
+const char *cli_valmap_get(const cli_valmap_t *m, const char *field, const char *from);
+void cli_valmap_free(cli_valmap_t **m);
+
 /* Who the console's actions are audited as (store_audit_add). */
 extern const store_auditor_t cli_console;
 /* Opens the database named by --db (default relais.db), printing errors. */

@@ -71,6 +71,9 @@ typedef struct {
   im_cache_t users, groups;
   int64_t default_requester;
   triage_set_t *set;     /* with --triage; owned */
+  cli_valmap_t *values;  /* --map-values; owned */
+  int add_values;        /* --add-values */
+  long added;            /* entries --add-values made */
   int bad_field;         /* the field a refused row failed on, or -1 */
   char err[256];
 } im_state_t;
@@ -154,13 +157,32 @@ static char *im_title_from(const char *d) {
   return util_xstrndup(d, n);
 }
 
+/* A managed list's cell (category, service, ci) as the desk will read it:
+ * mapped by --map-values, and with --add-values made an entry when the
+ * desk has none (after the text rule, so that no bad text becomes one). */
+static int im_list_cell(im_state_t *st, int i, im_cell_t *v) {
+  const char *kind = im_fields[i].name, *to = cli_valmap_get(st->values, kind, v->s);
+  if (to) *v = (im_cell_t){to, strlen(to)};
+  desk_err_t e;
+  int made = 0, rc;
+  if (!st->add_values) return 0;
+  if (desk_text_check(kind, v->s, v->n, 1, STORE_ENTRY_NAME_MAX, 0, &e)) return im_refuse(st, i, &e);
+  rc = store_entry_ensure(st->db, kind, v->s, &made);
+  st->added += made;
+  return rc;
+}
+
 /* The fields that desk's rules check, cell by cell, as import's own role
  * (an administrator's tool: every field may be set). */
-static int im_desk_fields(im_state_t *st, const im_cell_t *v, store_ticket_t *t) {
+static int im_desk_fields(im_state_t *st, const im_cell_t *cells, store_ticket_t *t) {
   desk_err_t e;
+  im_cell_t v[IM_COUNT];
+  memcpy(v, cells, sizeof v);
   for (int i = 0; i < IM_COUNT; i++) {
     if (im_fields[i].tf < 0 || !v[i].s) continue;
     const desk_field_t *sp = desk_field_of((store_tf_t)im_fields[i].tf);
+    int rc = sp->kind == DESK_LIST ? im_list_cell(st, i, &v[i]) : 0;
+    if (rc) return rc;
     desk_value_t dv = {DESK_V_CELL, v[i].s, v[i].n, 0};
     if (desk_field_set(st->db, sp, STORE_ROLE_ADMIN, 1, &dv, t, &e)) return im_refuse(st, i, &e);
   }
@@ -274,7 +296,8 @@ static int im_map(im_state_t *st, const char *map, char **hdr, size_t nh) {
 
 static int im_usage(int help) {
   printf("usage: relais import FILE.csv --map column=field[,column=field...]\n"
-         "                     [--requester EMAIL] [--triage] [--db FILE]\n"
+         "                     [--requester EMAIL] [--triage] [--add-values]\n"
+         "                     [--map-values FIELD:FROM=TO[;FIELD:FROM=TO...]] [--db FILE]\n"
          "Reads an RFC 4180 CSV file with a header row ('-' for standard input).\n"
          "Fields: title description category status impact urgency priority service\n"
          "        ci source language created_at resolution requester assignee group\n"
@@ -285,7 +308,12 @@ static int im_usage(int help) {
          "reported with its line, column and the API's message, and skipped.\n"
          "--triage runs the active models on each row, as ticket creation does: the\n"
          "language is identified, confident predictions are applied (actor model) and\n"
-         "the others stored as suggestions; fields the file sets are left alone.\n");
+         "the others stored as suggestions; fields the file sets are left alone.\n"
+         "category, service and ci must name entries of the desk's managed lists (ASCII\n"
+         "case aside); --map-values turns the file's words into them\n"
+         "('category:Netwrok=Network;service:Mail=Messagerie'), --add-values makes an\n"
+         "entry of every value the desk does not know yet; otherwise such a row is\n"
+         "reported with the allowed values and skipped.\n");
   return help ? 0 : 2;
 }
 
@@ -302,6 +330,8 @@ static int im_setup(im_state_t *st, util_csv_t *csv, cli_opt_t *opts) {
     return 1;
   }
   if (im_map(st, cli_get(opts, "--map"), f, nf)) return 2;
+  if (cli_valmap_parse(cli_get(opts, "--map-values"), &st->values)) return 2;
+  st->add_values = cli_get(opts, "--add-values") != NULL;
   const char *req = cli_get(opts, "--requester");
   if (im_user(st, req ? req : "imported@relais.invalid", 0, &st->default_requester)) {
     fprintf(stderr, "relais import: --requester: %s\n", st->err);
@@ -410,12 +440,14 @@ static void im_state_free(im_state_t *st) {
   for (size_t i = 0; i < st->nhdr; i++) free(st->hdr[i]);
   free(st->hdr);
   triage_set_unref(&st->set);
+  cli_valmap_free(&st->values);
   store_close(&st->db);
 }
 
 int cli_import(int argc, char **argv) {
   cli_opt_t opts[] = {{"--db", 1, NULL}, {"--map", 1, NULL}, {"--requester", 1, NULL},
-                      {"--triage", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
+                      {"--triage", 0, NULL}, {"--add-values", 0, NULL},
+                      {"--map-values", 1, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   const char *pos[1];
   int np = 0;
   if (cli_parse(argc, argv, opts, pos, 1, &np)) return 2;
@@ -444,12 +476,14 @@ int cli_import(int argc, char **argv) {
     goto out;
   }
   char detail[96];
-  snprintf(detail, sizeof detail, "{\"imported\":%ld,\"skipped\":%ld}", n.ok, n.bad);
+  snprintf(detail, sizeof detail, "{\"imported\":%ld,\"skipped\":%ld,\"values_added\":%ld}",
+           n.ok, n.bad, st.added);
   if (store_audit_add(st.db, &cli_console, "tickets.import", "", 0, st.path, detail))
     fprintf(stderr, "relais import: cannot write the audit row: %s\n", store_errmsg(st.db));
   double secs = util_monotonic() - t0;
   printf("imported %ld tickets in %.2f s (%.0f rows/s), %ld rows skipped\n", n.ok, secs,
          secs > 0 ? n.ok / secs : 0.0, n.bad);
+  if (st.added) printf("added %ld new values to the managed lists\n", st.added);
   rc = n.bad ? 1 : 0;
 out:
   util_csv_close(&csv);

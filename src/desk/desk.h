@@ -38,7 +38,8 @@ typedef enum {
   DESK_ENUM,  /* one of values */
   DESK_USER,  /* id of an active user */
   DESK_AGENT, /* id of an active agent or admin */
-  DESK_GROUP  /* id of a group */
+  DESK_GROUP, /* id of a group */
+  DESK_LIST   /* text naming an active entry of the field's managed list */
 } desk_kind_t;
 
 typedef struct {
@@ -78,6 +79,12 @@ typedef struct {
  * Returns 0, or the error with e filled; t is unchanged on error. */
 int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int creating,
                    const desk_value_t *v, store_ticket_t *t, desk_err_t *e);
+
+/* The managed-list rule (DESK_LIST: category, service, ci): s names an
+ * active entry of the field's list, ASCII case aside; *canon receives the
+ * entry's own name (owned). Refusals name the allowed values, or say the
+ * entry is retired (and into what it was merged). */
+int desk_list_value(store_t *db, store_tf_t f, const char *s, char **canon, desk_err_t *e);
 
 /* The text rule alone (see above) for a value of field name, n bytes:
  * 0 or UTIL_E_INVALID with e set. For texts that are not ticket fields

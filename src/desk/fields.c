@@ -21,7 +21,7 @@ static const desk_field_t desk_fields[] = {
     {STORE_TF_DESCRIPTION,  DESK_TEXT,  0,   65536, NULL,          1,  0,   1},
     {STORE_TF_REQUESTER_ID, DESK_USER,  1,   0,     NULL,          0,  0,   0},
     {STORE_TF_STATUS,       DESK_ENUM,  0,   0,     desk_statuses, 0,  0,   0},
-    {STORE_TF_CATEGORY,     DESK_TEXT,  1,   100,   NULL,          1,  1,   0},
+    {STORE_TF_CATEGORY,     DESK_LIST,  1,   100,   NULL,          1,  1,   0},
     {STORE_TF_GROUP_ID,     DESK_GROUP, 1,   0,     NULL,          0,  1,   0},
     {STORE_TF_ASSIGNEE_ID,  DESK_AGENT, 1,   0,     NULL,          0,  1,   0},
     /* impact and urgency make the priority and its SLA: a requester says
@@ -29,8 +29,8 @@ static const desk_field_t desk_fields[] = {
     {STORE_TF_IMPACT,       DESK_INT,   1,   3,     NULL,          0,  1,   0},
     {STORE_TF_URGENCY,      DESK_INT,   1,   3,     NULL,          0,  1,   0},
     {STORE_TF_PRIORITY,     DESK_INT,   1,   4,     NULL,          0,  1,   0},
-    {STORE_TF_SERVICE,      DESK_TEXT,  1,   100,   NULL,          1,  1,   0},
-    {STORE_TF_CI,           DESK_TEXT,  1,   100,   NULL,          1,  1,   0},
+    {STORE_TF_SERVICE,      DESK_LIST,  1,   100,   NULL,          1,  1,   0},
+    {STORE_TF_CI,           DESK_LIST,  1,   100,   NULL,          1,  1,   0},
     {STORE_TF_SOURCE,       DESK_ENUM,  0,   0,     desk_sources,  0,  0,   0},
     {STORE_TF_LANGUAGE,     DESK_ENUM,  0,   0,     desk_langs,    1,  1,   0},
     {STORE_TF_RESOLUTION,   DESK_TEXT,  0,   65536, NULL,          0,  1,   1},
@@ -155,6 +155,35 @@ static int desk_int_value(store_t *db, const desk_field_t *sp, const char *name,
   return sp->kind == DESK_INT ? 0 : desk_check_ref(db, sp, name, *out, e);
 }
 
+int desk_list_value(store_t *db, store_tf_t f, const char *s, char **canon, desk_err_t *e) {
+  const char *kind = store_tf_name(f);
+  store_entry_t en;
+  *canon = NULL;
+  int rc = store_entry_find(db, kind, s, &en);
+  if (rc == UTIL_E_NOTFOUND) {
+    char *names = store_entry_names(db, kind, 12);
+    rc = *names ? desk_fail(e, UTIL_E_INVALID, kind, "unknown %s '%.100s': one of %s", kind, s, names)
+                : desk_fail(e, UTIL_E_INVALID, kind,
+                            "unknown %s '%.100s': no %s is defined yet (an admin adds them)", kind, s,
+                            kind);
+    free(names);
+    return rc;
+  }
+  if (rc) return desk_fail(e, rc, kind, "cannot check the %s", kind);
+  if (!en.active) {
+    store_entry_t into = {0};
+    if (en.merged_into && !store_entry_get(db, en.merged_into, &into))
+      rc = desk_fail(e, UTIL_E_INVALID, kind, "%s '%s' was merged into '%s'", kind, en.name, into.name);
+    else rc = desk_fail(e, UTIL_E_INVALID, kind, "%s '%s' is retired", kind, en.name);
+    store_entry_clear(&into);
+  } else {
+    *canon = en.name;
+    en.name = NULL;
+  }
+  store_entry_clear(&en);
+  return rc;
+}
+
 int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int creating,
                    const desk_value_t *v, store_ticket_t *t, desk_err_t *e) {
   const char *name = store_tf_name(sp->f);
@@ -165,14 +194,17 @@ int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int c
     return 0;
   }
   int rc;
-  if (sp->kind == DESK_TEXT || sp->kind == DESK_ENUM) {
+  if (sp->kind == DESK_TEXT || sp->kind == DESK_ENUM || sp->kind == DESK_LIST) {
     if (v->kind != DESK_V_STRING && v->kind != DESK_V_CELL)
       return desk_fail(e, UTIL_E_INVALID, name, "'%s' must be a string%s", name,
                        sp->nullable ? " or null" : "");
-    rc = sp->kind == DESK_TEXT
-             ? desk_text_check(name, v->s, v->n, (size_t)sp->min, (size_t)sp->max, sp->multiline, e)
-             : desk_enum_check(sp, name, v->s, v->n, e);
-    if (!rc) store_ticket_set_text(t, sp->f, v->s);
+    rc = sp->kind == DESK_ENUM
+             ? desk_enum_check(sp, name, v->s, v->n, e)
+             : desk_text_check(name, v->s, v->n, (size_t)sp->min, (size_t)sp->max, sp->multiline, e);
+    char *canon = NULL;
+    if (!rc && sp->kind == DESK_LIST) rc = desk_list_value(db, sp->f, v->s, &canon, e);
+    if (!rc) store_ticket_set_text(t, sp->f, canon ? canon : v->s);
+    free(canon);
     return rc;
   }
   int64_t x = 0;

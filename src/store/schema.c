@@ -291,4 +291,22 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " INSERT INTO ticket_changes(ticket_id) SELECT old.id WHERE old.id <> new.id; END;"
     "UPDATE tickets SET sla_paused_at = updated_at, sla_due_at = NULL"
     " WHERE status = 'pending' AND sla_due_at IS NOT NULL;",
+
+    /* 14: categories, services and configuration items as managed lists,
+     * each entry with a French and an English label, retired (no longer
+     * offered) or merged into another; a ticket holds the entry's name.
+     * Every value tickets already hold becomes an entry, so that the
+     * upgrade refuses nothing a ticket holds. */
+    "CREATE TABLE catalog(id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK(kind IN ('category', 'service', 'ci')),"
+    " name TEXT NOT NULL, label_fr TEXT NOT NULL DEFAULT '', label_en TEXT NOT NULL DEFAULT '',"
+    " active INTEGER NOT NULL DEFAULT 1, merged_into INTEGER REFERENCES catalog(id),"
+    " created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX catalog_name ON catalog(kind, name COLLATE NOCASE);"
+    "INSERT OR IGNORE INTO catalog(kind, name, created_at) SELECT 'category', category,"
+    " min(created_at) FROM tickets WHERE category <> '' GROUP BY category ORDER BY min(created_at);"
+    "INSERT OR IGNORE INTO catalog(kind, name, created_at) SELECT 'service', service,"
+    " min(created_at) FROM tickets WHERE service <> '' GROUP BY service ORDER BY min(created_at);"
+    "INSERT OR IGNORE INTO catalog(kind, name, created_at) SELECT 'ci', ci,"
+    " min(created_at) FROM tickets WHERE ci <> '' GROUP BY ci ORDER BY min(created_at);",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -440,6 +440,62 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
  * internal notes and confirmed suggestions. */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
+
+/* ---- Managed lists (catalog.c) ------------------------------------------------
+ * The values a ticket's category, service and configuration item may hold:
+ * entries of a kind ("category", "service", "ci"), each a name (what a
+ * ticket holds, what models learn; unique in its kind, ASCII case aside)
+ * with a French and an English label for people ("" when the name says
+ * it). A retired entry is no longer offered nor accepted; a merged one is
+ * retired with merged_into naming the entry its tickets moved to. */
+#define STORE_ENTRY_NAME_MAX 100  /* bytes of a name, as of the ticket fields */
+#define STORE_ENTRY_LABEL_MAX 200 /* bytes of a label */
+#define STORE_ENTRY_PAGE_MAX 500  /* most entries one page returns */
+typedef struct {
+  int64_t id;
+  char kind[12];
+  char *name, *label_fr, *label_en; /* owned */
+  int active;
+  int64_t merged_into; /* 0: none */
+  int64_t created_at;
+} store_entry_t;
+void store_entry_clear(store_entry_t *e);
+/* 1 if kind is "category", "service" or "ci". */
+int store_entry_kind_ok(const char *kind);
+/* The entry of kind named name (ASCII case ignored); UTIL_E_NOTFOUND. */
+int store_entry_find(store_t *s, const char *kind, const char *name, store_entry_t *out);
+int store_entry_get(store_t *s, int64_t id, store_entry_t *out);
+/* Inserts e (active; id and created_at set by the call into *id and now);
+ * UTIL_E_CONFLICT when its kind has that name already. */
+int store_entry_insert(store_t *s, const store_entry_t *e, int64_t *id);
+/* An entry of kind named name, made (labels empty) if there is none;
+ * *made (optional) says whether it was. For loads that bring their own
+ * values (an import with --add-values, the demo). */
+int store_entry_ensure(store_t *s, const char *kind, const char *name, int *made);
+/* Writes e's labels, active and merged_into over entry e->id. */
+int store_entry_update(store_t *s, const store_entry_t *e);
+typedef struct {
+  const char *kind;
+  const char *q;      /* a substring of the name or a label, case and accents
+                       * ignored; NULL or "": every entry */
+  int active_only;
+  int64_t after_id;   /* cursor: entries with a greater id */
+  int limit;          /* 1..STORE_ENTRY_PAGE_MAX */
+} store_entry_query_t;
+/* Calls fn for each entry of the query in id order; *more says the list
+ * goes on after the page. UTIL_E_INVALID for a bad query, UTIL_E_BADUTF8
+ * for a q that is not UTF-8. */
+int store_entry_search(store_t *s, const store_entry_query_t *q,
+                       int (*fn)(const store_entry_t *, void *), void *arg, int *more);
+/* The active names of kind in name order, comma-separated, at most max
+ * of them, then "… (N more)": what a refusal lists as allowed. Returns
+ * owned, "" when the kind has none. */
+char *store_entry_names(store_t *s, const char *kind, int max);
+/* Moves every ticket holding entry from's name to into's (one history
+ * event per ticket, by actor a) and retires from, merged into into; in the
+ * caller's transaction. *moved (optional) counts the tickets. */
+int store_entry_merge(store_t *s, const store_entry_t *from, const store_entry_t *into,
+                      const store_actor_t *a, int64_t *moved);
 
 /* ---- Settings (settings.c) -------------------------------------------------
  * A small key → text table for what an admin configures at run time (SLA

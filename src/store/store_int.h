@@ -77,5 +77,9 @@ size_t store_facets_top(const store_facet_query_t *fq, const store_facet_pair_t 
 int store_facets_length(const store_facet_query_t *fq, int64_t id);
 /* Returns an owned copy of a text column, or NULL for SQL NULL. */
 char *store_col_dup(sqlite3_stmt *st, int i);
+/* The form a search compares (users, managed lists): case folded,
+ * compatibility forms and accents removed, so "zoe" finds "Zoé". Returns
+ * owned (free()), or NULL when s is not valid UTF-8 or memory ran out. */
+char *store_fold(const char *s);
 
 #endif

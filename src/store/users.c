@@ -126,10 +126,7 @@ int store_user_each(store_t *s, int (*fn)(const store_user_t *, void *),
   return rc;
 }
 
-/* The form a search compares: case folded, compatibility forms and accents
- * removed, so "zoe" finds "Zoé" and "ÉLODIE" finds "elodie". Returns owned
- * (free with free()), or NULL when s is not valid UTF-8 or memory ran out. */
-static char *user_fold(const char *s) {
+char *store_fold(const char *s) {
   utf8proc_uint8_t *out = NULL;
   utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
                                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
@@ -141,8 +138,8 @@ static char *user_fold(const char *s) {
 
 /* 1 if the folded needle occurs in the user's name or e-mail. */
 static int user_matches(const store_user_t *u, const char *needle) {
-  char *name = user_fold(u->name ? u->name : "");
-  char *email = user_fold(u->email ? u->email : "");
+  char *name = store_fold(u->name ? u->name : "");
+  char *email = store_fold(u->email ? u->email : "");
   int hit = (name && strstr(name, needle)) || (email && strstr(email, needle));
   free(name);
   free(email);
@@ -170,7 +167,7 @@ int store_user_search(store_t *s, const store_user_query_t *q,
     goto out;
   }
   if (q->q && q->q[0]) {
-    needle = user_fold(q->q);
+    needle = store_fold(q->q);
     if (!needle) {
       rc = UTIL_E_BADUTF8;
       goto out;

@@ -3,13 +3,14 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { makeDb, startServer, client } = require('../lib/harness');
+const { makeDb, startServer, client, addEntries } = require('../lib/harness');
 
 let env, srv, admin, agent, alice, bob, anon;
 
 test.before(async () => {
   env = makeDb();
   srv = await startServer(env.db);
+  await addEntries(srv.url, env.accounts.admin.token, { category: ['Network', 'Email', 'Access', 'Hardware'] });
   admin = client(srv.url, env.accounts.admin.token);
   agent = client(srv.url, env.accounts.agent.token);
   alice = client(srv.url, env.accounts.alice.token);

@@ -4,13 +4,14 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { makeDb, startServer, client } = require('../lib/harness');
+const { makeDb, startServer, client, addEntries } = require('../lib/harness');
 
 let env, srv, admin, agent, alice;
 
 test.before(async () => {
   env = makeDb();
   srv = await startServer(env.db);
+  await addEntries(srv.url, env.accounts.admin.token, { category: ['Hardware', 'Access', 'Network', 'Email', ...Array.from({ length: 20 }, (_, i) => [`Agent ${i}`, `Admin ${i}`]).flat()] });
   admin = client(srv.url, env.accounts.admin.token);
   agent = client(srv.url, env.accounts.agent.token);
   alice = client(srv.url, env.accounts.alice.token);

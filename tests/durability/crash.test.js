@@ -57,7 +57,7 @@ test('SIGKILL during an import leaves whole batches only', async () => {
   const lines = ['title,description,category'];
   for (let i = 0; i < rows; i++) lines.push(`imported ${i},"VPN drops, again (${i})",${['Network', 'Hardware', 'Access'][i % 3]}`);
   fs.writeFileSync(csv, lines.join('\n') + '\n');
-  const args = (db) => ['import', csv, '--map', 'title=title,description=description,category=category', '--db', db];
+  const args = (db) => ['import', csv, '--add-values', '--map', 'title=title,description=description,category=category', '--db', db];
   const db = path.join(dir, 'import.db');
   copyDb(base, db);
   const full = await run(args(db), null);

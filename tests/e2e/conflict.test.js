@@ -6,13 +6,14 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { makeDb, startServer, client, launchBrowser, uiLogin, SHOTS } = require('../lib/harness');
+const { makeDb, startServer, client, launchBrowser, uiLogin, addEntries, SHOTS } = require('../lib/harness');
 
 let env, srv, browser;
 
 test.before(async () => {
   env = makeDb();
   srv = await startServer(env.db);
+  await addEntries(srv.url, env.accounts.admin.token, { category: ['Hardware', 'Network'] });
   browser = await launchBrowser();
 });
 test.after(async () => {
@@ -36,7 +37,7 @@ for (const [locale, pattern] of [['en-GB', /Admin changed this ticket while you 
     // meanwhile, someone else sets the category
     const other = await admin('PATCH', `/api/v1/tickets/${id}`, { category: 'Hardware' });
     assert.equal(other.status, 200, other.text);
-    await page.fill('#f-category', 'Network');
+    await page.selectOption('#f-category', 'Network');
     await page.click('#fields-save');
     await page.waitForFunction(() => document.querySelector('#fields-error')?.textContent.length > 0);
     assert.match(await page.textContent('#fields-error'), pattern);
@@ -46,7 +47,7 @@ for (const [locale, pattern] of [['en-GB', /Admin changed this ticket while you 
     assert.equal(now.category, 'Hardware', 'the stale change was not written');
     assert.equal(now.version, 2);
     // saving again, from the version on screen, applies
-    await page.fill('#f-category', 'Network');
+    await page.selectOption('#f-category', 'Network');
     await page.click('#fields-save');
     for (let i = 0; i < 50 && (await admin('GET', `/api/v1/tickets/${id}`)).json.category !== 'Network'; i++)
       await new Promise((r) => setTimeout(r, 100));

@@ -80,15 +80,16 @@ const PAGES = {
     ['#/people', 'h1', { fr: /^Utilisateurs et groupes$/, en: /^Users & groups$/ }],
     ['#/jobs', 'h1', { fr: /^Tâches de fond$/, en: /^Jobs$/ }],
     ['#/audit', 'h1', { fr: /^Journal d’audit$/, en: /^Audit log$/ }],
+    ['#/lists', 'h1', { fr: /^Catégories, services et éléments de configuration$/, en: /^Categories, services and configuration items$/ }],
     ['#/account', '#pw-form h2', { fr: /^Mot de passe$/, en: /^Password$/ }],
   ],
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-jobs', 'nav-audit'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-jobs', 'nav-audit', 'nav-lists'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

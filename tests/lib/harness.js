@@ -99,4 +99,17 @@ async function uiLogin(page, base, email, password) {
   await page.waitForSelector('#logout');
 }
 
-module.exports = { BIN, ROOT, SHOTS, cli, makeDb, startServer, client, launchBrowser, uiLogin };
+// Adds entries to the desk's managed lists through the API as an admin:
+// lists is { category: ['Hardware', …], service: […], ci: […] }; an entry
+// the list has already is left as it is.
+async function addEntries(base, adminToken, lists) {
+  const admin = client(base, adminToken);
+  for (const [kind, names] of Object.entries(lists)) {
+    for (const name of names) {
+      const r = await admin('POST', `/api/v1/catalog/${kind}`, { name });
+      if (r.status !== 201 && r.status !== 409) throw new Error(`cannot add ${kind} ${name}: ${r.text}`);
+    }
+  }
+}
+
+module.exports = { BIN, ROOT, SHOTS, cli, makeDb, startServer, client, launchBrowser, uiLogin, addEntries };

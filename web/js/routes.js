@@ -14,4 +14,5 @@ export default [
   { path: '#/account', load: () => import('./pages/account.js') },
   { path: '#/jobs', load: () => import('./pages/jobs.js'), roles: ADMINS, nav: ['jobs', 'nav-jobs'] },
   { path: '#/audit', load: () => import('./pages/audit.js'), roles: ADMINS, nav: ['audit', 'nav-audit'] },
+  { path: '#/lists', load: () => import('./pages/lists.js'), roles: ADMINS, nav: ['lists', 'nav-lists'] },
 ];

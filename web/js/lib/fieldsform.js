@@ -7,6 +7,7 @@ import { api, session, errText } from './api.js';
 import { STATUSES, lookups, slaCard, levelLabel } from './tickets.js';
 import { userSelect } from './userpicker.js';
 import { keepDraft } from './drafts.js';
+import { listSelect, ciInput } from './catalog.js';
 
 // What to tell the agent when the form is drawn again for a ticket that
 // changed while they edited it: { id, text }, shown once.
@@ -18,7 +19,6 @@ export async function fieldsForm(tk, onsaved) {
     none: t('none'), current: tk.assignee_id ? { id: tk.assignee_id, name: tk.assignee_name } : null });
   const sel = (name, options, cur) => el('select', { id: 'f-' + name, name },
     options.map(([v, label]) => el('option', { value: v, selected: String(cur ?? '') === v }, label)));
-  const txt = (name, cur) => el('input', { type: 'text', id: 'f-' + name, name, value: cur || '' });
   const lvl = [['', t('none')], ...['1', '2', '3'].map((v) => [v, levelLabel(v)])];
   const err = el('div', { class: 'error', id: 'fields-error', role: 'alert' });
   if (notice && notice.id === tk.id) { err.textContent = notice.text; notice = null; }
@@ -60,7 +60,8 @@ export async function fieldsForm(tk, onsaved) {
     el('h2', {}, t('details')),
     slaCard(tk),
     el('label', { for: 'f-status' }, t('status')), sel('status', STATUSES.map((s) => [s, t('st_' + s)]), tk.status),
-    el('label', { for: 'f-category' }, t('category')), txt('category', tk.category),
+    el('label', { for: 'f-category' }, t('category')),
+    listSelect('category', { id: 'f-category', name: 'category' }, tk.category),
     el('label', { for: 'f-group_id' }, t('group')),
     sel('group_id', [['', t('none')], ...lookups.groups.map((g) => [String(g.id), g.name])], tk.group_id),
     el('label', { for: 'f-assignee_id' }, t('assignee')),
@@ -78,8 +79,9 @@ export async function fieldsForm(tk, onsaved) {
     // nobody set the urgency: the priority rests on the desk's default
     tk.urgency_default ? el('p', { class: 'small muted', id: 'urgency-default' },
       t('urgency_assumed').replace('{level}', levelLabel(tk.urgency_default))) : null,
-    el('label', { for: 'f-service' }, t('service')), txt('service', tk.service),
-    el('label', { for: 'f-ci' }, t('ci')), txt('ci', tk.ci),
+    el('label', { for: 'f-service' }, t('service')),
+    listSelect('service', { id: 'f-service', name: 'service' }, tk.service),
+    el('label', { for: 'f-ci' }, t('ci')), ciInput({ id: 'f-ci', name: 'ci' }, tk.ci),
     el('label', { for: 'f-resolution' }, t('resolution')),
     el('textarea', { id: 'f-resolution', name: 'resolution' }, tk.resolution || ''),
     err, el('p', {}, el('button', { type: 'submit', id: 'fields-save' }, t('save'))));

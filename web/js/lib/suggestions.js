@@ -4,6 +4,7 @@ import { el, $, toast, toastError } from './dom.js';
 import { t, tColon, fmtNum } from './i18n.js';
 import { api } from './api.js';
 import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
+import { listSelect, ciInput } from './catalog.js';
 
 // Words are matched the way the server folds them: no case, no accents.
 const fold = (w) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -42,8 +43,8 @@ function overrideInput(sg) {
     return el('select', { id }, lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
   if (sg.field === 'urgency')
     return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value }, levelLabel(v))));
-  const list = el('datalist', { id: id + '-list' }, (sg.top || []).map((x) => el('option', { value: x.value })));
-  return el('span', {}, el('input', { type: 'text', id, list: id + '-list', value: sg.value }), list);
+  if (sg.field === 'category' || sg.field === 'service') return listSelect(sg.field, { id }, sg.value, false);
+  return ciInput({ id }, sg.value);
 }
 
 // The value the ticket holds now for a triaged field, as the model names it.

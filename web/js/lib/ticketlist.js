@@ -4,6 +4,7 @@ import { el } from './dom.js';
 import { t } from './i18n.js';
 import { api, isAgent } from './api.js';
 import { STATUSES, lookups, loadGroups, ticketRow } from './tickets.js';
+import { loadLists } from './catalog.js';
 
 // Plain words become quoted terms so that "can't" or "l'imprimante" never trip
 // the full-text syntax; a query with quotes or operators is sent as written.
@@ -82,7 +83,7 @@ function filtersForm(params, go) {
 // Draws the list; mine: the requester's portal list, else the queue with
 // the filters of the hash's query. ctx: the router's (query, go, page).
 export async function renderList(mine, { query: params, go, page }) {
-  await loadGroups();
+  await Promise.all([loadGroups(), loadLists()]);
   const body = el('tbody', { id: 'ticket-rows' });
   const more = el('div', { class: 'more' });
   const head = el('tr', {}, el('th', {}, '#'), el('th', {}, t('title')), el('th', {}, t('status')),

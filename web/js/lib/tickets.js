@@ -2,6 +2,7 @@
 import { el } from './dom.js';
 import { t, tColon, lang, fmtTime } from './i18n.js';
 import { api, isAgent } from './api.js';
+import { listLabel } from './catalog.js';
 
 export const STATUSES = ['new', 'open', 'pending', 'resolved', 'closed'];
 
@@ -18,7 +19,8 @@ export const fieldLabel = (f) => (f === 'group' ? t('group_f') : t(f));
 // gives any field's value that way (the others as they are).
 const LEVELS = { 1: 'high', 2: 'medium', 3: 'low' };
 export const levelLabel = (v) => (LEVELS[v] ? v + ' · ' + t(LEVELS[v]) : String(v));
-export const valueLabel = (field, v) => (field === 'urgency' || field === 'impact' ? levelLabel(v) : v);
+export const valueLabel = (field, v) => (field === 'urgency' || field === 'impact' ? levelLabel(v)
+  : field === 'category' || field === 'service' || field === 'ci' ? listLabel(field, v) : v);
 
 // The assignment groups, loaded once for agents (a short list, unlike users);
 // the Users & groups page clears it after a change.
@@ -116,7 +118,7 @@ export function ticketRow(tk, go) {
     el('td', { class: 't-title lead' }, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
     el('td', {}, badge(tk.status)),
     el('td', {}, prioOf(tk)),
-    el('td', { 'data-label': t('category') }, tk.category || t('none'), ' ', aiMark(tk, 'category')),
+    el('td', { 'data-label': t('category') }, listLabel('category', tk.category), ' ', aiMark(tk, 'category')),
     isAgent() ? el('td', { 'data-label': t('group') }, tk.group_name || t('none'), ' ', aiMark(tk, 'group')) : null,
     isAgent() ? el('td', { 'data-label': t('assignee') }, tk.assignee_name || t('none')) : null,
     isAgent() ? dueCell(tk) : null,

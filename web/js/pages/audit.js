@@ -8,7 +8,7 @@ import { api, errText } from '../lib/api.js';
 import { userSelect } from '../lib/userpicker.js';
 
 const PAGE = 50;
-const FAMILIES = ['user.', 'group.', 'settings.', 'model.', 'token.', 'job.', 'account.', 'tickets.'];
+const FAMILIES = ['user.', 'group.', 'settings.', 'model.', 'token.', 'job.', 'account.', 'tickets.', 'catalog.'];
 
 // "role: agent → admin"; a value alone when the row records no before.
 function change(key, v) {

@@ -8,6 +8,7 @@ import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
+import { loadLists, listLabel } from '../lib/catalog.js';
 
 // A reply or note. An agent may hide an abusive reply from the requester
 // (and show it again); it stays on the ticket, marked, for the desk.
@@ -40,6 +41,7 @@ function eventValue(e, which) {
   if (e.field === 'priority') return 'P' + v;
   if (e.field === 'status') return has('st_' + v) ? t('st_' + v) : v;
   if (e.field === 'urgency' || e.field === 'impact') return levelLabel(v);
+  if (e.field === 'category' || e.field === 'service' || e.field === 'ci') return listLabel(e.field, v);
   return v;
 }
 
@@ -78,7 +80,7 @@ function requesterSla(tk) {
 export default async function viewTicket(ctx) {
   const { params, page } = ctx;
   const id = params.id;
-  await loadGroups();
+  await Promise.all([loadGroups(), loadLists()]);
   let tk;
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
     page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
@@ -138,7 +140,7 @@ export default async function viewTicket(ctx) {
       el('p', {}, tColon('status'), badge(tk.status)),
       el('p', {}, tColon('priority'), prioOf(tk)),
       requesterSla(tk),
-      el('p', {}, tColon('category') + (tk.category || t('none'))),
+      el('p', {}, tColon('category') + listLabel('category', tk.category)),
       tk.resolution ? el('p', {}, tColon('resolution') + tk.resolution) : null);
   // three areas (app.css): the ticket's text, the side cards, then the
   // conversation and history; on one column the side cards come second
