@@ -169,6 +169,13 @@ void api_tickets_list(api_call_t *c);
  * requester's ticket) and returns an error otherwise. */
 int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
 
+/* What the requester does once answered (src/api/followup.c). */
+void api_tickets_confirm(api_call_t *c);
+void api_tickets_rating_put(api_call_t *c);
+void api_tickets_read(api_call_t *c);
+/* Ticket ticket_id's rating as {rating, comment, rated_at}, or null. */
+json_t *api_rating_json(store_t *db, int64_t ticket_id);
+
 void api_comments_list(api_call_t *c);
 void api_comments_create(api_call_t *c);
 void api_comments_hide(api_call_t *c);

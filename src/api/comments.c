@@ -139,14 +139,15 @@ void api_comments_hide(api_call_t *c) { comments_hide(c, 1); }
 void api_comments_show(api_call_t *c) { comments_hide(c, 0); }
 
 void api_comments_create(api_call_t *c) {
-  static const char *const allowed[] = {"body", "internal", NULL};
+  static const char *const allowed[] = {"body", "internal", "still_broken", NULL};
   const char *body;
-  int internal = 0;
+  int internal = 0, still_broken = 0;
   store_ticket_t t;
   store_ticket_init(&t);
   if (api_body_object(c) || api_body_only(c, allowed) ||
       api_field_string(c, "body", 1, 65536, 0, &body, NULL) ||
-      api_field_bool(c, "internal", &internal, NULL))
+      api_field_bool(c, "internal", &internal, NULL) ||
+      api_field_bool(c, "still_broken", &still_broken, NULL))
     goto out;
   if (!body) {
     api_error(c, UTIL_E_INVALID, "body", "'body' is required");
@@ -159,7 +160,7 @@ void api_comments_create(api_call_t *c) {
   }
   const char *reopen;
   desk_err_t e = {0};
-  if (desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, &reopen, &e)) {
+  if (desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, still_broken, &reopen, &e)) {
     api_desk_error(c, &e);
     goto out;
   }

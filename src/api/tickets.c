@@ -152,7 +152,9 @@ void api_tickets_get(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   tickets_etag(c, &t);
-  api_reply(c, 200, tickets_json(c, &t, NULL));
+  json_t *j = tickets_json(c, &t, NULL);
+  json_object_set_new(j, "rating", api_rating_json(c->db, c->id[0]));
+  api_reply(c, 200, j);
   store_ticket_clear(&t);
 }
 
@@ -398,6 +400,11 @@ void api_tickets_list(api_call_t *c) {
   desk_sla_load(c->db, &sla); /* once for the page; a failed read leaves the defaults */
   for (size_t i = 0; i < page.n; i++) {
     json_t *tj = tickets_json(c, &page.items[i], &sla);
+    /* a requester's list marks the tickets with replies they have not read */
+    if (!agent) {
+      int unread = store_ticket_unread(c->db, c->user.id, page.items[i].v[STORE_TF_ID].i);
+      json_object_set_new(tj, "unread", json_boolean(unread > 0));
+    }
     /* the queue marks the fields the model set and nobody confirmed yet */
     if (agent) {
       model_set_ctx_t ms = {c, &page.items[i], json_object()};

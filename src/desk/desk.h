@@ -95,10 +95,12 @@ int desk_text_check(const char *name, const char *s, size_t n, size_t min, size_
 /* ---- A requester's reply -------------------------------------------------------
  * A requester cannot reply to a closed ticket (UTIL_E_CONFLICT with e set:
  * "ticket N is closed: open a new ticket"). A reply to a ticket that waits
- * on them (pending) or was resolved ("still broken") reopens it: *reopen
+ * on them (pending) reopens it, and so does one to a resolved ticket when
+ * they say it is still broken (still_broken); a reply to a resolved ticket
+ * that says nothing of the kind ("thanks!") leaves it resolved. *reopen
  * receives "open", or NULL when the status stays. Agents' replies never
  * change the status. */
-int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role,
+int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role, int still_broken,
                       const char **reopen, desk_err_t *e);
 
 /* ---- Lifecycle, priority, SLA -------------------------------------------------

@@ -4,7 +4,7 @@
 
 #include "desk.h"
 
-int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role,
+int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role, int still_broken,
                       const char **reopen, desk_err_t *e) {
   *reopen = NULL;
   if (role != STORE_ROLE_REQUESTER) return 0;
@@ -15,7 +15,9 @@ int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role,
     return UTIL_E_CONFLICT;
   }
   /* The ticket waited on the requester, or they say it is still broken:
-   * back to the agents' queue. */
-  if (strcmp(status, "pending") == 0 || strcmp(status, "resolved") == 0) *reopen = "open";
+   * back to the agents' queue. A "thank you" on a resolved ticket is not
+   * a reason to reopen it. */
+  if (strcmp(status, "pending") == 0 || (still_broken && strcmp(status, "resolved") == 0))
+    *reopen = "open";
   return 0;
 }

@@ -309,4 +309,15 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " min(created_at) FROM tickets WHERE service <> '' GROUP BY service ORDER BY min(created_at);"
     "INSERT OR IGNORE INTO catalog(kind, name, created_at) SELECT 'ci', ci,"
     " min(created_at) FROM tickets WHERE ci <> '' GROUP BY ci ORDER BY min(created_at);",
+
+    /* 15: the requester closes the loop: a satisfaction rating per ticket
+     * (1 to 5, with a comment), and when each person last read each
+     * ticket, so that "My tickets" marks new replies. */
+    "CREATE TABLE ratings(ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+    " user_id INTEGER NOT NULL REFERENCES users(id),"
+    " rating INTEGER NOT NULL CHECK(rating BETWEEN 1 AND 5),"
+    " comment TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE ticket_reads(user_id INTEGER NOT NULL REFERENCES users(id),"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id), read_at INTEGER NOT NULL,"
+    " PRIMARY KEY(user_id, ticket_id)) WITHOUT ROWID;",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -496,6 +496,29 @@ char *store_entry_names(store_t *s, const char *kind, int max);
  * caller's transaction. *moved (optional) counts the tickets. */
 int store_entry_merge(store_t *s, const store_entry_t *from, const store_entry_t *into,
                       const store_actor_t *a, int64_t *moved);
+
+/* ---- What the requester says of a ticket (ratings.c) ---------------------------
+ * One satisfaction rating per ticket (1 to 5, a comment), given by its
+ * requester once it is resolved, and when each person last read a ticket. */
+#define STORE_RATING_COMMENT_MAX 2000
+typedef struct {
+  int64_t ticket_id, user_id;
+  int rating;        /* 1..5 */
+  char *comment;     /* owned; "" for none */
+  int64_t created_at, updated_at;
+} store_rating_t;
+void store_rating_clear(store_rating_t *r);
+/* The rating of ticket id; UTIL_E_NOTFOUND when none. */
+int store_rating_get(store_t *s, int64_t ticket_id, store_rating_t *out);
+/* Sets (or replaces) the rating of r->ticket_id at now; *replaced
+ * (optional) says whether one was there. */
+int store_rating_put(store_t *s, const store_rating_t *r, int64_t now, int *replaced);
+/* user_id read ticket_id at `at` (a later read replaces it). */
+int store_ticket_read(store_t *s, int64_t user_id, int64_t ticket_id, int64_t at);
+/* 1 if ticket_id has a public, visible message by someone other than
+ * user_id newer than user_id's last read of it (or than the ticket's
+ * creation when never read), 0 if not, a negative code on error. */
+int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
 
 /* ---- Settings (settings.c) -------------------------------------------------
  * A small key → text table for what an admin configures at run time (SLA

@@ -204,17 +204,20 @@ static void references(void **state) {
 static void reply_reopens(void **state) {
   const char *to;
   desk_err_t e;
-  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_REQUESTER, &to, &e), 0);
+  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_REQUESTER, 0, &to, &e), 0);
   assert_string_equal(to, "open");
-  assert_int_equal(desk_reply_status(7, "resolved", STORE_ROLE_REQUESTER, &to, &e), 0);
-  assert_string_equal(to, "open");
-  assert_int_equal(desk_reply_status(7, "open", STORE_ROLE_REQUESTER, &to, &e), 0);
+  /* "thanks!" on a resolved ticket leaves it resolved; "still broken" reopens it */
+  assert_int_equal(desk_reply_status(7, "resolved", STORE_ROLE_REQUESTER, 0, &to, &e), 0);
   assert_null(to);
-  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_AGENT, &to, &e), 0);
+  assert_int_equal(desk_reply_status(7, "resolved", STORE_ROLE_REQUESTER, 1, &to, &e), 0);
+  assert_string_equal(to, "open");
+  assert_int_equal(desk_reply_status(7, "open", STORE_ROLE_REQUESTER, 1, &to, &e), 0);
+  assert_null(to);
+  assert_int_equal(desk_reply_status(7, "pending", STORE_ROLE_AGENT, 0, &to, &e), 0);
   assert_null(to); /* an agent's reply leaves the status to the agent */
-  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_REQUESTER, &to, &e), UTIL_E_CONFLICT);
+  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_REQUESTER, 1, &to, &e), UTIL_E_CONFLICT);
   assert_string_equal(e.msg, "ticket 7 is closed: open a new ticket");
-  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_AGENT, &to, &e), 0);
+  assert_int_equal(desk_reply_status(7, "closed", STORE_ROLE_AGENT, 0, &to, &e), 0);
 }
 
 static int count_tickets(const store_ticket_t *t, void *arg) {

@@ -53,7 +53,7 @@ export default {
     pw_optional: 'Password (at least 8 characters; empty: no password sign-in)',
     user_created: 'User created', group_created: 'Group created', filter_users: 'Filter (name or e-mail)',
     closed_note: 'This ticket is closed. If the problem comes back, open a new ticket.',
-    resolved_note: 'This ticket is resolved. If the problem is still there, reply: it will reopen.',
+    resolved_note: 'This ticket is resolved. If the problem is still there, reply and tick "Still broken": it will reopen.',
     others: 'Other tickets from', take: 'Assign to me',
     requester_for: 'On behalf of (e-mail; empty: yourself)', source: 'Channel',
     src_phone: 'Phone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portal',
@@ -124,4 +124,13 @@ export default {
     audit_fam_catalog: 'Lists', audit_act_catalog_create: 'List entry added', audit_act_catalog_update: 'List entry changed',
     audit_act_catalog_merge: 'List entries merged', audit_key_label_fr: 'French label', audit_key_label_en: 'English label',
     audit_key_into: 'into', audit_key_into_id: 'into (id)', audit_key_tickets: 'tickets',
+    // the requester closes the loop
+    solved_q: 'Is your problem solved?', solved_yes: 'Yes, close the ticket', solved_closed: 'Ticket closed. Thank you!',
+    still_broken: 'Still broken: reopen the ticket',
+    rate_q: 'How satisfied are you with how this was handled?', rate_1: 'Very dissatisfied', rate_2: 'Dissatisfied',
+    rate_3: 'Neutral', rate_4: 'Satisfied', rate_5: 'Very satisfied', rate_thanks: 'Thank you for your rating',
+    rate_comment: 'A comment (optional)', rate_save: 'Send the comment', rate_given: 'Your rating: {n}/5',
+    rate_change: 'Change it', rating_label: 'Satisfaction', rate_aria: 'Rate {n} of 5: {label}',
+    ev_rating: 'rated the handling', mine_open: 'Open', mine_closed: 'Closed', mine_all: 'All',
+    mine_search: 'Search my tickets', unread: 'New reply', unread_title: 'A reply you have not read yet',
 };

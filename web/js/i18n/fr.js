@@ -53,7 +53,7 @@ export default {
     pw_optional: 'Mot de passe (8 caractères au moins ; vide : pas de connexion par mot de passe)',
     user_created: 'Utilisateur créé', group_created: 'Groupe créé', filter_users: 'Filtrer (nom ou e-mail)',
     closed_note: 'Ce ticket est clos. Si le problème revient, ouvrez un nouveau ticket.',
-    resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez : il sera rouvert.',
+    resolved_note: 'Ce ticket est résolu. Si le problème persiste, répondez en cochant «\u00a0Toujours en panne\u00a0»\u00a0: il sera rouvert.',
     others: 'Autres tickets de', take: 'Me l’attribuer',
     requester_for: 'Pour le demandeur (e-mail ; vide : vous-même)', source: 'Canal',
     src_phone: 'Téléphone', src_email: 'E-mail', src_chat: 'Chat', src_web: 'Portail',
@@ -124,4 +124,13 @@ export default {
     audit_fam_catalog: 'Listes', audit_act_catalog_create: 'Entrée de liste ajoutée', audit_act_catalog_update: 'Entrée de liste modifiée',
     audit_act_catalog_merge: 'Entrées de liste fusionnées', audit_key_label_fr: 'libellé en français', audit_key_label_en: 'libellé en anglais',
     audit_key_into: 'dans', audit_key_into_id: 'dans (id)', audit_key_tickets: 'tickets',
+    // le demandeur boucle la boucle
+    solved_q: 'Votre problème est-il résolu\u00a0?', solved_yes: 'Oui, clore le ticket', solved_closed: 'Ticket clos. Merci\u00a0!',
+    still_broken: 'Toujours en panne\u00a0: rouvrir le ticket',
+    rate_q: 'Êtes-vous satisfait de la prise en charge\u00a0?', rate_1: 'Très insatisfait', rate_2: 'Insatisfait',
+    rate_3: 'Neutre', rate_4: 'Satisfait', rate_5: 'Très satisfait', rate_thanks: 'Merci pour votre évaluation',
+    rate_comment: 'Un commentaire (facultatif)', rate_save: 'Envoyer le commentaire', rate_given: 'Votre évaluation\u00a0: {n}/5',
+    rate_change: 'La modifier', rating_label: 'Satisfaction', rate_aria: 'Noter {n} sur 5\u00a0: {label}',
+    ev_rating: 'a évalué la prise en charge', mine_open: 'Ouverts', mine_closed: 'Clos', mine_all: 'Tous',
+    mine_search: 'Rechercher dans mes tickets', unread: 'Nouvelle réponse', unread_title: 'Une réponse que vous n’avez pas encore lue',
 };

@@ -80,6 +80,28 @@ function filtersForm(params, go) {
   return filters;
 }
 
+// The requester's filters on "My tickets": open (everything not closed,
+// the resolved ones waiting for their word included) or closed, and a
+// search of their own tickets.
+const MINE_STATUS = { open: 'new,open,pending,resolved', closed: 'closed', all: '' };
+function mineForm(params, go) {
+  const cur = params.get('status') || 'open';
+  const form = el('form', { class: 'card filters row', id: 'mine-filters', onsubmit: (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    if (form.q.value.trim()) p.set('q', form.q.value.trim());
+    p.set('status', form.status.value);
+    go('#/mine?' + p.toString());
+  } },
+    el('div', { class: 'grow' }, el('label', { for: 'mine-q' }, t('mine_search')),
+      el('input', { type: 'search', id: 'mine-q', name: 'q', value: params.get('q') || '' })),
+    el('div', {}, el('label', { for: 'mine-status' }, t('status')),
+      el('select', { id: 'mine-status', name: 'status' },
+        Object.keys(MINE_STATUS).map((k) => el('option', { value: k, selected: k === cur }, t('mine_' + k))))),
+    el('div', { class: 'act' }, el('button', { type: 'submit', id: 'mine-apply' }, t('apply'))));
+  return form;
+}
+
 // Draws the list; mine: the requester's portal list, else the queue with
 // the filters of the hash's query. ctx: the router's (query, go, page).
 export async function renderList(mine, { query: params, go, page }) {
@@ -93,8 +115,11 @@ export async function renderList(mine, { query: params, go, page }) {
   const q = new URLSearchParams();
   if (!mine) {
     for (const k of ['status', 'group_id', 'assignee_id', 'priority', 'sort']) if (params.get(k)) q.set(k, params.get(k));
-    if (params.get('q')) q.set('q', ftsQuery(params.get('q')));
+  } else {
+    const st = MINE_STATUS[params.get('status') || 'open'];
+    if (st) q.set('status', st);
   }
+  if (params.get('q')) q.set('q', ftsQuery(params.get('q')));
   q.set('limit', '50');
   const load = async (cursor) => {
     if (cursor) q.set('cursor', cursor);
@@ -109,6 +134,6 @@ export async function renderList(mine, { query: params, go, page }) {
   // the first page is in before the list replaces the screen: a redraw (a
   // language change) never shows an empty table in between
   await load(null);
-  page(el('h1', {}, mine ? t('mytickets') : t('queue')), mine ? null : filtersForm(params, go),
+  page(el('h1', {}, mine ? t('mytickets') : t('queue')), mine ? mineForm(params, go) : filtersForm(params, go),
     el('table', { class: 'stack flow tickets' }, el('thead', {}, head), body), more);
 }

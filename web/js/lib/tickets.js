@@ -115,7 +115,8 @@ function dueCell(tk) {
 export function ticketRow(tk, go) {
   return el('tr', { class: 'ticket', 'data-id': tk.id, onclick: () => go('#/ticket/' + tk.id) },
     el('td', { class: 't-id' }, '#' + tk.id),
-    el('td', { class: 't-title lead' }, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title)),
+    el('td', { class: 't-title lead' }, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title),
+      tk.unread ? [' ', el('span', { class: 'badge unread', title: t('unread_title') }, t('unread'))] : null),
     el('td', {}, badge(tk.status)),
     el('td', {}, prioOf(tk)),
     el('td', { 'data-label': t('category') }, listLabel('category', tk.category), ' ', aiMark(tk, 'category')),

@@ -9,6 +9,7 @@ import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
+import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 
 // A reply or note. An agent may hide an abusive reply from the requester
 // (and show it again); it stays on the ticket, marked, for the desk.
@@ -57,6 +58,7 @@ function eventView(e) {
   else if (e.field === 'comment') what = t('ev_comment');
   else if (e.field === 'internal_note') what = t('ev_internal_note');
   else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
+  else if (e.field === 'rating') what = [t('ev_rating') + ' ', el('b', {}, e.new_value + '/5')];
   // an agent confirmed what the model had said (old_value names the field)
   else if (e.field === 'suggestion_accepted') what = [t('ev_suggestion_accepted') + ' ' + historyLabel(e.old_value) + t('colon'),
     el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
@@ -116,6 +118,7 @@ export default async function viewTicket(ctx) {
     err.textContent = '';
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
+    if (reply.still_broken && reply.still_broken.checked) body.still_broken = true;
     try {
       await api('POST', '/tickets/' + id + '/comments', body);
       draft.clear();
@@ -126,6 +129,8 @@ export default async function viewTicket(ctx) {
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
     !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
+    !isAgent() && tk.status === 'resolved' ? el('label', { class: 'check' },
+      el('input', { type: 'checkbox', id: 'reply-still-broken', name: 'still_broken' }), t('still_broken')) : null,
     err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
   // a reply being typed survives every redraw of the page, and a reload
   const draft = keepDraft(reply, 'reply.' + id);
@@ -135,7 +140,7 @@ export default async function viewTicket(ctx) {
       el('a', { href: '#/new' }, t('newticket')))
     : reply;
   const side = isAgent()
-    ? await fieldsForm(tk, () => viewTicket(ctx))
+    ? [await fieldsForm(tk, () => viewTicket(ctx)), ratingView(tk)]
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
       el('p', {}, tColon('status'), badge(tk.status)),
       el('p', {}, tColon('priority'), prioOf(tk)),
@@ -154,7 +159,10 @@ export default async function viewTicket(ctx) {
           descEl)),
       el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard),
       el('div', { class: 'l-main' },
+        isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
         el('h2', {}, t('conversation')), convo, replyArea,
         el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView)))));
   if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
+  // what is on screen is read: "My tickets" no longer marks its replies
+  if (!isAgent()) api('POST', `/tickets/${id}/read`).catch(() => {});
 }
