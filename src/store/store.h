@@ -155,7 +155,7 @@ typedef struct {
   const char *q;    /* borrowed; a substring of the name or the e-mail, compared
                        without case or accents; NULL or "": every user */
   unsigned roles;   /* bit (1u << store_role_t) per role wanted; 0: every role */
-  int active_only;  /* 1: active users only */
+  int active;       /* 1: active users only, -1: disabled users only, 0: both */
   int64_t after_id; /* ids above this one only (the previous page's last); 0: from the start */
   int limit;        /* 1..STORE_USER_PAGE_MAX */
 } store_user_query_t;
