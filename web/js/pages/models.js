@@ -1,9 +1,9 @@
 // The Models page (admin): the active model of each field with its
 // out-of-fold metrics, per-class precision, coverage and threshold rules,
-// training on demand, and the triage and SLA settings.
-import { el, $, toast, toastError } from '../lib/dom.js';
+// and training on demand. The settings have a page of their own.
+import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, fmtNum, fmtTime } from '../lib/i18n.js';
-import { api, errText } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { fieldLabel, valueLabel } from '../lib/tickets.js';
 
 // 0.877 → "87.7 %" ("87,7 %" in French), the % kept beside its number
@@ -48,33 +48,6 @@ export default async function viewModels(ctx) {
           el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),
           el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
   });
-  ctx.page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
+  ctx.page(el('h1', {}, t('models')), el('p', {}, train),
     blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
-}
-
-async function settingsCard() {
-  const st = await api('GET', '/settings');
-  const fields = new Set(st['triage.fields'].value.split(','));
-  const num = (key, label) => el('div', { class: 'num' }, el('label', { for: 'set-' + key }, label),
-    el('input', { type: 'number', id: 'set-' + key, value: st[key].value, min: 0 }));
-  const form = el('form', { class: 'card', id: 'settings-form', onsubmit: async (ev) => {
-    ev.preventDefault();
-    const body = {
-      'triage.fields': [...form.querySelectorAll('input[name=field]:checked')].map((x) => x.value).join(','),
-      'triage.critical': $('set-triage.critical').value,
-    };
-    for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
-      body[k] = Number($('set-' + k).value);
-    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toastError(errText(e), t('dismiss')); }
-  } },
-    el('h2', {}, t('settings')),
-    el('label', {}, t('trained_fields')),
-    el('div', { class: 'row' }, ['category', 'group', 'urgency', 'service', 'ci'].map((f) =>
-      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'field', value: f, checked: fields.has(f) }), fieldLabel(f)))),
-    el('label', { for: 'set-triage.critical' }, t('critical')),
-    el('input', { type: 'text', id: 'set-triage.critical', value: st['triage.critical'].value }),
-    el('div', { class: 'row' }, num('triage.retrain_hours', t('retrain_hours')), num('triage.retrain_after', t('retrain_after'))),
-    el('div', { class: 'row' }, [1, 2, 3, 4].map((p) => num(`sla.p${p}_hours`, `P${p} · ${t('sla_hours')}`))),
-    el('p', {}, el('button', { type: 'submit', id: 'settings-save' }, t('save'))));
-  return form;
 }
