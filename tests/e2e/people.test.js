@@ -136,6 +136,19 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
       // audited as the admin's change
       const audit = (await admin('GET', `/api/v1/audit?target_type=user&target_id=${id}`)).json.items;
       assert.deepEqual(audit[0].detail.role, ['requester', 'agent']);
+      // a new password: a common one refused beside it, then one she signs in with
+      await page.fill('#u-password', 'password123');
+      await page.click('#u-pw-submit');
+      await page.waitForSelector('#u-password-error');
+      assert.match(await page.textContent('#u-password-error'), tx.weak);
+      await page.fill('#u-password', `secret-${lang}-${width}-27`);
+      const reset = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${id}`) && r.request().method() === 'PATCH');
+      await page.click('#u-pw-submit');
+      assert.equal((await reset).status(), 200);
+      assert.equal(await page.$('#u-password-error'), null);
+      const signin = await client(srv.url, null)('POST', '/api/v1/auth/login', { email: 'user27@many.example', password: `secret-${lang}-${width}-27` });
+      assert.equal(signin.status, 200, signin.text);
+      assert.equal((await admin('GET', `/api/v1/audit?action=user.password_reset&target_id=${id}&target_type=user`)).json.items.length >= 1, true);
       // a name left empty is refused beside it, in the reader's language, and nothing is sent
       await page.fill('#u-name', '  ');
       let patches = 0;

@@ -46,10 +46,11 @@ export function checkUserFields(f) {
   return ok;
 }
 
-// Puts a refusal of the server beside the input it names (f maps the
-// API's field names to inputs); returns false when it names none of them,
-// for the caller to show it another way.
-export function showUserRefusal(e, f) {
+// Puts a refusal of the server (a user's or a group's field) beside the
+// input it names, in the reader's language where the page knows the rule
+// (f maps the API's field names to inputs); returns false when it names
+// none of them, for the caller to show it another way.
+export function showRefusal(e, f) {
   const input = e.field && f[e.field];
   if (!input) return false;
   let msg = e.message;

@@ -7,7 +7,7 @@ import { api, errText } from '../lib/api.js';
 import { lookups } from '../lib/tickets.js';
 import { userSelect } from '../lib/userpicker.js';
 import { clearFieldErrors, fieldError } from '../lib/fielderr.js';
-import { peopleTabs, labelled, showUserRefusal, roleName } from '../lib/people.js';
+import { peopleTabs, labelled, showRefusal, roleName } from '../lib/people.js';
 
 const apiErr = (e) => toastError(errText(e), t('dismiss'));
 
@@ -24,7 +24,7 @@ function detailsForm(g, redraw) {
       toast(t('saved'));
       await redraw();
     } catch (e) {
-      if (!showUserRefusal(e, { name, description })) apiErr(e);
+      if (!showRefusal(e, { name, description })) apiErr(e);
     }
   } },
   el('h2', {}, t('details')),

@@ -6,7 +6,7 @@ import { t, fmtNum } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { lookups } from '../lib/tickets.js';
 import { clearFieldErrors, fieldError } from '../lib/fielderr.js';
-import { peopleTabs, labelled, showUserRefusal } from '../lib/people.js';
+import { peopleTabs, labelled, showRefusal } from '../lib/people.js';
 
 function newGroupForm(go) {
   const name = el('input', { type: 'text', id: 'ng-name', name: 'name', maxlength: 100 });
@@ -21,7 +21,7 @@ function newGroupForm(go) {
       toast(t('group_created'));
       go('#/groups/' + g.id);
     } catch (e) {
-      if (!showUserRefusal(e, { name, description })) toastError(errText(e), t('dismiss'));
+      if (!showRefusal(e, { name, description })) toastError(errText(e), t('dismiss'));
     }
   } },
   el('h2', {}, t('newgroup')),

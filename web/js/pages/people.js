@@ -7,7 +7,7 @@ import { el, toast, toastError, debounce } from '../lib/dom.js';
 import { t, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { clearFieldErrors } from '../lib/fielderr.js';
-import { ROLES, LANGS, roleName, langName, peopleTabs, labelled, checkUserFields, showUserRefusal,
+import { ROLES, LANGS, roleName, langName, peopleTabs, labelled, checkUserFields, showRefusal,
   rememberListQuery } from '../lib/people.js';
 
 const PAGE = 50;
@@ -34,7 +34,7 @@ function newUserForm(go) {
       toast(t('user_created'));
       go('#/people/' + u.id);
     } catch (e) {
-      if (!showUserRefusal(e, fields)) toastError(errText(e), t('dismiss'));
+      if (!showRefusal(e, fields)) toastError(errText(e), t('dismiss'));
     }
   } },
   el('h2', {}, t('newuser')),

@@ -5,8 +5,8 @@ import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, fmtTime } from '../lib/i18n.js';
 import { api, errText, session } from '../lib/api.js';
 import { badge, lookups } from '../lib/tickets.js';
-import { clearFieldErrors } from '../lib/fielderr.js';
-import { ROLES, LANGS, roleName, langName, peopleTabs, labelled, checkUserFields, showUserRefusal,
+import { clearFieldErrors, fieldError } from '../lib/fielderr.js';
+import { ROLES, LANGS, roleName, langName, peopleTabs, labelled, checkUserFields, showRefusal,
   usersHref } from '../lib/people.js';
 
 const apiErr = (e) => toastError(errText(e), t('dismiss'));
@@ -30,7 +30,7 @@ function profileForm(u, redraw) {
       toast(t('saved'));
       await redraw();
     } catch (e) {
-      if (!showUserRefusal(e, fields)) apiErr(e);
+      if (!showRefusal(e, fields)) apiErr(e);
     }
   } },
   el('h2', {}, t('u_profile')),
@@ -47,14 +47,14 @@ function passwordForm(u) {
   const form = el('form', { class: 'card', id: 'user-password', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     clearFieldErrors(form);
-    if (!password.value) { showUserRefusal({ field: 'password', message: '' }, { password }); return; }
+    if (!password.value) { fieldError(password, t('err_required')); password.focus(); return; }
     if (!checkUserFields({ password })) return;
     try {
       await api('PATCH', '/users/' + u.id, { password: password.value });
       form.reset();
       toast(t('u_pw_done'));
     } catch (e) {
-      if (!showUserRefusal(e, { password })) apiErr(e);
+      if (!showRefusal(e, { password })) apiErr(e);
     }
   } },
   el('h2', {}, t('u_pw_title')), el('p', { class: 'muted' }, t('u_pw_intro')),
