@@ -1,6 +1,6 @@
 // Settings (admin): every setting the server has (GET /api/v1/settings),
-// in groups by the first part of its key (triage, SLA, sign-in, limits,
-// then any other), each with its label and help in the reader's language
+// in groups by the first part of its key (triage, SLA, calendar, sign-in,
+// limits, then any other), each with its label and help in the reader's language
 // — a key this page has no text for yet shows its key and the server's own
 // help —, an input for its type, its default and a way back to it. Each
 // group saves the settings changed in it; a value the server refuses is
@@ -11,7 +11,7 @@ import { api, errText } from '../lib/api.js';
 import { fieldLabel } from '../lib/tickets.js';
 import { fieldError, clearFieldErrors } from '../lib/fielderr.js';
 
-const ORDER = ['triage', 'sla', 'auth', 'limits'];
+const ORDER = ['triage', 'sla', 'calendar', 'auth', 'limits'];
 const TRIAGE_FIELDS = ['category', 'group', 'urgency', 'service', 'ci'];
 
 const groupOf = (key) => key.split('.')[0];
@@ -60,11 +60,13 @@ function control(key, s) {
 }
 
 // A refusal of the server in the reader's language, from what the page
-// knows of the setting; its own words for a kind it does not know.
+// knows of the setting's rules; the server's own words for the rules it
+// does not know (the format of a time zone, of working hours…).
 function refusal(e, s, c) {
   const kind = kindOf(s);
   if (kind === 'integer' && s.min !== undefined) return t('err_int_range').replace('{min}', fmtNum(s.min)).replace('{max}', fmtNum(s.max));
-  if (kind === 'text' && s.max_bytes !== undefined) return t('err_text_long').replace('{max}', fmtNum(s.max_bytes));
+  const long = kind === 'text' && s.max_bytes !== undefined && new TextEncoder().encode(c.read()).length > s.max_bytes;
+  if (long) return t('err_text_long').replace('{max}', fmtNum(s.max_bytes));
   if (kind === 'fields' && !c.read()) return t('err_fields_none');
   return e.message;
 }
