@@ -202,7 +202,8 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
       // an admin cannot demote herself: said beside the role
       const me = (await admin('GET', '/api/v1/users?q=admin@test')).json.items[0];
       await page.goto(`${srv.url}/#/people/${me.id}`);
-      await page.waitForSelector('#user-profile');
+      // the new user's page is still there until hers is drawn
+      await page.waitForFunction((name) => (document.getElementById('user-title') || {}).textContent === name, me.name);
       await page.selectOption('#u-role', 'agent');
       await page.click('#u-save');
       await page.waitForSelector('#u-role-error');

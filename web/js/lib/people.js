@@ -18,9 +18,10 @@ let listQuery = '';
 export const rememberListQuery = (q) => { listQuery = q; };
 export const usersHref = () => '#/people' + (listQuery ? '?' + listQuery : '');
 
-// The Users | Groups tabs; on: 'users' or 'groups', the page shown.
+// The Users | Groups tabs (the Lists page's look); on: 'users' or 'groups',
+// the page shown, marked for the eye and for screen readers.
 export function peopleTabs(on) {
-  const tab = (k, href, key) => el('a', { href, id: 'tab-' + k, class: 'tab', 'aria-current': k === on ? 'page' : null }, t(key));
+  const tab = (k, href, key) => el('a', { href, id: 'tab-' + k, class: k === on ? 'tab current' : 'tab', 'aria-current': k === on ? 'page' : null }, t(key));
   return el('nav', { class: 'tabs', 'aria-label': t('people_tabs') },
     tab('users', usersHref(), 'tab_users'), tab('groups', '#/groups', 'tab_groups'));
 }

@@ -216,7 +216,7 @@ export default async function viewModels(ctx) {
   } }, t('train'));
   const tabs = el('nav', { class: 'tabs', 'aria-label': t('m_fields') }, fields.map((f) => {
     const act = r.models.find((m) => m.field === f && m.active);
-    return el('a', { href: '#/models?field=' + f, class: 'tab', id: 'm-tab-' + f, 'aria-current': f === field ? 'page' : null },
+    return el('a', { href: '#/models?field=' + f, class: f === field ? 'tab current' : 'tab', id: 'm-tab-' + f, 'aria-current': f === field ? 'page' : null },
       fieldLabel(f), act && act.metrics ? el('span', { class: 'muted small' }, ' · ' + t('macro_f1') + ' ' + fmtPct(act.metrics.macro_f1, 0)) : null);
   }));
   ctx.page(el('div', { class: 'page-head' }, el('h1', {}, t('models')), train),
