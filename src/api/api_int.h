@@ -201,6 +201,9 @@ void api_suggestions_override(api_call_t *c);
 void api_models_list(api_call_t *c);
 void api_models_train(api_call_t *c);
 void api_models_thresholds_put(api_call_t *c);
+/* Model versions (src/api/model_versions.c). */
+void api_models_activate(api_call_t *c);
+void api_models_trend(api_call_t *c);
 /* The suggestions of a ticket as JSON (new reference). */
 json_t *api_suggestions_json(api_call_t *c, int64_t ticket_id);
 /* The same shape for what triage just decided at creation (no read-back). */

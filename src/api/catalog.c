@@ -37,7 +37,8 @@ static int catalog_one(const store_entry_t *e, void *arg) {
 }
 
 /* GET: q (a substring of the name or a label), active (true: only the
- * entries offered), limit (1..500, default 100), cursor; id order. */
+ * entries offered, false: only the retired ones), limit (1..500, default
+ * 100), cursor; id order. */
 void api_catalog_list(api_call_t *c) {
   store_entry_query_t q = {.kind = c->name};
   int64_t limit = 100;
@@ -55,7 +56,7 @@ void api_catalog_list(api_call_t *c) {
     api_error(c, UTIL_E_INVALID, "active", "'active' must be true or false");
     return;
   }
-  q.active_only = active && strcmp(active, "true") == 0;
+  q.active = !active ? -1 : strcmp(active, "true") == 0;
   q.limit = (int)limit;
   json_t *items = json_array();
   int rc = store_entry_search(c->db, &q, catalog_one, items, &more);

@@ -21,6 +21,7 @@ static const char *const user_list_args[] = {"role", "q", "active", "limit", "cu
 static const char *const page_args[] = {"limit", "cursor", NULL};
 static const char *const catalog_args[] = {"q", "active", "limit", "cursor", NULL};
 static const char *const token_args[] = {"user_id", NULL};
+static const char *const trend_args[] = {"bucket", "periods", NULL};
 static const char *const audit_args[] = {"actor_id", "action", "target_type", "target_id",
                                          "from", "to", "limit", "cursor", NULL};
 
@@ -67,6 +68,8 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/models", api_models_list, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/models/train", api_models_train, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN, NULL},
+    {"PUT", "/api/v1/models/{name}/active", api_models_activate, STORE_ROLE_ADMIN, NULL},
+    {"GET", "/api/v1/models/{name}/trend", api_models_trend, STORE_ROLE_AGENT, trend_args},
     {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/jobs", api_jobs_list, STORE_ROLE_ADMIN, NULL},

@@ -120,7 +120,8 @@ int api_field_string(api_call_t *c, const char *key, size_t min_len,
   size_t n = json_string_length(v);
   const char *s = json_string_value(v);
   /* "" is a value only where the field may be empty (min_len 0: a label
-   * left to the name, a group without a description) */
+   * left to the name, a group without a description, a user's language
+   * ("" for the browser's), a field-wide threshold (class "")) */
   if (min_len && (!n || strspn(s, " \t\r\n") == n)) {
     api_error(c, UTIL_E_INVALID, key, "'%s' must not be empty", key);
     return UTIL_E_INVALID;

@@ -66,6 +66,36 @@ static const char *settings_default(size_t i, char *buf, size_t len) {
   return buf;
 }
 
+/* What a form needs to draw and check the setting: its type ("integer"
+ * with min and max, "text" with max_bytes, "fields": a comma list of
+ * triage fields) and, for the calendar's texts, their "format" (timezone,
+ * hours, holidays): the rules settings_check applies. */
+static void settings_shape(json_t *e, size_t i) {
+  switch (settings[i].kind) {
+    case SET_INT:
+      json_object_set_new(e, "type", json_string("integer"));
+      json_object_set_new(e, "min", json_integer(settings[i].min));
+      json_object_set_new(e, "max", json_integer(settings[i].max));
+      break;
+    case SET_TEXT:
+      json_object_set_new(e, "type", json_string("text"));
+      json_object_set_new(e, "max_bytes", json_integer(settings[i].max));
+      break;
+    case SET_FIELDS:
+      json_object_set_new(e, "type", json_string("fields"));
+      break;
+    case SET_ZONE:
+    case SET_HOURS:
+    case SET_HOLIDAYS:
+      json_object_set_new(e, "type", json_string("text"));
+      json_object_set_new(e, "max_bytes", json_integer(settings[i].max));
+      json_object_set_new(e, "format", json_string(settings[i].kind == SET_ZONE ? "timezone"
+                                                   : settings[i].kind == SET_HOURS ? "hours"
+                                                                                  : "holidays"));
+      break;
+  }
+}
+
 void api_settings_get(api_call_t *c) {
   char d[32];
   json_t *o = json_object();
@@ -77,6 +107,7 @@ void api_settings_get(api_call_t *c) {
     else json_object_set_new(e, "value", json_string(v));
     json_object_set_new(e, "default", json_string(settings_default(i, d, sizeof d)));
     json_object_set_new(e, "help", json_string(settings[i].help));
+    settings_shape(e, i);
     json_object_set_new(o, settings[i].key, e);
     free(v);
   }

@@ -52,7 +52,8 @@ static int users_roles(api_call_t *c, unsigned *out) {
 }
 
 /* GET /api/v1/users: role (comma list), q (substring of name or e-mail,
- * without case or accents), active (true/false), limit (1..100, default 50),
+ * without case or accents), active (true: active users only, false: disabled
+ * users only), limit (1..100, default 50),
  * cursor; id order, key-set pages. The pickers search here instead of
  * downloading every user. */
 void api_users_list(api_call_t *c) {
@@ -72,7 +73,7 @@ void api_users_list(api_call_t *c) {
     api_error(c, UTIL_E_INVALID, "active", "'active' must be true or false");
     return;
   }
-  q.active_only = active && strcmp(active, "true") == 0;
+  q.active = !active ? 0 : strcmp(active, "true") == 0 ? 1 : -1;
   q.limit = (int)limit;
   json_t *items = json_array();
   int rc = store_user_search(c->db, &q, users_one, items, &more);

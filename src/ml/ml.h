@@ -110,6 +110,11 @@ float ml_model_threshold_for(const ml_model_t *m, int k, double target);
 /* Out-of-fold precision and coverage of class k at threshold t. */
 void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision,
                           double *coverage, size_t *support);
+/* The confusion matrix of the out-of-fold predictions the model keeps (the
+ * ones its accuracy and per-class figures come from): out[t·K + p] counts
+ * the held-out documents of class t predicted as p, K = ml_model_nclass(m).
+ * out (borrowed) has room for K × K counts; it is overwritten. */
+void ml_model_confusion(const ml_model_t *m, size_t *out);
 
 /* ---- prediction ---------------------------------------------------------- */
 

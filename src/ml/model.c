@@ -67,6 +67,13 @@ void ml_model_class_stats(const ml_model_t *m, int k, float t, double *precision
   *support = truth;
 }
 
+void ml_model_confusion(const ml_model_t *m, size_t *out) {
+  size_t K = (size_t)m->nclass;
+  memset(out, 0, K * K * sizeof *out);
+  for (uint32_t i = 0; i < m->noof; i++)
+    out[(size_t)m->oof_true[i] * K + (size_t)m->oof_pred[i]]++;
+}
+
 int ml_softmax(const double *s, int k, double temperature, const float *cbias,
                const float *cmat, double *probs) {
   double a = 1.0 / temperature, z = 0;

@@ -127,7 +127,7 @@ static int entry_matches(const store_entry_t *e, const char *needle) {
 int store_entry_search(store_t *s, const store_entry_query_t *q,
                        int (*fn)(const store_entry_t *, void *), void *arg, int *more) {
   static const char sql[] =
-      "SELECT " ENTRY_COLS " FROM catalog WHERE kind = ?1 AND id > ?2 AND (?3 = 0 OR active = 1)"
+      "SELECT " ENTRY_COLS " FROM catalog WHERE kind = ?1 AND id > ?2 AND (?3 < 0 OR active = ?3)"
       " ORDER BY id";
   char *needle = NULL;
   int rc = 0, r, n = 0;
@@ -142,7 +142,7 @@ int store_entry_search(store_t *s, const store_entry_query_t *q,
   }
   store_bind_text(st, 1, q->kind);
   sqlite3_bind_int64(st, 2, q->after_id);
-  sqlite3_bind_int(st, 3, q->active_only);
+  sqlite3_bind_int(st, 3, q->active);
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_entry_t e;
     entry_row(st, &e);

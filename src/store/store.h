@@ -155,7 +155,7 @@ typedef struct {
   const char *q;    /* borrowed; a substring of the name or the e-mail, compared
                        without case or accents; NULL or "": every user */
   unsigned roles;   /* bit (1u << store_role_t) per role wanted; 0: every role */
-  int active_only;  /* 1: active users only */
+  int active;       /* 1: active users only, -1: disabled users only, 0: both */
   int64_t after_id; /* ids above this one only (the previous page's last); 0: from the start */
   int limit;        /* 1..STORE_USER_PAGE_MAX */
 } store_user_query_t;
@@ -478,7 +478,7 @@ typedef struct {
   const char *kind;
   const char *q;      /* a substring of the name or a label, case and accents
                        * ignored; NULL or "": every entry */
-  int active_only;
+  int active;         /* 1: on offer only, 0: retired only, -1: both */
   int64_t after_id;   /* cursor: entries with a greater id */
   int limit;          /* 1..STORE_ENTRY_PAGE_MAX */
 } store_entry_query_t;
@@ -596,6 +596,11 @@ int store_model_activate(store_t *s, int64_t id, const store_auditor_t *who);
  * (active models only when active_only). */
 int store_model_each(store_t *s, int active_only, int with_data,
                      int (*fn)(const store_model_t *, void *), void *arg);
+/* The model of field at version into out (owned; free with
+ * store_model_clear), its bytes only when with_data. UTIL_E_NOTFOUND when
+ * the field has no such version. */
+int store_model_get(store_t *s, const char *field, int version, int with_data,
+                    store_model_t *out);
 
 /* Training rows of a field: the ticket text and the label a person set or
  * confirmed. A value the model applied that nobody confirmed is not a
@@ -645,6 +650,20 @@ int store_pred_decide(store_t *s, int64_t ticket_id, const char *field,
                       store_pred_state_t st, const char *chosen, int64_t user_id);
 /* Feedback rows recorded at or after t (retraining trigger). */
 int64_t store_feedback_count_since(store_t *s, int64_t t);
+/* How people received one field's predictions over time: per period, the
+ * predictions made on the tickets created in it, by what became of them. */
+typedef struct {
+  int64_t start;      /* the period's first second (UTC) */
+  int64_t applied;    /* applied by the model, nobody confirmed or changed it */
+  int64_t suggested;  /* offered, nobody decided */
+  int64_t accepted;   /* a person confirmed the model's value */
+  int64_t overridden; /* a person chose another value */
+} store_trend_t;
+/* Fills out[0..n-1] (borrowed) for the n periods of `period` seconds that
+ * start at from: out[i] counts the tickets created in [from + i·period,
+ * from + (i+1)·period) that have a prediction of field. */
+int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period, int n,
+                     store_trend_t *out);
 
 /* Admin threshold settings: mode "target" (with target precision),
  * "always" or "never", per field and class ("" = the field's default). */

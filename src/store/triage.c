@@ -121,6 +121,39 @@ int store_model_each(store_t *s, int active_only, int with_data,
   return rc;
 }
 
+int store_model_get(store_t *s, const char *field, int version, int with_data,
+                    store_model_t *out) {
+  static const char sql[] =
+      "SELECT id, field, version, created_at, n_train, metrics, active,"
+      " CASE WHEN ?3 THEN data END FROM models WHERE field = ?1 AND version = ?2";
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_text(st, 1, field, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, version);
+  sqlite3_bind_int(st, 3, with_data != 0);
+  int r = sqlite3_step(st), rc = 0;
+  if (r == SQLITE_ROW) {
+    out->id = sqlite3_column_int64(st, 0);
+    out->field = store_col_dup(st, 1);
+    out->version = sqlite3_column_int(st, 2);
+    out->created_at = sqlite3_column_int64(st, 3);
+    out->n_train = sqlite3_column_int64(st, 4);
+    out->metrics = store_col_dup(st, 5);
+    out->active = sqlite3_column_int(st, 6);
+    const void *blob = sqlite3_column_blob(st, 7); /* before its size, as SQLite asks */
+    out->len = (size_t)sqlite3_column_bytes(st, 7);
+    if (blob && out->len) {
+      out->data = util_xmalloc(out->len);
+      memcpy(out->data, blob, out->len);
+    }
+  } else {
+    rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
 /* ---- training labels ------------------------------------------------------------ */
 /* A label counts unless the model applied that very value and nobody
  * confirmed it since. */
@@ -323,6 +356,38 @@ int64_t store_feedback_count_since(store_t *s, int64_t t) {
   int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
   return n;
+}
+
+/* The tickets of the range come from their creation-time index, each
+ * prediction by its key: no scan of the predictions table. */
+int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period, int n,
+                     store_trend_t *out) {
+  static const char sql[] =
+      "SELECT (t.created_at - ?2) / ?3, p.state, count(*) FROM tickets t"
+      " JOIN predictions p ON p.ticket_id = t.id AND p.field = ?1"
+      " WHERE t.created_at >= ?2 AND t.created_at < ?4 GROUP BY 1, 2";
+  for (int i = 0; i < n; i++)
+    out[i] = (store_trend_t){.start = from + (int64_t)i * period};
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_text(st, 1, field, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, period);
+  sqlite3_bind_int64(st, 4, from + (int64_t)n * period);
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t i = sqlite3_column_int64(st, 0), k = sqlite3_column_int64(st, 2);
+    if (i < 0 || i >= n) continue;
+    switch (pred_state_parse((const char *)sqlite3_column_text(st, 1))) {
+      case STORE_PRED_APPLIED: out[i].applied += k; break;
+      case STORE_PRED_SUGGESTED: out[i].suggested += k; break;
+      case STORE_PRED_ACCEPTED: out[i].accepted += k; break;
+      case STORE_PRED_OVERRIDDEN: out[i].overridden += k; break;
+    }
+  }
+  if (r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
 }
 
 /* ---- thresholds ---------------------------------------------------------------------- */

@@ -156,7 +156,7 @@ int store_user_search(store_t *s, const store_user_query_t *q,
       "SELECT " USER_COLS " FROM users WHERE id > ?1"
       " AND (?2 = 0 OR (?2 >> CASE role WHEN 'requester' THEN 1 WHEN 'agent' THEN 2"
       " WHEN 'admin' THEN 3 ELSE 0 END) & 1)"
-      " AND (?3 = 0 OR active = 1) ORDER BY id";
+      " AND (?3 = 0 OR active = (?3 > 0)) ORDER BY id";
   char *needle = NULL;
   sqlite3_stmt *st = NULL;
   int rc = 0, r, n = 0;
@@ -180,7 +180,7 @@ int store_user_search(store_t *s, const store_user_query_t *q,
   }
   sqlite3_bind_int64(st, 1, q->after_id);
   sqlite3_bind_int(st, 2, (int)q->roles);
-  sqlite3_bind_int(st, 3, q->active_only);
+  sqlite3_bind_int(st, 3, q->active);
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_user_t u = {0};
     user_row(st, &u);

@@ -125,6 +125,25 @@ static size_t compare_unseen(const rows_ctx_t *rc, const int *doc_pred, const ml
   return n;
 }
 
+/* The out-of-fold confusion matrix, stored with the metrics since the
+ * Models page shows it (older versions have none): {"classes": [K names],
+ * "counts": [K rows of K]}, a row per true class, a column per predicted
+ * class, in the model's class order. */
+static json_t *confusion_json(const ml_model_t *m) {
+  size_t K = (size_t)ml_model_nclass(m);
+  size_t *cm = util_xmalloc(K * K * sizeof *cm);
+  ml_model_confusion(m, cm);
+  json_t *names = json_array(), *rows = json_array();
+  for (size_t t = 0; t < K; t++) {
+    json_t *row = json_array();
+    for (size_t p = 0; p < K; p++) json_array_append_new(row, json_integer((json_int_t)cm[t * K + p]));
+    json_array_append_new(names, json_string(ml_model_class(m, (int)t)));
+    json_array_append_new(rows, row);
+  }
+  free(cm);
+  return json_pack("{s:o, s:o}", "classes", names, "counts", rows);
+}
+
 static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
                           const ml_params_t *p, int64_t last_ticket) {
   json_t *o = json_object(), *pc = json_object();
@@ -154,6 +173,7 @@ static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
     json_object_set_new(pc, ml_model_class(m, k), c);
   }
   json_object_set_new(o, "per_class", pc);
+  json_object_set_new(o, "confusion", confusion_json(m));
   char *s = json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;

@@ -64,3 +64,24 @@ test('statuses, ids and passwords: the message names what is wrong', async () =>
   assertError(await admin('POST', '/api/v1/users', { email: 'empty@test.example', name: 'E', role: 'requester', password: '' }),
     400, 'invalid', /must not be empty/);
 });
+
+// A text whose rules allow no minimum length takes "": a group's
+// description is cleared, a user's language set back to none (the
+// browser's), the field-wide threshold rule (class "") saved; a required
+// text still refuses it.
+test('an empty text is taken where the field has no minimum length', async () => {
+  const g = await admin('POST', '/api/v1/groups', { name: 'Empty description', description: 'to be cleared' });
+  assert.equal(g.status, 201, g.text);
+  let r = await admin('PATCH', `/api/v1/groups/${g.json.id}`, { description: '' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.description, '');
+  assert.equal((await admin('POST', '/api/v1/groups', { name: 'No description', description: '' })).status, 201);
+  const u = await admin('POST', '/api/v1/users', { email: 'lang@test.example', name: 'Lang', role: 'requester', lang: 'fr' });
+  r = await admin('PATCH', `/api/v1/users/${u.json.id}`, { lang: '' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.lang, '');
+  r = await admin('PUT', '/api/v1/models/category/thresholds', { class: '', mode: 'never' });
+  assert.equal(r.status, 200, r.text);
+  assertError(await admin('PATCH', `/api/v1/groups/${g.json.id}`, { name: '' }), 400, 'invalid', /'name' must not be empty/);
+  assertError(await admin('PATCH', `/api/v1/users/${u.json.id}`, { lang: 'de' }), 400, 'invalid', /'lang' must be/);
+});

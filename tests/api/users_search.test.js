@@ -90,6 +90,10 @@ test('q combines with the role and active filters', async () => {
   assert.deepEqual((await agent('GET', q)).json.items.map((u) => u.name), ['Pat Lemaire 7']);
   assert.deepEqual((await agent('GET', q + '&active=true')).json.items, [], 'inactive users left out');
   assert.deepEqual((await agent('GET', q + '&active=false')).json.items.map((u) => u.name), ['Pat Lemaire 7']);
+  // active=false lists the disabled users only (the Users page's "Disabled" filter)
+  const off = (await agent('GET', '/api/v1/users?limit=100&active=false&q=lemaire')).json.items;
+  assert.deepEqual(off.map((u) => u.name), ['Pat Lemaire 7']);
+  assert.equal((await agent('GET', '/api/v1/users?limit=100&q=lemaire')).json.items.length, 100, 'without active: both');
 });
 
 test('pages cover every match once, in order, with no gap', async () => {

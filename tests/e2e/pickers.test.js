@@ -61,6 +61,27 @@ test('the assignee picker of a large team searches the server and saves the pick
   await ctx.close();
 });
 
+test('the member picker of a group searches a large team on the server and adds the pick', async () => {
+  const ctx = await browser.newContext({ locale: 'en-GB' });
+  const page = await ctx.newPage();
+  await uiLogin(page, srv.url, env.accounts.admin.email, env.accounts.admin.password);
+  const g = (await admin('POST', '/api/v1/groups', { name: 'Large team' })).json;
+  await page.goto(`${srv.url}/#/groups/${g.id}`);
+  await page.waitForSelector('#group-members .picker input.picker-q');
+  // "choose" and the first page of 100 of the 112 agents and admins
+  assert.equal(await page.locator('#g-add option').count(), 101);
+  await page.fill('#group-members input.picker-q', 'technicien 109');
+  await page.waitForFunction(() => [...document.querySelectorAll('#g-add option')].some((o) => o.textContent === 'Technicien 109'));
+  await page.selectOption('#g-add', { label: 'Technicien 109' });
+  await page.click('#group-members button.g-addbtn');
+  await page.waitForSelector('#group-members li[data-email="tech109@team.example"]');
+  assert.deepEqual((await admin('GET', `/api/v1/groups/${g.id}`)).json.member_ids, [await idOf('tech109@team.example')]);
+  // a member is not offered again
+  assert.equal(await page.locator('#g-add option', { hasText: 'Technicien 109' }).count(), 0);
+  await page.screenshot({ path: path.join(SHOTS, 'admin-member-picker.png'), fullPage: true });
+  await ctx.close();
+});
+
 async function idOf(email) {
   const r = await admin('GET', '/api/v1/users?q=' + encodeURIComponent(email));
   return r.json.items.find((u) => u.email === email).id;

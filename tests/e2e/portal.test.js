@@ -113,7 +113,8 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   const page = await ctx.newPage();
   await login(page, 'admin');
   await page.click('#nav-people');
-  await page.waitForSelector('#user-form');
+  await page.click('#user-new');
+  await page.waitForSelector('#user-form:not([hidden])');
   // a new agent; her name is shown as text, never parsed
   await page.fill('#nu-email', 'zoe@test.example');
   await page.fill('#nu-name', 'Zoé <i>Durand</i>');
@@ -121,64 +122,69 @@ test('an admin adds an agent, puts her in a new group, and disabling her signs h
   await page.selectOption('#nu-lang', 'fr');
   await page.fill('#nu-password', 'password-zoe');
   await page.click('#nu-submit');
-  const row = page.locator('tr.user[data-email="zoe@test.example"]');
-  await row.waitFor();
-  assert.equal(await row.locator('td').first().textContent(), 'Zoé <i>Durand</i>');
-  assert.equal(await page.locator('table.users i').count(), 0);
-  assert.equal(await row.locator('select.u-role').inputValue(), 'agent');
-  // the filter narrows the list to her
+  // her own page opens
+  await page.waitForSelector('#user-profile');
+  assert.equal(await page.textContent('#user-title'), 'Zoé <i>Durand</i>');
+  assert.equal(await page.locator('main i').count(), 0);
+  assert.equal(await page.inputValue('#u-role'), 'agent');
+  const zoeId = Number(page.url().split('/').pop());
+  // the search narrows the list to her, shown as text too
+  await page.click('#user-back');
   await page.fill('#user-filter', 'zoe@');
-  assert.equal(await page.locator('tr.user:visible').count(), 1);
+  const row = page.locator('tr.user[data-email="zoe@test.example"]');
+  await page.waitForFunction(() => document.querySelectorAll('#user-rows tr.user').length === 1);
+  assert.equal(await row.locator('a.user-name').textContent(), 'Zoé <i>Durand</i>');
+  assert.equal(await page.locator('table.users i').count(), 0);
   // a new group, and she joins it
+  await page.click('#tab-groups');
+  await page.click('#group-new');
   await page.fill('#ng-name', 'Field support');
   await page.fill('#ng-description', 'On-site interventions');
   await page.click('#ng-submit');
-  const group = page.locator('.group[data-group="Field support"]');
-  await group.waitFor();
+  await page.waitForSelector('#group-members');
   // nobody is chosen at first: Add refuses, says why, and adds no one
-  assert.equal(await group.locator('select.g-add').inputValue(), '');
+  assert.equal(await page.inputValue('#g-add'), '');
   const puts = [];
   const onRequest = (r) => { if (r.method() === 'PUT') puts.push(r.url()); };
   page.on('request', onRequest);
-  await group.locator('button.g-addbtn').click();
-  assert.equal((await group.locator('.g-error').textContent()).trim(), 'Choose the user to add first.');
+  await page.click('#group-members button.g-addbtn');
+  assert.equal((await page.textContent('#g-add-error')).trim(), 'Choose the user to add first.');
   await page.waitForTimeout(300);
   page.off('request', onRequest);
   assert.deepEqual(puts, []);
-  assert.equal(await group.locator('li[data-email]').count(), 0);
-  await group.locator('select.g-add').selectOption({ label: 'Zoé <i>Durand</i>' });
-  await group.locator('button.g-addbtn').click();
-  await page.locator('.group[data-group="Field support"] li[data-email="zoe@test.example"]').waitFor();
+  assert.equal(await page.locator('#group-members li[data-email]').count(), 0);
+  await page.selectOption('#g-add', { label: 'Zoé <i>Durand</i>' });
+  await page.click('#group-members button.g-addbtn');
+  await page.waitForSelector('#group-members li[data-email="zoe@test.example"]');
   // renamed in place
-  await group.locator('input.g-desc').fill('On-site interventions, all sites');
+  await page.fill('#g-desc', 'On-site interventions, all sites');
   // wait for the save's own response: the input holds the typed text at once
   const renamed = page.waitForResponse((r) => /\/api\/v1\/groups\/\d+$/.test(r.url()) &&
     r.request().method() === 'PATCH');
-  await group.locator('button.g-save').click();
+  await page.click('#g-save');
   assert.equal((await renamed).status(), 200);
   await page.waitForFunction(() => {
-    const d = document.querySelector('.group[data-group="Field support"] input.g-desc');
+    const d = document.querySelector('#g-desc');
     return d && d.value === 'On-site interventions, all sites';
   });
   const admin = client(srv.url, env.accounts.admin.token);
   const g = (await admin('GET', '/api/v1/groups')).json.items.find((x) => x.name === 'Field support');
-  const zoe = (await admin('GET', '/api/v1/users')).json.items.find((u) => u.email === 'zoe@test.example');
-  assert.deepEqual(g.member_ids, [zoe.id]);
+  assert.deepEqual(g.member_ids, [zoeId]);
   assert.equal(g.description, 'On-site interventions, all sites');
   // she signs in and works the queue, in French (her language)
   const zctx = await browser.newContext({ locale: 'en-GB' });
   const zp = await zctx.newPage();
   await uiLogin(zp, srv.url, 'zoe@test.example', 'password-zoe');
   assert.equal(await zp.textContent('#nav-queue'), 'File des tickets');
-  // disabled by the admin: her session stops working at once
-  await page.fill('#user-filter', 'zoe@');
-  await row.locator('input.u-active').uncheck();
-  // wait for the save itself: a toast from the group rename may still be up
-  const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${zoe.id}`) &&
+  // disabled by the admin on her page: her session stops working at once
+  await page.goto(`${srv.url}/#/people/${zoeId}`);
+  await page.waitForSelector('#user-profile');
+  await page.uncheck('#u-active');
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${zoeId}`) &&
     r.request().method() === 'PATCH');
-  await row.locator('button.u-save').click();
+  await page.click('#u-save');
   assert.equal((await saved).status(), 200);
-  assert.equal((await admin('GET', `/api/v1/users/${zoe.id}`)).json.active, false);
+  assert.equal((await admin('GET', `/api/v1/users/${zoeId}`)).json.active, false);
   await zp.reload();
   await zp.waitForSelector('#login-form');
   await zp.fill('#email', 'zoe@test.example');

@@ -49,6 +49,8 @@ static const route_t routes[] = {
     {"GET", "/api/v1/audit"},
     {"DELETE", "/api/v1/tokens/2"},
     {"DELETE", "/api/v1/groups/1/members/2"},
+    {"PUT", "/api/v1/models/category/active"},
+    {"GET", "/api/v1/models/category/trend"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

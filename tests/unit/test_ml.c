@@ -80,6 +80,30 @@ static void out_of_fold_prediction_of_each_document(void **state) {
   assert_true(train_info.accuracy > 0.8);
 }
 
+/* The confusion matrix is the one of those held-out predictions: it sums
+ * to the documents, its diagonal gives the accuracy, its rows the classes'
+ * support, and each cell is what doc_pred says, counted by hand. */
+static void confusion_of_the_held_out_predictions(void **state) {
+  size_t cm[9], want[9] = {0}, total = 0, diag = 0;
+  ml_model_confusion(model, cm);
+  for (int i = 0; i < 600; i++)
+    want[ml_model_class_index(model, labels[i % 3]) * 3 + doc_pred[i]]++;
+  for (int t = 0; t < 3; t++) {
+    size_t row = 0, sup;
+    double prec, cov;
+    for (int p = 0; p < 3; p++) {
+      assert_int_equal(cm[t * 3 + p], want[t * 3 + p]);
+      row += cm[t * 3 + p];
+    }
+    ml_model_class_stats(model, t, 0.0f, &prec, &cov, &sup);
+    assert_int_equal(row, sup);
+    total += row;
+    diag += cm[t * 3 + t];
+  }
+  assert_int_equal(total, 600);
+  assert_true(fabs((double)diag / 600 - train_info.accuracy) < 1e-12);
+}
+
 static void predicts_and_calibrates(void **state) {
   assert_int_equal(ml_model_nclass(model), 3);
   assert_true(ml_model_temperature(model) > 0);
@@ -459,6 +483,7 @@ static void trainset_threads_do_not_change_the_model(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(out_of_fold_prediction_of_each_document),
+      cmocka_unit_test(confusion_of_the_held_out_predictions),
       cmocka_unit_test(predicts_and_calibrates),
       cmocka_unit_test(thresholds_meet_their_target),
       cmocka_unit_test(explains_with_the_words),

@@ -50,3 +50,10 @@ export function fmtTime(iso) {
   return new Date(iso).toLocaleString(locale(),
     { dateStyle: 'short', timeStyle: 'short' });
 }
+
+// A day as the language writes it ("7 Dec 2026", "7 déc. 2026"), read in
+// UTC: the server's day and week periods start at midnight UTC.
+export function fmtDate(iso) {
+  if (!iso) return t('none');
+  return new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'UTC' });
+}

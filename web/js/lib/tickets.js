@@ -23,7 +23,7 @@ export const valueLabel = (field, v) => (field === 'urgency' || field === 'impac
   : field === 'category' || field === 'service' || field === 'ci' ? listLabel(field, v) : v);
 
 // The assignment groups, loaded once for agents (a short list, unlike users);
-// the Users & groups page clears it after a change.
+// the Groups and user pages clear it after a change.
 export const lookups = { groups: null };
 export async function loadGroups() {
   if (!isAgent() || lookups.groups) return;

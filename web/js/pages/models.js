@@ -1,80 +1,225 @@
-// The Models page (admin): the active model of each field with its
-// out-of-fold metrics, per-class precision, coverage and threshold rules,
-// training on demand, and the triage and SLA settings.
-import { el, $, toast, toastError } from '../lib/dom.js';
-import { t, tColon, fmtNum, fmtTime } from '../lib/i18n.js';
+// The Models page (admin): one triage field at a time (tabs), with its
+// active version's out-of-fold figures; warnings in plain words on the
+// classes the model never or rarely applies, or has too few examples of;
+// the classes with their threshold rules; every version with its figures
+// and a way to roll back to it or promote it; the confusion matrix of a
+// chosen version; and what agents did with the field's predictions, week
+// by week or day by day. Plain tables and CSS bars: no chart library.
+import { el, toast, toastError } from '../lib/dom.js';
+import { t, tColon, fmtNum, fmtTime, fmtDate } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel, valueLabel } from '../lib/tickets.js';
 
+// a class with fewer examples is too thin to learn; with at least as many
+// and almost never applied (under 5 % of its tickets), the thresholds are
+// what keeps it from working
+const FEW_EXAMPLES = 20;
+const RARE_COVERAGE = 0.05;
+const VERSIONS_SHOWN = 10;
+
 // 0.877 → "87.7 %" ("87,7 %" in French), the % kept beside its number
-const fmtPct = (x) => (x === null || x === undefined ? t('none') : fmtNum(100 * x, 1) + '\u00a0%');
+const fmtPct = (x, d = 1) => (x === null || x === undefined ? t('none') : fmtNum(100 * x, d) + '\u00a0%');
+const apiErr = (e) => toastError(errText(e), t('dismiss'));
+const fill = (key, vars) => Object.entries(vars).reduce((s, [k, v]) => s.replace('{' + k + '}', v), t(key));
 
 function thresholdControls(field, cls, cur, onsaved) {
-  const mode = el('select', { class: 'th-mode', 'data-class': cls },
+  const name = cls === '' ? t('field_default') : valueLabel(field, cls);
+  const mode = el('select', { class: 'th-mode', 'data-class': cls, 'aria-label': fill('m_rule_of', { cls: name }) },
     ['target', 'always', 'never'].map((m) => el('option', { value: m, selected: m === cur.mode }, t('mode_' + m))));
   const target = el('input', { type: 'number', class: 'th-target', min: '0.5', max: '1', step: '0.01',
-    value: cur.target ?? 0.95 });
+    value: cur.target ?? 0.95, 'aria-label': fill('m_target_of', { cls: name }) });
   const save = el('button', { type: 'button', class: 'secondary th-save', onclick: async () => {
     const body = { class: cls, mode: mode.value };
     if (mode.value === 'target') body.target = Number(target.value);
-    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { toastError(e.message, t('dismiss')); }
+    try { await api('PUT', `/models/${field}/thresholds`, body); toast(t('saved')); onsaved(); } catch (e) { apiErr(e); }
   } }, t('save'));
   return el('span', { class: 'th' }, mode, ' ', target, ' ', save);
+}
+
+// The warnings of the active version's classes, in words a desk lead
+// reads: never or rarely applied although well supplied with examples,
+// or too few examples to learn. A class an admin set to "always suggest"
+// is left alone: it is meant never to be applied.
+function classWarnings(m, rule) {
+  const out = [];
+  for (const c of m.classes || []) {
+    const r = rule(c.class);
+    const vars = { cls: valueLabel(m.field, c.class), n: fmtNum(c.support),
+      p: fmtPct(r.mode === 'target' ? r.target : null, 0), c: fmtPct(c.coverage, 0) };
+    if (c.support < FEW_EXAMPLES) out.push([c.class, fill('m_warn_few', vars)]);
+    else if (r.mode === 'never') continue;
+    else if (c.coverage === 0) out.push([c.class, fill('m_warn_never', vars)]);
+    else if (c.coverage < RARE_COVERAGE) out.push([c.class, fill('m_warn_rare', vars)]);
+  }
+  return out;
+}
+
+function classesTable(m, rule, warned, redraw) {
+  return el('table', { class: 'classes stack flow' },
+    el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class, class: warned.has(c.class) ? 'warned' : null },
+      el('td', { class: 'lead' }, valueLabel(m.field, c.class),
+        warned.has(c.class) ? el('span', { class: 'badge warn-badge' }, t('m_warn_badge')) : null),
+      el('td', { 'data-label': t('support') }, fmtNum(c.support)),
+      el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
+      el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
+      el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),
+      el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw))))));
+}
+
+// Every version, newest first (the ten newest until asked for all), each
+// with its figures; the others than the active one can be activated.
+function versionsTable(field, versions, active, redraw) {
+  const body = el('tbody', {});
+  const row = (m) => {
+    const mt = m.metrics || {};
+    const act = m.active ? el('span', { class: 'badge active-badge' }, t('m_active'))
+      : el('button', { type: 'button', class: 'secondary small m-activate', 'data-version': m.version, onclick: async (ev) => {
+        ev.target.disabled = true;
+        try {
+          await api('PUT', `/models/${field}/active`, { version: m.version });
+          toast(fill('m_activated', { v: m.version }));
+          await redraw();
+        } catch (e) { ev.target.disabled = false; apiErr(e); }
+      } }, active && m.version < active.version ? t('m_rollback') : t('m_promote'));
+    return el('tr', { 'data-version': m.version, class: m.active ? 'is-active' : null },
+      el('td', { class: 'lead' }, t('m_col_version') + ' ' + m.version),
+      el('td', { 'data-label': t('m_col_date') }, fmtTime(m.created_at)),
+      el('td', { 'data-label': t('m_col_tickets') }, fmtNum(m.n_train)),
+      el('td', { 'data-label': t('accuracy') }, fmtPct(mt.accuracy)),
+      el('td', { 'data-label': t('macro_f1') }, fmtPct(mt.macro_f1)),
+      el('td', { 'data-label': t('auto') }, fmtPct(mt.coverage_at_target)),
+      el('td', { class: 'm-state' }, act));
+  };
+  const show = (n) => body.replaceChildren(...versions.slice(0, n).map(row));
+  show(VERSIONS_SHOWN);
+  const all = versions.length > VERSIONS_SHOWN ? el('button', { type: 'button', class: 'secondary small', id: 'm-all-versions',
+    onclick: (ev) => { show(versions.length); ev.target.remove(); } }, fill('m_all_versions', { n: fmtNum(versions.length) })) : null;
+  return [el('table', { class: 'versions stack flow', id: 'm-versions' },
+    el('thead', {}, el('tr', {}, [t('m_col_version'), t('m_col_date'), t('m_col_tickets'), t('accuracy'), t('macro_f1'), t('auto'), t('m_col_state')]
+      .map((h) => el('th', { scope: 'col' }, h)))), body), all];
+}
+
+// The out-of-fold confusion matrix of version m: a row per real class, a
+// column per predicted one, the diagonal marked, a cell shaded by its share
+// of the row. On a phone each row is a card listing only the classes its
+// tickets were predicted as.
+function confusionTable(m) {
+  const cm = m.metrics && m.metrics.confusion;
+  if (!cm) return el('p', { class: 'muted', id: 'm-cm-none' }, t('m_cm_none'));
+  const names = cm.classes.map((c) => valueLabel(m.field, c));
+  const cell = (n, total, hit, p) => {
+    const td = el('td', { class: 'cm-cell' + (hit ? ' cm-hit' : n ? ' cm-miss' : ' cm-zero'),
+      'data-label': fill('m_cm_pred', { cls: names[p] }) }, fmtNum(n));
+    if (n && total) td.style.setProperty('--share', String(Math.max(0.08, n / total)));
+    return td;
+  };
+  return el('div', { class: 'cm-wrap' }, el('table', { class: 'confusion stack', id: 'm-confusion' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('m_cm_truth')),
+      names.map((n) => el('th', { scope: 'col' }, n)))),
+    el('tbody', {}, cm.counts.map((row, r) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      return el('tr', { 'data-class': cm.classes[r] }, el('th', { scope: 'row', class: 'lead' }, names[r],
+        el('span', { class: 'muted small' }, ' (' + fmtNum(total) + ')')),
+      row.map((n, p) => cell(n, total, p === r, p)));
+    }))));
+}
+
+function confusionSection(field, versions, active) {
+  const holder = el('div', {});
+  const pick = el('select', { id: 'm-cm-version', onchange: () => draw() },
+    versions.map((m) => el('option', { value: m.version, selected: m === active }, t('m_col_version') + ' ' + m.version + (m.active ? ' · ' + t('m_active') : ''))));
+  const draw = () => holder.replaceChildren(confusionTable(versions.find((m) => String(m.version) === pick.value)));
+  draw();
+  return el('section', { id: 'm-cm', 'aria-labelledby': 'm-cm-h' }, el('h3', { id: 'm-cm-h' }, t('m_cm')),
+    el('p', { class: 'muted small' }, t('m_cm_intro')),
+    el('p', { class: 'inline-field' }, el('label', { for: 'm-cm-version' }, t('m_cm_of')), pick), holder);
+}
+
+const STATES = ['accepted', 'overridden', 'applied', 'suggested'];
+
+// One period of the trend: its counts, the share overridden of those a
+// person decided, and a bar of the four states (the numbers beside it are
+// what a screen reader reads).
+function trendRow(x) {
+  const total = STATES.reduce((a, k) => a + x[k], 0);
+  const decided = x.accepted + x.overridden;
+  const bar = el('div', { class: 'trend-bar', 'aria-hidden': 'true' }, STATES.map((k) => {
+    const s = el('span', { class: 'tb-' + k });
+    s.style.setProperty('width', total ? (100 * x[k] / total) + '%' : '0');
+    return s;
+  }));
+  return el('tr', { 'data-start': x.start, class: total ? null : 'trend-empty' },
+    el('th', { scope: 'row', class: 'lead' }, fmtDate(x.start)),
+    STATES.map((k) => el('td', { class: 'tr-' + k, 'data-label': t('tr_' + k) }, fmtNum(x[k]))),
+    el('td', { class: 'tr-rate', 'data-label': t('tr_rate') }, decided ? fmtPct(x.overridden / decided, 0) : t('none')),
+    el('td', { class: 'tr-bar' }, bar));
+}
+
+async function trendSection(field) {
+  const holder = el('div', {});
+  const bucket = el('select', { id: 'm-trend-bucket', onchange: () => draw().catch(apiErr) },
+    el('option', { value: 'week' }, t('m_by_week')), el('option', { value: 'day' }, t('m_by_day')));
+  const draw = async () => {
+    const r = await api('GET', `/models/${field}/trend?bucket=${bucket.value}`);
+    const none = r.items.every((x) => STATES.every((k) => !x[k]));
+    holder.replaceChildren(none ? el('p', { class: 'muted', id: 'm-trend-none' }, t('tr_empty')) : '',
+      el('table', { class: 'trend stack flow', id: 'm-trend' },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(r.bucket === 'week' ? 'm_week_of' : 'm_day')),
+        STATES.map((k) => el('th', { scope: 'col' }, el('span', { class: 'swatch tb-' + k, 'aria-hidden': 'true' }), t('tr_' + k))),
+        el('th', { scope: 'col' }, t('tr_rate')), el('td', {}))),
+      el('tbody', {}, r.items.slice().reverse().map(trendRow))));
+  };
+  await draw();
+  return el('section', { id: 'm-trend-s', 'aria-labelledby': 'm-trend-h' }, el('h3', { id: 'm-trend-h' }, t('m_trend')),
+    el('p', { class: 'muted small' }, t('m_trend_intro')),
+    el('p', { class: 'inline-field' }, el('label', { for: 'm-trend-bucket' }, t('m_bucket')), bucket), holder);
+}
+
+async function fieldCard(field, versions, thresholds, redraw) {
+  const active = versions.find((m) => m.active) || null;
+  const mt = (active && active.metrics) || {};
+  const rules = new Map(thresholds.filter((x) => x.field === field).map((x) => [x.class, x]));
+  const dflt = rules.get('') || { mode: 'target', target: mt.target_precision || 0.95 };
+  const rule = (cls) => rules.get(cls) || dflt;
+  const warnings = active ? classWarnings(active, rule) : [];
+  const warned = new Set(warnings.map(([c]) => c));
+  return el('section', { class: 'card model', 'data-field': field, 'aria-labelledby': 'm-h-' + field },
+    el('h2', { id: 'm-h-' + field }, fieldLabel(field)),
+    active ? [
+      el('p', { class: 'm-summary' }, el('strong', {}, fill('m_active_v', { v: active.version })), ' · ',
+        fill('m_trained_on', { when: fmtTime(active.created_at), n: fmtNum(active.n_train) })),
+      el('p', { class: 'muted' }, `${tColon('accuracy')}${fmtPct(mt.accuracy)} · ${tColon('macro_f1')}${fmtPct(mt.macro_f1)} · ` +
+        `${tColon('ece')}${fmtPct(mt.ece)} · ${tColon('auto')}${fmtPct(mt.coverage_at_target)}`),
+      warnings.length ? el('div', { class: 'warnings', id: 'm-warnings' }, el('h3', {}, t('m_warn_title')),
+        el('ul', {}, warnings.map(([c, text]) => el('li', { 'data-class': c }, text)))) : null,
+      el('h3', {}, t('m_classes')),
+      el('p', {}, tColon('field_default'), thresholdControls(field, '', dflt, redraw)),
+      classesTable(active, rule, warned, redraw)] : el('p', { class: 'muted' }, t('nomodel')),
+    el('h3', {}, t('m_versions')),
+    versionsTable(field, versions, active, redraw),
+    confusionSection(field, versions, active || versions[0]),
+    await trendSection(field));
 }
 
 export default async function viewModels(ctx) {
   const redraw = () => viewModels(ctx);
   const r = await api('GET', '/models');
-  const active = r.models.filter((m) => m.active);
-  const rules = new Map(r.thresholds.map((x) => [x.field + '\u0000' + x.class, x]));
-  const train = el('button', { id: 'models-train', onclick: async (ev) => {
+  // the configured fields first, in their order, then any other with a model
+  const fields = [...new Set([...r.fields.split(',').filter(Boolean), ...r.models.map((m) => m.field)])]
+    .filter((f) => r.models.some((m) => m.field === f));
+  const want = ctx.query.get('field');
+  const field = fields.includes(want) ? want : fields[0];
+  const train = el('button', { type: 'button', id: 'models-train', onclick: async (ev) => {
     ev.target.disabled = true;
-    try { await api('POST', '/models/train', {}); toast(t('trained')); redraw(); } catch (e) { toastError(e.message, t('dismiss')); ev.target.disabled = false; }
+    try { await api('POST', '/models/train', {}); toast(t('trained')); redraw(); } catch (e) { apiErr(e); ev.target.disabled = false; }
   } }, t('train'));
-  const blocks = active.map((m) => {
-    const mt = m.metrics || {};
-    const rule = (cls) => rules.get(m.field + '\u0000' + cls) || { mode: 'target', target: mt.target_precision || 0.95 };
-    return el('div', { class: 'card model', 'data-field': m.field },
-      el('h2', {}, fieldLabel(m.field) + ' · ' + t('version') + ' ' + m.version),
-      el('p', { class: 'muted' }, `${fmtNum(m.n_train)} tickets · ${t('accuracy')} ${fmtPct(mt.accuracy)} · ${t('macro_f1')} ${fmtPct(mt.macro_f1)} · ` +
-        `${t('ece')} ${fmtPct(mt.ece)} · ${t('auto')} ${fmtPct(mt.coverage_at_target)} · ${fmtTime(m.created_at)}`),
-      el('p', {}, tColon('field_default'), thresholdControls(m.field, '', rule(''), redraw)),
-      el('table', { class: 'classes stack flow' },
-        el('thead', {}, el('tr', {}, [t('cls'), t('support'), t('precision'), t('coverage'), t('threshold'), t('mode')].map((h) => el('th', {}, h)))),
-        el('tbody', {}, (m.classes || []).map((c) => el('tr', { 'data-class': c.class },
-          el('td', { class: 'lead' }, valueLabel(m.field, c.class)), el('td', { 'data-label': t('support') }, fmtNum(c.support)),
-          el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
-          el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
-          el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),
-          el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw)))))));
-  });
-  ctx.page(el('h1', {}, t('models')), await settingsCard(), el('p', {}, train),
-    blocks.length ? blocks : el('p', { class: 'muted' }, t('nomodel')));
-}
-
-async function settingsCard() {
-  const st = await api('GET', '/settings');
-  const fields = new Set(st['triage.fields'].value.split(','));
-  const num = (key, label) => el('div', { class: 'num' }, el('label', { for: 'set-' + key }, label),
-    el('input', { type: 'number', id: 'set-' + key, value: st[key].value, min: 0 }));
-  const form = el('form', { class: 'card', id: 'settings-form', onsubmit: async (ev) => {
-    ev.preventDefault();
-    const body = {
-      'triage.fields': [...form.querySelectorAll('input[name=field]:checked')].map((x) => x.value).join(','),
-      'triage.critical': $('set-triage.critical').value,
-    };
-    for (const k of ['triage.retrain_hours', 'triage.retrain_after', 'sla.p1_hours', 'sla.p2_hours', 'sla.p3_hours', 'sla.p4_hours'])
-      body[k] = Number($('set-' + k).value);
-    try { await api('PUT', '/settings', body); toast(t('saved')); } catch (e) { toastError(errText(e), t('dismiss')); }
-  } },
-    el('h2', {}, t('settings')),
-    el('label', {}, t('trained_fields')),
-    el('div', { class: 'row' }, ['category', 'group', 'urgency', 'service', 'ci'].map((f) =>
-      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'field', value: f, checked: fields.has(f) }), fieldLabel(f)))),
-    el('label', { for: 'set-triage.critical' }, t('critical')),
-    el('input', { type: 'text', id: 'set-triage.critical', value: st['triage.critical'].value }),
-    el('div', { class: 'row' }, num('triage.retrain_hours', t('retrain_hours')), num('triage.retrain_after', t('retrain_after'))),
-    el('div', { class: 'row' }, [1, 2, 3, 4].map((p) => num(`sla.p${p}_hours`, `P${p} · ${t('sla_hours')}`))),
-    el('p', {}, el('button', { type: 'submit', id: 'settings-save' }, t('save'))));
-  return form;
+  const tabs = el('nav', { class: 'tabs', 'aria-label': t('m_fields') }, fields.map((f) => {
+    const act = r.models.find((m) => m.field === f && m.active);
+    return el('a', { href: '#/models?field=' + f, class: f === field ? 'tab current' : 'tab', id: 'm-tab-' + f, 'aria-current': f === field ? 'page' : null },
+      fieldLabel(f), act && act.metrics ? el('span', { class: 'muted small' }, ' · ' + t('macro_f1') + ' ' + fmtPct(act.metrics.macro_f1, 0)) : null);
+  }));
+  ctx.page(el('div', { class: 'page-head' }, el('h1', {}, t('models')), train),
+    field ? [tabs, await fieldCard(field, r.models.filter((m) => m.field === field), r.thresholds, redraw)]
+      : el('p', { class: 'muted' }, t('nomodel')));
 }
