@@ -114,7 +114,7 @@ test('ticket create, get, patch, history, comments', async () => {
   // "Still broken" on a resolved ticket reopens it, by the system; a closed
   // ticket takes no more replies from its requester (agents may still note).
   assert.equal((await agent('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'resolved' })).status, 200);
-  assert.equal((await alice('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'Ça recommence' })).status, 201);
+  assert.equal((await alice('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'Ça recommence', still_broken: true })).status, 201);
   const again = await alice('GET', `/api/v1/tickets/${tk.id}`);
   assert.equal(again.json.status, 'open');
   const ev = (await agent('GET', `/api/v1/tickets/${tk.id}/history`)).json.items.filter((e) => e.field === 'status').at(-1);

@@ -443,3 +443,19 @@ test('every activation of a model is audited, by the console or by the admin who
   const train = (await admin('GET', '/api/v1/audit?action=model.train&limit=1')).json.items[0];
   assert.deepEqual(train.detail, { force: true, fields: [{ field: 'category', trained: true, version: v, activated: true }] });
 });
+
+test('a search lists the best match first (relevance by default), newest first when asked', async () => {
+  // the demo holds dozens of VPN tickets; the one that says all three words leads
+  const t = (await alice('POST', '/api/v1/tickets', { title: 'Connexion VPN impossible depuis ce matin',
+    description: 'Le client VPN refuse la connexion.' })).json;
+  const q = encodeURIComponent('"connexion" "vpn" "impossible"');
+  const ranked = (await agent('GET', `/api/v1/tickets?q=${q}&limit=200`)).json.items;
+  assert.ok(ranked.length > 5, `${ranked.length} matches`);
+  assert.ok(ranked.slice(0, 3).some((x) => x.id === t.id), `#${t.id} in the first three of ${ranked.length}`);
+  const newest = (await agent('GET', `/api/v1/tickets?q=${q}&sort=-created_at&limit=200`)).json.items;
+  assert.equal(newest[0].id, t.id, 'the newest first when asked');
+  for (let i = 1; i < newest.length; i++) assert.ok(newest[i - 1].created_at >= newest[i].created_at);
+  // without a search, the default is the newest first
+  const all = (await agent('GET', '/api/v1/tickets?limit=20')).json.items;
+  for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].created_at >= all[i].created_at, 'newest first');
+});
