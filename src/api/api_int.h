@@ -169,6 +169,20 @@ void api_tickets_list(api_call_t *c);
  * requester's ticket) and returns an error otherwise. */
 int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
 
+/* Attachments (src/api/attachments.c). */
+void api_attachments_list(api_call_t *c);
+void api_attachments_create(api_call_t *c);
+void api_attachments_get(api_call_t *c);
+void api_attachments_hide(api_call_t *c);
+void api_attachments_show(api_call_t *c);
+/* The caps on files (settings limits.attachment_mb,
+ * limits.ticket_attachments_mb, limits.ticket_attachments) as the API
+ * shows them: {"attachment_bytes", "ticket_attachments_bytes",
+ * "ticket_attachments"} (new reference). */
+json_t *api_attachment_limits_json(store_t *db);
+/* limits.attachment_mb in bytes: the most one file may hold. */
+int64_t api_attachment_max(store_t *db);
+
 void api_comments_list(api_call_t *c);
 void api_comments_create(api_call_t *c);
 void api_comments_hide(api_call_t *c);
