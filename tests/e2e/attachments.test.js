@@ -193,3 +193,44 @@ test('an agent files a ticket on behalf of a requester, with a file the requeste
   assert.deepEqual(files.map((f) => [f.name, f.uploader_name, f.comment_id]), [['capture écran.png', 'Agent', null]]);
   await ctx.close();
 });
+
+test('a refused program after the reply is saved is said in the reader\'s language; a hidden file leaves the requester\'s page', async () => {
+  const { makeExe } = require('../lib/files');
+  const exe = path.join(dir, 'setup.exe');
+  fs.writeFileSync(exe, makeExe());
+  const ctx = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+  const rq = await ctx.newPage();
+  await uiLogin(rq, srv.url, env.accounts.alice.email, env.accounts.alice.password);
+  const alice = client(srv.url, env.accounts.alice.token);
+  const id = (await alice('POST', '/api/v1/tickets', { title: 'Installateur bloqué' })).json.id;
+  await rq.goto(`${srv.url}/#/ticket/${id}`);
+  await rq.waitForSelector('#reply-body');
+  await rq.fill('#reply-body', 'Voici l’installateur et la capture');
+  await rq.setInputFiles('#reply-files', [exe, shot]);
+  await rq.click('#reply-submit');
+  // the reply and the screenshot are saved; the program is refused, and the toast says so in French
+  await rq.waitForSelector('#toast.error-toast');
+  assert.equal(await rq.textContent('#toast.error-toast'),
+    'Enregistré, mais tous les fichiers n’ont pas été joints\u00a0: setup.exe\u00a0: les programmes ne sont pas acceptés.×');
+  await rq.waitForSelector('.comment .attachment[data-name="capture écran.png"]');
+  assert.equal(await rq.locator('[data-name="setup.exe"]').count(), 0);
+  await fits(rq, 'refused program fr 390');
+  await rq.screenshot({ path: path.join(SHOTS, 'attach-refused-fr-390.png'), fullPage: true });
+  // an agent hides the screenshot: the requester no longer sees it, the agent sees it marked
+  const actx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 900 } });
+  const ag = await actx.newPage();
+  await uiLogin(ag, srv.url, env.accounts.agent.email, env.accounts.agent.password);
+  await ag.goto(`${srv.url}/#/ticket/${id}`);
+  await ag.waitForSelector('.attachment[data-name="capture écran.png"] button[data-hide-file]');
+  await ag.click('.attachment[data-name="capture écran.png"] button[data-hide-file]');
+  await ag.waitForSelector('.attachment[data-name="capture écran.png"][data-hidden="1"]');
+  assert.match(await ag.textContent('.attachment[data-hidden="1"]'), /hidden by Agent/);
+  assert.match(await ag.textContent('#history'), /Agent hid a file from the requester: capture écran\.png/);
+  await ag.screenshot({ path: path.join(SHOTS, 'attach-hidden-en-1400.png'), fullPage: true });
+  await rq.reload();
+  await rq.waitForSelector('.comment');
+  assert.equal(await rq.locator('[data-name="capture écran.png"]').count(), 0);
+  assert.match(await rq.textContent('#history'), /Agent a masqué un fichier au demandeur\u00a0: capture écran\.png/);
+  await ctx.close();
+  await actx.close();
+});
