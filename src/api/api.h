@@ -63,12 +63,15 @@ typedef struct {
   size_t body_len;
   int body_too_large;        /* the transport discarded a body over its cap */
   size_t body_cap;           /* that cap, for the error message */
+  int body_busy;             /* the transport had no memory left for this large
+                                body (see api_body_cap) and discarded it */
   const char *session_cookie;  /* value of the relais_session cookie */
   const char *authorization;   /* Authorization header */
   const char *csrf_token;      /* X-CSRF-Token header */
   int https;                   /* reached over HTTPS (X-Forwarded-Proto from a proxy) */
   const char *content_type;    /* Content-Type header; may be NULL */
   const char *if_match;        /* If-Match header; may be NULL */
+  const char *if_none_match;   /* If-None-Match header; may be NULL */
   const char *query_error;     /* what is wrong with the query string (a NUL
                                   byte, a parameter given twice), or NULL */
   const char *client;          /* the client's address ("192.0.2.7", "2001:db8::/64"),
@@ -86,6 +89,14 @@ typedef struct {
   int retry_after;           /* seconds, for a Retry-After header; 0: none */
   char etag[32];             /* ETag header (quoted); "" when none */
   int route;                 /* index into the route table, for metrics */
+  /* A stored file (a download) instead of body: */
+  void *blob;                /* owned bytes (malloc), or NULL; the transport may take them */
+  size_t blob_len;
+  char type_buf[128];        /* its type, which content_type then points to */
+  char disposition[1024];    /* Content-Disposition header; "" when none */
+  const char *csp;           /* Content-Security-Policy (static); NULL: the UI's */
+  const char *cache_control; /* Cache-Control (static); NULL: no-store, or
+                                no-cache for the embedded UI */
 } api_response_t;
 
 void api_response_init(api_response_t *r);
@@ -95,6 +106,15 @@ void api_response_free(api_response_t *r);
  * validation, the work and the reply. Never fails: every error becomes a
  * JSON error reply. */
 void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp);
+
+/* The most bytes the body of the request whose head is req (method, path,
+ * query, credentials; no body yet) may hold, decided before any of it is
+ * read: dflt (the transport's --max-body) for every route, except the
+ * upload of an attachment by a caller signed in with the role it needs,
+ * which takes limits.attachment_mb. An anonymous or refused caller never
+ * gets more than dflt buffered. *large (optional) is set to 1 when the
+ * cap is the upload's. */
+size_t api_body_cap(api_ctx_t *ctx, const api_request_t *req, size_t dflt, int *large);
 
 /* Records a finished request for /metrics. */
 void api_metrics_observe(api_ctx_t *ctx, int route, int status, double seconds);

@@ -175,6 +175,19 @@ void api_tickets_rating_put(api_call_t *c);
 void api_tickets_read(api_call_t *c);
 /* Ticket ticket_id's rating as {rating, comment, rated_at}, or null. */
 json_t *api_rating_json(store_t *db, int64_t ticket_id);
+/* Attachments (src/api/attachments.c). */
+void api_attachments_list(api_call_t *c);
+void api_attachments_create(api_call_t *c);
+void api_attachments_get(api_call_t *c);
+void api_attachments_hide(api_call_t *c);
+void api_attachments_show(api_call_t *c);
+/* The caps on files (settings limits.attachment_mb,
+ * limits.ticket_attachments_mb, limits.ticket_attachments) as the API
+ * shows them: {"attachment_bytes", "ticket_attachments_bytes",
+ * "ticket_attachments"} (new reference). */
+json_t *api_attachment_limits_json(store_t *db);
+/* limits.attachment_mb in bytes: the most one file may hold. */
+int64_t api_attachment_max(store_t *db);
 
 void api_comments_list(api_call_t *c);
 void api_comments_create(api_call_t *c);

@@ -253,6 +253,8 @@ void api_auth_logout(api_call_t *c) {
 void api_auth_me(api_call_t *c) {
   json_t *j = json_pack("{s:o}", "user", api_user_json(&c->user));
   if (c->csrf) json_object_set_new(j, "csrf_token", json_string(c->csrf));
+  /* what a form may attach, so that it can say so before sending a file */
+  json_object_set_new(j, "limits", api_attachment_limits_json(c->db));
   api_reply(c, 200, j);
 }
 

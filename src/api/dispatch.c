@@ -24,6 +24,8 @@ static const char *const token_args[] = {"user_id", NULL};
 static const char *const trend_args[] = {"bucket", "periods", NULL};
 static const char *const audit_args[] = {"actor_id", "action", "target_type", "target_id",
                                          "from", "to", "limit", "cursor", NULL};
+static const char *const upload_args[] = {"filename", "comment_id", NULL};
+static const char *const download_args[] = {"inline", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -47,6 +49,11 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/tickets/{id}/comments/{id}/hide", api_comments_hide, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/tickets/{id}/comments/{id}/show", api_comments_show, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/history", api_history_list, STORE_ROLE_REQUESTER, page_args},
+    {"GET", "/api/v1/tickets/{id}/attachments", api_attachments_list, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/tickets/{id}/attachments", api_attachments_create, STORE_ROLE_REQUESTER, upload_args},
+    {"GET", "/api/v1/tickets/{id}/attachments/{id}", api_attachments_get, STORE_ROLE_REQUESTER, download_args},
+    {"POST", "/api/v1/tickets/{id}/attachments/{id}/hide", api_attachments_hide, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/tickets/{id}/attachments/{id}/show", api_attachments_show, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/users", api_users_list, STORE_ROLE_AGENT, user_list_args},
     {"POST", "/api/v1/users", api_users_create, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/users/{id}", api_users_get, STORE_ROLE_AGENT, NULL},
@@ -77,6 +84,11 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/jobs/{name}/run", api_jobs_run, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
+
+/* Whether a route's body is a file's raw bytes (application/octet-stream,
+ * of up to limits.attachment_mb: see api_body_cap) rather than JSON: the
+ * upload of an attachment, alone. */
+static int dispatch_raw_body(const api_route_t *r) { return r->handler == api_attachments_create; }
 
 /* ---- The context ------------------------------------------------------------
  * Each transport thread opens its own connection on first use (SQLite
@@ -181,6 +193,8 @@ void api_response_init(api_response_t *r) {
 
 void api_response_free(api_response_t *r) {
   util_buf_free(&r->body);
+  free(r->blob);
+  r->blob = NULL;
 }
 
 /* ---- Matching ----------------------------------------------------------------
@@ -233,18 +247,20 @@ static int dispatch_static(const api_request_t *req, api_response_t *resp) {
 
 /* A body must say it is JSON (charset and other parameters aside): a form
  * or text/plain body is refused, as a browser may send those across sites
- * without asking. 1 when refused. */
-static int dispatch_body_type(api_call_t *c) {
+ * without asking. A file's upload (raw) says application/octet-stream
+ * instead: its type is read from its bytes, so the header could only
+ * mislead. 1 when refused. */
+static int dispatch_body_type(api_call_t *c, int raw) {
   const char *ct = c->req->content_type;
   if (!c->req->body_len) return 0;
+  const char *want = raw ? "application/octet-stream" : "application/json";
   size_t n = ct ? strcspn(ct, ";") : 0;
   while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t')) n--;
-  if (ct && n == 16 && strncasecmp(ct, "application/json", 16) == 0) return 0;
+  if (ct && n == strlen(want) && strncasecmp(ct, want, n) == 0) return 0;
   int echo = ct && n && n <= 64 && util_utf8_valid(ct, n, NULL);
-  api_error(c, UTIL_E_MEDIATYPE, NULL,
-            "the request body must be sent with Content-Type: application/json%s%.*s%s",
-            echo ? " (not " : ct ? " (not this type)" : " (none was given)", echo ? (int)n : 0,
-            echo ? ct : "", echo ? ")" : "");
+  api_error(c, UTIL_E_MEDIATYPE, NULL, "the request body must be sent with Content-Type: %s%s%.*s%s",
+            want, echo ? " (not " : ct ? " (not this type)" : " (none was given)",
+            echo ? (int)n : 0, echo ? ct : "", echo ? ")" : "");
   return 1;
 }
 
@@ -311,11 +327,6 @@ void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) 
     api_error(&c, UTIL_E_DB, NULL, "the database cannot be opened");
     return;
   }
-  if (req->body_too_large) {
-    api_error(&c, UTIL_E_TOOBIG, NULL, "request body is larger than %zu bytes",
-              req->body_cap);
-    goto out;
-  }
   if (api_auth_resolve(&c)) goto out;
   if (route->min_role != STORE_ROLE_NONE) {
     if (c.user.role == STORE_ROLE_NONE) {
@@ -328,11 +339,24 @@ void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) 
       goto out;
     }
   }
+  /* after the caller is known: an anonymous client learns nothing more */
+  int raw = dispatch_raw_body(route);
+  if (req->body_busy) {
+    resp->retry_after = 5;
+    api_error(&c, UTIL_E_BUSY, NULL, "the server is receiving too many files at once; try again"
+              " in a few seconds");
+    goto out;
+  }
+  if (req->body_too_large && !raw) { /* an upload's handler says which limit it passed */
+    api_error(&c, UTIL_E_TOOBIG, NULL, "request body is larger than %zu bytes",
+              req->body_cap);
+    goto out;
+  }
   if (req->query_error) {
     api_error(&c, UTIL_E_INVALID, NULL, "%s", req->query_error);
     goto out;
   }
-  if (dispatch_body_type(&c)) goto out;
+  if (!(raw && req->body_too_large) && dispatch_body_type(&c, raw)) goto out;
   if (dispatch_write_limited(&c)) goto out;
   if (req->query_unknown) {
     static const char *const none[] = {NULL};
@@ -360,4 +384,30 @@ out:
 
 int api_role_at_least(const api_call_t *c, store_role_t r) {
   return c->user.role >= r;
+}
+
+size_t api_body_cap(api_ctx_t *ctx, const api_request_t *req, size_t dflt, int *large) {
+  const api_route_t *route = NULL;
+  if (large) *large = 0;
+  for (int i = 0; i < api_nroutes && !route; i++) {
+    int64_t ids[2] = {0, 0};
+    char name[33] = "";
+    if (dispatch_raw_body(&api_routes[i]) && strcmp(api_routes[i].method, req->method) == 0 &&
+        dispatch_match(api_routes[i].pattern, req->path, ids, name))
+      route = &api_routes[i];
+  }
+  if (!route) return dflt;
+  /* who asks, as api_handle will check it again: only a caller who may
+   * upload gets the larger buffer */
+  api_response_t scratch;
+  api_response_init(&scratch);
+  api_call_t c = {.ctx = ctx, .req = req, .resp = &scratch, .db = api_db(ctx)};
+  size_t cap = dflt;
+  if (c.db && !api_auth_resolve(&c) && c.user.role >= route->min_role) {
+    cap = (size_t)api_attachment_max(c.db);
+    if (large) *large = 1;
+  }
+  dispatch_call_free(&c);
+  api_response_free(&scratch);
+  return cap;
 }

@@ -32,6 +32,11 @@ static const struct {
     {"limits.ticket_comments", SET_INT, 1, 1000000, "1000",
      "comments one ticket takes (a new one past it: open a new ticket)"},
     {"limits.ticket_comments_mb", SET_INT, 1, 1024, "16", "megabytes of comments one ticket takes"},
+    {"limits.attachment_mb", SET_INT, 1, 100, "10",
+     "megabytes one attached file may hold (a larger one is refused with 413)"},
+    {"limits.ticket_attachments_mb", SET_INT, 1, 100000, "50",
+     "megabytes of attached files one ticket takes in all"},
+    {"limits.ticket_attachments", SET_INT, 1, 10000, "100", "files one ticket takes"},
     {"limits.writes_per_minute", SET_INT, 0, 100000, "60",
      "writes (tickets, comments, sign-ins) a requester, or a client not signed in, makes a"
      " minute; agents and admins are not limited (0: no limit)"},

@@ -15,18 +15,21 @@ int cli_serve(int argc, char **argv) {
                       {"--max-body", 1, NULL}, {"--retrain-check", 1, NULL},
                       {"--max-per-client", 1, NULL}, {"--request-deadline", 1, NULL},
                       {"--forwarded-for", 0, NULL}, {"--skip-check", 0, NULL},
-                      {"--max-db-mb", 1, NULL},
+                      {"--max-db-mb", 1, NULL}, {"--upload-memory", 1, NULL},
                       {"--secure-cookies", 0, NULL}, {"--help", 0, NULL}, {NULL, 0, NULL}};
   if (cli_parse(argc, argv, opts, NULL, 0, NULL)) return 2;
   if (cli_get(opts, "--help")) {
     printf("usage: relais serve [--db FILE] [--listen ADDR:PORT] [--threads N]"
            " [--max-body BYTES] [--max-per-client N] [--request-deadline S]\n"
            "       [--retrain-check S] [--secure-cookies] [--forwarded-for]\n"
-           "       [--max-db-mb N] [--skip-check]\n"
+           "       [--max-db-mb N] [--upload-memory MB] [--skip-check]\n"
            "  --db FILE          database file (default relais.db; created if absent)\n"
            "  --listen ADDR:PORT where to listen (default 127.0.0.1:8080; port 0 picks one)\n"
            "  --threads N        worker threads (default 4)\n"
-           "  --max-body BYTES   largest request body accepted (default 1048576)\n"
+           "  --max-body BYTES   largest request body accepted (default 1048576); an\n"
+           "                     attachment's upload takes limits.attachment_mb instead\n"
+           "  --upload-memory MB memory that uploads being received may hold in all\n"
+           "                     (default 256); past it an upload answers 503\n"
            "  --max-per-client N connections open at once from one address (default 64;\n"
            "                     behind a reverse proxy, every client has its address)\n"
            "  --request-deadline S seconds a request's headers and body may take to\n"
@@ -48,19 +51,21 @@ int cli_serve(int argc, char **argv) {
   }
   const char *db = cli_get(opts, "--db");
   long threads = 4, max_body = 1 << 20, check = 300, per_client = HTTP_PER_CLIENT,
-       deadline = 30, max_mb = 0;
+       deadline = 30, max_mb = 0, upload_mb = (long)(HTTP_UPLOAD_MEMORY >> 20);
   if (cli_int_opt(opts, "serve", "--threads", 1, 64, &threads) ||
       cli_int_opt(opts, "serve", "--max-body", 1024, 1L << 30, &max_body) ||
       cli_int_opt(opts, "serve", "--retrain-check", 1, 86400, &check) ||
       cli_int_opt(opts, "serve", "--max-per-client", 1, HTTP_MAX_CONNECTIONS, &per_client) ||
       cli_int_opt(opts, "serve", "--request-deadline", 1, 3600, &deadline) ||
-      cli_int_opt(opts, "serve", "--max-db-mb", 1, 16L * 1024 * 1024, &max_mb))
+      cli_int_opt(opts, "serve", "--max-db-mb", 1, 16L * 1024 * 1024, &max_mb) ||
+      cli_int_opt(opts, "serve", "--upload-memory", 1, 1L << 20, &upload_mb))
     return 2;
   http_config_t hc = {.listen = cli_get(opts, "--listen"),
                       .max_body = (size_t)max_body,
                       .threads = (int)threads,
                       .max_per_client = (int)per_client,
                       .request_deadline = (double)deadline,
+                      .upload_memory = (size_t)upload_mb << 20,
                       .forwarded_for = cli_get(opts, "--forwarded-for") != NULL};
   if (!hc.listen) hc.listen = "127.0.0.1:8080";
   api_config_t ac = {.db_path = db ? db : "relais.db",

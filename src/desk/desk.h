@@ -92,6 +92,43 @@ int desk_list_value(store_t *db, store_tf_t f, const char *s, char **canon, desk
 int desk_text_check(const char *name, const char *s, size_t n, size_t min, size_t max,
                     int multiline, desk_err_t *e);
 
+/* ---- Attachments (attach.c) ------------------------------------------------------
+ * A file given with a ticket or a reply, whatever the channel brought it:
+ * its name made safe to show and to send back in a Content-Disposition
+ * header, its type read from its bytes, never from its name or from what
+ * the sender said. */
+#define DESK_ATTACH_NAME_IN 1024 /* longest name taken, in bytes: longer is refused */
+#define DESK_ATTACH_NAME_MAX 200 /* longest name kept: longer is cut, its extension kept */
+
+/* The safe form of the name given (n bytes) into out: only its last path
+ * part ("C:\x\shot.png" -> "shot.png"), each control character
+ * (C0, DEL, C1, line separators) made '_', the invisible characters that
+ * change how it reads (bidi controls, zero-width characters, BOM)
+ * dropped, spaces and dots trimmed at both ends, at most
+ * DESK_ATTACH_NAME_MAX bytes; "file" if nothing is left. An empty,
+ * over-long, NUL-holding or invalid UTF-8 name is refused (UTIL_E_INVALID
+ * or UTIL_E_BADUTF8, field "filename"). */
+int desk_attach_name(const char *given, size_t n, char out[DESK_ATTACH_NAME_IN + 1],
+                     desk_err_t *e);
+
+typedef struct {
+  const char *type;    /* static MIME type; "application/octet-stream" when
+                        * unknown, "text/plain; charset=utf-8" for readable text
+                        * that is not markup (HTML, SVG, XML are never text) */
+  int inline_ok;       /* a raster image (PNG, JPEG, GIF, WebP) a page may show */
+  const char *program; /* a program, refused ("a Windows program"); else NULL */
+} desk_sniff_t;
+
+/* What the n bytes at data are, from their magic numbers: images, PDF,
+ * Office (OOXML, OpenDocument, 97-2003), archives, audio and video,
+ * UTF-8 text; programs (Windows PE, ELF, Mach-O) are marked. Reads no more
+ * than the signatures and a ZIP's directory, except for text, which is
+ * read whole. */
+void desk_attach_sniff(const void *data, size_t n, desk_sniff_t *out);
+/* 1 if a file of this type may be shown inside a page: PNG, JPEG, GIF and
+ * WebP only (never SVG, which can hold script). */
+int desk_attach_inline(const char *type);
+
 /* ---- A requester's reply -------------------------------------------------------
  * A requester cannot reply to a closed ticket (UTIL_E_CONFLICT with e set:
  * "ticket N is closed: open a new ticket"). A reply to a ticket that waits

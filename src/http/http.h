@@ -20,7 +20,13 @@ typedef struct {
   double request_deadline; /* seconds a request's headers and body may take,
                               from the connection's opening or the end of its
                               previous request; 0 → 30 */
+  size_t upload_memory;    /* bytes that uploads being received (bodies over
+                              max_body, see api_body_cap) may hold in all;
+                              past it an upload answers 503; 0 → HTTP_UPLOAD_MEMORY */
 } http_config_t;
+
+/* The default of upload_memory: 256 MiB. */
+#define HTTP_UPLOAD_MEMORY ((size_t)256 << 20)
 
 /* Connections open at once, in all and from one client address: one client
  * (a flood of idle sockets) can hold no more than its share. Behind a

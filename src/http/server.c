@@ -19,6 +19,8 @@
 typedef struct {
   util_buf_t body;
   int too_large;
+  int busy;        /* a large body found no room in the upload memory */
+  size_t reserved; /* bytes of the upload memory this request holds */
   double started;
 } http_conn_t;
 
@@ -26,8 +28,24 @@ typedef struct {
   const http_config_t *cfg;
   api_ctx_t *ctx;       /* borrowed */
   atomic_int in_flight; /* requests between first callback and completion */
+  atomic_size_t uploads; /* bytes reserved by large bodies being received */
   http_watch_t watch;
 } http_server_t;
+
+/* Large bodies (uploads, up to limits.attachment_mb each) are held in
+ * memory until answered; together they may take cfg->upload_memory bytes
+ * (default HTTP_UPLOAD_MEMORY), so that many clients uploading at once, or
+ * one with many connections, cannot take the server's memory. Each
+ * reserves its Content-Length (the whole cap when it sends none) before
+ * its first byte is read; 1 when there is room. */
+static int http_reserve(http_server_t *srv, size_t n) {
+  size_t limit = srv->cfg->upload_memory ? srv->cfg->upload_memory : HTTP_UPLOAD_MEMORY;
+  size_t cur = atomic_load(&srv->uploads);
+  do {
+    if (n > limit || cur > limit - n) return 0;
+  } while (!atomic_compare_exchange_weak(&srv->uploads, &cur, cur + n));
+  return 1;
+}
 
 static const char *http_query(void *ctx, const char *key) {
   return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
@@ -89,6 +107,7 @@ static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cl
   http_server_t *srv = cls;
   http_conn_t *hc = *con_cls;
   if (!hc) return;
+  if (hc->reserved) atomic_fetch_sub(&srv->uploads, hc->reserved);
   util_buf_free(&hc->body);
   free(hc);
   *con_cls = NULL;
@@ -101,12 +120,18 @@ static void http_add_headers(struct MHD_Response *r, const api_response_t *ar) {
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
   MHD_add_response_header(r, "X-Frame-Options", "DENY");
-  /* The UI loads only its own files: no inline script, no third party. */
+  /* The UI loads only its own files: no inline script, no third party.
+   * A stored file brings its own, stricter one. */
   MHD_add_response_header(r, "Content-Security-Policy",
-                          "default-src 'self'; img-src 'self' data:; "
-                          "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-  MHD_add_response_header(r, "Cache-Control",
-                          ar->static_body ? "no-cache" : "no-store");
+                          ar->csp ? ar->csp
+                                  : "default-src 'self'; img-src 'self' data:; "
+                                    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  if (ar->disposition[0]) {
+    MHD_add_response_header(r, "Content-Disposition", ar->disposition);
+    MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+  }
+  MHD_add_response_header(r, "Cache-Control", ar->cache_control ? ar->cache_control
+                                              : ar->static_body ? "no-cache" : "no-store");
   if (ar->set_cookie[0]) MHD_add_response_header(r, "Set-Cookie", ar->set_cookie);
   if (ar->allow[0]) MHD_add_response_header(r, "Allow", ar->allow);
   if (ar->etag[0]) MHD_add_response_header(r, "ETag", ar->etag);
@@ -127,7 +152,10 @@ static enum MHD_Result http_reply(http_server_t *srv, struct MHD_Connection *con
   if (ar.static_body)
     r = MHD_create_response_from_buffer(ar.static_len, (void *)ar.static_body,
                                         MHD_RESPMEM_PERSISTENT);
-  else {
+  else if (ar.blob) { /* a stored file: its buffer goes to the reply as it is */
+    r = MHD_create_response_from_buffer(ar.blob_len, ar.blob, MHD_RESPMEM_MUST_FREE);
+    if (r) ar.blob = NULL;
+  } else {
     size_t len = ar.body.len; /* read before steal resets it */
     r = MHD_create_response_from_buffer(len, util_buf_steal(&ar.body),
                                         MHD_RESPMEM_MUST_FREE);
@@ -185,57 +213,83 @@ static void http_client(struct MHD_Connection *conn, const http_config_t *cfg, c
   }
 }
 
+/* The request as far as its headers go (no body yet); client is the
+ * buffer its address is written to. */
+static void http_head(http_server_t *srv, struct MHD_Connection *conn, const char *url,
+                      const char *method, api_request_t *req, char *client, size_t len) {
+  memset(req, 0, sizeof *req);
+  req->method = method;
+  req->path = url;
+  req->query = http_query;
+  req->query_unknown = http_query_unknown;
+  req->query_ctx = conn;
+  req->session_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "relais_session");
+  req->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+  req->csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+  req->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+  req->if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
+  req->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+  http_client(conn, srv->cfg, client, len);
+  req->client = client;
+  const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+  req->https = proto && strcasecmp(proto, "https") == 0;
+}
+
+/* A new request: its body's cap (the upload's for a caller who may
+ * upload, else --max-body) and, for a large one, its room in the upload
+ * memory. Returns the first callback's answer. */
+static enum MHD_Result http_start(http_server_t *srv, struct MHD_Connection *conn,
+                                  const char *url, const char *method, void **con_cls) {
+  http_conn_t *hc = util_xcalloc(1, sizeof *hc);
+  hc->started = util_monotonic();
+  *con_cls = hc;
+  atomic_fetch_add(&srv->in_flight, 1);
+  const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                               MHD_HTTP_HEADER_CONTENT_LENGTH);
+  unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+  size_t cap = srv->cfg->max_body;
+  int large = 0;
+  if (strcmp(method, "POST") == 0) {
+    api_request_t head;
+    char client[INET6_ADDRSTRLEN + 4];
+    http_head(srv, conn, url, method, &head, client, sizeof client);
+    cap = api_body_cap(srv->ctx, &head, cap, &large);
+  }
+  util_buf_init(&hc->body, cap);
+  /* An oversize body is read and thrown away so that the client, still
+   * sending, gets to read the 413; only an absurd one (over 16 times the
+   * cap) is answered at once, at the price of a possible reset. */
+  if (len > cap) hc->too_large = 1;
+  else if (large && !http_reserve(srv, cl ? (size_t)len : cap)) hc->busy = 1;
+  else if (large) hc->reserved = cl ? (size_t)len : cap;
+  return len <= 16ull * cap ? MHD_YES : MHD_NO;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn,
                                    const char *url, const char *method,
                                    const char *version, const char *upload_data,
                                    size_t *upload_size, void **con_cls) {
   http_server_t *srv = cls;
   http_conn_t *hc = *con_cls;
-  if (!hc) {
-    hc = util_xcalloc(1, sizeof *hc);
-    util_buf_init(&hc->body, srv->cfg->max_body);
-    hc->started = util_monotonic();
-    *con_cls = hc;
-    atomic_fetch_add(&srv->in_flight, 1);
-    /* An oversize body is read and thrown away so that the client, still
-     * sending, gets to read the 413; only an absurd one (over 16 times the
-     * cap) is answered at once, at the price of a possible reset. */
-    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-    unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
-    if (len > srv->cfg->max_body) hc->too_large = 1;
-    if (len <= 16ull * srv->cfg->max_body) return MHD_YES;
-  }
+  if (!hc && http_start(srv, conn, url, method, con_cls) == MHD_YES) return MHD_YES;
+  hc = *con_cls;
   if (*upload_size) {
-    if (!hc->too_large && util_buf_append(&hc->body, upload_data, *upload_size))
+    if (!hc->too_large && !hc->busy && util_buf_append(&hc->body, upload_data, *upload_size))
       hc->too_large = 1;
     *upload_size = 0; /* consumed (or discarded once over the cap) */
     return MHD_YES;
   }
-  api_request_t req = {
-      .method = method,
-      .path = url,
-      .query = http_query,
-      .query_unknown = http_query_unknown,
-      .query_ctx = conn,
-      .body = hc->body.data,
-      .body_len = hc->body.len,
-      .body_too_large = hc->too_large,
-      .body_cap = srv->cfg->max_body,
-      .session_cookie = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, "relais_session"),
-      .authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
-      .csrf_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token"),
-  };
+  api_request_t req;
+  char client[INET6_ADDRSTRLEN + 4];
+  http_head(srv, conn, url, method, &req, client, sizeof client);
+  req.body = hc->busy ? NULL : hc->body.data;
+  req.body_len = hc->busy ? 0 : hc->body.len;
+  req.body_too_large = hc->too_large;
+  req.body_busy = hc->busy;
+  req.body_cap = hc->body.max;
   http_qcheck_t qc = {.nseen = 0};
   MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, http_arg_sane, &qc);
   req.query_error = qc.msg[0] ? qc.msg : NULL;
-  req.content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-  req.if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MATCH);
-  char client[INET6_ADDRSTRLEN + 4];
-  http_client(conn, srv->cfg, client, sizeof client);
-  req.client = client;
-  const char *proto = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-  req.https = proto && strcasecmp(proto, "https") == 0;
   return http_reply(srv, conn, hc, &req);
 }
 

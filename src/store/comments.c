@@ -154,3 +154,39 @@ int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
   sqlite3_reset(st);
   return rc;
 }
+
+void store_comment_clear(store_comment_t *c) {
+  free(c->author_name);
+  free(c->body);
+  free(c->hidden_by_name);
+  memset(c, 0, sizeof *c);
+}
+
+int store_comment_get(store_t *s, int64_t ticket_id, int64_t id, store_comment_t *out) {
+  static const char sql[] =
+      "SELECT c.id, c.ticket_id, c.author_id, u.name, c.body, c.internal,"
+      " c.created_at, IFNULL(c.hidden_by, 0), h.name FROM comments c"
+      " LEFT JOIN users u ON u.id = c.author_id LEFT JOIN users h ON h.id = c.hidden_by"
+      " WHERE c.ticket_id = ? AND c.id = ?";
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, ticket_id);
+  sqlite3_bind_int64(st, 2, id);
+  int r = sqlite3_step(st), rc = 0;
+  if (r == SQLITE_ROW) {
+    out->id = sqlite3_column_int64(st, 0);
+    out->ticket_id = sqlite3_column_int64(st, 1);
+    out->author_id = sqlite3_column_int64(st, 2);
+    out->author_name = store_col_dup(st, 3);
+    out->body = store_col_dup(st, 4);
+    out->internal = sqlite3_column_int(st, 5);
+    out->created_at = sqlite3_column_int64(st, 6);
+    out->hidden_by = sqlite3_column_int64(st, 7);
+    out->hidden_by_name = store_col_dup(st, 8);
+  } else {
+    rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  }
+  sqlite3_reset(st);
+  return rc;
+}

@@ -320,4 +320,20 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE ticket_reads(user_id INTEGER NOT NULL REFERENCES users(id),"
     " ticket_id INTEGER NOT NULL REFERENCES tickets(id), read_at INTEGER NOT NULL,"
     " PRIMARY KEY(user_id, ticket_id)) WITHOUT ROWID;",
+
+    /* 16: attachments, in the database so that a backup stays one file.
+     * A file belongs to a ticket, and to one of its comments when it came
+     * with a reply or a note (it then follows that comment: internal or
+     * hidden with it). name is the safe form of the name given, type the
+     * one read from the bytes. The bytes come last: SQLite reads a row's
+     * columns in order, so a list of names never reads the files. */
+    "CREATE TABLE attachments(id INTEGER PRIMARY KEY,"
+    " ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " comment_id INTEGER REFERENCES comments(id),"
+    " name TEXT NOT NULL, content_type TEXT NOT NULL,"
+    " size INTEGER NOT NULL CHECK(size > 0), sha256 TEXT NOT NULL,"
+    " uploaded_by INTEGER NOT NULL REFERENCES users(id), created_at INTEGER NOT NULL,"
+    " hidden_by INTEGER REFERENCES users(id),"
+    " data BLOB NOT NULL);"
+    "CREATE INDEX attachments_ticket ON attachments(ticket_id, id);",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -409,6 +409,64 @@ int store_comment_hide(store_t *s, int64_t ticket_id, int64_t id, int hide,
 /* How many comments the ticket has and their bytes in all. */
 int store_comment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes);
 
+/* Loads comment id of the ticket into out (strings owned: clear with
+ * store_comment_clear). UTIL_E_NOTFOUND when the ticket has no such one. */
+int store_comment_get(store_t *s, int64_t ticket_id, int64_t id, store_comment_t *out);
+void store_comment_clear(store_comment_t *c);
+
+/* ---- Attachments (attachments.c) ------------------------------------------
+ * Files on a ticket, or on one of its comments, stored whole in the
+ * database. A file on the ticket itself is public; one on a comment is
+ * internal with an internal note and hidden from the requester with a
+ * hidden reply; an agent may also hide one file (hidden_by). */
+typedef struct {
+  int64_t id, ticket_id;
+  int64_t comment_id;    /* 0: on the ticket itself */
+  char *name;            /* owned: the safe name (desk_attach_name) */
+  char *content_type;    /* owned: the type read from the bytes */
+  int64_t size;          /* bytes, > 0 */
+  char *sha256;          /* owned: hex */
+  int64_t uploaded_by;
+  char *uploader_name;   /* owned (joined), or NULL */
+  int64_t created_at;
+  int64_t hidden_by;     /* 0: shown; else the agent who hid it */
+  char *hidden_by_name;  /* owned (joined), or NULL */
+  int internal;          /* joined: on an internal note */
+  int comment_hidden;    /* joined: on a hidden reply */
+} store_attachment_t;
+
+void store_attachment_clear(store_attachment_t *a);
+/* Stores a->size bytes of data (borrowed) as a new file of a->ticket_id
+ * (and a->comment_id when not 0, which must be a comment of that ticket:
+ * UTIL_E_NOTFOUND otherwise, as for a missing ticket), by a->uploaded_by,
+ * now; bumps the ticket's updated_at and writes the history event
+ * "attachment" (or "attachment_internal" on an internal note) with the
+ * name, all in one transaction (the caller's when one is open). Sets a->id
+ * and a->created_at. */
+int store_attachment_insert(store_t *s, store_attachment_t *a, const void *data,
+                            const store_actor_t *who);
+/* Calls fn (which borrows the row) for each file of the ticket in id
+ * order until it returns nonzero. public_only: only what its requester
+ * sees (on the ticket or on a shown public reply, and not hidden). */
+int store_attachment_each(store_t *s, int64_t ticket_id, int public_only,
+                          int (*fn)(const store_attachment_t *, void *), void *arg);
+/* Loads file id of the ticket into out, and when data is not NULL its bytes
+ * into *data (owned, out->size bytes; free()). UTIL_E_NOTFOUND when the
+ * ticket has no such file, or public_only and its requester may not see
+ * it; UTIL_E_NOMEM when the bytes do not fit in memory. */
+int store_attachment_get(store_t *s, int64_t ticket_id, int64_t id, int public_only,
+                         store_attachment_t *out, void **data);
+/* How many files the ticket has and their bytes in all (every file,
+ * internal and hidden ones too: they take room all the same). */
+int store_attachment_stats(store_t *s, int64_t ticket_id, int64_t *count, int64_t *bytes);
+/* Hides file id of the ticket from its requester (hide 1) or shows it
+ * again (0), by the agent a->user_id, with the history event
+ * "attachment_hidden" or "attachment_shown" (the name); nothing is
+ * deleted. UTIL_E_NOTFOUND when the ticket has no such file; *changed 0
+ * when it already was so. */
+int store_attachment_hide(store_t *s, int64_t ticket_id, int64_t id, int hide,
+                          const store_actor_t *a, int *changed);
+
 /* ---- History ------------------------------------------------------------ */
 typedef struct {
   int64_t id;
@@ -437,7 +495,7 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 /* Calls fn for each history event of the ticket with an id above after_id
  * (0: all) in order, until fn returns nonzero; borrowed strings are valid
  * during the call only. with_internal=0 hides what only the desk sees:
- * internal notes and confirmed suggestions. */
+ * internal notes, the files added to them and confirmed suggestions. */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
 

@@ -2,7 +2,8 @@
 // the copy is one moment of the database (every ticket acknowledged before
 // the backup started, none that did not exist when it ended), passes
 // integrity_check, and serves: restored in place of a lost database, its
-// tickets, active models and audit rows are all there.
+// tickets, attached files (byte for byte), active models and audit rows
+// are all there.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -10,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const { BIN, cli, makeDb, startServer, client } = require('../lib/harness');
+const { makePng } = require('../lib/files');
 
 const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
 
@@ -30,6 +32,14 @@ test('a backup taken under writes is complete, consistent and restores', async (
     }
   };
   const workers = Array.from({ length: 4 }, (_, w) => worker(w));
+  // a screenshot on a ticket, in the database like the rest
+  const shot = makePng(200, 120);
+  const withFile = (await agent('POST', '/api/v1/tickets', { title: 'with a screenshot' })).json.id;
+  const up = await fetch(`${srv.url}/api/v1/tickets/${withFile}/attachments?filename=screen.png`, { method: 'POST',
+    headers: { Authorization: 'Bearer ' + env.accounts.agent.token, 'Content-Type': 'application/octet-stream' }, body: shot });
+  const upText = await up.text();
+  assert.equal(up.status, 201, upText);
+  const fileUrl = JSON.parse(upText).url;
   await new Promise((r) => setTimeout(r, 1500));
   const before = new Set(acked);
   const maxBefore = Math.max(...acked);
@@ -85,6 +95,10 @@ test('a backup taken under writes is complete, consistent and restores', async (
   assert.match(t.json.title, /^writer \d #\d+$/);
   const triage = await agent('POST', '/api/v1/triage', { title: 'VPN', description: 'Le VPN ne marche plus' });
   assert.equal(triage.status, 200, 'the restored models predict');
+  const file = await fetch(srv.url + fileUrl, { headers: { Authorization: 'Bearer ' + env.accounts.agent.token } });
+  assert.equal(file.status, 200, 'the attached file came back');
+  assert.equal(file.headers.get('content-type'), 'image/png');
+  assert.ok(Buffer.from(await file.arrayBuffer()).equals(shot), 'byte for byte');
   const audit = await admin('GET', '/api/v1/audit?action=model.activate');
   assert.ok(audit.json.items.length > 0, 'the audit log came back too');
   const q = await agent('GET', '/api/v1/tickets?q=writer&limit=5');

@@ -91,12 +91,13 @@ test('requester → agent → requester round trip, in both languages', async ()
   // the timeline names the statuses in the reader's language too
   assert.match(await rp.textContent('#history'), /changed Status from New to Pending/);
   await rp.screenshot({ path: path.join(SHOTS, 'requester-ticket.png'), fullPage: true });
-  // resolved: the requester is told a reply reopens it, and it does
+  // resolved: the requester is told a reply marked "still broken" reopens it, and it does
   const agentApi = client(srv.url, env.accounts.agent.token);
   assert.equal((await agentApi('PATCH', `/api/v1/tickets/${id}`, { status: 'resolved', resolution: 'Rouleau changé' })).status, 200);
   await rp.reload();
   await rp.waitForSelector('#resolved-note');
   await rp.fill('#reply-body', 'Still jamming on duplex prints.');
+  await rp.check('#reply-still-broken');
   await rp.click('#reply-submit');
   await rp.waitForSelector('#history .event[data-field="status"] >> text=from Resolved to Open');
   // closed: no reply form, a way to a new ticket instead

@@ -4,7 +4,8 @@
  *
  * Input: byte 0 picks the caller (anonymous, requester, agent, admin),
  * byte 1 a route below, then the query string ("a=1&b=2", no decoding) up
- * to the first newline, and the body after it.
+ * to the first newline, and the body after it (JSON, or a file's raw
+ * bytes for an upload, "filename=…&comment_id=…" in the query).
  *
  * Properties: never a crash or sanitizer report; never a 500 (every bad
  * input is the caller's error, answered 4xx); every JSON reply parses. */
@@ -51,6 +52,11 @@ static const route_t routes[] = {
     {"DELETE", "/api/v1/groups/1/members/2"},
     {"PUT", "/api/v1/models/category/active"},
     {"GET", "/api/v1/models/category/trend"},
+    {"POST", "/api/v1/tickets/1/attachments"}, /* the body is a file's bytes */
+    {"GET", "/api/v1/tickets/1/attachments"},
+    {"GET", "/api/v1/tickets/1/attachments/1"},
+    {"POST", "/api/v1/tickets/1/attachments/1/hide"},
+    {"POST", "/api/v1/tickets/1/attachments/1/show"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -127,9 +133,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *body = malloc(blen + 1); /* api_request_t wants it NUL-terminated */
   if (blen) memcpy(body, nl + 1, blen);
   body[blen] = '\0';
+  /* an upload's body is a file (application/octet-stream), the others JSON */
+  size_t plen = strlen(rt->path);
+  int raw = !strcmp(rt->method, "POST") && plen > 12 && !strcmp(rt->path + plen - 12, "/attachments");
   api_request_t req = {.method = rt->method, .path = rt->path, .query = query_get,
                        .query_ctx = &q, .body = nl ? body : NULL, .body_len = blen,
-                       .authorization = db.token[role], .content_type = "application/json",
+                       .authorization = db.token[role],
+                       .content_type = raw ? "application/octet-stream" : "application/json",
                        .client = "192.0.2.7"};
   api_response_t resp;
   api_response_init(&resp);

@@ -48,6 +48,7 @@ static int check_state(const char *path, int64_t tokens) {
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'api_tokens_new'"), 0);
   if (v >= 9) assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('tickets') WHERE name = 'version'"), 1);
   assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('tickets') WHERE name = 'resolve_due_at'"), v >= 13);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'attachments'"), v >= 16);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_changes_au'"), v >= 8);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'catalog'"), v >= 14);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ratings'"), v >= 15);

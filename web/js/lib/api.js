@@ -1,6 +1,7 @@
 // The API client: JSON in and out under /api/v1, the session's CSRF token on
 // every write, errors as ApiError with the server's message and field.
-export const session = { user: null, csrf: null };
+// limits: the caps on attached files (GET /auth/me), once known.
+export const session = { user: null, csrf: null, limits: null };
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -30,6 +31,29 @@ export async function api(method, path, body) {
   return data;
 }
 
+// Uploads a file's bytes (POST, application/octet-stream) to path, telling
+// onProgress(fraction) as they go (fetch cannot); resolves to the JSON
+// answer, rejects with ApiError (status 0 when the network failed).
+export function apiUpload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    x.open('POST', '/api/v1' + path);
+    x.setRequestHeader('Accept', 'application/json');
+    x.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (session.csrf) x.setRequestHeader('X-CSRF-Token', session.csrf);
+    x.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    x.onload = () => {
+      let data = null;
+      try { data = JSON.parse(x.responseText); } catch (e) { /* not JSON */ }
+      if (x.status === 401) { session.user = null; onSignedOut(); }
+      if (x.status >= 200 && x.status < 300) resolve(data);
+      else reject(new ApiError(x.status, data));
+    };
+    x.onerror = () => reject(new ApiError(0, null));
+    x.send(file);
+  });
+}
+
 // Every page of a paged list (next_cursor), up to maxPages pages of 200:
 // { items, more } where more says the list went on past them.
 export async function apiAll(path, maxPages = 20) {
@@ -49,7 +73,7 @@ export async function apiAll(path, maxPages = 20) {
 export async function loadSession() {
   try {
     const me = await fetch('/api/v1/auth/me', { credentials: 'same-origin' });
-    if (me.ok) { const r = await me.json(); session.user = r.user; session.csrf = r.csrf_token; }
+    if (me.ok) { const r = await me.json(); session.user = r.user; session.csrf = r.csrf_token; session.limits = r.limits; }
   } catch (e) { /* offline: the login page will say so */ }
 }
 

@@ -57,3 +57,14 @@ export function fmtDate(iso) {
   if (!iso) return t('none');
   return new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'UTC' });
 }
+
+// A size in bytes as the language writes it: "850 B", "12 kB", "3.4 MB" in
+// English, "850 o", "12 ko", "3,4 Mo" in French (1 kB = 1,024 bytes, as the
+// server's caps count them), a no-break space before the unit.
+export function fmtSize(bytes) {
+  const units = ['size_b', 'size_kb', 'size_mb', 'size_gb'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return fmtNum(v, i && v < 10 && v !== Math.floor(v) ? 1 : 0) + '\u00a0' + t(units[i]);
+}

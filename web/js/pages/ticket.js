@@ -1,6 +1,7 @@
 // The ticket page, for its requester (the public conversation, the status)
 // and for agents (fields, internal notes, AI suggestions, the history, the
-// requester's other recent tickets).
+// requester's other recent tickets). Files show with the ticket's text and
+// under the message they came with; a reply takes files too.
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, apiAll, isAgent } from '../lib/api.js';
@@ -10,10 +11,13 @@ import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestion
 import { keepDraft } from '../lib/drafts.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
 import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
+import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
+
+const showError = (msg) => toastError(msg, t('dismiss'));
 
 // A reply or note. An agent may hide an abusive reply from the requester
 // (and show it again); it stays on the ticket, marked, for the desk.
-function commentView(c, tk, redraw) {
+function commentView(c, tk, redraw, files) {
   const toggle = isAgent() && !c.internal
     ? el('button', { type: 'button', class: 'secondary small', 'data-hide': c.id, onclick: async () => {
       try {
@@ -29,7 +33,8 @@ function commentView(c, tk, redraw) {
     c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null,
     c.hidden ? el('span', { class: 'badge' }, c.hidden_by ? t('hidden_by').replace('{name}', c.hidden_by) : t('hidden_badge')) : null,
     toggle),
-  el('div', { class: 'body' }, c.body === null ? t('comment_hidden_text') : c.body));
+  el('div', { class: 'body' }, c.body === null ? t('comment_hidden_text') : c.body),
+  fileList(files, 'files-' + c.id, redraw, showError));
 }
 
 // A history value as people read it: names for ids, local times, P1…P4,
@@ -59,6 +64,8 @@ function eventView(e) {
   else if (e.field === 'internal_note') what = t('ev_internal_note');
   else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
   else if (e.field === 'rating') what = [t('ev_rating') + ' ', el('b', {}, e.new_value + '/5')];
+  // a file: its name, as it was given
+  else if (/^attachment(_internal|_hidden|_shown)?$/.test(e.field)) what = [t('ev_' + e.field) + ' ', el('b', {}, e.new_value)];
   // an agent confirmed what the model had said (old_value names the field)
   else if (e.field === 'suggestion_accepted') what = [t('ev_suggestion_accepted') + ' ' + historyLabel(e.old_value) + t('colon'),
     el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
@@ -87,11 +94,14 @@ export default async function viewTicket(ctx) {
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
     page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
   }
-  const [comments, history, sugg, others] = await Promise.all([
+  const [comments, history, sugg, others, attached] = await Promise.all([
     apiAll('/tickets/' + id + '/comments'), apiAll('/tickets/' + id + '/history'),
     isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] }),
     isAgent() && tk.requester_id
-      ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] })]);
+      ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] }),
+    api('GET', '/tickets/' + id + '/attachments')]);
+  const redraw = () => viewTicket(ctx);
+  const filesOf = (commentId) => attached.items.filter((a) => a.comment_id === commentId);
   // the requester's other recent tickets: a repeat problem shows at once
   const otherList = others.items.filter((o) => o.id !== tk.id).slice(0, 5);
   const othersCard = isAgent() && otherList.length
@@ -111,27 +121,38 @@ export default async function viewTicket(ctx) {
   };
   const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket(ctx));
   const convo = el('div', { id: 'comments' }, comments.items.length
-    ? comments.items.map((c) => commentView(c, tk, () => viewTicket(ctx))) : el('p', { class: 'muted' }, t('empty_conv')));
-  const err = el('div', { class: 'error', id: 'reply-error' });
+    ? comments.items.map((c) => commentView(c, tk, redraw, filesOf(c.id))) : el('p', { class: 'muted' }, t('empty_conv')));
+  const err = el('div', { class: 'error', id: 'reply-error', role: 'alert' });
+  const files = filePicker('reply-files');
+  const send = el('button', { type: 'submit', id: 'reply-submit' }, t('submit'));
   const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
+    const chosen = files.files();
+    // a file the caps refuse stops the reply: nothing is sent, nothing typed is lost
+    const refused = await attachPrecheck(chosen).catch((e) => [e.message]);
+    if (refused.length) { err.textContent = refused.join(' ') + ' ' + t('att_note_files'); return; }
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
     if (reply.still_broken && reply.still_broken.checked) body.still_broken = true;
     try {
-      await api('POST', '/tickets/' + id + '/comments', body);
+      send.disabled = true;
+      const cm = await api('POST', '/tickets/' + id + '/comments', body);
       draft.clear();
-      viewTicket(ctx);
-    } catch (e) { err.textContent = e.message; }
+      // the reply is saved: a file that fails now is said, and can be sent again
+      const failed = await attachUpload(id, cm.id, chosen, files.status);
+      redraw();
+      if (failed.length) showError(t('att_not_attached') + ' ' + failed.join(' '));
+    } catch (e) { err.textContent = e.message; } finally { send.disabled = false; }
   } },
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
+    files.node,
     !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
     !isAgent() && tk.status === 'resolved' ? el('label', { class: 'check' },
       el('input', { type: 'checkbox', id: 'reply-still-broken', name: 'still_broken' }), t('still_broken')) : null,
-    err, el('p', {}, el('button', { type: 'submit', id: 'reply-submit' }, t('submit'))));
+    err, el('p', {}, send));
   // a reply being typed survives every redraw of the page, and a reload
   const draft = keepDraft(reply, 'reply.' + id);
   // a closed ticket is final: its requester is sent to a new ticket instead
@@ -156,7 +177,9 @@ export default async function viewTicket(ctx) {
           el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
           el('p', { class: 'muted' }, tColon('requester') + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
-          descEl)),
+          descEl,
+          filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
+          fileList(filesOf(null), 'ticket-files', redraw, showError))),
       el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard),
       el('div', { class: 'l-main' },
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
