@@ -199,7 +199,7 @@ void api_attachments_create(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   /* a requester adds nothing to a closed ticket, as they cannot reply to it */
-  int rc = desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, &reopen, &e);
+  int rc = desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, 0, &reopen, &e);
   store_ticket_clear(&t);
   if (rc) {
     api_desk_error(c, &e);
