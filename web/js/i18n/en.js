@@ -210,4 +210,17 @@ export default {
     ev_attachment: 'attached', ev_attachment_internal: 'attached to an internal note',
     ev_attachment_hidden: 'hid a file from the requester:', ev_attachment_shown: 'showed a file again:',
     size_b: 'B', size_kb: 'kB', size_mb: 'MB', size_gb: 'GB',
+    // the SLA's and the calendar's settings
+    'set_sla.p1_response_minutes': 'P1 first response (minutes)', 'sethelp_sla.p1_response_minutes': 'Working minutes to answer a P1 ticket for the first time.',
+    'set_sla.p2_response_minutes': 'P2 first response (minutes)', 'sethelp_sla.p2_response_minutes': 'Working minutes to answer a P2 ticket for the first time.',
+    'set_sla.p3_response_minutes': 'P3 first response (minutes)', 'sethelp_sla.p3_response_minutes': 'Working minutes to answer a P3 ticket for the first time.',
+    'set_sla.p4_response_minutes': 'P4 first response (minutes)', 'sethelp_sla.p4_response_minutes': 'Working minutes to answer a P4 ticket for the first time.',
+    'set_sla.default_urgency': 'Default urgency', 'sethelp_sla.default_urgency': 'The urgency assumed until a person or a model sets one, so that every ticket has a priority and due times at once (1 high, 2 medium, 3 low).',
+    'set_sla.at_risk_percent': 'At risk below (% of the time left)', 'sethelp_sla.at_risk_percent': 'A running target is flagged at risk when less than this share of its time is left.',
+    'set_calendar.timezone': 'Time zone', 'sethelp_calendar.timezone': 'The desk’s time zone, as the tz database names it (Europe/Paris, America/Montreal, UTC).',
+    'set_calendar.hours': 'Working hours', 'sethelp_calendar.hours': '24x7, or days and periods such as “mon-fri 08:00-12:00,13:30-17:30; sat 09:00-12:00” (day names in English or French). The SLA clocks run only then.',
+    'set_calendar.holidays': 'Days off', 'sethelp_calendar.holidays': 'Dates the desk is closed: 2026-12-25 for one day, 12-25 for every year, separated by commas.',
+    'set_limits.attachment_mb': 'Size of one file (MB)', 'sethelp_limits.attachment_mb': 'The largest file one can attach; a larger one is refused.',
+    'set_limits.ticket_attachments_mb': 'Files per ticket (MB)', 'sethelp_limits.ticket_attachments_mb': 'The total size of the files one ticket takes.',
+    'set_limits.ticket_attachments': 'Files per ticket', 'sethelp_limits.ticket_attachments': 'How many files one ticket takes.',
 };

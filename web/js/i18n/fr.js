@@ -210,4 +210,17 @@ export default {
     ev_attachment: 'a joint', ev_attachment_internal: 'a joint à une note interne',
     ev_attachment_hidden: 'a masqué un fichier au demandeur\u00a0:', ev_attachment_shown: 'a de nouveau montré un fichier\u00a0:',
     size_b: 'o', size_kb: 'ko', size_mb: 'Mo', size_gb: 'Go',
+    // réglages des niveaux de service et du calendrier
+    'set_sla.p1_response_minutes': 'Première réponse P1 (minutes)', 'sethelp_sla.p1_response_minutes': 'Minutes ouvrées pour répondre une première fois à un ticket P1.',
+    'set_sla.p2_response_minutes': 'Première réponse P2 (minutes)', 'sethelp_sla.p2_response_minutes': 'Minutes ouvrées pour répondre une première fois à un ticket P2.',
+    'set_sla.p3_response_minutes': 'Première réponse P3 (minutes)', 'sethelp_sla.p3_response_minutes': 'Minutes ouvrées pour répondre une première fois à un ticket P3.',
+    'set_sla.p4_response_minutes': 'Première réponse P4 (minutes)', 'sethelp_sla.p4_response_minutes': 'Minutes ouvrées pour répondre une première fois à un ticket P4.',
+    'set_sla.default_urgency': 'Urgence par défaut', 'sethelp_sla.default_urgency': 'L’urgence supposée tant que personne (ni modèle) ne la fixe, pour que chaque ticket ait d’emblée une priorité et des échéances (1 haute, 2 moyenne, 3 basse).',
+    'set_sla.at_risk_percent': 'À risque en dessous de (% du temps restant)', 'sethelp_sla.at_risk_percent': 'Une échéance en cours est signalée à risque quand il lui reste moins que cette part de son temps.',
+    'set_calendar.timezone': 'Fuseau horaire', 'sethelp_calendar.timezone': 'Le fuseau du centre de services, nommé comme dans la base tz (Europe/Paris, America/Montreal, UTC).',
+    'set_calendar.hours': 'Heures ouvrées', 'sethelp_calendar.hours': '24x7, ou des jours et des plages comme «\u00a0lun-ven 08:00-12:00,13:30-17:30; sam 09:00-12:00\u00a0» (jours en français ou en anglais). Les échéances ne courent que pendant ces heures.',
+    'set_calendar.holidays': 'Jours fériés', 'sethelp_calendar.holidays': 'Les jours de fermeture\u00a0: 2026-12-25 pour un jour, 12-25 pour chaque année, séparés par des virgules.',
+    'set_limits.attachment_mb': 'Taille d’un fichier (Mo)', 'sethelp_limits.attachment_mb': 'Le plus gros fichier qu’on peut joindre\u00a0; au-delà, il est refusé.',
+    'set_limits.ticket_attachments_mb': 'Fichiers par ticket (Mo)', 'sethelp_limits.ticket_attachments_mb': 'La taille totale des fichiers qu’un ticket accepte.',
+    'set_limits.ticket_attachments': 'Fichiers par ticket', 'sethelp_limits.ticket_attachments': 'Le nombre de fichiers qu’un ticket accepte.',
 };
