@@ -132,6 +132,10 @@ int api_arg_time(api_call_t *c, const char *key, int64_t *out);
  * of the previous page ("u41"), into *after (0 without one). Replies 400
  * naming 'cursor' for anything else. */
 int api_arg_cursor(api_call_t *c, char tag, int64_t *after);
+/* A page of a key-set list as the API answers it: {"items", "next_cursor"}
+ * where next_cursor is tag and the id of the last item when more follow
+ * (the cursor api_arg_cursor reads back), null otherwise. Steals items. */
+json_t *api_page_json(json_t *items, int more, char tag);
 
 /* Ends the transaction a handler opened with store_begin: commits when rc
  * is 0, rolls back otherwise or when the commit fails. Returns rc or the

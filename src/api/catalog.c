@@ -66,14 +66,7 @@ void api_catalog_list(api_call_t *c) {
     else api_error(c, rc, NULL, "cannot list the %s entries", c->name);
     return;
   }
-  char next[32] = "";
-  size_t n = json_array_size(items);
-  if (more && n)
-    snprintf(next, sizeof next, "e%lld",
-             (long long)json_integer_value(json_object_get(json_array_get(items, n - 1), "id")));
-  json_t *j = json_pack("{s:o}", "items", items);
-  json_object_set_new(j, "next_cursor", next[0] ? json_string(next) : json_null());
-  api_reply(c, 200, j);
+  api_reply(c, 200, api_page_json(items, more, 'e'));
 }
 
 /* The labels of the body into e (present ones only), noting changes. */

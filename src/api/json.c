@@ -246,3 +246,14 @@ int api_txn_end(api_call_t *c, int rc) {
   if (rc) store_rollback(c->db);
   return rc;
 }
+
+json_t *api_page_json(json_t *items, int more, char tag) {
+  char next[32] = "";
+  size_t n = json_array_size(items);
+  if (more && n)
+    snprintf(next, sizeof next, "%c%lld", tag,
+             (long long)json_integer_value(json_object_get(json_array_get(items, n - 1), "id")));
+  json_t *j = json_pack("{s:o}", "items", items);
+  json_object_set_new(j, "next_cursor", next[0] ? json_string(next) : json_null());
+  return j;
+}
