@@ -93,9 +93,23 @@ extern const int api_nroutes;
 
 /* ---- Replies --------------------------------------------------------------
  * api_error writes {"error":{"code","message","field"}} with the status of
- * err (field may be NULL). api_reply takes ownership of j. */
+ * err (field may be NULL). api_refuse adds why's "reason" and the values it
+ * names (min, max, allowed, expected, from, to; retry_after from the
+ * response's when rate limited), for clients that say it in their own words;
+ * why may be NULL. api_reply takes ownership of j. */
 void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+void api_refuse(api_call_t *c, int err, const char *field, const util_why_t *why,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A reason as a util_why_t pointer for api_refuse: alone, with a bound or
+ * both, with the type expected. */
+#define API_WHY(r) (&(util_why_t){.reason = UTIL_WHY_##r})
+#define API_WHY_MIN(r, mn) (&(util_why_t){.reason = UTIL_WHY_##r, .has_min = 1, .min = (int64_t)(mn)})
+#define API_WHY_MAX(r, mx) (&(util_why_t){.reason = UTIL_WHY_##r, .has_max = 1, .max = (int64_t)(mx)})
+#define API_WHY_RANGE(r, mn, mx)                                                             \
+  (&(util_why_t){.reason = UTIL_WHY_##r, .has_min = 1, .min = (int64_t)(mn), .has_max = 1, \
+                 .max = (int64_t)(mx)})
+#define API_WHY_TYPE(t) (&(util_why_t){.reason = UTIL_WHY_WRONG_TYPE, .expected = (t)})
 void api_reply(api_call_t *c, int status, json_t *j);
 /* Replies with a refusal of desk's rules (its code, field and message). */
 void api_desk_error(api_call_t *c, const desk_err_t *e);

@@ -168,10 +168,10 @@ static int auth_throttled(api_call_t *c, const char *account, int64_t now) {
   if (!wa && !wc) return 0;
   int64_t w = wa > wc ? wa : wc;
   c->resp->retry_after = (int)w;
-  api_error(c, UTIL_E_TOOMANY, NULL,
-            wa >= wc ? "too many failed sign-ins for this account; try again in %lld s"
-                     : "too many failed sign-ins from this address; try again in %lld s",
-            (long long)w);
+  api_refuse(c, UTIL_E_TOOMANY, NULL, API_WHY(RATE_LIMITED),
+             wa >= wc ? "too many failed sign-ins for this account; try again in %lld s"
+                      : "too many failed sign-ins from this address; try again in %lld s",
+             (long long)w);
   return 1;
 }
 
@@ -194,8 +194,8 @@ void api_auth_login(api_call_t *c) {
       api_field_string(c, "password", 1, 1024, 0, &password, NULL))
     return;
   if (!email || !password) {
-    api_error(c, UTIL_E_INVALID, email ? "password" : "email",
-              "'%s' is required", email ? "password" : "email");
+    api_refuse(c, UTIL_E_INVALID, email ? "password" : "email", API_WHY(REQUIRED),
+               "'%s' is required", email ? "password" : "email");
     return;
   }
   char account[300];
@@ -282,23 +282,36 @@ static int auth_same_ci(const char *a, const char *b, size_t n) {
   return a[n] == '\0' && b[n] == '\0';
 }
 
-const char *api_password_problem(const char *password, const char *email) {
+/* What is wrong with password as a new one: UTIL_WHY_COMMON_PASSWORD,
+ * UTIL_WHY_PASSWORD_IS_EMAIL, or UTIL_WHY_NONE. */
+static int auth_password_why(const char *password, const char *email) {
   size_t n = strlen(password);
   for (const char *const *w = auth_common; *w; w++)
-    if (strlen(*w) == n && auth_same_ci(password, *w, n))
-      return "is one of the most common passwords, the first ones guessed: choose another";
+    if (strlen(*w) == n && auth_same_ci(password, *w, n)) return UTIL_WHY_COMMON_PASSWORD;
   const char *at = email ? strchr(email, '@') : NULL;
   if (email && (auth_same_ci(password, email, strlen(email)) ||
                 (at && (size_t)(at - email) == n && strncasecmp(password, email, n) == 0)))
+    return UTIL_WHY_PASSWORD_IS_EMAIL;
+  return UTIL_WHY_NONE;
+}
+
+const char *api_password_problem(const char *password, const char *email) {
+  switch (auth_password_why(password, email)) {
+  case UTIL_WHY_COMMON_PASSWORD:
+    return "is one of the most common passwords, the first ones guessed: choose another";
+  case UTIL_WHY_PASSWORD_IS_EMAIL:
     return "must not be the account's e-mail address";
-  return NULL;
+  default:
+    return NULL;
+  }
 }
 
 int api_password_acceptable(api_call_t *c, const char *field, const char *password,
                             const char *email) {
   const char *why = api_password_problem(password, email);
   if (!why) return 0;
-  api_error(c, UTIL_E_INVALID, field, "'%s' %s", field, why);
+  api_refuse(c, UTIL_E_INVALID, field, &(util_why_t){.reason = auth_password_why(password, email)},
+             "'%s' %s", field, why);
   return UTIL_E_INVALID;
 }
 
@@ -314,7 +327,7 @@ void api_auth_password(api_call_t *c) {
     return;
   if (!cur || !neu) {
     const char *f = !cur ? "current_password" : "new_password";
-    api_error(c, UTIL_E_INVALID, f, "'%s' is required", f);
+    api_refuse(c, UTIL_E_INVALID, f, API_WHY(REQUIRED), "'%s' is required", f);
     return;
   }
   char account[300];
@@ -330,11 +343,13 @@ void api_auth_password(api_call_t *c) {
   }
   if (!auth_check(pwhash, cur)) {
     auth_failed(c, account, now);
-    api_error(c, UTIL_E_FORBIDDEN, "current_password", "the current password is wrong");
+    api_refuse(c, UTIL_E_FORBIDDEN, "current_password", API_WHY(WRONG_PASSWORD),
+               "the current password is wrong");
     goto out;
   }
   if (strcmp(cur, neu) == 0) {
-    api_error(c, UTIL_E_INVALID, "new_password", "the new password is the current one");
+    api_refuse(c, UTIL_E_INVALID, "new_password", API_WHY(SAME_PASSWORD),
+               "the new password is the current one");
     goto out;
   }
   if (api_password_acceptable(c, "new_password", neu, u.email)) goto out;
@@ -401,7 +416,8 @@ void api_tokens_create(api_call_t *c) {
   json_t *d = json_object_get(c->body, "expires_days");
   if (d && !json_is_null(d)) {
     if (!json_is_integer(d) || json_integer_value(d) < 1 || json_integer_value(d) > 3650) {
-      api_error(c, UTIL_E_INVALID, "expires_days", "'expires_days' must be an integer from 1 to 3650");
+      api_refuse(c, UTIL_E_INVALID, "expires_days", API_WHY_RANGE(OUT_OF_RANGE, 1, 3650),
+                 "'expires_days' must be an integer from 1 to 3650");
       return;
     }
     days = json_integer_value(d);

@@ -98,15 +98,15 @@ static int comments_over_cap(api_call_t *c, size_t len) {
   int64_t max_n = store_setting_int(c->db, "limits.ticket_comments", 1000);
   int64_t max_mb = store_setting_int(c->db, "limits.ticket_comments_mb", 16);
   if (n >= max_n) {
-    api_error(c, UTIL_E_CONFLICT, NULL,
-              "ticket %lld has %lld comments, the most one ticket takes: open a new ticket",
-              (long long)c->id[0], (long long)n);
+    api_refuse(c, UTIL_E_CONFLICT, NULL, API_WHY_MAX(LIMIT_REACHED, max_n),
+               "ticket %lld has %lld comments, the most one ticket takes: open a new ticket",
+               (long long)c->id[0], (long long)n);
     return 1;
   }
   if (bytes + (int64_t)len > max_mb * 1024 * 1024) {
-    api_error(c, UTIL_E_TOOBIG, "body",
-              "ticket %lld's comments would pass %lld MB in all: open a new ticket",
-              (long long)c->id[0], (long long)max_mb);
+    api_refuse(c, UTIL_E_TOOBIG, "body", API_WHY_MAX(LIMIT_REACHED, max_mb * 1024 * 1024),
+               "ticket %lld's comments would pass %lld MB in all: open a new ticket",
+               (long long)c->id[0], (long long)max_mb);
     return 1;
   }
   return 0;
@@ -150,12 +150,12 @@ void api_comments_create(api_call_t *c) {
       api_field_bool(c, "still_broken", &still_broken, NULL))
     goto out;
   if (!body) {
-    api_error(c, UTIL_E_INVALID, "body", "'body' is required");
+    api_refuse(c, UTIL_E_INVALID, "body", API_WHY(REQUIRED), "'body' is required");
     goto out;
   }
   if (api_ticket_visible(c, c->id[0], &t)) goto out;
   if (internal && !api_role_at_least(c, STORE_ROLE_AGENT)) {
-    api_error(c, UTIL_E_FORBIDDEN, "internal", "only agents write internal notes");
+    api_refuse(c, UTIL_E_FORBIDDEN, "internal", API_WHY(AGENTS_ONLY), "only agents write internal notes");
     goto out;
   }
   const char *reopen;

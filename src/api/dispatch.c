@@ -277,8 +277,8 @@ static int dispatch_write_limited(api_call_t *c) {
   int wait = api_throttle_take(c->ctx->writes, key, per_minute, util_monotonic());
   if (!wait) return 0;
   c->resp->retry_after = wait;
-  api_error(c, UTIL_E_TOOMANY, NULL, "more than %d changes in a minute; try again in %d s",
-            per_minute, wait);
+  api_refuse(c, UTIL_E_TOOMANY, NULL, API_WHY(RATE_LIMITED),
+             "more than %d changes in a minute; try again in %d s", per_minute, wait);
   return 1;
 }
 
@@ -369,10 +369,11 @@ void api_handle(api_ctx_t *ctx, const api_request_t *req, api_response_t *resp) 
         util_buf_printf(&known, "%s%s", known.len ? ", " : "", *k);
       /* the name is echoed only when it is short, valid UTF-8 */
       int echo = strlen(u) <= 64 && util_utf8_valid(u, strlen(u), NULL);
-      api_error(&c, UTIL_E_INVALID, echo ? u : NULL, "unknown query parameter %s%s%s (%s%s)",
-                echo ? "'" : "", echo ? u : "(a long or non-UTF-8 name)", echo ? "'" : "",
-                known.len ? "known: " : "this resource takes none",
-                known.len ? util_buf_cstr(&known) : "");
+      api_refuse(&c, UTIL_E_INVALID, echo ? u : NULL, API_WHY(UNKNOWN_FIELD),
+                 "unknown query parameter %s%s%s (%s%s)", echo ? "'" : "",
+                 echo ? u : "(a long or non-UTF-8 name)", echo ? "'" : "",
+                 known.len ? "known: " : "this resource takes none",
+                 known.len ? util_buf_cstr(&known) : "");
       util_buf_free(&known);
       goto out;
     }

@@ -32,12 +32,30 @@ void api_reply_text(api_call_t *c, int status, const char *content_type,
   if (util_buf_puts(&c->resp->body, text)) c->resp->status = 500;
 }
 
-void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...) {
+/* The reason of why and the values it needs, added to the error object e. */
+static void json_add_why(json_t *e, const util_why_t *why, int retry_after) {
+  const char *name = why ? util_why_name(why->reason) : NULL;
+  if (!name) return;
+  json_object_set_new(e, "reason", json_string(name));
+  if (why->has_min) json_object_set_new(e, "min", json_integer(why->min));
+  if (why->has_max) json_object_set_new(e, "max", json_integer(why->max));
+  if (why->expected) json_object_set_new(e, "expected", json_string(why->expected));
+  if (why->allowed) {
+    json_t *a = json_array();
+    for (const char *const *v = why->allowed; *v; v++) json_array_append_new(a, json_string(*v));
+    json_object_set_new(e, "allowed", a);
+  }
+  /* from is a stored status and to passed the enum check: both plain ASCII */
+  if (why->from[0]) json_object_set_new(e, "from", json_string(why->from));
+  if (why->to[0]) json_object_set_new(e, "to", json_string(why->to));
+  if (why->reason == UTIL_WHY_RATE_LIMITED && retry_after > 0)
+    json_object_set_new(e, "retry_after", json_integer(retry_after));
+}
+
+static void json_error_v(api_call_t *c, int err, const char *field, const util_why_t *why,
+                         const char *fmt, va_list ap) {
   char msg[512];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   /* the storage's trouble is the reason whatever the request was */
   if (err == UTIL_E_FULL || err == UTIL_E_READONLY || err == UTIL_E_IO) {
     size_t n = strlen(msg);
@@ -49,7 +67,23 @@ void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...) 
                   util_err_message(err));
   }
   if (field) json_object_set_new(e, "field", json_string(field));
+  json_add_why(e, why, c->resp->retry_after);
   api_reply(c, util_err_http_status(err), json_pack("{s:o}", "error", e));
+}
+
+void api_error(api_call_t *c, int err, const char *field, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  json_error_v(c, err, field, NULL, fmt, ap);
+  va_end(ap);
+}
+
+void api_refuse(api_call_t *c, int err, const char *field, const util_why_t *why,
+                const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  json_error_v(c, err, field, why, fmt, ap);
+  va_end(ap);
 }
 
 int api_body_object(api_call_t *c) {
@@ -86,7 +120,7 @@ int api_body_only(api_call_t *c, const char *const *allowed) {
     int ok = 0;
     for (const char *const *a = allowed; *a && !ok; a++) ok = strcmp(*a, key) == 0;
     if (!ok) {
-      api_error(c, UTIL_E_INVALID, key, "unknown field '%s'", key);
+      api_refuse(c, UTIL_E_INVALID, key, API_WHY(UNKNOWN_FIELD), "unknown field '%s'", key);
       return UTIL_E_INVALID;
     }
   }
@@ -113,8 +147,8 @@ int api_field_string(api_call_t *c, const char *key, size_t min_len,
   if (!v) return 0;
   if (json_is_null(v) && nullable) return 0;
   if (!json_is_string(v)) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be a string%s", key,
-              nullable ? " or null" : "");
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_TYPE("string"), "'%s' must be a string%s", key,
+               nullable ? " or null" : "");
     return UTIL_E_INVALID;
   }
   size_t n = json_string_length(v);
@@ -123,20 +157,22 @@ int api_field_string(api_call_t *c, const char *key, size_t min_len,
    * left to the name, a group without a description, a user's language
    * ("" for the browser's), a field-wide threshold (class "")) */
   if (min_len && (!n || strspn(s, " \t\r\n") == n)) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must not be empty", key);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY(REQUIRED), "'%s' must not be empty", key);
     return UTIL_E_INVALID;
   }
   if (n < min_len) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be at least %zu bytes long", key, min_len);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_MIN(TOO_SHORT, min_len),
+               "'%s' must be at least %zu bytes long", key, min_len);
     return UTIL_E_INVALID;
   }
   if (n > max_len) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' is longer than %zu bytes", key, max_len);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_MAX(TOO_LONG, max_len), "'%s' is longer than %zu bytes",
+               key, max_len);
     return UTIL_E_INVALID;
   }
   /* Multi-line text is allowed only in long fields (descriptions, bodies). */
   if (json_has_control(s, max_len > 1000)) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' contains a control character", key);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY(CONTROL_CHAR), "'%s' contains a control character", key);
     return UTIL_E_INVALID;
   }
   *out = s;
@@ -154,14 +190,14 @@ int api_field_int(api_call_t *c, const char *key, int64_t min, int64_t max,
     return 0;
   }
   if (!json_is_integer(v)) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be an integer%s", key,
-              nullable ? " or null" : "");
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_TYPE("integer"), "'%s' must be an integer%s", key,
+               nullable ? " or null" : "");
     return UTIL_E_INVALID;
   }
   json_int_t i = json_integer_value(v);
   if (i < min || i > max) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be between %lld and %lld", key,
-              (long long)min, (long long)max);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_RANGE(OUT_OF_RANGE, min, max),
+               "'%s' must be between %lld and %lld", key, (long long)min, (long long)max);
     return UTIL_E_INVALID;
   }
   *out = i;
@@ -173,7 +209,7 @@ int api_field_bool(api_call_t *c, const char *key, int *out, int *present) {
   if (present) *present = v != NULL;
   if (!v) return 0;
   if (!json_is_boolean(v)) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be true or false", key);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_TYPE("boolean"), "'%s' must be true or false", key);
     return UTIL_E_INVALID;
   }
   *out = json_is_true(v);
@@ -193,8 +229,9 @@ int api_arg_int(api_call_t *c, const char *key, int64_t min, int64_t max,
   errno = 0;
   long long v = strtoll(s, &end, 10);
   if (!*s || *end || errno == ERANGE || v < min || v > max) {
-    api_error(c, UTIL_E_INVALID, key, "query parameter '%s' must be an integer"
-              " between %lld and %lld", key, (long long)min, (long long)max);
+    api_refuse(c, UTIL_E_INVALID, key, API_WHY_RANGE(OUT_OF_RANGE, min, max),
+               "query parameter '%s' must be an integer between %lld and %lld", key,
+               (long long)min, (long long)max);
     return UTIL_E_INVALID;
   }
   *out = v;

@@ -81,12 +81,14 @@ void api_triage_preview(api_call_t *c) {
       api_field_string(c, "ci", 1, 100, 1, &ci, &present))
     return;
   if (!title) {
-    api_error(c, UTIL_E_INVALID, "title", "'title' is required");
+    api_refuse(c, UTIL_E_INVALID, "title", API_WHY(REQUIRED), "'title' is required");
     return;
   }
   text_lang_t l;
   if (lang && text_lang_parse(lang, &l)) {
-    api_error(c, UTIL_E_INVALID, "language", "'language' must be fr or en");
+    static const char *const langs[] = {"fr", "en", NULL};
+    api_refuse(c, UTIL_E_INVALID, "language", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = langs},
+               "'language' must be fr or en");
     return;
   }
   triage_input_t in = {title, desc ? desc : "", lang, service, ci, 0};
@@ -128,7 +130,7 @@ static int override_value(api_call_t *c, int fi, char *out, size_t len) {
   if (api_body_object(c) || api_body_only(c, allowed)) return UTIL_E_INVALID;
   json_t *v = json_object_get(c->body, "value");
   if (!v || json_is_null(v)) {
-    api_error(c, UTIL_E_INVALID, "value", "'value' is required");
+    api_refuse(c, UTIL_E_INVALID, "value", API_WHY(REQUIRED), "'value' is required");
     return UTIL_E_INVALID;
   }
   store_tf_t tf = triage_field_tf(fi);
@@ -136,7 +138,7 @@ static int override_value(api_call_t *c, int fi, char *out, size_t len) {
     long u = json_is_integer(v) ? (long)json_integer_value(v)
              : json_is_string(v) ? strtol(json_string_value(v), NULL, 10) : 0;
     if (u < 1 || u > 3 || (json_is_string(v) && strlen(json_string_value(v)) != 1)) {
-      api_error(c, UTIL_E_INVALID, "value", "urgency must be 1, 2 or 3");
+      api_refuse(c, UTIL_E_INVALID, "value", API_WHY_RANGE(OUT_OF_RANGE, 1, 3), "urgency must be 1, 2 or 3");
       return UTIL_E_INVALID;
     }
     snprintf(out, len, "%ld", u);
@@ -147,8 +149,8 @@ static int override_value(api_call_t *c, int fi, char *out, size_t len) {
     int rc = store_group_get(c->db, json_integer_value(v), &g);
     if (!rc) snprintf(out, len, "%s", g.name);
     store_group_clear(&g);
-    if (rc) api_error(c, UTIL_E_INVALID, "value", "no group with id %lld",
-                      (long long)json_integer_value(v));
+    if (rc) api_refuse(c, UTIL_E_INVALID, "value", API_WHY(NO_SUCH_GROUP), "no group with id %lld",
+                       (long long)json_integer_value(v));
     return rc ? UTIL_E_INVALID : 0;
   }
   const char *sv = NULL;
@@ -160,7 +162,7 @@ static int override_value(api_call_t *c, int fi, char *out, size_t len) {
     int rc = store_group_by_name(c->db, sv, &g);
     store_group_clear(&g);
     if (rc) {
-      api_error(c, UTIL_E_INVALID, "value", "no group named '%s'", sv);
+      api_refuse(c, UTIL_E_INVALID, "value", API_WHY(NO_SUCH_GROUP), "no group named '%s'", sv);
       return UTIL_E_INVALID;
     }
   }
@@ -395,7 +397,9 @@ void api_models_thresholds_put(api_call_t *c) {
       api_field_string(c, "mode", 1, 10, 0, &mode, &present))
     return;
   if (!mode || (strcmp(mode, "target") != 0 && strcmp(mode, "always") != 0 && strcmp(mode, "never") != 0)) {
-    api_error(c, UTIL_E_INVALID, "mode", "'mode' must be target, always or never");
+    static const char *const modes[] = {"target", "always", "never", NULL};
+    api_refuse(c, UTIL_E_INVALID, "mode", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = modes},
+               "'mode' must be target, always or never");
     return;
   }
   double target = 0;

@@ -138,8 +138,9 @@ static int settings_check(api_call_t *c, size_t i, json_t *v, char *out, size_t 
   if (settings[i].kind == SET_INT) {
     if (!json_is_integer(v) || json_integer_value(v) < settings[i].min ||
         json_integer_value(v) > settings[i].max) {
-      api_error(c, UTIL_E_INVALID, key, "'%s' must be an integer from %lld to %lld", key,
-                (long long)settings[i].min, (long long)settings[i].max);
+      api_refuse(c, UTIL_E_INVALID, key, API_WHY_RANGE(OUT_OF_RANGE, settings[i].min, settings[i].max),
+                 "'%s' must be an integer from %lld to %lld", key, (long long)settings[i].min,
+                 (long long)settings[i].max);
       return UTIL_E_INVALID;
     }
     snprintf(out, len, "%lld", (long long)json_integer_value(v));
@@ -147,13 +148,13 @@ static int settings_check(api_call_t *c, size_t i, json_t *v, char *out, size_t 
   }
   int64_t max = settings[i].kind == SET_FIELDS ? 100 : settings[i].max;
   if (!json_is_string(v) || json_string_length(v) > (size_t)max) {
-    api_error(c, UTIL_E_INVALID, key, "'%s' must be a string of at most %lld bytes", key,
-              (long long)max);
+    api_refuse(c, UTIL_E_INVALID, key, json_is_string(v) ? API_WHY_MAX(TOO_LONG, max) : API_WHY_TYPE("string"),
+               "'%s' must be a string of at most %lld bytes", key, (long long)max);
     return UTIL_E_INVALID;
   }
   const char *s = json_string_value(v);
   if (!util_utf8_valid(s, json_string_length(v), NULL) || strlen(s) != json_string_length(v)) {
-    api_error(c, UTIL_E_BADUTF8, key, "'%s' is not valid UTF-8 text", key);
+    api_refuse(c, UTIL_E_BADUTF8, key, API_WHY(INVALID_UTF8), "'%s' is not valid UTF-8 text", key);
     return UTIL_E_BADUTF8;
   }
   if (settings[i].kind == SET_FIELDS) {
@@ -198,7 +199,7 @@ void api_settings_put(api_call_t *c) {
     size_t i = 0;
     while (i < NSETTINGS && strcmp(settings[i].key, key) != 0) i++;
     if (i == NSETTINGS) {
-      api_error(c, UTIL_E_INVALID, key, "unknown setting '%s'", key);
+      api_refuse(c, UTIL_E_INVALID, key, API_WHY(UNKNOWN_FIELD), "unknown setting '%s'", key);
       rc = UTIL_E_INVALID;
       break;
     }

@@ -10,8 +10,8 @@
 
 /* ---- What a client may send ------------------------------------------------- */
 void api_desk_error(api_call_t *c, const desk_err_t *e) {
-  api_error(c, e->code ? e->code : UTIL_E_INTERNAL, e->field[0] ? e->field : NULL, "%s",
-            e->msg[0] ? e->msg : "the ticket could not be written");
+  api_refuse(c, e->code ? e->code : UTIL_E_INTERNAL, e->field[0] ? e->field : NULL, &e->why, "%s",
+             e->msg[0] ? e->msg : "the ticket could not be written");
 }
 
 /* A JSON value as desk reads it; s is borrowed from v. */
@@ -217,6 +217,7 @@ static void tickets_stale(api_call_t *c, const store_ticket_t *now, int64_t your
   json_t *e = json_pack("{s:s, s:s, s:I}", "code", util_err_code(UTIL_E_STALE), "message", msg,
                         "version", (json_int_t)v);
   if (!e) e = json_pack("{s:s, s:s}", "code", util_err_code(UTIL_E_STALE), "message", "changed since read");
+  json_object_set_new(e, "reason", json_string(util_why_name(UTIL_WHY_CHANGED_MEANWHILE)));
   json_object_set_new(e, "changed_by", l.name ? json_string(l.name) : json_null());
   json_object_set_new(e, "changed_at", l.at ? api_time_json(l.at) : json_null());
   tickets_etag(c, now);

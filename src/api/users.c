@@ -10,14 +10,18 @@ static const char *const users_langs[] = {"", "fr", "en", NULL};
 static int users_lang_ok(api_call_t *c, const char *lang) {
   for (const char *const *l = users_langs; *l; l++)
     if (strcmp(*l, lang) == 0) return 0;
-  api_error(c, UTIL_E_INVALID, "lang", "'lang' must be \"fr\", \"en\" or \"\"");
+  api_refuse(c, UTIL_E_INVALID, "lang", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = users_langs},
+             "'lang' must be \"fr\", \"en\" or \"\"");
   return UTIL_E_INVALID;
 }
+
+static const char *const users_role_names[] = {"requester", "agent", "admin", NULL};
 
 static int users_role(api_call_t *c, const char *s, store_role_t *out) {
   *out = store_role_parse(s);
   if (*out != STORE_ROLE_NONE) return 0;
-  api_error(c, UTIL_E_INVALID, "role", "'role' must be requester, agent or admin");
+  api_refuse(c, UTIL_E_INVALID, "role", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = users_role_names},
+             "'role' must be requester, agent or admin");
   return UTIL_E_INVALID;
 }
 
@@ -110,11 +114,11 @@ void api_users_create(api_call_t *c) {
     return;
   const char *missing = !email ? "email" : !name ? "name" : !role ? "role" : NULL;
   if (missing) {
-    api_error(c, UTIL_E_INVALID, missing, "'%s' is required", missing);
+    api_refuse(c, UTIL_E_INVALID, missing, API_WHY(REQUIRED), "'%s' is required", missing);
     return;
   }
   if (!strchr(email, '@')) {
-    api_error(c, UTIL_E_INVALID, "email", "'email' must be an e-mail address");
+    api_refuse(c, UTIL_E_INVALID, "email", API_WHY(NOT_EMAIL), "'email' must be an e-mail address");
     return;
   }
   if (users_role(c, role, &u.role) || (lang && users_lang_ok(c, lang))) return;
@@ -138,7 +142,7 @@ void api_users_create(api_call_t *c) {
   rc = api_txn_end(c, rc);
   free(hash);
   if (rc == UTIL_E_CONFLICT) {
-    api_error(c, rc, "email", "a user with this e-mail already exists");
+    api_refuse(c, rc, "email", API_WHY(TAKEN), "a user with this e-mail already exists");
     return;
   }
   if (rc) {
@@ -279,7 +283,7 @@ static void groups_write(api_call_t *c, int creating) {
   if (creating) {
     if (!name) {
       json_decref(ch);
-      api_error(c, UTIL_E_INVALID, "name", "'name' is required");
+      api_refuse(c, UTIL_E_INVALID, "name", API_WHY(REQUIRED), "'name' is required");
       return;
     }
     g.name = util_xstrdup(name);
@@ -310,7 +314,7 @@ static void groups_write(api_call_t *c, int creating) {
   if (!rc) rc = api_audit(c, creating ? "group.create" : "group.update", "group", g.id, g.name, ch);
   else json_decref(ch);
   rc = api_txn_end(c, rc);
-  if (rc == UTIL_E_CONFLICT) api_error(c, rc, "name", "a group with this name already exists");
+  if (rc == UTIL_E_CONFLICT) api_refuse(c, rc, "name", API_WHY(TAKEN), "a group with this name already exists");
   else if (rc) api_error(c, rc, NULL, "cannot save the group");
   else api_reply(c, creating ? 201 : 200, groups_json(c, &g));
   store_group_clear(&g);
@@ -333,7 +337,7 @@ static void groups_membership(api_call_t *c, int add) {
     goto out;
   }
   if (add && u.role < STORE_ROLE_AGENT) {
-    api_error(c, UTIL_E_INVALID, NULL, "only agents and admins join assignment groups");
+    api_refuse(c, UTIL_E_INVALID, NULL, API_WHY(NOT_AGENT), "only agents and admins join assignment groups");
     goto out;
   }
   rc = store_begin(c->db);

@@ -20,11 +20,13 @@
  * value, FORBIDDEN for a field the caller may not set, CONFLICT for a
  * status change the lifecycle forbids, or a store error); field names the
  * field as the caller spelled it (cut at 63 bytes; "" when the error is
- * about no field in particular). */
+ * about no field in particular); why says what was wrong with the value
+ * (see UTIL_WHY_MAP), with the bounds or allowed values it needs. */
 typedef struct {
   int code;
   char field[64];
   char msg[256];
+  util_why_t why; /* the reason for a program (UTIL_WHY_NONE when none) */
 } desk_err_t;
 
 /* ---- Field rules -------------------------------------------------------------

@@ -37,18 +37,46 @@ static const desk_field_t desk_fields[] = {
 };
 #define DESK_NFIELDS (sizeof desk_fields / sizeof desk_fields[0])
 
-/* Fills e and returns code: every refusal goes through here. */
+/* Fills e and returns code: every refusal goes through here. why may be
+ * NULL (no reason for a program). */
+static int desk_vrefuse(desk_err_t *e, int code, const char *field, const util_why_t *why,
+                        const char *fmt, va_list ap) {
+  e->code = code;
+  snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  if (why) e->why = *why;
+  else memset(&e->why, 0, sizeof e->why);
+  return code;
+}
+
+static int desk_refuse(desk_err_t *e, int code, const char *field, const util_why_t *why,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int desk_refuse(desk_err_t *e, int code, const char *field, const util_why_t *why,
+                       const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = desk_vrefuse(e, code, field, why, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+/* desk_refuse without a reason. */
 static int desk_fail(desk_err_t *e, int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int desk_fail(desk_err_t *e, int code, const char *field, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  e->code = code;
-  snprintf(e->field, sizeof e->field, "%s", field ? field : "");
-  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  int rc = desk_vrefuse(e, code, field, NULL, fmt, ap);
   va_end(ap);
-  return code;
+  return rc;
 }
+
+/* A reason alone, and one with bounds (has_min/has_max from which is set). */
+#define DESK_WHY(r) (&(util_why_t){.reason = UTIL_WHY_##r})
+#define DESK_WHY_MAX(r, mx) (&(util_why_t){.reason = UTIL_WHY_##r, .has_max = 1, .max = (int64_t)(mx)})
+#define DESK_WHY_RANGE(r, mn, mx) \
+  (&(util_why_t){.reason = UTIL_WHY_##r, .has_min = 1, .min = (mn), .has_max = 1, .max = (mx)})
+#define DESK_WHY_TYPE(t) (&(util_why_t){.reason = UTIL_WHY_WRONG_TYPE, .expected = (t)})
 
 const desk_field_t *desk_field_of(store_tf_t f) {
   for (size_t i = 0; i < DESK_NFIELDS; i++)
@@ -61,8 +89,10 @@ const desk_field_t *desk_field_find(const char *name, desk_err_t *e) {
   const desk_field_t *sp = f >= 0 ? desk_field_of((store_tf_t)f) : NULL;
   if (sp) return sp;
   /* the name in the message is cut so that an absurd key stays readable */
-  if (f >= 0) desk_fail(e, UTIL_E_INVALID, store_tf_name((store_tf_t)f), "'%s' is read-only", name);
-  else desk_fail(e, UTIL_E_INVALID, name, "unknown field '%.64s'", name);
+  if (f >= 0)
+    desk_refuse(e, UTIL_E_INVALID, store_tf_name((store_tf_t)f), DESK_WHY(READ_ONLY_FIELD),
+                "'%s' is read-only", name);
+  else desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(UNKNOWN_FIELD), "unknown field '%.64s'", name);
   return NULL;
 }
 
@@ -80,28 +110,32 @@ int desk_text_check(const char *name, const char *s, size_t n, size_t min, size_
                     int multiline, desk_err_t *e) {
   /* Order as the API has always checked: emptiness, length, then content. */
   if (n < min || (min && strspn(s, " \t\r\n") == n))
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' must not be empty", name);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(REQUIRED), "'%s' must not be empty", name);
   if (n > max)
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' is longer than %zu bytes", name, max);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY_MAX(TOO_LONG, max),
+                       "'%s' is longer than %zu bytes", name, max);
   if (memchr(s, '\0', n))
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' contains a NUL byte", name);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(NUL_BYTE), "'%s' contains a NUL byte", name);
   if (!util_utf8_valid(s, n, NULL))
-    return desk_fail(e, UTIL_E_BADUTF8, name, "'%s' is not valid UTF-8", name);
+    return desk_refuse(e, UTIL_E_BADUTF8, name, DESK_WHY(INVALID_UTF8), "'%s' is not valid UTF-8", name);
   if (desk_has_control(s, n, multiline))
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' contains a control character", name);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(CONTROL_CHAR),
+                       "'%s' contains a control character", name);
   return 0;
 }
 
 static int desk_enum_check(const desk_field_t *sp, const char *name, const char *s, size_t n,
                            desk_err_t *e) {
+  util_why_t why = {.reason = UTIL_WHY_NOT_ALLOWED, .allowed = sp->values};
   int rc = desk_text_check(name, s, n, 1, DESK_ENUM_MAX, 0, e);
+  if (rc == UTIL_E_INVALID && e->why.reason == UTIL_WHY_TOO_LONG) e->why = why; /* none is that long */
   if (rc) return rc;
   for (const char *const *v = sp->values; *v; v++)
     if (strcmp(*v, s) == 0) return 0;
   char list[128] = "";
   for (const char *const *v = sp->values; *v; v++)
     snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", v == sp->values ? "" : ", ", *v);
-  return desk_fail(e, UTIL_E_INVALID, name, "'%s' must be one of: %s", name, list);
+  return desk_refuse(e, UTIL_E_INVALID, name, &why, "'%s' must be one of: %s", name, list);
 }
 
 /* A cell's decimal integer: optional '-', digits only, within int64. */
@@ -125,7 +159,9 @@ static int desk_check_ref(store_t *db, const desk_field_t *sp, const char *name,
     store_group_t g = {0};
     int rc = store_group_get(db, id, &g);
     store_group_clear(&g);
-    if (rc == UTIL_E_NOTFOUND) return desk_fail(e, UTIL_E_INVALID, name, "no group with id %lld", (long long)id);
+    if (rc == UTIL_E_NOTFOUND)
+      return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(NO_SUCH_GROUP), "no group with id %lld",
+                         (long long)id);
     if (rc) return desk_fail(e, rc, name, "cannot check the group");
     return 0;
   }
@@ -134,10 +170,12 @@ static int desk_check_ref(store_t *db, const desk_field_t *sp, const char *name,
   int active = !rc && u.active, agent = !rc && u.role >= STORE_ROLE_AGENT;
   store_user_clear(&u);
   if (rc == UTIL_E_NOTFOUND || (!rc && !active))
-    return desk_fail(e, UTIL_E_INVALID, name, "no active user with id %lld", (long long)id);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(NO_SUCH_USER), "no active user with id %lld",
+                       (long long)id);
   if (rc) return desk_fail(e, rc, name, "cannot check the user");
   if (sp->kind == DESK_AGENT && !agent)
-    return desk_fail(e, UTIL_E_INVALID, name, "user %lld is not an agent", (long long)id);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY(NOT_AGENT), "user %lld is not an agent",
+                       (long long)id);
   return 0;
 }
 
@@ -146,12 +184,13 @@ static int desk_int_value(store_t *db, const desk_field_t *sp, const char *name,
                           const desk_value_t *v, int64_t *out, desk_err_t *e) {
   const char *ornull = sp->nullable && v->kind != DESK_V_CELL ? " or null" : "";
   if (v->kind == DESK_V_CELL ? desk_parse_int(v->s, v->n, out) != 0 : v->kind != DESK_V_INT)
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' must be an integer%s", name, ornull);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY_TYPE("integer"), "'%s' must be an integer%s",
+                       name, ornull);
   if (v->kind == DESK_V_INT) *out = v->i;
   int64_t lo = sp->min, hi = sp->kind == DESK_INT ? sp->max : INT64_MAX;
   if (*out < lo || *out > hi)
-    return desk_fail(e, UTIL_E_INVALID, name, "'%s' must be between %lld and %lld", name,
-                     (long long)lo, (long long)hi);
+    return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY_RANGE(OUT_OF_RANGE, lo, hi),
+                       "'%s' must be between %lld and %lld", name, (long long)lo, (long long)hi);
   return sp->kind == DESK_INT ? 0 : desk_check_ref(db, sp, name, *out, e);
 }
 
@@ -162,10 +201,11 @@ int desk_list_value(store_t *db, store_tf_t f, const char *s, char **canon, desk
   int rc = store_entry_find(db, kind, s, &en);
   if (rc == UTIL_E_NOTFOUND) {
     char *names = store_entry_names(db, kind, 12);
-    rc = *names ? desk_fail(e, UTIL_E_INVALID, kind, "unknown %s '%.100s': one of %s", kind, s, names)
-                : desk_fail(e, UTIL_E_INVALID, kind,
-                            "unknown %s '%.100s': no %s is defined yet (an admin adds them)", kind, s,
-                            kind);
+    rc = *names ? desk_refuse(e, UTIL_E_INVALID, kind, DESK_WHY(UNKNOWN_ENTRY), "unknown %s '%.100s': one of %s",
+                              kind, s, names)
+                : desk_refuse(e, UTIL_E_INVALID, kind, DESK_WHY(UNKNOWN_ENTRY),
+                              "unknown %s '%.100s': no %s is defined yet (an admin adds them)", kind, s,
+                              kind);
     free(names);
     return rc;
   }
@@ -173,8 +213,9 @@ int desk_list_value(store_t *db, store_tf_t f, const char *s, char **canon, desk
   if (!en.active) {
     store_entry_t into = {0};
     if (en.merged_into && !store_entry_get(db, en.merged_into, &into))
-      rc = desk_fail(e, UTIL_E_INVALID, kind, "%s '%s' was merged into '%s'", kind, en.name, into.name);
-    else rc = desk_fail(e, UTIL_E_INVALID, kind, "%s '%s' is retired", kind, en.name);
+      rc = desk_refuse(e, UTIL_E_INVALID, kind, DESK_WHY(RETIRED_ENTRY), "%s '%s' was merged into '%s'", kind,
+                       en.name, into.name);
+    else rc = desk_refuse(e, UTIL_E_INVALID, kind, DESK_WHY(RETIRED_ENTRY), "%s '%s' is retired", kind, en.name);
     store_entry_clear(&into);
   } else {
     *canon = en.name;
@@ -188,7 +229,7 @@ int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int c
                    const desk_value_t *v, store_ticket_t *t, desk_err_t *e) {
   const char *name = store_tf_name(sp->f);
   if (creating && !sp->requester && role < STORE_ROLE_AGENT)
-    return desk_fail(e, UTIL_E_FORBIDDEN, name, "only agents may set '%s'", name);
+    return desk_refuse(e, UTIL_E_FORBIDDEN, name, DESK_WHY(AGENTS_ONLY), "only agents may set '%s'", name);
   if (v->kind == DESK_V_NULL && sp->nullable) {
     store_ticket_set_null(t, sp->f);
     return 0;
@@ -196,8 +237,8 @@ int desk_field_set(store_t *db, const desk_field_t *sp, store_role_t role, int c
   int rc;
   if (sp->kind == DESK_TEXT || sp->kind == DESK_ENUM || sp->kind == DESK_LIST) {
     if (v->kind != DESK_V_STRING && v->kind != DESK_V_CELL)
-      return desk_fail(e, UTIL_E_INVALID, name, "'%s' must be a string%s", name,
-                       sp->nullable ? " or null" : "");
+      return desk_refuse(e, UTIL_E_INVALID, name, DESK_WHY_TYPE("string"), "'%s' must be a string%s",
+                         name, sp->nullable ? " or null" : "");
     rc = sp->kind == DESK_ENUM
              ? desk_enum_check(sp, name, v->s, v->n, e)
              : desk_text_check(name, v->s, v->n, (size_t)sp->min, (size_t)sp->max, sp->multiline, e);

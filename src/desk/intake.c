@@ -49,6 +49,7 @@ int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_
     e->code = UTIL_E_INVALID;
     snprintf(e->field, sizeof e->field, "title");
     snprintf(e->msg, sizeof e->msg, "'title' is required");
+    e->why = (util_why_t){.reason = UTIL_WHY_REQUIRED};
     return UTIL_E_INVALID;
   }
   if (t->v[STORE_TF_REQUESTER_ID].is_null && o->requester_id)

@@ -70,6 +70,7 @@ static int desk_lc_fail(desk_err_t *e, int code, const char *field, const char *
   e->code = code;
   snprintf(e->field, sizeof e->field, "%s", field ? field : "");
   snprintf(e->msg, sizeof e->msg, "%s", msg);
+  e->why = (util_why_t){.reason = UTIL_WHY_NONE};
   return code;
 }
 
@@ -85,6 +86,9 @@ static int desk_lc_status(const desk_sla_t *sla, const store_ticket_t *cur, stor
     e->code = UTIL_E_CONFLICT;
     snprintf(e->field, sizeof e->field, "status");
     snprintf(e->msg, sizeof e->msg, "status cannot change from '%s' to '%s'", from, to);
+    e->why = (util_why_t){.reason = UTIL_WHY_TRANSITION};
+    snprintf(e->why.from, sizeof e->why.from, "%s", from);
+    snprintf(e->why.to, sizeof e->why.to, "%s", to);
     return UTIL_E_CONFLICT;
   }
   int64_t now = util_now();

@@ -12,6 +12,7 @@ int desk_reply_status(int64_t ticket_id, const char *status, store_role_t role, 
     e->code = UTIL_E_CONFLICT;
     e->field[0] = '\0';
     snprintf(e->msg, sizeof e->msg, "ticket %lld is closed: open a new ticket", (long long)ticket_id);
+    e->why = (util_why_t){.reason = UTIL_WHY_TICKET_CLOSED};
     return UTIL_E_CONFLICT;
   }
   /* The ticket waited on the requester, or they say it is still broken:

@@ -1,4 +1,5 @@
-/* The program-wide error table (see UTIL_ERR_MAP in util.h). */
+/* The program-wide error table (see UTIL_ERR_MAP in util.h) and the reasons
+ * a refused input gives (UTIL_WHY_MAP). */
 #include "util.h"
 
 typedef struct {
@@ -31,4 +32,15 @@ const char *util_err_message(int err) {
 int util_err_http_status(int err) {
   const err_row_t *r = err_find(err);
   return r ? r->status : 500;
+}
+
+static const char *const why_names[] = {
+#define WHY_ROW_(name, text) text,
+    UTIL_WHY_MAP(WHY_ROW_)
+#undef WHY_ROW_
+};
+
+const char *util_why_name(int reason) {
+  if (reason <= UTIL_WHY_NONE || reason >= UTIL_WHY_END_) return NULL;
+  return why_names[reason - 1];
 }

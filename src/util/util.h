@@ -48,6 +48,62 @@ const char *util_err_code(int err);    /* "not_found"; "unknown" if not ours */
 const char *util_err_message(int err); /* human sentence */
 int util_err_http_status(int err);     /* 404, …; 500 if not ours */
 
+/* ---- Why an input was refused -------------------------------------------
+ * An error's code says what kind of failure it was; for a refused input a
+ * reason says exactly what is wrong with it, for a program to read (the
+ * web UI says it in the user's language, naming the field by its label).
+ * One table: the name and, in the comment, the members of util_why_t the
+ * reason fills in. The API sends them beside code, message and field. */
+#define UTIL_WHY_MAP(X)                                                       \
+  X(REQUIRED, "required")             /* missing or blank */                  \
+  X(TOO_LONG, "too_long")             /* max: bytes */                        \
+  X(TOO_SHORT, "too_short")           /* min: bytes */                        \
+  X(OUT_OF_RANGE, "out_of_range")     /* min, max: the integer's bounds */    \
+  X(NOT_ALLOWED, "not_allowed")       /* allowed: the values it may take */   \
+  X(WRONG_TYPE, "wrong_type")         /* expected: string, integer, boolean */\
+  X(INVALID_UTF8, "invalid_utf8")                                             \
+  X(CONTROL_CHAR, "control_char")     /* also a line break in a short text */ \
+  X(NUL_BYTE, "nul_byte")                                                     \
+  X(UNKNOWN_FIELD, "unknown_field")   /* not a field of this resource */      \
+  X(READ_ONLY_FIELD, "read_only_field") /* kept by the system */              \
+  X(AGENTS_ONLY, "agents_only")       /* the caller's role may not set it */  \
+  X(NO_SUCH_USER, "no_such_user")     /* or not active */                     \
+  X(NO_SUCH_GROUP, "no_such_group")                                           \
+  X(UNKNOWN_ENTRY, "unknown_entry")   /* not in the desk's list of values */  \
+  X(RETIRED_ENTRY, "retired_entry")   /* in the list, but retired or merged */\
+  X(NOT_AGENT, "not_agent")           /* a requester where an agent is due */ \
+  X(NOT_EMAIL, "not_email")                                                   \
+  X(TAKEN, "taken")                   /* another one has this e-mail/name */  \
+  X(TRANSITION, "transition")         /* from, to: the lifecycle forbids it */\
+  X(CHANGED_MEANWHILE, "changed_meanwhile") /* a newer version exists */      \
+  X(TICKET_CLOSED, "ticket_closed")   /* a requester's reply to a closed one */\
+  X(LIMIT_REACHED, "limit_reached")   /* max: how many it may hold */         \
+  X(RATE_LIMITED, "rate_limited")     /* the reply's retry_after, seconds */  \
+  X(WRONG_PASSWORD, "wrong_password") /* the current password */             \
+  X(SAME_PASSWORD, "same_password")   /* the new one is the current one */    \
+  X(COMMON_PASSWORD, "common_password")                                       \
+  X(PASSWORD_IS_EMAIL, "password_is_email")
+
+enum {
+  UTIL_WHY_NONE = 0,
+#define UTIL_WHY_ENUM_(name, text) UTIL_WHY_##name,
+  UTIL_WHY_MAP(UTIL_WHY_ENUM_)
+#undef UTIL_WHY_ENUM_
+  UTIL_WHY_END_
+};
+
+typedef struct {
+  int reason;                  /* UTIL_WHY_*; UTIL_WHY_NONE: no reason given */
+  int has_min, has_max;        /* min and max mean something */
+  int64_t min, max;
+  const char *const *allowed;  /* NULL-terminated static list, or NULL */
+  const char *expected;        /* static type name, or NULL */
+  char from[33], to[33];       /* a status change; "" when none */
+} util_why_t;
+
+/* "too_long"; NULL for UTIL_WHY_NONE or a number outside the table. */
+const char *util_why_name(int reason);
+
 /* ---- Allocation policy --------------------------------------------------
  * Small internal allocations that fail abort the process with a message:
  * a helpdesk server that cannot get a few hundred bytes cannot do anything

@@ -85,6 +85,7 @@ static void managed_lists(void **state) {
   assert_string_equal(t.v[STORE_TF_CATEGORY].s, "Network"); /* its own name, whatever the case */
   assert_int_equal(cell(s, &t, "category", "Hardware", 8, &e), UTIL_E_INVALID);
   assert_string_equal(e.msg, "unknown category 'Hardware': one of Access, Email, Network, Netwrok");
+  assert_string_equal(util_why_name(e.why.reason), "unknown_entry");
   assert_string_equal(t.v[STORE_TF_CATEGORY].s, "Network"); /* unchanged */
   assert_int_equal(cell(s, &t, "service", "VPN", 3, &e), UTIL_E_INVALID); /* each kind its own list */
   assert_string_equal(e.field, "service");
@@ -104,6 +105,7 @@ static void managed_lists(void **state) {
   assert_string_equal(t.v[STORE_TF_CATEGORY].s, "Network");
   assert_int_equal(cell(s, &t, "category", "Netwrok", 7, &e), UTIL_E_INVALID);
   assert_string_equal(e.msg, "category 'Netwrok' was merged into 'Network'");
+  assert_string_equal(util_why_name(e.why.reason), "retired_entry");
   into.active = 0;
   assert_int_equal(store_entry_update(s, &into), 0);
   assert_int_equal(cell(s, &t, "category", "Network", 7, &e), UTIL_E_INVALID);
@@ -115,6 +117,53 @@ static void managed_lists(void **state) {
   store_entry_clear(&into);
   store_ticket_clear(&t);
   store_close(&s);
+}
+
+/* Each refusal also gives its reason for a program, with the bound or the
+ * allowed values it needs; a later refusal never keeps an earlier's. */
+static void reasons(void **state) {
+  store_ticket_t t;
+  desk_err_t e;
+  memset(&e, 0x5a, sizeof e); /* as a caller's uninitialised struct */
+  store_ticket_init(&t);
+  assert_int_equal(CELL(&t, "description", "first\0hidden", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "nul_byte");
+  assert_int_equal(CELL(&t, "title", "two\nlines", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "control_char");
+  assert_int_equal(CELL(&t, "ci", "srv\xc3(", &e), UTIL_E_BADUTF8);
+  assert_string_equal(util_why_name(e.why.reason), "invalid_utf8");
+  assert_int_equal(CELL(&t, "title", " ", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "required");
+  char big[101];
+  memset(big, 'c', sizeof big);
+  assert_int_equal(cell(NULL, &t, "service", big, sizeof big, &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "too_long");
+  assert_true(e.why.has_max && e.why.max == 100 && !e.why.has_min && !e.why.allowed);
+  assert_int_equal(CELL(&t, "urgency", "7", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "out_of_range");
+  assert_true(e.why.has_min && e.why.min == 1 && e.why.has_max && e.why.max == 3);
+  assert_int_equal(CELL(&t, "status", "gone", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "not_allowed");
+  assert_non_null(e.why.allowed);
+  assert_string_equal(e.why.allowed[0], "new");
+  assert_int_equal(CELL(&t, "status", "a-status-name-far-longer-than-any-real-one", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "not_allowed"); /* not "too long" */
+  assert_int_equal(CELL(&t, "impact", "high", &e), UTIL_E_INVALID);
+  assert_string_equal(util_why_name(e.why.reason), "wrong_type");
+  assert_string_equal(e.why.expected, "integer");
+  assert_null(desk_field_find("created_at", &e));
+  assert_string_equal(util_why_name(e.why.reason), "read_only_field");
+  assert_null(desk_field_find("colour", &e));
+  assert_string_equal(util_why_name(e.why.reason), "unknown_field");
+  assert_true(!e.why.has_max && !e.why.allowed && !e.why.from[0]);
+  desk_value_t v = {DESK_V_STRING, "open", 4, 0};
+  assert_int_equal(desk_field_set(NULL, desk_field_of(STORE_TF_STATUS), STORE_ROLE_REQUESTER, 1, &v, &t, &e),
+                   UTIL_E_FORBIDDEN);
+  assert_string_equal(util_why_name(e.why.reason), "agents_only");
+  const char *reopen;
+  assert_int_equal(desk_reply_status(3, "closed", STORE_ROLE_REQUESTER, &reopen, &e), UTIL_E_CONFLICT);
+  assert_string_equal(util_why_name(e.why.reason), "ticket_closed");
+  store_ticket_clear(&t);
 }
 
 static void enum_and_int_rules(void **state) {
@@ -341,6 +390,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
       cmocka_unit_test(managed_lists),
+      cmocka_unit_test(reasons),
       cmocka_unit_test(enum_and_int_rules),
       cmocka_unit_test(who_may_set_what),
       cmocka_unit_test(references),

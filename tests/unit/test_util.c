@@ -129,6 +129,14 @@ static void err_table(void **state) {
   assert_int_equal(util_err_http_status(UTIL_E_TOOBIG), 413);
   assert_int_equal(util_err_http_status(-1), 500);
   assert_string_equal(util_err_code(12345), "unknown");
+  /* every reason has a distinct name; none outside the table */
+  for (int r = UTIL_WHY_NONE + 1; r < UTIL_WHY_END_; r++) {
+    assert_non_null(util_why_name(r));
+    for (int q = UTIL_WHY_NONE + 1; q < r; q++) assert_string_not_equal(util_why_name(r), util_why_name(q));
+  }
+  assert_string_equal(util_why_name(UTIL_WHY_TOO_LONG), "too_long");
+  assert_null(util_why_name(UTIL_WHY_NONE));
+  assert_null(util_why_name(UTIL_WHY_END_));
 }
 
 int main(void) {
