@@ -1,5 +1,6 @@
 // The API client: JSON in and out under /api/v1, the session's CSRF token on
-// every write, errors as ApiError with the server's message and field.
+// every write, errors as ApiError with the server's error object (code,
+// message, field, reason…) as detail; errText says one to a person.
 // limits: the caps on attached files (GET /auth/me), once known.
 export const session = { user: null, csrf: null, limits: null };
 
@@ -8,7 +9,7 @@ export class ApiError extends Error {
     super((body && body.error && body.error.message) || ('HTTP ' + status));
     this.status = status;
     this.field = body && body.error && body.error.field;
-    this.detail = (body && body.error) || {}; // e.g. a 412's changed_by and version
+    this.detail = (body && body.error) || {}; // code, field, reason…; a 412's changed_by and version
   }
 }
 
@@ -80,5 +81,5 @@ export async function loadSession() {
 export const isAgent = () => !!session.user && session.user.role !== 'requester';
 export const isAdmin = () => !!session.user && session.user.role === 'admin';
 
-// An API error as one line: the field it names, then the message.
-export const errText = (e) => (e.field ? e.field + ': ' : '') + e.message;
+// An error as one sentence in the user's language (see errors.js).
+export { errText } from './errors.js';

@@ -15,7 +15,7 @@
 //             roles (or to navRoles when given)
 import { el, $, page } from './dom.js';
 import { t } from './i18n.js';
-import { session } from './api.js';
+import { session, errText } from './api.js';
 
 let table = [];
 let shell = () => {};
@@ -68,7 +68,7 @@ export async function route() {
     const live = (...kids) => { if (my === seq) page(...kids); };
     await mod.default({ params, query: new URLSearchParams(qs || ''), go, page: live });
   } catch (e) {
-    if (my === seq) page(el('p', { class: 'error' }, e.message));
+    if (my === seq) page(el('p', { class: 'error', role: 'alert' }, errText(e)));
   }
 }
 

@@ -2,7 +2,7 @@
 // its confidence, runners-up and the words behind it; accept or override.
 import { el, $, toast, toastError } from './dom.js';
 import { t, tColon, fmtNum } from './i18n.js';
-import { api } from './api.js';
+import { api, errText } from './api.js';
 import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
 import { listSelect, ciInput } from './catalog.js';
 
@@ -79,7 +79,7 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
     try {
       await api('POST', `/tickets/${tk.id}/suggestions/${sg.field}/${how}`, body);
       onChange();
-    } catch (e) { toastError(e.message, t('dismiss')); }
+    } catch (e) { toastError(errText(e), t('dismiss')); }
   };
   for (const sg of items) {
     const pct = Math.round(sg.confidence * 100);

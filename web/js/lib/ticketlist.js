@@ -2,7 +2,7 @@
 // queue (filters, full-text search, sort), 50 tickets a page.
 import { el } from './dom.js';
 import { t } from './i18n.js';
-import { api, isAgent } from './api.js';
+import { api, isAgent, errText } from './api.js';
 import { STATUSES, lookups, loadGroups, ticketRow } from './tickets.js';
 import { loadLists } from './catalog.js';
 
@@ -129,7 +129,7 @@ export async function renderList(mine, { query: params, go, page }) {
       if (!body.children.length) body.append(el('tr', {}, el('td', { colspan: 9, class: 'muted' }, t('noresult'))));
       more.replaceChildren(r.next_cursor
         ? el('button', { class: 'secondary', id: 'load-more', onclick: () => load(r.next_cursor) }, t('loadmore')) : '');
-    } catch (e) { more.replaceChildren(el('div', { class: 'error' }, e.message)); }
+    } catch (e) { more.replaceChildren(el('div', { class: 'error', role: 'alert' }, errText(e))); }
   };
   // the first page is in before the list replaces the screen: a redraw (a
   // language change) never shows an empty table in between

@@ -1,11 +1,11 @@
 // The sign-in form.
 import { el } from '../lib/dom.js';
 import { t, setLang, langChosen } from '../lib/i18n.js';
-import { api, session } from '../lib/api.js';
+import { api, session, errText } from '../lib/api.js';
 import { homePath } from '../lib/router.js';
 
 export default function login({ go, page }) {
-  const err = el('div', { class: 'error', id: 'login-error' });
+  const err = el('div', { class: 'error', id: 'login-error', role: 'alert' });
   const form = el('form', { class: 'card login', id: 'login-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
@@ -15,7 +15,7 @@ export default function login({ go, page }) {
       session.csrf = r.csrf_token;
       if (r.user.lang && !langChosen()) setLang(r.user.lang, false);
       go(homePath());
-    } catch (e) { err.textContent = e.status === 401 ? t('badlogin') : e.message; }
+    } catch (e) { err.textContent = e.status === 401 ? t('badlogin') : errText(e); }
   } },
     el('h1', {}, t('signin')),
     el('label', { for: 'email' }, t('email')),

@@ -5,13 +5,13 @@
 // before anything is sent, uploaded once the ticket exists.
 import { el, toast, toastError } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { api, isAgent } from '../lib/api.js';
+import { api, isAgent, errText } from '../lib/api.js';
 import { emailSuggestions, userByEmail } from '../lib/userpicker.js';
 import { keepDraft } from '../lib/drafts.js';
 import { filePicker, attachPrecheck, attachUpload } from '../lib/attachments.js';
 
 export default function newTicket({ go, page }) {
-  const err = el('div', { class: 'error', id: 'new-error' });
+  const err = el('div', { class: 'error', id: 'new-error', role: 'alert' });
   const requester = isAgent()
     ? el('input', { type: 'email', id: 'requester', name: 'requester', list: 'people', autocomplete: 'off' }) : null;
   const people = el('datalist', { id: 'people' });
@@ -46,7 +46,7 @@ export default function newTicket({ go, page }) {
       go('#/ticket/' + tk.id);
       if (failed.length) toastError(t('att_not_attached') + ' ' + failed.join(' '), t('dismiss'));
       else toast(t('created_ok') + ' #' + tk.id);
-    } catch (e) { err.textContent = e.message; } finally { submit.disabled = false; }
+    } catch (e) { err.textContent = errText(e); } finally { submit.disabled = false; }
   } },
     isAgent() ? el('div', { class: 'row' },
       el('div', { class: 'grow' }, el('label', { for: 'requester' }, t('requester_for')), requester, people),

@@ -4,7 +4,7 @@
 // under the message they came with; a reply takes files too.
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
-import { api, apiAll, isAgent } from '../lib/api.js';
+import { api, apiAll, isAgent, errText } from '../lib/api.js';
 import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
@@ -24,7 +24,7 @@ function commentView(c, tk, redraw, files) {
         await api('POST', `/tickets/${tk.id}/comments/${c.id}/${c.hidden ? 'show' : 'hide'}`);
         toast(t(c.hidden ? 'comment_shown_ok' : 'comment_hidden_ok'));
         redraw();
-      } catch (e) { toastError(e.message, t('dismiss')); }
+      } catch (e) { toastError(errText(e), t('dismiss')); }
     } }, t(c.hidden ? 'comment_show' : 'comment_hide'))
     : null;
   return el('div', { class: 'comment' + (c.internal ? ' internal' : '') + (c.hidden ? ' hidden-reply' : ''),
@@ -92,7 +92,7 @@ export default async function viewTicket(ctx) {
   await Promise.all([loadGroups(), loadLists()]);
   let tk;
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
-    page(el('p', { class: 'error', id: 'ticket-error' }, e.message)); return;
+    page(el('p', { class: 'error', id: 'ticket-error', role: 'alert' }, errText(e))); return;
   }
   const [comments, history, sugg, others, attached] = await Promise.all([
     apiAll('/tickets/' + id + '/comments'), apiAll('/tickets/' + id + '/history'),
@@ -143,7 +143,7 @@ export default async function viewTicket(ctx) {
       const failed = await attachUpload(id, cm.id, chosen, files.status);
       redraw();
       if (failed.length) showError(t('att_not_attached') + ' ' + failed.join(' '));
-    } catch (e) { err.textContent = e.message; } finally { send.disabled = false; }
+    } catch (e) { err.textContent = errText(e); } finally { send.disabled = false; }
   } },
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
