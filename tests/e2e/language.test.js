@@ -3,7 +3,8 @@
 // label (never the API's English message or field name); in English, an
 // English one without the French space before its colon. Every error code
 // and every reason of src/util/util.h has a sentence in both languages, and
-// the dictionaries follow each language's spacing before a colon.
+// the dictionaries follow each language's spacing before a colon. The
+// history names every field in words, never as stored ("resolved_at").
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -160,3 +161,59 @@ test('every error code and every reason of src/util/util.h has a sentence in Fre
   await ctx.close();
 });
 
+test('the history names every field in words, in French', async () => {
+  // every field the store keeps has its words, but the ones no change
+  // records: identity and clocks, and the SLA's bookkeeping that
+  // src/store/tickets.c keeps quiet (ticket_field_quiet)
+  const header = fs.readFileSync(path.join(ROOT, 'src', 'store', 'store.h'), 'utf8');
+  const table = header.slice(header.indexOf('#define STORE_TICKET_FIELDS(X)')).split(/\n\n/)[0];
+  const names = new Map([...table.matchAll(/X\((\w+), "([a-z_]+)"/g)].map((m) => [m[1], m[2]]));
+  const store = fs.readFileSync(path.join(ROOT, 'src', 'store', 'tickets.c'), 'utf8');
+  const quietFn = store.slice(store.indexOf('ticket_field_quiet('), store.indexOf('}', store.indexOf('ticket_field_quiet(')));
+  const quiet = [...quietFn.matchAll(/STORE_TF_(\w+)/g)].map((m) => names.get(m[1]));
+  assert.ok(quiet.length >= 1 && quiet.every(Boolean), JSON.stringify(quiet));
+  const fields = [...names.values()].filter((f) => !['id', 'created_at', 'updated_at', 'version', ...quiet].includes(f));
+  assert.ok(fields.includes('resolved_at') && fields.includes('impact_cue'), JSON.stringify(fields));
+  // and the fields a suggestion is accepted for
+  fields.push('group');
+
+  // a ticket whose every field changes: an impact cue, then an agent's edits
+  const tk = (await aliceApi('POST', '/api/v1/tickets', { title: 'VPN coupé pour 15 utilisateurs', description: 'Depuis 9 h.' })).json;
+  assert.ok(tk.impact_cue, JSON.stringify(tk));
+  const admin = client(srv.url, env.accounts.admin.token);
+  const group = (await admin('POST', '/api/v1/groups', { name: 'Réseau' })).json;
+  for (const [kind, name, fr] of [['category', 'Network', 'Réseau'], ['service', 'VPN', 'VPN'], ['ci', 'vpn-gw-1', 'vpn-gw-1']])
+    assert.equal((await admin('POST', `/api/v1/catalog/${kind}`, { name, label_fr: fr, label_en: name })).status, 201);
+  const agentId = (await agentApi('GET', '/api/v1/auth/me')).json.user.id;
+  const bobId = (await client(srv.url, env.accounts.bob.token)('GET', '/api/v1/auth/me')).json.user.id;
+  const patch = await agentApi('PATCH', `/api/v1/tickets/${tk.id}`, {
+    title: 'VPN coupé', description: 'Depuis 9 h, tout le service.', source: 'phone', language: 'en', category: 'Network',
+    group_id: group.id, assignee_id: agentId, requester_id: bobId, impact: 1, urgency: 1, service: 'VPN', ci: 'vpn-gw-1',
+    status: 'resolved', resolution: 'Passerelle redémarrée.' });
+  assert.equal(patch.status, 200, patch.text);
+  assert.equal((await agentApi('PATCH', `/api/v1/tickets/${tk.id}`, { priority: 2 })).status, 200);
+
+  const { ctx, page, errors } = await signedIn('fr-FR', 'agent');
+  await page.goto(`${srv.url}/#/ticket/${tk.id}`);
+  await page.waitForSelector('#history .event[data-field="resolution"]');
+  const dicts = await page.evaluate(async () => ({
+    fr: (await import('/js/i18n/fr.js')).default, en: (await import('/js/i18n/en.js')).default }));
+  for (const lang of ['fr', 'en'])
+    assert.deepEqual(fields.filter((f) => !dicts[lang]['h_' + f]), [], `${lang}: fields the history cannot name`);
+  const seen = await page.$$eval('#history .event', (es) => es.map((e) => [e.dataset.field, e.textContent]));
+  const recorded = new Set(seen.map(([f]) => f));
+  for (const f of ['title', 'source', 'language', 'resolved_at', 'resolve_due_at', 'impact_cue', 'requester_id', 'group_id'])
+    assert.ok(recorded.has(f), `the history records ${f}: ${[...recorded]}`);
+  for (const [f, text] of seen) {
+    assert.doesNotMatch(text, /[a-z]_[a-z]/, `${f}: a stored name in "${text}"`);
+    assert.doesNotMatch(text, /(?<!\p{L})(title|source|language|category|priority|urgency|status|assignee|requester|resolution|phone)(?!\p{L})/u,
+      `${f}: an English word in "${text}"`);
+    if (dicts.fr['h_' + f]) assert.ok(text.includes(dicts.fr['h_' + f]), `${f}: "${text}" names it "${dicts.fr['h_' + f]}"`);
+  }
+  const canal = seen.find(([f]) => f === 'source')[1];
+  assert.match(canal, /le canal de API à Téléphone/);
+  assert.match(seen.find(([f]) => f === 'language')[1], /la langue de Français à English/);
+  await page.screenshot({ path: path.join(SHOTS, 'history-fr.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -109,7 +109,7 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   // groups are named in the timeline, never shown as ids
   assert.ok(history.some((e) => /changed Group from/.test(e) && e.includes(`to ${other}`)), history.join('\n'));
   assert.ok(!history.some((e) => /changed Group from \S+ to \d+\b/.test(e)), history.join('\n'));
-  assert.ok(history.some((e) => /model changed Category/.test(e) && /category v1/.test(e)), history.join('\n'));
+  assert.ok(history.some((e) => /Model changed Category/.test(e) && /category v1/.test(e)), history.join('\n'));
   const t = (await agentApi('GET', `/api/v1/tickets/${id}`)).json;
   assert.equal(t.group_name, other);
   assert.equal(String(t.urgency), byField.urgency.value);

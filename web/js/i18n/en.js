@@ -62,6 +62,8 @@ export default {
     h_priority: 'Priority', h_impact: 'Impact', h_urgency: 'Urgency', h_service: 'Service',
     h_ci: 'Configuration item', h_resolution: 'Resolution', h_requester_id: 'Requester',
     h_sla_due_at: 'SLA due', h_resolved_at: 'Resolved at', h_language: 'Language',
+    h_title: 'Title', h_description: 'Description', h_source: 'Channel', h_impact_cue: 'Impact cue', h_group: 'Group',
+    src_api: 'API', src_import: 'Import',
     search_users: 'Search (name or e-mail)', more_users: 'Load more', no_users: 'No users.',
     jobs: 'Jobs', jobs_intro: 'The work the server does in the background: when each job runs, how its last run went, and when it runs next. A failed run is tried again after 1 minute, then after twice as long each time, up to 1 hour.',
     jobs_job: 'Job', jobs_schedule: 'Schedule', jobs_state: 'Last result', jobs_last: 'Last run',

@@ -48,16 +48,21 @@ function eventValue(e, which) {
   if (e.field === 'status') return has('st_' + v) ? t('st_' + v) : v;
   if (e.field === 'urgency' || e.field === 'impact') return levelLabel(v);
   if (e.field === 'category' || e.field === 'service' || e.field === 'ci') return listLabel(e.field, v);
+  if (e.field === 'source' && has('src_' + v)) return t('src_' + v);
+  if (e.field === 'language' && (v === 'fr' || v === 'en')) return v === 'fr' ? 'Français' : 'English';
   return v;
 }
 
 // The field as the sentence "X changed <field> from … to …" names it: in
 // French with its article ("a changé l’assignation"), never a form label
-// such as "Assigné à".
-const historyLabel = (f) => (has('h_' + f) ? t('h_' + f) : has(f) ? t(f) : f);
+// such as "Assigné à". Every field the store keeps has its h_ text (a
+// browser test checks); one added later reads as words meanwhile.
+const historyLabel = (f) => (has('h_' + f) ? t('h_' + f) : f.replace(/_/g, ' '));
 
 function eventView(e) {
-  const who = e.actor_kind === 'person' ? (e.actor_name || '?') : t(e.actor_kind);
+  // the system or the model starts the sentence: a capital ("Système")
+  const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  const who = e.actor_kind === 'person' ? (e.actor_name || '?') : capital(t(e.actor_kind));
   let what;
   if (e.field === 'created') what = t('ev_created');
   else if (e.field === 'comment') what = t('ev_comment');
