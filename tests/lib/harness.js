@@ -112,4 +112,23 @@ async function addEntries(base, adminToken, lists) {
   }
 }
 
-module.exports = { BIN, ROOT, SHOTS, cli, makeDb, startServer, client, launchBrowser, uiLogin, addEntries };
+// axe-core's serious and critical violations on the page as it is now, one
+// line per element: "rule (impact) target: help", so that a failing
+// assertion says what is wrong and where. The script is injected as an
+// inline <script>, which the server's Content-Security-Policy forbids: the
+// page's context must be made with { bypassCSP: true }. opts: axe.run's
+// options (rules to run…).
+let axeSource = null;
+async function axeViolations(page, opts = {}) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    if (!axeSource) axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: axeSource });
+  }
+  const violations = await page.evaluate((o) => window.axe.run(document, { resultTypes: ['violations'], ...o })
+    .then((r) => r.violations), opts);
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}) ${n.target.join(' ')}: ${v.help}` +
+      (n.failureSummary ? ' [' + n.failureSummary.replace(/\s+/g, ' ').slice(0, 200) + ']' : '')));
+}
+
+module.exports = { BIN, ROOT, SHOTS, cli, makeDb, startServer, client, launchBrowser, uiLogin, addEntries, axeViolations };

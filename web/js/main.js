@@ -17,6 +17,7 @@ async function logout() {
 
 export function renderShell() {
   document.documentElement.lang = lang;
+  $('skip').textContent = t('skip');
   $('lang').value = lang;
   $('nav').replaceChildren(...navLinks());
   const who = $('who');
@@ -26,6 +27,12 @@ export function renderShell() {
     el('button', { class: 'secondary', id: 'logout', onclick: logout }, t('logout')));
 }
 
+// The skip link goes to the page's content without changing the route: the
+// hash is the router's, so the link moves the focus itself.
+$('skip').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  $('main').focus();
+});
 $('lang').addEventListener('change', () => {
   setLang($('lang').value, true);
   route();

@@ -64,6 +64,7 @@ export default {
     h_sla_due_at: 'l’échéance SLA', h_resolved_at: 'la date de résolution', h_language: 'la langue',
     h_title: 'le titre', h_description: 'la description', h_source: 'le canal', h_impact_cue: 'l’indice d’impact', h_group: 'le groupe',
     src_api: 'API', src_import: 'Import',
+    skip: 'Aller au contenu', title_ticket: 'Ticket #{id}', override_value: 'Nouvelle valeur\u00a0: {field}',
     search_users: 'Rechercher (nom ou e-mail)', more_users: 'Afficher plus', no_users: 'Aucun utilisateur.',
     jobs: 'Tâches de fond', jobs_intro: 'Le travail que le serveur fait en arrière-plan\u00a0: quand chaque tâche tourne, comment s’est passée sa dernière exécution, et quand elle reviendra. Une exécution en échec est retentée après 1 minute, puis après un délai deux fois plus long à chaque fois, jusqu’à 1 heure.',
     jobs_job: 'Tâche', jobs_schedule: 'Fréquence', jobs_state: 'Dernier résultat', jobs_last: 'Dernière exécution',

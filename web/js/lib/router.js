@@ -3,12 +3,15 @@
 // default export. The server only ever sees "/", so no UI route needs a
 // fallback on the server.
 //
-// A route: { path: '#/ticket/:id', load: () => import(…), roles, nav, navRoles }
+// A route: { path: '#/ticket/:id', load: () => import(…), roles, nav, navRoles, title }
 //   path      the hash before any '?'; ':name' matches a segment of digits
 //   load      returns the page module; its default export render(ctx) draws
-//             the page, ctx = { params, query, go, page }: ctx.page is dom's
-//             page() that does nothing once the user has moved on, so a late
-//             answer never draws over the page now shown
+//             the page, ctx = { params, query, go, page, title }: ctx.page is
+//             dom's page() that does nothing once the user has moved on, so a
+//             late answer never draws over the page now shown; ctx.title(text)
+//             names the page more precisely (a ticket's subject), likewise
+//   title     the text key of the page's name in the browser's tab, "{name}"
+//             filled from the params ("Ticket #{id}")
 //   roles     who may open it (absent: anyone signed in); public: true for
 //             pages shown to signed-out visitors too
 //   nav       [text key, element id] of its link in the top bar, shown to
@@ -51,6 +54,9 @@ function match(pattern, path) {
   return params;
 }
 
+// The document's title: the page's name, then the product's.
+const setTitle = (text) => { document.title = text + ' · Relais'; };
+
 let seq = 0;
 export async function route() {
   const my = ++seq;
@@ -62,11 +68,13 @@ export async function route() {
   let params = null;
   for (const r of table) if ((params = match(r.path, path))) { found = r; break; }
   if (!found || !allowed(found.roles) || (found.public && session.user)) { go(home()); return; }
+  setTitle(Object.entries(params).reduce((s, [k, v]) => s.replace('{' + k + '}', v), t(found.title || 'none')));
   try {
     const mod = await found.load();
     if (my !== seq) return; // a later navigation won
     const live = (...kids) => { if (my === seq) page(...kids); };
-    await mod.default({ params, query: new URLSearchParams(qs || ''), go, page: live });
+    const title = (text) => { if (my === seq) setTitle(text); };
+    await mod.default({ params, query: new URLSearchParams(qs || ''), go, page: live, title });
   } catch (e) {
     if (my === seq) page(el('p', { class: 'error', role: 'alert' }, errText(e)));
   }

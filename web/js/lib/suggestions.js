@@ -1,5 +1,9 @@
 // The AI suggestions card of the agent's ticket page: each prediction with
 // its confidence, runners-up and the words behind it; accept or override.
+// Each suggestion is reached with Tab: its head is a toggle button (Enter or
+// Space selects it: its words light up in the ticket's text), then come
+// Accept, the value to override with and Override; the card around the
+// focus shows a ring.
 import { el, $, toast, toastError } from './dom.js';
 import { t, tColon, fmtNum } from './i18n.js';
 import { api, errText } from './api.js';
@@ -39,12 +43,24 @@ export function suggestionWords(sg) {
 
 function overrideInput(sg) {
   const id = 'sugg-value-' + sg.field;
+  const label = t('override_value').replace('{field}', fieldLabel(sg.field));
   if (sg.field === 'group')
-    return el('select', { id }, lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
+    return el('select', { id, 'aria-label': label },
+      lookups.groups.map((g) => el('option', { value: g.name, selected: g.name === sg.value }, g.name)));
   if (sg.field === 'urgency')
-    return el('select', { id }, ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value }, levelLabel(v))));
-  if (sg.field === 'category' || sg.field === 'service') return listSelect(sg.field, { id }, sg.value, false);
-  return ciInput({ id }, sg.value);
+    return el('select', { id, 'aria-label': label },
+      ['1', '2', '3'].map((v) => el('option', { value: v, selected: v === sg.value }, levelLabel(v))));
+  if (sg.field === 'category' || sg.field === 'service') return listSelect(sg.field, { id, 'aria-label': label }, sg.value, false);
+  return ciInput({ id, 'aria-label': label }, sg.value);
+}
+
+// Marks the suggestion of field as the selected one (its head pressed).
+export function markSelected(field) {
+  for (const b of document.querySelectorAll('.suggestion')) {
+    const on = b.dataset.field === field;
+    b.classList.toggle('selected', on);
+    b.querySelector('.sg-head').setAttribute('aria-pressed', String(on));
+  }
 }
 
 // The value the ticket holds now for a triaged field, as the model names it.
@@ -64,7 +80,7 @@ function decidedHead(tk, sg) {
     el('span', { class: 'sg-value' }, now === null ? t('none') : valueLabel(sg.field, now)), ' ',
     el('span', { class: 'muted sg-state' }, t(sg.state === 'overridden' ? 'sg_corrected_by' : 'sg_confirmed_by').replace('{name}', who)),
     sg.state === 'overridden'
-      ? el('div', { class: 'small muted sg-model' }, t('sg_model_said').replace('{value}', valueLabel(sg.field, sg.value))
+      ? el('span', { class: 'small muted sg-model' }, t('sg_model_said').replace('{value}', valueLabel(sg.field, sg.value))
         .replace('{pct}', pct))
       : null];
 }
@@ -78,27 +94,32 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
     const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;
     try {
       await api('POST', `/tickets/${tk.id}/suggestions/${sg.field}/${how}`, body);
-      onChange();
+      await onChange();
+      // the page was drawn again: the keyboard stays on this suggestion
+      const again = document.getElementById('sugg-pick-' + sg.field);
+      if (again) again.focus();
     } catch (e) { toastError(errText(e), t('dismiss')); }
   };
   for (const sg of items) {
     const pct = Math.round(sg.confidence * 100);
     const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : 'low';
     const open = sg.state === 'applied' || sg.state === 'suggested';
+    // a click anywhere on the card selects it, but on its controls
     const box = el('div', { class: 'suggestion', 'data-field': sg.field, 'data-state': sg.state,
-      onclick: () => onSelect(sg) },
-      el('div', { class: 'sg-head' },
+      onclick: (ev) => { if (!ev.target.closest('.sg-actions')) onSelect(sg); } },
+      el('button', { type: 'button', class: 'sg-head', id: 'sugg-pick-' + sg.field, 'aria-pressed': 'false',
+        'aria-describedby': 'sugg-why-' + sg.field },
         el('b', {}, fieldLabel(sg.field)), ' ',
         open ? [el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
           el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
           el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))] : decidedHead(tk, sg)),
       open && sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
         sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
-      el('div', { class: 'small' }, tColon('words_for'),
+      el('div', { class: 'small', id: 'sugg-why-' + sg.field }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
         sg.against && sg.against.length ? ['· ' + tColon('words_against'),
           sg.against.map((w) => [el('mark', { class: 'w-against' }, w.word), ' '])] : null),
-      open ? el('div', { class: 'sg-actions', onclick: (ev) => ev.stopPropagation() },
+      open ? el('div', { class: 'sg-actions' },
         el('button', { type: 'button', class: 'secondary', id: 'sugg-accept-' + sg.field,
           onclick: () => decide(sg, 'accept') }, t('accept')),
         el('span', { class: 'sg-override' }, overrideInput(sg),

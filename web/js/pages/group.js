@@ -67,6 +67,7 @@ async function membersCard(g, redraw) {
 export default async function viewGroup(ctx) {
   const redraw = () => viewGroup(ctx);
   const g = await api('GET', '/groups/' + ctx.params.id);
+  ctx.title(g.name); // the tab names the group
   ctx.page(peopleTabs('groups'),
     el('p', {}, el('a', { href: '#/groups', id: 'group-back' }, t('g_back'))),
     el('h1', { id: 'group-title' }, g.name),

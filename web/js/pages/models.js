@@ -114,7 +114,8 @@ function confusionTable(m) {
     if (n && total) td.style.setProperty('--share', String(Math.max(0.08, n / total)));
     return td;
   };
-  return el('div', { class: 'cm-wrap' }, el('table', { class: 'confusion stack', id: 'm-confusion' },
+  // a region that may scroll sideways: reached by Tab, named, so a keyboard can scroll it
+  return el('div', { class: 'cm-wrap', tabindex: '0', role: 'region', 'aria-label': t('m_cm') }, el('table', { class: 'confusion stack', id: 'm-confusion' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('m_cm_truth')),
       names.map((n) => el('th', { scope: 'col' }, n)))),
     el('tbody', {}, cm.counts.map((row, r) => {

@@ -7,7 +7,7 @@ import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, apiAll, isAgent, errText } from '../lib/api.js';
 import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
-import { suggestionsCard, suggestionWords, highlighted } from '../lib/suggestions.js';
+import { suggestionsCard, suggestionWords, highlighted, markSelected } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
 import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
@@ -90,9 +90,11 @@ function requesterSla(tk) {
   if (!tk.resolve_due_at || tk.status === 'resolved' || tk.status === 'closed') return null;
   return el('p', { class: 'small', id: 'sla-due' }, tColon('sla_expected'), el('b', {}, fmtTime(tk.resolve_due_at)));
 }
+// The suggestion last selected: { id, field } of the ticket shown.
+let picked = null;
 
 export default async function viewTicket(ctx) {
-  const { params, page } = ctx;
+  const { params, page, title } = ctx;
   const id = params.id;
   await Promise.all([loadGroups(), loadLists()]);
   let tk;
@@ -115,14 +117,17 @@ export default async function viewTicket(ctx) {
         el('a', { href: '#/ticket/' + o.id }, '#' + o.id + ' ' + o.title), ' ',
         el('span', { class: 'muted' }, fmtTime(o.created_at)))))
     : null;
+  title(t('title_ticket').replace('{id}', tk.id) + t('colon') + tk.title);
   const titleEl = el('span', { id: 'ticket-title-text' }, tk.title);
   const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, tk.description);
-  // Selecting a suggestion highlights the words that drove it.
+  // Selecting a suggestion highlights the words that drove it; the choice
+  // holds through the page's redraws (an accept, a reply).
   const select = (sg) => {
     const words = suggestionWords(sg);
     titleEl.replaceChildren(...highlighted(tk.title, words));
     descEl.replaceChildren(...highlighted(tk.description || '', words));
-    for (const b of document.querySelectorAll('.suggestion')) b.classList.toggle('selected', b.dataset.field === sg.field);
+    markSelected(sg.field);
+    picked = { id: tk.id, field: sg.field };
   };
   const suggCard = suggestionsCard(tk, sugg.items, select, () => viewTicket(ctx));
   const convo = el('div', { id: 'comments' }, comments.items.length
@@ -190,7 +195,8 @@ export default async function viewTicket(ctx) {
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
         el('h2', {}, t('conversation')), convo, replyArea,
         el('h2', {}, t('history')), el('div', { class: 'card', id: 'history' }, history.items.map(eventView)))));
-  if (sugg.items.length) select(sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
+  const again = picked && picked.id === tk.id && sugg.items.find((x) => x.field === picked.field);
+  if (sugg.items.length) select(again || sugg.items.find((x) => x.field === 'category') || sugg.items[0]);
   // what is on screen is read: "My tickets" no longer marks its replies
   if (!isAgent()) api('POST', `/tickets/${id}/read`).catch(() => {});
 }

@@ -109,6 +109,7 @@ export default async function viewUser(ctx) {
   const [u, groups, tickets] = await Promise.all([api('GET', '/users/' + id), api('GET', '/groups'),
     api('GET', `/tickets?requester_id=${id}&sort=-created_at&limit=10`)]);
   const self = session.user && session.user.id === u.id;
+  ctx.title(u.name); // the tab names the person
   ctx.page(peopleTabs('users'),
     el('p', {}, el('a', { href: usersHref(), id: 'user-back' }, t('u_back'))),
     el('h1', { id: 'user-title' }, u.name),
