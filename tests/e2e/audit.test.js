@@ -27,9 +27,9 @@ test.after(async () => {
 });
 
 const TEXT = {
-  fr: { h1: /^Journal d’audit$/, settings: 'Réglages modifiés', role: /rôle\s:\srequester → agent/, console: 'Console',
+  fr: { h1: /^Journal d’audit$/, settings: 'Réglages modifiés', role: /rôle\s:\sDemandeur → Agent/, console: 'Console', sla: 'Résolution P1 (heures)',
     created: 'Utilisateur créé', fam: 'Réglages', more: 'Afficher plus' },
-  en: { h1: /^Audit log$/, settings: 'Settings changed', role: /role: requester → agent/, console: 'Console',
+  en: { h1: /^Audit log$/, settings: 'Settings changed', role: /role: Requester → Agent/, console: 'Console', sla: 'P1 resolution (hours)',
     created: 'User created', fam: 'Settings', more: 'Show more' },
 };
 
@@ -62,7 +62,7 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
     await page.waitForFunction(() => document.querySelectorAll('#audit-body tr').length === 1);
     const settings = await page.textContent('#audit-body tr');
     assert.ok(settings.includes(T.settings), settings);
-    assert.ok(settings.includes('sla.p1_hours') && settings.includes('4 → 2'), settings);
+    assert.ok(settings.includes(T.sla) && settings.includes('4 → 2'), settings); // the setting by its label
     assert.ok(settings.includes(env.accounts.admin.email) && settings.includes('127.0.0.1'), settings);
     // the role change, in the reader's words
     await page.selectOption('#audit-action', 'user.');
@@ -128,7 +128,8 @@ test('an error stays until dismissed, in the reader\'s language', async () => {
   await page.waitForTimeout(3500);
   assert.equal(await page.isVisible('#toast'), true, 'still there after 3.5 s');
   assert.equal(await page.getAttribute('#toast', 'role'), 'alert');
-  assert.match(await page.textContent('#toast'), /only agents and admins/);
+  // the server's refusal in the reader's words (its reason not_agent), not its English
+  assert.match(await page.textContent('#toast'), /^Il faut un agent ou un administrateur, pas un demandeur\.×$/);
   assert.equal(await page.getAttribute('#toast .toast-close', 'aria-label'), 'Fermer');
   await page.click('#toast .toast-close');
   assert.equal(await page.isVisible('#toast'), false);

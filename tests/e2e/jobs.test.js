@@ -30,9 +30,9 @@ test.after(async () => {
 });
 
 const TEXT = {
-  fr: { h1: /^Tâches de fond$/, every: /toutes les 5 min/, ok: /^Réussie$/, run: 'Lancer maintenant', desc: /Réentraîne les modèles/,
+  fr: { h1: /^Tâches de fond$/, every: /toutes les 5\smin/, ok: /^Réussie$/, run: 'Lancer maintenant', desc: /Réentraîne les modèles/,
     title: /^Réentraînement des modèles de tri$/, minute: /^toutes les minutes$/ },
-  en: { h1: /^Jobs$/, every: /every 5 min/, ok: /^Succeeded$/, run: 'Run now', desc: /Retrains the triage models/,
+  en: { h1: /^Jobs$/, every: /every 5\smin/, ok: /^Succeeded$/, run: 'Run now', desc: /Retrains the triage models/,
     title: /^Triage model retraining$/, minute: /^every minute$/ },
 };
 

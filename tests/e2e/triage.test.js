@@ -60,7 +60,7 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   await page.waitForSelector('#suggestions .suggestion[data-field="category"]');
   const head = await page.textContent('.suggestion[data-field="category"] .sg-head');
   assert.match(head, /Category\s+Network/);
-  assert.match(head, /(High|Medium|Low) · \d+ %/);
+  assert.match(head, /(High|Medium|Low) · \d+%/); // English: no space before %
   // an urgency reads as in the form, "3 · Low", never as a bare digit
   assert.match((await page.textContent('.suggestion[data-field="urgency"] .sg-value')).trim(), /^[1-3] · (High|Medium|Low)$/);
   // the words that drove the category are highlighted in the ticket text
@@ -92,7 +92,7 @@ test('an agent accepts one suggestion and overrides another; both are in the his
   assert.equal((await card.locator('.sg-value').textContent()).trim(), other);
   assert.match(await card.locator('.sg-state').textContent(), /^corrected by Nadia Benali$/);
   assert.equal((await card.locator('.sg-model').textContent()).trim(),
-    `The model had said ${modelGroup} (${Math.round(byField.group.confidence * 100)} %).`);
+    `The model had said ${modelGroup} (${Math.round(byField.group.confidence * 100)}%).`);
   assert.match(await page.locator('.suggestion[data-field="urgency"] .sg-state').textContent(), /^confirmed by Nadia Benali$/);
   await page.screenshot({ path: path.join(SHOTS, 'agent-overridden.png'), fullPage: true });
   // both decisions are in the history, made by a person (no model version)

@@ -17,17 +17,15 @@ const LABELS = {
   password: 'password', name: 'name', role: 'role', lang: 'lang_f', vip: 'vip', active: 'active',
   current_password: 'pw_current', new_password: 'fld_new_password', expires_days: 'fld_expires_days',
   value: 'fld_value', class: 'cls', mode: 'mode', target: 'fld_target', q: 'search', sort: 'sort',
-  'triage.fields': 'trained_fields', 'triage.critical': 'critical', 'triage.retrain_hours': 'retrain_hours',
-  'triage.retrain_after': 'retrain_after',
 };
 
 const quoted = (x) => t('quoted').replace('{x}', x);
 
-// A field's label; a field the UI does not know keeps its name, quoted.
+// A field's label (a setting's as the Settings page names it); a field the
+// UI does not know keeps its name, quoted.
 export function fieldName(f) {
   if (LABELS[f]) return t(LABELS[f]);
-  const sla = /^sla\.p([1-4])_hours$/.exec(f);
-  if (sla) return 'P' + sla[1] + ' · ' + t('sla_hours');
+  if (has('set_' + f)) return t('set_' + f);
   return quoted(f);
 }
 

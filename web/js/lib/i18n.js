@@ -45,6 +45,12 @@ export function fmtNum(x, digits = 0, opts = {}) {
   return x.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits, ...opts });
 }
 
+// A share (0.42) as a percentage with `digits` decimals, as the language
+// writes it: "42%" in English, "42 %" in French (a no-break space).
+export function fmtPct(x, digits = 0) {
+  return fmtNum(100 * x, digits) + (lang === 'fr' ? '\u00a0%' : '%');
+}
+
 export function fmtTime(iso) {
   if (!iso) return t('none');
   return new Date(iso).toLocaleString(locale(),

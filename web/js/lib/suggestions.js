@@ -5,7 +5,7 @@
 // Accept, the value to override with and Override; the card around the
 // focus shows a ring.
 import { el, $, toast, toastError } from './dom.js';
-import { t, tColon, fmtNum } from './i18n.js';
+import { t, tColon, fmtNum, fmtPct } from './i18n.js';
 import { api, errText } from './api.js';
 import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
 import { listSelect, ciInput } from './catalog.js';
@@ -75,13 +75,12 @@ function currentValue(tk, field) {
 function decidedHead(tk, sg) {
   const now = currentValue(tk, sg.field);
   const who = sg.decided_by_name || '?';
-  const pct = Math.round(sg.confidence * 100);
   return [
     el('span', { class: 'sg-value' }, now === null ? t('none') : valueLabel(sg.field, now)), ' ',
     el('span', { class: 'muted sg-state' }, t(sg.state === 'overridden' ? 'sg_corrected_by' : 'sg_confirmed_by').replace('{name}', who)),
     sg.state === 'overridden'
       ? el('span', { class: 'small muted sg-model' }, t('sg_model_said').replace('{value}', valueLabel(sg.field, sg.value))
-        .replace('{pct}', pct))
+        .replace('{pct}', fmtPct(sg.confidence)))
       : null];
 }
 
@@ -101,7 +100,6 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
     } catch (e) { toastError(errText(e), t('dismiss')); }
   };
   for (const sg of items) {
-    const pct = Math.round(sg.confidence * 100);
     const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : 'low';
     const open = sg.state === 'applied' || sg.state === 'suggested';
     // a click anywhere on the card selects it, but on its controls
@@ -111,10 +109,10 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
         'aria-describedby': 'sugg-why-' + sg.field },
         el('b', {}, fieldLabel(sg.field)), ' ',
         open ? [el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
-          el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + pct + ' %'), ' ',
+          el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + fmtPct(sg.confidence)), ' ',
           el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))] : decidedHead(tk, sg)),
       open && sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
-        sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + Math.round(x.confidence * 100) + ' %').join(', ')) : null,
+        sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + fmtPct(x.confidence)).join(', ')) : null,
       el('div', { class: 'small', id: 'sugg-why-' + sg.field }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),
         sg.against && sg.against.length ? ['· ' + tColon('words_against'),

@@ -1,6 +1,6 @@
 // Pieces of ticket display shared by the lists and the ticket page.
 import { el } from './dom.js';
-import { t, tColon, lang, fmtTime } from './i18n.js';
+import { t, tColon, lang, fmtTime, fmtPct } from './i18n.js';
 import { api, isAgent } from './api.js';
 import { listLabel } from './catalog.js';
 
@@ -92,7 +92,7 @@ export function slaCard(tk) {
 function aiMark(tk, field) {
   const p = tk.model_set && tk.model_set[field];
   if (p === undefined) return null;
-  return el('span', { class: 'ai-mark', 'data-field': field, title: t('set_by_model') + ' · ' + Math.round(p * 100) + ' %' },
+  return el('span', { class: 'ai-mark', 'data-field': field, title: t('set_by_model') + ' · ' + fmtPct(p) },
     lang === 'fr' ? 'IA' : 'AI');
 }
 

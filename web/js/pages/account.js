@@ -35,7 +35,8 @@ async function tokensCard(redraw) {
     el('td', { 'data-label': t('tok_created') }, fmtTime(k.created_at)),
     el('td', { 'data-label': t('tok_expires') }, k.expires_at ? fmtTime(k.expires_at) : t('tok_never')),
     el('td', { 'data-label': t('tok_used') }, k.last_used_at ? fmtTime(k.last_used_at) : t('tok_never')),
-    el('td', {}, el('button', { type: 'button', class: 'secondary small', 'data-revoke': k.id, onclick: async () => {
+    el('td', {}, el('button', { type: 'button', class: 'secondary small', 'data-revoke': k.id,
+      'aria-label': t('tok_revoke') + ' · ' + (k.name || fmtTime(k.created_at)), onclick: async () => {
       try { await api('DELETE', '/tokens/' + k.id); toast(t('tok_revoked')); redraw(); } catch (e) { err.textContent = errText(e); }
     } }, t('tok_revoke')))));
   const form = el('form', { id: 'tok-form', class: 'row', onsubmit: async (ev) => {

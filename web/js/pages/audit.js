@@ -6,14 +6,23 @@ import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { userSelect } from '../lib/userpicker.js';
+import { fieldName } from '../lib/errors.js';
+import { fieldLabel } from '../lib/tickets.js';
 
 const PAGE = 50;
 const FAMILIES = ['user.', 'group.', 'settings.', 'model.', 'token.', 'job.', 'account.', 'tickets.', 'catalog.'];
 
+// A triage field (a model's) in words: "urgency" reads "Urgence".
+const triageField = (f) => (typeof f === 'string' && (f === 'group' || has(f)) ? fieldLabel(f) : f);
+
 // "role: agent → admin"; a value alone when the row records no before.
+// Times (epoch seconds, keys in _at) read as dates, a setting by its label,
+// roles and triage fields in the reader's words.
 function change(key, v) {
-  const show = (x) => (x === null || x === undefined || x === '' ? '∅' : typeof x === 'boolean' ? t(x ? 'audit_yes' : 'audit_no') : String(x));
-  const label = has('audit_key_' + key) ? t('audit_key_' + key) : key;
+  const show = (x) => (x === null || x === undefined || x === '' ? '∅' : typeof x === 'boolean' ? t(x ? 'audit_yes' : 'audit_no')
+    : typeof x === 'number' && /_at$/.test(key) ? fmtTime(new Date(x * 1000).toISOString())
+      : key === 'field' ? triageField(x) : key === 'role' && has('r_' + x) ? t('r_' + x) : String(x));
+  const label = has('audit_key_' + key) ? t('audit_key_' + key) : key.includes('.') ? fieldName(key) : key;
   const text = Array.isArray(v) && v.length === 2 ? `${show(v[0])} → ${show(v[1])}` : show(v);
   return el('li', {}, el('span', { class: 'muted' }, label + t('colon')), text);
 }
@@ -22,7 +31,7 @@ function details(d) {
   const keys = Object.keys(d || {});
   if (!keys.length) return el('span', { class: 'muted' }, '—');
   return el('ul', { class: 'audit-detail' }, keys.map((k) => (k === 'fields' && Array.isArray(d[k])
-    ? d[k].map((f) => change(f.field, f.activated ? t('audit_activated').replace('{v}', f.version)
+    ? d[k].map((f) => change(triageField(f.field), f.activated ? t('audit_activated').replace('{v}', f.version)
       : f.trained ? t('audit_trained').replace('{v}', f.version) : t('audit_not_trained')))
     : change(k, typeof d[k] === 'object' && d[k] !== null && !Array.isArray(d[k]) ? JSON.stringify(d[k]) : d[k]))));
 }
@@ -39,7 +48,8 @@ function row(r) {
       r.client ? el('div', { class: 'muted small' }, r.client) : null),
     el('td', { class: 'audit-action', 'data-label': t('audit_action') }, actionLabel(r.action),
       el('div', {}, el('code', { class: 'small muted' }, r.action))),
-    el('td', { class: 'audit-target', 'data-label': t('audit_target') }, r.target || (r.target_id ? '#' + r.target_id : '—')),
+    el('td', { class: 'audit-target', 'data-label': t('audit_target') },
+      r.target_type === 'model' ? triageField(r.target) : r.target || (r.target_id ? '#' + r.target_id : '—')),
     el('td', { class: 'audit-changes', 'data-label': t('audit_changes') }, details(r.detail)));
 }
 

@@ -3,7 +3,7 @@
 // requester's other recent tickets). Files show with the ticket's text and
 // under the message they came with; a reply takes files too.
 import { el, toast, toastError } from '../lib/dom.js';
-import { t, tColon, has, fmtTime } from '../lib/i18n.js';
+import { t, tColon, has, fmtTime, fmtPct } from '../lib/i18n.js';
 import { api, apiAll, isAgent, errText } from '../lib/api.js';
 import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
@@ -79,7 +79,7 @@ function eventView(e) {
   return el('div', { class: 'event', 'data-field': e.field },
     el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
       e.actor_kind === 'model' && e.confidence !== undefined
-        ? ' (' + e.model_version + ', ' + Math.round(e.confidence * 100) + ' %)' : null));
+        ? ' (' + e.model_version + ', ' + fmtPct(e.confidence) + ')' : null));
 }
 
 
