@@ -20,6 +20,7 @@ static int cal_fail(desk_err_t *e, const char *key, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   e->code = UTIL_E_INVALID;
+  e->why = (util_why_t){.reason = UTIL_WHY_NONE}; /* the message says what the setting holds wrong */
   snprintf(e->field, sizeof e->field, "%s", key);
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   va_end(ap);

@@ -82,6 +82,7 @@ out:
   if (rc) {
     store_rollback(db);
     e->code = rc;
+    e->why = (util_why_t){.reason = UTIL_WHY_NONE};
     e->field[0] = '\0';
     snprintf(e->msg, sizeof e->msg, "cannot create the ticket");
   }
