@@ -114,6 +114,7 @@ test('an error the UI has no sentence for keeps the server\'s words as the detai
   await page.waitForSelector('#filters');
   const said = await page.evaluate(async () => {
     const { errText, ApiError } = await import('/js/lib/api.js');
+    const { errBeside } = await import('/js/lib/errors.js');
     const err = (status, body) => errText(new ApiError(status, body));
     return {
       // an unknown reason: the code's sentence, then the server's message
@@ -123,6 +124,8 @@ test('an error the UI has no sentence for keeps the server\'s words as the detai
       allowed: err(400, { error: { code: 'invalid', message: '…', field: 'source', reason: 'not_allowed', allowed: ['web', 'phone'] } }),
       limited: err(429, { error: { code: 'too_many_requests', message: '…', reason: 'rate_limited', retry_after: 42 } }),
       network: errText(new TypeError('Failed to fetch')),
+      // beside the field's own input (a form that shows it there): no label
+      beside: errBeside(new ApiError(400, { error: { code: 'invalid', message: '…', field: 'email', reason: 'not_email' } })),
     };
   });
   assert.equal(said.unknownReason, 'Requête refusée\u00a0: une valeur n’est pas valide. (détail du serveur\u00a0: \'x\' is odd)');
@@ -130,6 +133,7 @@ test('an error the UI has no sentence for keeps the server\'s words as the detai
   assert.equal(said.allowed, 'Canal\u00a0: cette valeur n’est pas permise (valeurs permises\u00a0: «\u00a0Portail\u00a0», «\u00a0Téléphone\u00a0»).');
   assert.equal(said.limited, 'Trop de tentatives en peu de temps\u00a0: réessayez dans 42\u00a0s.');
   assert.equal(said.network, 'Le serveur est injoignable\u00a0: vérifiez la connexion, puis réessayez.');
+  assert.equal(said.beside, 'Ce n’est pas une adresse e-mail.');
   assert.deepEqual(errors, []);
   await ctx.close();
 });

@@ -61,16 +61,34 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 const WHOLE = new Set(['not_found', 'unauthenticated', 'forbidden', 'too_many_requests', 'busy', 'storage_full',
   'read_only', 'out_of_memory', 'internal', 'database_error', 'io_error', 'precondition_failed']);
 
-// e: an ApiError (status, detail = the error object) or any Error.
-export function errText(e) {
-  const d = e && e.detail;
-  if (!d || !d.code) {
-    if (e instanceof TypeError) return t('err_network'); // fetch failed: no answer at all
-    return e && e.status ? t('err_unknown').replace('{n}', e.status) : String((e && e.message) || e);
-  }
-  const why = reasonText(d);
-  if (why) return d.field ? fieldName(d.field) + t('colon') + why : capital(why);
+// The sentence of an error whose reason the UI does not know: its code's,
+// then the server's words as the detail when the code does not say it all.
+function codeText(e, d) {
   const sentence = has('err_' + d.code) ? t('err_' + d.code) : t('err_unknown').replace('{n}', e.status);
   if (WHOLE.has(d.code) || !d.message) return sentence;
   return sentence + ' (' + t('err_detail') + t('colon') + d.message + ')';
+}
+
+// An error that is not the API's: the network is down, or a page's own.
+function otherText(e) {
+  if (e instanceof TypeError) return t('err_network'); // fetch failed: no answer at all
+  return e && e.status ? t('err_unknown').replace('{n}', e.status) : String((e && e.message) || e);
+}
+
+// e: an ApiError (status, detail = the error object) or any Error.
+export function errText(e) {
+  const d = e && e.detail;
+  if (!d || !d.code) return otherText(e);
+  const why = reasonText(d);
+  if (why) return d.field ? fieldName(d.field) + t('colon') + why : capital(why);
+  return codeText(e, d);
+}
+
+// The same without the field's label, for a message shown beside the
+// field's own input.
+export function errBeside(e) {
+  const d = e && e.detail;
+  if (!d || !d.code) return otherText(e);
+  const why = reasonText(d);
+  return why ? capital(why) : codeText(e, d);
 }

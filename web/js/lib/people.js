@@ -5,6 +5,7 @@
 import { el } from './dom.js';
 import { t } from './i18n.js';
 import { fieldError } from './fielderr.js';
+import { errBeside } from './errors.js';
 
 export const ROLES = ['requester', 'agent', 'admin'];
 export const roleName = (r) => t('r_' + r);
@@ -54,7 +55,7 @@ export function checkUserFields(f) {
 export function showRefusal(e, f) {
   const input = e.field && f[e.field];
   if (!input) return false;
-  let msg = e.message;
+  let msg = errBeside(e); // the page's own words below where it knows the rule
   if (e.field === 'email') msg = e.status === 409 ? t('err_email_taken') : t('err_email');
   else if (e.field === 'password') msg = input.value.length < 8 ? t('err_pw_short') : t('err_pw_weak');
   else if ((e.field === 'role' || e.field === 'active') && e.status === 409) msg = t('err_self_admin');

@@ -10,6 +10,7 @@ import { t, has, fmtNum } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel } from '../lib/tickets.js';
 import { fieldError, clearFieldErrors } from '../lib/fielderr.js';
+import { errBeside } from '../lib/errors.js';
 
 const ORDER = ['triage', 'sla', 'calendar', 'auth', 'limits'];
 const TRIAGE_FIELDS = ['category', 'group', 'urgency', 'service', 'ci'];
@@ -60,15 +61,16 @@ function control(key, s) {
 }
 
 // A refusal of the server in the reader's language, from what the page
-// knows of the setting's rules; the server's own words for the rules it
-// does not know (the format of a time zone, of working hours…).
+// knows of the setting's rules, else from the refusal's reason; the
+// server's own words follow as the detail for the rules neither knows (the
+// format of a time zone, of working hours…).
 function refusal(e, s, c) {
   const kind = kindOf(s);
   if (kind === 'integer' && s.min !== undefined) return t('err_int_range').replace('{min}', fmtNum(s.min)).replace('{max}', fmtNum(s.max));
   const long = kind === 'text' && s.max_bytes !== undefined && new TextEncoder().encode(c.read()).length > s.max_bytes;
   if (long) return t('err_text_long').replace('{max}', fmtNum(s.max_bytes));
   if (kind === 'fields' && !c.read()) return t('err_fields_none');
-  return e.message;
+  return errBeside(e);
 }
 
 const shownDefault = (s) => (kindOf(s) === 'fields' ? s.default.split(',').map(fieldLabel).join(', ')
