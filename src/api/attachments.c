@@ -29,23 +29,19 @@ json_t *api_attachment_limits_json(store_t *db) {
 }
 
 /* A refusal with, beside code, message and field, the reason a program
- * reads (the web UI says it in the user's language) and, for a limit, the
- * limit ("max"; -1: none). */
-static void attach_refuse(api_call_t *c, int err, const char *field, const char *reason,
-                          int64_t max, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static void attach_refuse(api_call_t *c, int err, const char *field, const char *reason,
-                          int64_t max, const char *fmt, ...) {
+ * reads (a UTIL_WHY_*; the web UI says it in the user's language) and, for
+ * a limit, the limit ("max"; -1: none). */
+static void attach_refuse(api_call_t *c, int err, const char *field, int reason, int64_t max,
+                          const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void attach_refuse(api_call_t *c, int err, const char *field, int reason, int64_t max,
+                          const char *fmt, ...) {
   char msg[400];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  json_t *e = json_pack("{s:s, s:s, s:s}", "code", util_err_code(err), "message", msg, "reason",
-                        reason);
-  if (!e) e = json_pack("{s:s, s:s}", "code", util_err_code(err), "reason", reason);
-  if (field) json_object_set_new(e, "field", json_string(field));
-  if (max >= 0) json_object_set_new(e, "max", json_integer(max));
-  api_reply(c, util_err_http_status(err), json_pack("{s:o}", "error", e));
+  util_why_t why = {.reason = reason, .has_max = max >= 0, .max = max};
+  api_refuse(c, err, field, &why, "%s", msg);
 }
 
 static json_t *attach_json(const store_attachment_t *a, int agent) {
@@ -120,7 +116,7 @@ static int attach_comment(api_call_t *c, int64_t *out) {
     return rc;
   }
   if (!mine) {
-    attach_refuse(c, UTIL_E_FORBIDDEN, "comment_id", "not_author", -1,
+    attach_refuse(c, UTIL_E_FORBIDDEN, "comment_id", UTIL_WHY_NOT_AUTHOR, -1,
                   "a file goes with one's own reply or note, not comment %lld", (long long)*out);
     return UTIL_E_FORBIDDEN;
   }
@@ -139,13 +135,13 @@ static int attach_over_cap(api_call_t *c, int64_t size) {
   int64_t max_n = store_setting_int(c->db, "limits.ticket_attachments", 100);
   int64_t max_mb = store_setting_int(c->db, "limits.ticket_attachments_mb", 50);
   if (n >= max_n) {
-    attach_refuse(c, UTIL_E_TOOBIG, "file", "limit_reached", max_n,
+    attach_refuse(c, UTIL_E_TOOBIG, "file", UTIL_WHY_LIMIT_REACHED, max_n,
                   "ticket %lld has %lld files, the most one ticket takes"
                   " (limits.ticket_attachments)", (long long)c->id[0], (long long)n);
     return 1;
   }
   if (bytes + size > max_mb * MB) {
-    attach_refuse(c, UTIL_E_TOOBIG, "file", "ticket_full", max_mb * MB,
+    attach_refuse(c, UTIL_E_TOOBIG, "file", UTIL_WHY_TICKET_FULL, max_mb * MB,
                   "ticket %lld's files would pass %lld MB in all, the most one ticket takes"
                   " (limits.ticket_attachments_mb)", (long long)c->id[0], (long long)max_mb);
     return 1;
@@ -170,19 +166,19 @@ static int attach_check_file(api_call_t *c, char name[DESK_ATTACH_NAME_IN + 1], 
   }
   int64_t max = api_attachment_max(c->db);
   if (c->req->body_too_large || (int64_t)c->req->body_len > max) {
-    attach_refuse(c, UTIL_E_TOOBIG, "file", "file_too_large", max,
+    attach_refuse(c, UTIL_E_TOOBIG, "file", UTIL_WHY_FILE_TOO_LARGE, max,
                   "the file is larger than %lld MB, the most one file may be"
                   " (limits.attachment_mb)", (long long)(max / MB));
     return UTIL_E_TOOBIG;
   }
   if (!c->req->body_len) {
-    attach_refuse(c, UTIL_E_INVALID, "file", "empty_file", -1,
+    attach_refuse(c, UTIL_E_INVALID, "file", UTIL_WHY_EMPTY_FILE, -1,
                   "the file is empty: send its bytes as the request body");
     return UTIL_E_INVALID;
   }
   desk_attach_sniff(c->req->body, c->req->body_len, sn);
   if (sn->program) {
-    attach_refuse(c, UTIL_E_MEDIATYPE, "file", "file_type_refused", -1,
+    attach_refuse(c, UTIL_E_MEDIATYPE, "file", UTIL_WHY_FILE_TYPE_REFUSED, -1,
                   "'%s' is %s: programs are not taken", name, sn->program);
     return UTIL_E_MEDIATYPE;
   }

@@ -78,6 +78,11 @@ int util_err_http_status(int err);     /* 404, …; 500 if not ours */
   X(CHANGED_MEANWHILE, "changed_meanwhile") /* a newer version exists */      \
   X(TICKET_CLOSED, "ticket_closed")   /* a requester's reply to a closed one */\
   X(LIMIT_REACHED, "limit_reached")   /* max: how many it may hold */         \
+  X(FILE_TOO_LARGE, "file_too_large") /* max: the bytes a file may hold */    \
+  X(TICKET_FULL, "ticket_full")       /* max: the bytes a ticket's files may hold */\
+  X(FILE_TYPE_REFUSED, "file_type_refused") /* a program, by its content */   \
+  X(EMPTY_FILE, "empty_file")                                                 \
+  X(NOT_AUTHOR, "not_author")         /* a file goes with one's own message */\
   X(RATE_LIMITED, "rate_limited")     /* the reply's retry_after, seconds */  \
   X(WRONG_PASSWORD, "wrong_password") /* the current password */             \
   X(SAME_PASSWORD, "same_password")   /* the new one is the current one */    \

@@ -5,7 +5,7 @@
 // user's language; an error without a reason the UI knows says its code's
 // sentence, followed by the server's own words for the detail. Errors that
 // are not the API's (the network is down) get a sentence too.
-import { t, has, fmtNum } from './i18n.js';
+import { t, has, fmtNum, fmtSize } from './i18n.js';
 
 // The label of each field the API may name, as a text key.
 const LABELS = {
@@ -48,7 +48,8 @@ function reasonText(d) {
   if (!d.reason || !has(key)) return null;
   if (d.reason === 'rate_limited' && typeof d.retry_after !== 'number') return null;
   const list = Array.isArray(d.allowed) ? d.allowed.map((v) => valueName(d.field, v)).join(', ') : '';
-  return t(key).replace('{max}', num(d.max)).replace('{min}', num(d.min)).replace('{allowed}', list)
+  const bytes = d.reason === 'file_too_large' || d.reason === 'ticket_full'; // a size, as sizes are written
+  return t(key).replace('{max}', bytes ? fmtSize(d.max) : num(d.max)).replace('{min}', num(d.min)).replace('{allowed}', list)
     .replace('{expected}', has('type_' + d.expected) ? t('type_' + d.expected) : d.expected || '')
     .replace('{from}', valueName('status', d.from || '')).replace('{to}', valueName('status', d.to || ''))
     .replace('{n}', num(d.retry_after));
