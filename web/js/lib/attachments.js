@@ -5,7 +5,8 @@
 // of a ticket and of each message, safe images shown as thumbnails.
 import { el } from './dom.js';
 import { t, fmtSize, fmtNum } from './i18n.js';
-import { api, apiUpload, session, isAgent } from './api.js';
+import { api, apiUpload, session, isAgent, errText } from './api.js';
+import { errBeside } from './errors.js';
 
 // The caps (limits.attachment_mb and the two per ticket), from the server.
 export async function attachLimits() {
@@ -28,7 +29,7 @@ export function attachErrorText(e, name) {
   if (e && e.status === 429) return fill('att_later', { name });
   if (e && e.status === 503) return fill('att_busy', { name });
   if (e && e.status === 0) return fill('att_offline', { name });
-  return fill('att_failed', { name, why: e ? e.message : '' });
+  return fill('att_failed', { name, why: e ? errBeside(e) : '' });
 }
 
 // The checks the caps allow before sending (the server makes them again):
@@ -115,7 +116,7 @@ function fileItem(a, redraw, onError) {
         try {
           await api('POST', `/tickets/${a.ticket_id}/attachments/${a.id}/${a.hidden ? 'show' : 'hide'}`);
           redraw();
-        } catch (e) { onError(e.message); }
+        } catch (e) { onError(errText(e)); }
       } }, t(a.hidden ? 'att_show' : 'att_hide'))
     : null;
   const full = a.url + '?inline=1';

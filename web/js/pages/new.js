@@ -22,7 +22,7 @@ export default function newTicket({ go, page }) {
     ev.preventDefault();
     err.textContent = '';
     // a file the caps refuse stops everything: the typed ticket stays
-    const refused = await attachPrecheck(files.files()).catch((e) => [e.message]);
+    const refused = await attachPrecheck(files.files()).catch((e) => [errText(e)]);
     if (refused.length) { err.textContent = refused.join(' '); return; }
     // no language: the server identifies the text's own (a French ticket
     // filed from the English UI is French)

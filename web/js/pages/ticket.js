@@ -140,7 +140,7 @@ export default async function viewTicket(ctx) {
     err.textContent = '';
     const chosen = files.files();
     // a file the caps refuse stops the reply: nothing is sent, nothing typed is lost
-    const refused = await attachPrecheck(chosen).catch((e) => [e.message]);
+    const refused = await attachPrecheck(chosen).catch((e) => [errText(e)]);
     if (refused.length) { err.textContent = refused.join(' ') + ' ' + t('att_note_files'); return; }
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
