@@ -272,6 +272,29 @@ static const demo_scenario_t *demo_neighbour(demo_t *d, const demo_scenario_t *s
   return o;
 }
 
+/* One open ticket in three that someone took (ticket id, as tk holds it;
+ * chosen by its time t, not the random stream, so that every other
+ * ticket stays what it was for a seed): the requester wrote again after
+ * the desk's answer, and waits on the desk since. */
+static int demo_asked_again(demo_t *d, const store_ticket_t *tk, int64_t id, int64_t t,
+                            int64_t now_end, int fr) {
+  const store_val_t *answered = &tk->v[STORE_TF_FIRST_RESPONSE_AT];
+  if (strcmp(tk->v[STORE_TF_STATUS].s, "open") != 0 || tk->v[STORE_TF_ASSIGNEE_ID].is_null ||
+      answered->is_null)
+    return 0;
+  int64_t again = answered->i + 60 * (20 + (t / 11) % 180), requester = tk->v[STORE_TF_REQUESTER_ID].i;
+  if ((t / 13) % 3 || again >= now_end) return 0;
+  store_comment_t c = {.ticket_id = id, .author_id = requester,
+                       .body = fr ? "Toujours le même problème ce matin, avez-vous du nouveau ?"
+                                  : "Still the same problem this morning: any news?",
+                       .created_at = again};
+  store_actor_t a = {STORE_ACTOR_PERSON, requester, NULL, 0};
+  int rc = store_comment_insert(d->db, &c, &a, NULL);
+  if (!rc) rc = desk_ticket_replied(d->db, id, again, 0);
+  if (!rc) d->n.comments++;
+  return rc;
+}
+
 /* Writes one ticket of scenario sc at time t; burst tickets are forced to
  * the VPN gateway outage. */
 static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burst) {
@@ -388,6 +411,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
     rc = store_comment_insert(d->db, &c, &aa, NULL);
     if (!rc) d->n.comments++;
   }
+  if (!rc) rc = demo_asked_again(d, &tk, id, t, now_end, fr);
   free(title);
   free(desc);
   free(ci);

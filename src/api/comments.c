@@ -173,9 +173,10 @@ void api_comments_create(api_call_t *c) {
     goto out;
   }
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);
-  /* the desk's first public answer stops the first-response clock */
-  if (!rc && !internal && api_role_at_least(c, STORE_ROLE_AGENT))
-    rc = desk_ticket_responded(c->db, c->id[0], cm.created_at);
+  /* the desk's first public answer stops the first-response clock; who
+   * spoke last says whom the ticket waits on */
+  if (!rc && !internal)
+    rc = desk_ticket_replied(c->db, c->id[0], cm.created_at, api_role_at_least(c, STORE_ROLE_AGENT));
   if (!rc && reopen) { /* desk's rule: the reply puts the ticket back in the queue */
     store_ticket_t ch;
     store_ticket_init(&ch);

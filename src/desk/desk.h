@@ -172,10 +172,14 @@ int desk_ticket_update(store_t *db, int64_t id, const store_ticket_t *ch, uint32
 /* The ITIL priority of ticket id again after triage set its urgency:
  * impact as stated or a single user (3); actor system. */
 int desk_refresh_priority(store_t *db, int64_t id);
-/* The desk answered ticket id publicly at `at` (an agent's reply that is
- * not an internal note): the first time, the first-response clock stops
- * there. No history row of its own (the reply has one). */
-int desk_ticket_responded(store_t *db, int64_t id, int64_t at);
+/* A public reply was added to ticket id at `at` (an internal note is
+ * none). From the desk (an agent or admin): the first time, the
+ * first-response clock stops there, and the requester no longer awaits
+ * the desk (awaiting_since cleared). From the requester: they await the
+ * desk since `at`, unless they already did since earlier. Call it before
+ * the status change the reply may bring (desk_reply_status). No history
+ * row of its own (the reply has one), no new version. */
+int desk_ticket_replied(store_t *db, int64_t id, int64_t at, int from_desk);
 
 /* ---- Business calendar (calendar.c) -----------------------------------------
  * When the desk works: a time zone of the tz database, working periods per

@@ -63,6 +63,11 @@ int desk_ticket_insert(store_t *db, store_ticket_t *t, const store_actor_t *a, i
   if (t->v[STORE_TF_SLA_PAUSED_AT].is_null)
     desk_sla_status(&sla, NULL, t, t->v[STORE_TF_UPDATED_AT].i);
   desk_sla_refresh(&sla, t);
+  /* the requester waits on the desk from the start, unless the desk
+   * answered already (an import, the demo) or the ticket is done */
+  if (desk_status_done(t->v[STORE_TF_STATUS].s)) store_ticket_set_null(t, STORE_TF_AWAITING_SINCE);
+  else if (t->v[STORE_TF_AWAITING_SINCE].is_null && t->v[STORE_TF_FIRST_RESPONSE_AT].is_null)
+    store_ticket_set_int(t, STORE_TF_AWAITING_SINCE, t->v[STORE_TF_CREATED_AT].i);
   return store_ticket_insert(db, t, a, id);
 }
 
@@ -76,7 +81,8 @@ static int desk_lc_fail(desk_err_t *e, int code, const char *field, const char *
 
 /* The status change from cur to m's: refused when the lifecycle forbids
  * it; resolved_at set on entering resolved/closed, cleared on leaving
- * them; the SLA clocks stop and start with it. */
+ * them; the SLA clocks stop and start with it; a resolved ticket awaits
+ * nothing more from the desk. */
 static int desk_lc_status(const desk_sla_t *sla, const store_ticket_t *cur, store_ticket_t *m,
                           desk_err_t *e) {
   const char *from = cur->v[STORE_TF_STATUS].s, *to = m->v[STORE_TF_STATUS].s;
@@ -93,6 +99,7 @@ static int desk_lc_status(const desk_sla_t *sla, const store_ticket_t *cur, stor
   }
   int64_t now = util_now();
   desk_sla_status(sla, cur, m, now);
+  if (desk_status_done(to)) store_ticket_set_null(m, STORE_TF_AWAITING_SINCE);
   /* resolved -> closed keeps the time it was resolved */
   if (desk_status_done(to) == desk_status_done(from)) return 0;
   if (desk_status_done(to)) store_ticket_set_int(m, STORE_TF_RESOLVED_AT, now);
@@ -112,7 +119,8 @@ static void desk_lc_priority(const desk_sla_t *sla, store_ticket_t *m, uint32_t 
 #define DESK_LC_DERIVED                                                                     \
   (1u << STORE_TF_RESOLVED_AT | 1u << STORE_TF_SLA_DUE_AT | 1u << STORE_TF_RESPONSE_DUE_AT |   \
    1u << STORE_TF_RESOLVE_DUE_AT | 1u << STORE_TF_SLA_PAUSED_AT | 1u << STORE_TF_SLA_PAUSED_S | \
-   1u << STORE_TF_FIRST_RESPONSE_AT | 1u << STORE_TF_URGENCY_DEFAULT)
+   1u << STORE_TF_FIRST_RESPONSE_AT | 1u << STORE_TF_URGENCY_DEFAULT |                        \
+   1u << STORE_TF_AWAITING_SINCE)
 
 /* Writes m over ticket id: the fields of mask, and every derived field the
  * rules moved. */
@@ -173,16 +181,20 @@ int desk_refresh_priority(store_t *db, int64_t id) {
   return rc;
 }
 
-int desk_ticket_responded(store_t *db, int64_t id, int64_t at) {
+int desk_ticket_replied(store_t *db, int64_t id, int64_t at, int from_desk) {
   store_ticket_t cur, m;
   desk_sla_t sla;
   store_ticket_init(&m);
   int rc = store_ticket_get(db, id, &cur);
   if (!rc) rc = desk_sla_load(db, &sla);
-  if (!rc && cur.v[STORE_TF_FIRST_RESPONSE_AT].is_null) {
+  if (!rc) {
     for (int f = 0; f < STORE_TF_COUNT; f++) store_ticket_copy_field(&m, &cur, (store_tf_t)f);
-    store_ticket_set_int(&m, STORE_TF_FIRST_RESPONSE_AT, at);
-    desk_sla_refresh(&sla, &m);
+    if (from_desk && cur.v[STORE_TF_FIRST_RESPONSE_AT].is_null) {
+      store_ticket_set_int(&m, STORE_TF_FIRST_RESPONSE_AT, at);
+      desk_sla_refresh(&sla, &m);
+    }
+    if (from_desk) store_ticket_set_null(&m, STORE_TF_AWAITING_SINCE);
+    else if (cur.v[STORE_TF_AWAITING_SINCE].is_null) store_ticket_set_int(&m, STORE_TF_AWAITING_SINCE, at);
     store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
     rc = desk_lc_write(db, id, &cur, &m, 0, &sys, NULL);
   }

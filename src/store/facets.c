@@ -4,7 +4,7 @@
  * 100,000 matches to rank and filter. Reading each one's length (for BM25)
  * and filtered columns from SQLite costs 0.5 to 1.8 us a match, 50 to 180
  * ms a search. Here each ticket's length in tokens, its filtered columns
- * and its sort keys sit in arrays indexed by id (44 bytes a ticket), so
+ * and its sort keys sit in arrays indexed by id (45 bytes a ticket), so
  * a search reads its matches from FTS5 and nothing else.
  *
  * The facets are exact, never a cache that may be stale: every write to
@@ -29,6 +29,7 @@
 #define FACETS_STATUSES 255
 #define FACETS_REPLAY_MAX 20000 /* log entries replayed; more: read everything again */
 #define FACETS_SLACK 1048576    /* ids beyond 4x the tickets allowed before giving up */
+#define FACETS_GROUPS 64        /* a user's groups a query takes; more: the SQL path */
 
 /* One array per column (the filters a search uses touch only theirs: a
  * status filter reads 1 byte a match, where a row would bring in 48), all
@@ -40,11 +41,12 @@ typedef struct {
   uint16_t *len;                                 /* tokens; FACETS_LEN_UNKNOWN: ask FTS5 */
   uint8_t *status;                               /* dictionary id; 0: no ticket */
   uint8_t *priority;                             /* IFNULL(priority, 5) */
+  uint8_t *awaiting;                             /* 1: awaiting_since is set */
 } facet_cols_t;
 
 #define FACETS_COLUMNS(X)                                                               \
   X(created_at) X(updated_at) X(due) X(group_id) X(assignee_id) X(requester_id)         \
-  X(category) X(len) X(status) X(priority)
+  X(category) X(len) X(status) X(priority) X(awaiting)
 
 typedef struct {
   char **s;       /* owned strings, index = id - 1 */
@@ -74,6 +76,11 @@ struct store_facet_query {
   int64_t assignee_id; /* 0: any; -1: none; else the id */
   int priority;
   int64_t created_from, created_to;
+  uint32_t groups[FACETS_GROUPS]; /* groups_of's groups, ascending */
+  int ngroups, by_groups;         /* by_groups: only tickets of those groups */
+  int sla;                        /* 1: only a due time before due_before */
+  int64_t due_before;
+  int awaiting;                   /* 1: only tickets awaiting the desk */
   store_sort_t sort;
 };
 
@@ -239,11 +246,12 @@ static int facets_id32(sqlite3_stmt *st, int col, uint32_t *out) {
 }
 
 /* Fills the facet of the row st holds: id, status, priority, category,
- * group, assignee, requester, created, updated, due (the columns of
- * FACETS_COLS). -1 when a value does not fit. */
+ * group, assignee, requester, created, updated, due, awaiting (the
+ * columns of FACETS_COLS). -1 when a value does not fit. */
 #define FACETS_COLS                                                                      \
   "id, status, IFNULL(priority, 5), category, group_id, assignee_id, requester_id,"     \
-  " created_at, updated_at, IFNULL(sla_due_at, 9223372036854775807)"
+  " created_at, updated_at, IFNULL(sla_due_at, 9223372036854775807),"                   \
+  " awaiting_since IS NOT NULL"
 static int facets_row(store_facets_t *f, sqlite3_stmt *st) {
   int64_t id = sqlite3_column_int64(st, 0);
   if (facets_room(f, id)) return -1;
@@ -267,6 +275,7 @@ static int facets_row(store_facets_t *f, sqlite3_stmt *st) {
   c->created_at[id] = sqlite3_column_int64(st, 7);
   c->updated_at[id] = sqlite3_column_int64(st, 8);
   c->due[id] = sqlite3_column_int64(st, 9);
+  c->awaiting[id] = (uint8_t)(sqlite3_column_int(st, 10) != 0);
   return 0;
 }
 
@@ -397,11 +406,46 @@ static int facets_forward(store_t *s, store_facets_t *f, int64_t seq) {
 
 /* ---- Queries -------------------------------------------------------------- */
 
-/* Translates q's filters into facet terms. */
+/* The groups of user into out (ascending); -1 when they are more than
+ * FACETS_GROUPS or cannot be read: the query then takes the SQL path. */
+static int facets_groups(store_t *s, int64_t user, uint32_t *out, int *n) {
+  static const char sql[] = "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY group_id";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return -1;
+  sqlite3_bind_int64(st, 1, user);
+  int r, rc = 0;
+  *n = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW && !rc) {
+    int64_t g = sqlite3_column_int64(st, 0);
+    if (*n == FACETS_GROUPS || g < 1 || g > UINT32_MAX) rc = -1;
+    else out[(*n)++] = (uint32_t)g;
+  }
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = -1;
+  sqlite3_reset(st);
+  return rc;
+}
+
+/* Whether group g is one of the query's groups (a handful: a plain scan). */
+static int facets_in_groups(const store_facet_query_t *fq, uint32_t g) {
+  int in = 0;
+  for (int i = 0; i < fq->ngroups; i++) in |= fq->groups[i] == g;
+  return in;
+}
+
+/* Translates q's filters into facet terms; groups: q->groups_of's. */
 static void facets_query_init(store_facet_query_t *fq, store_facets_t *f,
-                              const store_query_t *q) {
+                              const store_query_t *q, const uint32_t *groups, int ngroups) {
   memset(fq, 0, sizeof *fq);
   fq->f = f;
+  if (q->groups_of) {
+    fq->by_groups = 1;
+    fq->ngroups = ngroups;
+    memcpy(fq->groups, groups, (size_t)ngroups * sizeof *groups);
+    if (!ngroups) fq->none = 1;
+  }
+  fq->sla = q->sla != STORE_SLA_ANY;
+  fq->due_before = q->now;
+  fq->awaiting = q->awaiting;
   memset(fq->status_ok, q->nstatus ? 0 : 1, sizeof fq->status_ok);
   for (size_t i = 0; i < q->nstatus && i < 5; i++) {
     uint32_t id = dict_find(&f->status, q->status[i], 0);
@@ -427,7 +471,10 @@ static void facets_query_init(store_facet_query_t *fq, store_facets_t *f,
 store_facet_query_t *store_facets_begin(store_t *s, const store_query_t *q) {
   store_facets_t *f = s->facets;
   int64_t seq;
+  uint32_t groups[FACETS_GROUPS];
+  int ngroups = 0;
   if (!f || !s->use_facets || facets_seq(s, &seq)) return NULL;
+  if (q->groups_of && facets_groups(s, q->groups_of, groups, &ngroups)) return NULL;
   pthread_rwlock_rdlock(&f->lock);
   if (!f->built || f->base != seq) {
     pthread_rwlock_unlock(&f->lock);
@@ -441,7 +488,7 @@ store_facet_query_t *store_facets_begin(store_t *s, const store_query_t *q) {
     return NULL;
   }
   store_facet_query_t *fq = util_xcalloc(1, sizeof *fq);
-  facets_query_init(fq, f, q);
+  facets_query_init(fq, f, q, groups, ngroups);
   return fq; /* holds the shared lock until store_facets_end */
 }
 
@@ -465,6 +512,9 @@ int store_facets_keep(const store_facet_query_t *fq, int64_t id) {
   if (fq->priority && c->priority[id] != fq->priority) return 0;
   if (fq->created_from && c->created_at[id] < fq->created_from) return 0;
   if (fq->created_to && c->created_at[id] >= fq->created_to) return 0;
+  if (fq->by_groups && !facets_in_groups(fq, c->group_id[id])) return 0;
+  if (fq->sla && c->due[id] >= fq->due_before) return 0;
+  if (fq->awaiting && !c->awaiting[id]) return 0;
   return 1;
 }
 
@@ -536,6 +586,9 @@ static void facets_block(const store_facet_query_t *fq, size_t from, size_t n, u
   FACETS_TEST_(fq->priority, c->priority[from + i] == fq->priority)
   FACETS_TEST_(fq->created_from, c->created_at[from + i] >= fq->created_from)
   FACETS_TEST_(fq->created_to, c->created_at[from + i] < fq->created_to)
+  FACETS_TEST_(fq->by_groups, facets_in_groups(fq, c->group_id[from + i]))
+  FACETS_TEST_(fq->sla, c->due[from + i] < fq->due_before)
+  FACETS_TEST_(fq->awaiting, c->awaiting[from + i])
 #undef FACETS_TEST_
 }
 
@@ -562,6 +615,18 @@ size_t store_facets_top(const store_facet_query_t *fq, const store_facet_pair_t 
     facets_sift(&h, 0);
   }
   return n;
+}
+
+size_t store_facets_count(const store_facet_query_t *fq, size_t max) {
+  const store_facets_t *f = fq->f;
+  uint8_t m[FACETS_BLOCK];
+  size_t n = 0;
+  for (size_t from = 1; from < f->cap && !fq->none && n < max; from += FACETS_BLOCK) {
+    size_t k = f->cap - from < FACETS_BLOCK ? f->cap - from : FACETS_BLOCK;
+    facets_block(fq, from, k, m);
+    for (size_t i = 0; i < k; i++) n += m[i];
+  }
+  return n < max ? n : max;
 }
 
 int store_facets_length(const store_facet_query_t *fq, int64_t id) {

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 16
+#define STORE_SCHEMA_VERSION 17
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -248,6 +248,7 @@ int store_token_delete(store_t *s, int64_t id, int64_t user_id, const store_audi
   X(SLA_PAUSED_AT, "sla_paused_at", TIME) /* clocks stopped since (pending) */ \
   X(SLA_PAUSED_S, "sla_paused_s", INT) /* working seconds stopped before */    \
   X(URGENCY_DEFAULT, "urgency_default", INT) /* urgency assumed while none */  \
+  X(AWAITING_SINCE, "awaiting_since", TIME) /* the requester waits on the desk since */ \
   X(VERSION, "version", INT) /* last: 1 at creation, +1 at each change */
 
 typedef enum {
@@ -303,8 +304,8 @@ int store_ticket_get(store_t *s, int64_t id, store_ticket_t *out);
  * history row per field that really changed, bumps updated_at and version,
  * and clears impact_cue when a person changes the impact. The SLA clocks'
  * own fields (sla_due_at, sla_paused_at, sla_paused_s, urgency_default,
- * first_response_at) are written without a history row, and a change of
- * those alone keeps updated_at and version. Checks no lifecycle:
+ * first_response_at) and awaiting_since are written without a history
+ * row, and a change of those alone keeps updated_at and version. Checks no lifecycle:
  * desk_ticket_update does. *changed (optional) counts the changed fields
  * that wrote a history row. */
 int store_ticket_update(store_t *s, int64_t id, const store_ticket_t *ch,
@@ -319,14 +320,26 @@ typedef enum {
   STORE_SORT_DUE   /* SLA due time; ascending puts tickets without one last */
 } store_sort_t;
 
+/* Where a ticket stands against its running SLA target, as a filter. */
+typedef enum {
+  STORE_SLA_ANY = 0,
+  STORE_SLA_BREACHED /* new or open, and sla_due_at before q->now */
+} store_sla_filter_t;
+
 typedef struct {
   const char *status[5]; size_t nstatus; /* any of these */
   const char *category;                  /* exact */
   int64_t group_id;                      /* 0: any */
+  int64_t groups_of;                     /* 0: any; else a group this user is a member
+                                          * of (none: no ticket) */
   int64_t assignee_id;                   /* 0: any; -1: unassigned */
   int64_t requester_id;                  /* 0: any */
   int priority;                          /* 0: any */
   int64_t created_from, created_to;      /* 0: open-ended; [from, to) */
+  store_sla_filter_t sla;                /* BREACHED narrows the statuses to new and open */
+  int64_t now;                           /* the time sla compares with; 0: now */
+  int awaiting;                          /* 1: the requester waits on the desk
+                                          * (awaiting_since set) */
   const char *q;                         /* FTS5 query or NULL */
   store_sort_t sort;
   int desc;
@@ -361,6 +374,13 @@ int store_search_prepare(store_t *s, size_t *tickets);
  * refuses, that FTS5 cannot parse or that runs past its step budget, or a
  * cursor that does not belong to this sort: store_list_error says which. */
 int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out);
+/* How many tickets pass q's filters (its sort, limit and cursor aside), up
+ * to cap: *n is the count, or cap + 1 when there are more. From the
+ * indexes that hold the candidates (the partial indexes of live and
+ * awaiting tickets for the desk's usual views), never a row; a count
+ * whose index range runs past its budget is one pass over the facets in
+ * memory. Errors as store_ticket_list. */
+int store_ticket_count(store_t *s, const store_query_t *q, int64_t cap, int64_t *n);
 /* Why the last store_ticket_list on s answered UTIL_E_BADQUERY, in English
  * ("" otherwise); borrowed until the next list. */
 const char *store_list_error(const store_t *s);
@@ -377,6 +397,33 @@ int store_ticket_each(store_t *s, int (*fn)(const store_ticket_t *, void *),
 int store_ticket_count_by_status(store_t *s,
                                  void (*fn)(const char *, int64_t, void *),
                                  void *arg);
+
+/* ---- Saved views of the queue (views.c) ----------------------------------
+ * A name and the queue's filters and sort, as a JSON object of its query
+ * parameters (the API checks them); personal, or shared with every agent.
+ * A name is unique among its owner's views (UTIL_E_CONFLICT). */
+typedef struct {
+  int64_t id, owner_id;
+  char *owner_name; /* owned (joined from users); NULL when writing */
+  char *name;       /* owned */
+  char *filters;    /* owned: JSON object text */
+  int shared;       /* 1: every agent sees it */
+  int64_t created_at, updated_at;
+} store_view_t;
+
+void store_view_clear(store_view_t *v); /* frees the strings */
+/* Inserts v (owner_id, name, filters, shared); sets its id and times. */
+int store_view_insert(store_t *s, store_view_t *v);
+int store_view_get(store_t *s, int64_t id, store_view_t *out);
+/* Writes v's name, filters and shared over view v->id; UTIL_E_NOTFOUND. */
+int store_view_update(store_t *s, const store_view_t *v);
+int store_view_delete(store_t *s, int64_t id); /* UTIL_E_NOTFOUND */
+/* Calls fn (which borrows the view) for user_id's views, then the others'
+ * shared ones, each by name, until fn returns nonzero. */
+int store_view_each(store_t *s, int64_t user_id, int (*fn)(const store_view_t *, void *),
+                    void *arg);
+/* How many views owner_id has that are shared (1) or personal (0). */
+int store_view_count(store_t *s, int64_t owner_id, int shared, int64_t *n);
 
 /* ---- Comments ----------------------------------------------------------- */
 typedef struct {

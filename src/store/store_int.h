@@ -73,6 +73,9 @@ typedef struct {
  * every ticket: a few milliseconds at a million. */
 size_t store_facets_top(const store_facet_query_t *fq, const store_facet_pair_t *after,
                         int desc, size_t max, store_facet_pair_t *out);
+/* How many tickets pass the filters, counting stops at max (one pass, as
+ * store_facets_top). */
+size_t store_facets_count(const store_facet_query_t *fq, size_t max);
 /* Ticket id's length in tokens, or -1 when unknown. */
 int store_facets_length(const store_facet_query_t *fq, int64_t id);
 /* Returns an owned copy of a text column, or NULL for SQL NULL. */

@@ -83,19 +83,26 @@ static const struct {
 
 typedef enum {
   LF_STATUS, LF_CATEGORY, LF_GROUP, LF_ASSIGNEE, LF_REQUESTER, LF_PRIORITY, LF_CREATED,
+  LF_MINE,  /* the groups of a user (groups_of) */
+  LF_SLA,   /* a running target past due */
+  LF_AWAIT, /* the requester waits on the desk */
   LF_COUNT
 } list_filter_t;
 
-/* The index that finds the tickets of each filter (migration 7). Those of
- * LIST_FAT hold every listed column: a page driven from them reads one
- * range of entries and looks nothing up. The person, group and category
- * ones hold the priority second, so that a priority filter narrows the
- * same range. */
+/* The index that finds the tickets of each filter (migrations 7 and 17).
+ * Those of LIST_FAT hold every listed column: a page driven from them
+ * reads one range of entries and looks nothing up. The person, group and
+ * category ones hold the priority second, so that a priority filter
+ * narrows the same range. A user's groups are ranges of the group index;
+ * the tickets past due, of the (status, due time) one; the awaiting
+ * ones, a partial index of their own. */
 static const char *const filter_index[LF_COUNT] = {
     "tickets_status", "tickets_category", "tickets_group", "tickets_assignee",
-    "tickets_requester", "tickets_prio_all", "tickets_created_all"};
-#define LIST_FAT (~(1u << LF_STATUS))
-#define LIST_WITH_PRIO (1u << LF_CATEGORY | 1u << LF_GROUP | 1u << LF_ASSIGNEE | 1u << LF_REQUESTER)
+    "tickets_requester", "tickets_prio_all", "tickets_created_all", "tickets_group",
+    "tickets_status_due", "tickets_awaiting"};
+#define LIST_FAT (~(1u << LF_STATUS | 1u << LF_SLA))
+#define LIST_WITH_PRIO                                                                   \
+  (1u << LF_CATEGORY | 1u << LF_GROUP | 1u << LF_ASSIGNEE | 1u << LF_REQUESTER | 1u << LF_MINE)
 
 /* What one query asks for: the rows wanted (a page and one more, to know
  * whether another page follows) and where the cursor resumes. */
@@ -132,7 +139,10 @@ static int list_has(const store_query_t *q, const char *status, int f) {
   case LF_ASSIGNEE: return q->assignee_id != 0;
   case LF_REQUESTER: return q->requester_id != 0;
   case LF_PRIORITY: return q->priority != 0;
-  default: return q->created_from || q->created_to;
+  case LF_CREATED: return q->created_from || q->created_to;
+  case LF_MINE: return q->groups_of != 0;
+  case LF_SLA: return q->sla != STORE_SLA_ANY;
+  default: return q->awaiting != 0;
   }
 }
 
@@ -151,6 +161,13 @@ static void list_filter(list_sql_t *l, const store_query_t *q, const char *statu
                         const char *t) {
   util_buf_t *b = &l->sql;
   switch (f) {
+  case LF_SLA:
+    /* with its statuses, so that the (status, due time) index holds the
+     * range: store_ticket_list narrowed them to new and open */
+    list_filter(l, q, status, LF_STATUS, t);
+    util_buf_printf(b, " AND IFNULL(%s.sla_due_at, 9223372036854775807) < ?", t);
+    list_int(l, q->now);
+    break;
   case LF_STATUS:
     if (status) {
       util_buf_printf(b, " AND %s.status = ?", t);
@@ -164,6 +181,12 @@ static void list_filter(list_sql_t *l, const store_query_t *q, const char *statu
     }
     util_buf_puts(b, ")");
     break;
+  case LF_MINE:
+    util_buf_printf(b, " AND %s.group_id IN (SELECT group_id FROM group_members"
+                       " WHERE user_id = ?)", t);
+    list_int(l, q->groups_of);
+    break;
+  case LF_AWAIT: util_buf_printf(b, " AND %s.awaiting_since IS NOT NULL", t); break;
   case LF_CATEGORY: util_buf_printf(b, " AND %s.category = ?", t); list_text(l, q->category); break;
   case LF_GROUP: util_buf_printf(b, " AND %s.group_id = ?", t); list_int(l, q->group_id); break;
   case LF_ASSIGNEE:
@@ -176,7 +199,7 @@ static void list_filter(list_sql_t *l, const store_query_t *q, const char *statu
     break;
   case LF_REQUESTER: util_buf_printf(b, " AND %s.requester_id = ?", t); list_int(l, q->requester_id); break;
   case LF_PRIORITY: util_buf_printf(b, " AND IFNULL(%s.priority, 5) = ?", t); list_int(l, q->priority); break;
-  default:
+  case LF_CREATED:
     if (q->created_from) {
       util_buf_printf(b, " AND %s.created_at >= ?", t);
       list_int(l, q->created_from);
@@ -321,8 +344,9 @@ static int list_count(store_t *s, const store_query_t *q, const char *status, in
  * tickets) last. */
 static int list_driver(store_t *s, const store_query_t *q, const char *status, int64_t cap,
                        int *best, int64_t *least) {
-  static const int order[LF_COUNT] = {LF_REQUESTER, LF_ASSIGNEE, LF_PRIORITY, LF_CATEGORY,
-                                      LF_GROUP, LF_CREATED, LF_STATUS};
+  static const int order[LF_COUNT] = {LF_AWAIT, LF_REQUESTER, LF_ASSIGNEE, LF_PRIORITY,
+                                      LF_CATEGORY, LF_GROUP, LF_MINE, LF_CREATED, LF_SLA,
+                                      LF_STATUS};
   int64_t n;
   *best = -1;
   *least = INT64_MAX;
@@ -347,7 +371,8 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
    * or value */
   unsigned in_walk = (walk ? 1u << LF_STATUS : 0) |
                      (p->sort == STORE_SORT_CREATED ? 1u << LF_CREATED : 0) |
-                     (p->sort == STORE_SORT_PRIORITY ? 1u << LF_PRIORITY : 0);
+                     (p->sort == STORE_SORT_PRIORITY ? 1u << LF_PRIORITY : 0) |
+                     (status && p->sort == STORE_SORT_DUE ? 1u << LF_SLA : 0);
   int others = 0;
   for (int f = 0; f < LF_COUNT; f++) others += list_has(q, status, f) && !(in_walk & 1u << f);
   list_sql_t l = {.n = 0};
@@ -365,9 +390,10 @@ static int list_arm(store_t *s, const store_query_t *q, const char *status,
   util_buf_reset(&l.sql);
   l.n = 0;
   if (best < 0) goto out; /* cannot be: the walk had filters */
-  /* the one lean driver, status, holds (status, created_at) */
-  unsigned on_t = LIST_FAT & 1u << best ? ~0u : 1u << best;
-  int key_t = LIST_FAT & 1u << best || p->sort == STORE_SORT_ID || p->sort == STORE_SORT_CREATED;
+  /* the lean drivers hold (status, created_at) and (status, due time) */
+  unsigned on_t = LIST_FAT & 1u << best ? ~0u : 1u << best | 1u << LF_STATUS;
+  int key_t = LIST_FAT & 1u << best || p->sort == STORE_SORT_ID ||
+              p->sort == (best == LF_SLA ? STORE_SORT_DUE : STORE_SORT_CREATED);
   list_walk_sql(&l, q, status, p, filter_index[best], on_t, key_t);
   rc = list_collect(s, &l, 0, 0, out);
 out:
@@ -613,11 +639,31 @@ static int list_fetch(store_t *s, const list_plan_t *p, const list_pairs_t *pair
 
 const char *store_list_error(const store_t *s) { return s->list_error; }
 
-int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
+/* q as the list runs it, in *nq (borrowing q's strings): a filter on the
+ * tickets past due keeps only the statuses whose clocks run (new, open) of
+ * q's (all of them when q has none), and compares with the time now when
+ * q says none. Returns 1 when no ticket can pass (q's statuses are others). */
+static int list_normalize(const store_query_t *q, store_query_t *nq) {
+  static const char *const running[] = {"new", "open"};
+  *nq = *q;
+  if (q->sla == STORE_SLA_ANY) return 0;
+  if (!nq->now) nq->now = util_now();
+  nq->nstatus = 0;
+  for (int r = 0; r < 2; r++) {
+    int want = !q->nstatus;
+    for (size_t i = 0; i < q->nstatus && i < 5; i++) want |= strcmp(q->status[i], running[r]) == 0;
+    if (want) nq->status[nq->nstatus++] = running[r];
+  }
+  return nq->nstatus == 0;
+}
+
+int store_ticket_list(store_t *s, const store_query_t *query, store_page_t *out) {
   memset(out, 0, sizeof *out);
   s->list_error[0] = '\0';
-  if (q->q && store_search_check(q->q, s->list_error, sizeof s->list_error))
+  if (query->q && store_search_check(query->q, s->list_error, sizeof s->list_error))
     return UTIL_E_BADQUERY;
+  store_query_t norm, *q = &norm;
+  if (list_normalize(query, &norm)) return 0;
   list_pairs_t pairs = {0};
   int limit = q->limit < 1 ? 50 : q->limit > 1000 ? 1000 : q->limit, rc, own = 0;
   list_plan_t p = {.sort = q->sort, .desc = q->desc, .want = limit + 1};
@@ -645,6 +691,112 @@ int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out) {
   store_read_end(s, own);
   free(pairs.v);
   if (rc) store_page_clear(out);
+  return rc;
+}
+
+/* ---- Counts ---------------------------------------------------------------
+ * A view's counter: how many tickets pass its filters, up to a cap. The
+ * desk's usual views are about tickets not yet resolved, a person's or a
+ * group's: those count in tickets_live (every filtered column of the live
+ * tickets, person and group first), the awaiting ones in
+ * tickets_awaiting, the tickets past due in the (status, due time) index
+ * (ranges that stop at now). Any other view counts from the index of its
+ * filter most likely to be narrow (the order list_driver breaks ties
+ * with) within COUNT_BUDGET, and when that range turns out too long, in
+ * one pass over the facets instead (a few ms at a million tickets). */
+#define COUNT_BUDGET 40 /* progress callbacks of 1000 VM steps: about 5 ms */
+
+/* The index a count reads, and the term its partial index needs. */
+static const char *count_index(const store_query_t *q, const char **where) {
+  static const int order[] = {LF_AWAIT, LF_REQUESTER, LF_ASSIGNEE, LF_CATEGORY, LF_GROUP, LF_MINE,
+                              LF_PRIORITY, LF_CREATED, LF_SLA, LF_STATUS};
+  int live = q->nstatus > 0;
+  for (size_t i = 0; i < q->nstatus && i < 5; i++)
+    live &= strcmp(q->status[i], "new") == 0 || strcmp(q->status[i], "open") == 0 ||
+            strcmp(q->status[i], "pending") == 0;
+  int person = q->assignee_id || q->group_id || q->groups_of;
+  *where = "";
+  if (q->awaiting) return "tickets_awaiting";
+  if (live && (person || !q->sla)) {
+    *where = " AND t.status IN ('new', 'open', 'pending')"; /* the index's own words */
+    return "tickets_live";
+  }
+  for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+    if (list_has(q, NULL, order[i])) return filter_index[order[i]];
+  return "tickets_status"; /* no filter: the smallest index of every ticket */
+}
+
+/* Runs l (SELECT 0, count) within budget (0: none); *n gets the count.
+ * 1 when the budget ran out. */
+static int count_run(store_t *s, list_sql_t *l, int search, int budget, int64_t *n) {
+  list_pairs_t one = {0};
+  int rc = list_collect(s, l, search, budget, &one);
+  *n = !rc && one.n ? one.v[0].key : 0;
+  free(one.v);
+  return rc;
+}
+
+/* A search's count: its matches that pass the filters, from the facets
+ * (relais_keep) or looked up in tickets_cover. */
+static int count_search(store_t *s, const store_query_t *q, int64_t limit, int64_t *n) {
+  list_sql_t l = {.n = 0};
+  util_buf_init(&l.sql, 2048);
+  store_facet_query_t *fq = store_facets_begin(s, q);
+  if (fq) {
+    util_buf_puts(&l.sql, "SELECT 0, count(*) FROM (SELECT rowid FROM tickets_fts"
+                          " WHERE tickets_fts MATCH ? AND relais_keep(rowid, ?) LIMIT ?)");
+    list_text(&l, q->q);
+    list_facets(&l, fq);
+  } else {
+    util_buf_puts(&l.sql, "SELECT 0, count(*) FROM (SELECT 1 FROM tickets_fts JOIN tickets t"
+                          " INDEXED BY tickets_cover ON t.id = tickets_fts.rowid"
+                          " WHERE tickets_fts MATCH ?");
+    list_text(&l, q->q);
+    list_filters(&l, q, NULL, ~0u);
+    util_buf_puts(&l.sql, " LIMIT ?)");
+  }
+  list_int(&l, limit);
+  int rc = count_run(s, &l, 1, 0, n);
+  store_facets_end(fq);
+  util_buf_free(&l.sql);
+  return rc;
+}
+
+static int count_indexed(store_t *s, const store_query_t *q, int64_t limit, int64_t *n) {
+  const char *where, *idx = count_index(q, &where);
+  list_sql_t l = {.n = 0};
+  util_buf_init(&l.sql, 2048);
+  util_buf_printf(&l.sql, "SELECT 0, count(*) FROM (SELECT 1 FROM tickets t INDEXED BY %s"
+                          " WHERE 1%s", idx, where);
+  list_filters(&l, q, NULL, ~0u);
+  util_buf_puts(&l.sql, " LIMIT ?)");
+  list_int(&l, limit);
+  int rc = count_run(s, &l, 0, COUNT_BUDGET, n);
+  if (rc == 1) { /* a long range: the facets, or the range without a budget */
+    store_facet_query_t *fq = store_facets_begin(s, q);
+    if (fq) *n = (int64_t)store_facets_count(fq, (size_t)limit);
+    store_facets_end(fq);
+    rc = fq ? 0 : count_run(s, &l, 0, 0, n);
+  }
+  util_buf_free(&l.sql);
+  return rc;
+}
+
+int store_ticket_count(store_t *s, const store_query_t *query, int64_t cap, int64_t *n) {
+  store_query_t q;
+  *n = 0;
+  s->list_error[0] = '\0';
+  if (cap < 0 || cap >= INT64_MAX) return UTIL_E_INVALID;
+  if (query->q && store_search_check(query->q, s->list_error, sizeof s->list_error))
+    return UTIL_E_BADQUERY;
+  if (list_normalize(query, &q)) return 0;
+  int own, rc = store_read_begin(s, &own);
+  if (rc) return rc;
+  rc = q.q ? count_search(s, &q, cap + 1, n) : count_indexed(s, &q, cap + 1, n);
+  if (rc == UTIL_E_BADQUERY && !s->list_error[0])
+    snprintf(s->list_error, sizeof s->list_error,
+             "the search query is not valid full-text syntax (quote words that contain punctuation)");
+  store_read_end(s, own);
   return rc;
 }
 

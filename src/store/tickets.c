@@ -165,7 +165,8 @@ int store_status_valid(const char *status) {
  * moved them has one). */
 static int ticket_field_quiet(int f) {
   return f == STORE_TF_SLA_DUE_AT || f == STORE_TF_SLA_PAUSED_AT || f == STORE_TF_SLA_PAUSED_S ||
-         f == STORE_TF_URGENCY_DEFAULT || f == STORE_TF_FIRST_RESPONSE_AT;
+         f == STORE_TF_URGENCY_DEFAULT || f == STORE_TF_FIRST_RESPONSE_AT ||
+         f == STORE_TF_AWAITING_SINCE;
 }
 
 int store_ticket_insert(store_t *s, store_ticket_t *t, const store_actor_t *a,

@@ -106,7 +106,7 @@ test('export names requester, group and assignee so that the file imports back w
   const out = path.join(tmp, 'round.csv');
   assert.equal(run('export', '--db', db, '--raw', '--out', out).status, 0);
   const header = fs.readFileSync(out, 'utf8').split('\r\n')[0];
-  assert.match(header, /,impact_cue,response_due_at,first_response_at,resolve_due_at,sla_paused_at,sla_paused_s,urgency_default,requester,group,assignee$/);
+  assert.match(header, /,impact_cue,response_due_at,first_response_at,resolve_due_at,sla_paused_at,sla_paused_s,urgency_default,awaiting_since,requester,group,assignee$/);
   const fields = ['title', 'description', 'status', 'category', 'impact', 'urgency', 'priority',
     'service', 'ci', 'language', 'created_at', 'resolution', 'requester', 'group', 'assignee'];
   const r = run('import', out, '--db', db, '--map', fields.map((f) => `${f}=${f}`).join(','));

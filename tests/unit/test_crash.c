@@ -52,6 +52,9 @@ static int check_state(const char *path, int64_t tokens) {
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_changes_au'"), v >= 8);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'catalog'"), v >= 14);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ratings'"), v >= 15);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('tickets') WHERE name = 'awaiting_since'"), v >= 17);
+  assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('views', 'tickets_live')"),
+                   v >= 17 ? 2 : 0);
   if (v >= 10) {
     assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('api_tokens') WHERE name = 'id'"), v >= 11);
     if (tokens) assert_int_equal(one_int(db, "SELECT count(*) FROM api_tokens"), tokens);

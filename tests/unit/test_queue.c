@@ -26,11 +26,32 @@
 
 static const char *const q_status[] = {"new", "open", "pending", "resolved", "closed"};
 
+/* The moment the SLA filter compares with: a quarter of the due times
+ * below are before it. */
+#define Q_NOW (1700000000 + 500 * 60)
+
+/* Three groups, of which ag1 is a member of the first and the third;
+ * returns the first one's id (the others follow it). */
+static int64_t queue_groups(store_t *s, int64_t ag1, int64_t ag2) {
+  int64_t ids[3];
+  for (int i = 0; i < 3; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "group-%d", i);
+    store_group_t g = {.name = name, .description = ""};
+    assert_int_equal(store_group_insert(s, &g, &ids[i]), 0);
+  }
+  assert_int_equal(store_group_add_member(s, ids[0], ag1), 0);
+  assert_int_equal(store_group_add_member(s, ids[2], ag1), 0);
+  assert_int_equal(store_group_add_member(s, ids[1], ag2), 0);
+  return ids[0];
+}
+
 /* n tickets with many ties on every key: created_at by fives, priority
- * and SLA from a few values, a rare category, one search word in titles,
+ * and SLA due times from a few values (some missing), a rare category,
+ * groups, tickets awaiting the desk, one search word in titles,
  * descriptions or resolutions in varied amounts (and many identical texts,
- * so BM25 ties too). */
-static void queue_fill(store_t *s, int n, int64_t req, int64_t ag1, int64_t ag2) {
+ * so BM25 ties too). g1: the first of queue_groups' groups (0: none). */
+static void queue_fill(store_t *s, int n, int64_t req, int64_t ag1, int64_t ag2, int64_t g1) {
   static const char *const cats[] = {"Network", "Hardware", "Email", "Access"};
   static const char *const titles[] = {"zorglub printer", "printer jam", "zorglub zorglub",
                                        "vpn down", "mail"};
@@ -50,6 +71,9 @@ static void queue_fill(store_t *s, int n, int64_t req, int64_t ag1, int64_t ag2)
     if (i % 11) store_ticket_set_int(&t, STORE_TF_PRIORITY, 1 + (i / 2) % 4);
     store_ticket_set_int(&t, STORE_TF_CREATED_AT, 1700000000 + (i / 5) * 60);
     store_ticket_set_int(&t, STORE_TF_UPDATED_AT, 1700000000 + ((i * 37) % 1000) * 60);
+    if (g1 && i % 4) store_ticket_set_int(&t, STORE_TF_GROUP_ID, g1 + (i / 4) % 3);
+    if (i % 6) store_ticket_set_int(&t, STORE_TF_SLA_DUE_AT, 1700000000 + ((i * 13) % 2000) * 60);
+    if (i % 5 == 1 || i % 9 == 0) store_ticket_set_int(&t, STORE_TF_AWAITING_SINCE, 1700000000 + i);
     store_actor_t a = {STORE_ACTOR_PERSON, req, NULL, 0};
     assert_int_equal(store_ticket_insert(s, &t, &a, NULL), 0);
     store_ticket_clear(&t);
@@ -63,21 +87,40 @@ typedef struct {
   const char *category;
   int assignee; /* 0 any, 1 ag1, -1 none */
   int priority;
+  int mine;     /* 1: ag1's groups */
+  int sla;      /* 1: past due at Q_NOW */
+  int awaiting; /* 1: awaiting the desk */
   const char *where; /* the same filter in plain SQL (ag1 is ?1) */
 } qfilter_t;
 
+#define Q_MINE "group_id IN (SELECT group_id FROM group_members WHERE user_id = ?1)"
+#define Q_LATE "status IN ('new','open') AND IFNULL(sla_due_at, 9223372036854775807) < 1700030000"
+
 static const qfilter_t qfilters[] = {
-    {{0}, 0, NULL, 0, 0, "1"},
-    {{"new", "open", "pending"}, 3, NULL, 0, 0, "status IN ('new','open','pending')"},
-    {{"closed"}, 1, NULL, 1, 0, "status = 'closed' AND assignee_id = ?1"},
-    {{0}, 0, "Rare", 0, 0, "category = 'Rare'"},
-    {{"open", "closed"}, 2, NULL, 0, 1, "status IN ('open','closed') AND priority = 1"},
-    {{0}, 0, "Network", -1, 0, "category = 'Network' AND assignee_id IS NULL"},
-    {{"pending", "pending"}, 2, "Rare", 1, 0,
+    {{0}, 0, NULL, 0, 0, 0, 0, 0, "1"},
+    {{"new", "open", "pending"}, 3, NULL, 0, 0, 0, 0, 0, "status IN ('new','open','pending')"},
+    {{"closed"}, 1, NULL, 1, 0, 0, 0, 0, "status = 'closed' AND assignee_id = ?1"},
+    {{0}, 0, "Rare", 0, 0, 0, 0, 0, "category = 'Rare'"},
+    {{"open", "closed"}, 2, NULL, 0, 1, 0, 0, 0, "status IN ('open','closed') AND priority = 1"},
+    {{0}, 0, "Network", -1, 0, 0, 0, 0, "category = 'Network' AND assignee_id IS NULL"},
+    {{"pending", "pending"}, 2, "Rare", 1, 0, 0, 0, 0,
      "status = 'pending' AND category = 'Rare' AND assignee_id = ?1"},
-    {{0}, 0, "Hardware", 0, 2, "category = 'Hardware' AND priority = 2"},
-    {{0}, 0, NULL, 1, 4, "assignee_id = ?1 AND priority = 4"},
-    {{0}, 0, NULL, 0, 3, "priority = 3"},
+    {{0}, 0, "Hardware", 0, 2, 0, 0, 0, "category = 'Hardware' AND priority = 2"},
+    {{0}, 0, NULL, 1, 4, 0, 0, 0, "assignee_id = ?1 AND priority = 4"},
+    {{0}, 0, NULL, 0, 3, 0, 0, 0, "priority = 3"},
+    /* the views' filters: a user's groups, past due, awaiting the desk */
+    {{0}, 0, NULL, 0, 0, 1, 0, 0, Q_MINE},
+    {{"new", "open", "pending"}, 3, NULL, -1, 0, 1, 0, 0,
+     "status IN ('new','open','pending') AND assignee_id IS NULL AND " Q_MINE},
+    {{0}, 0, NULL, 0, 0, 0, 1, 0, Q_LATE},
+    {{"open", "pending", "closed"}, 3, NULL, 1, 0, 0, 1, 0, "status = 'open' AND assignee_id = ?1 AND " Q_LATE},
+    {{"pending", "resolved"}, 2, NULL, 0, 0, 0, 1, 0, "0"},
+    {{0}, 0, "Rare", 0, 0, 1, 1, 0, "category = 'Rare' AND " Q_MINE " AND " Q_LATE},
+    {{"new", "open"}, 2, NULL, 1, 0, 0, 0, 1,
+     "status IN ('new','open') AND assignee_id = ?1 AND awaiting_since IS NOT NULL"},
+    {{0}, 0, NULL, 0, 2, 0, 0, 1, "priority = 2 AND awaiting_since IS NOT NULL"},
+    {{0}, 0, "Email", 0, 0, 1, 1, 1,
+     "category = 'Email' AND awaiting_since IS NOT NULL AND " Q_MINE " AND " Q_LATE},
 };
 
 /* The ids SQLite gives for sql (ag1 bound to ?1); returns owned, *n set. */
@@ -126,6 +169,10 @@ static void queue_query(store_query_t *q, const qfilter_t *f, int64_t ag1) {
   q->category = f->category;
   q->assignee_id = f->assignee > 0 ? ag1 : f->assignee;
   q->priority = f->priority;
+  q->groups_of = f->mine ? ag1 : 0;
+  q->sla = f->sla ? STORE_SLA_BREACHED : STORE_SLA_ANY;
+  q->now = Q_NOW;
+  q->awaiting = f->awaiting;
 }
 
 static void queue_sorted_matches_plain_sql(void **state) {
@@ -133,7 +180,7 @@ static void queue_sorted_matches_plain_sql(void **state) {
   int64_t req = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
   int64_t ag1 = add_user(s, "a1@example.org", STORE_ROLE_AGENT);
   int64_t ag2 = add_user(s, "a2@example.org", STORE_ROLE_AGENT);
-  queue_fill(s, QN, req, ag1, ag2);
+  queue_fill(s, QN, req, ag1, ag2, queue_groups(s, ag1, ag2));
   static const struct {
     store_sort_t sort;
     const char *key;
@@ -146,7 +193,7 @@ static void queue_sorted_matches_plain_sql(void **state) {
   for (size_t fi = 0; fi < sizeof qfilters / sizeof qfilters[0]; fi++)
     for (size_t si = 0; si < sizeof sorts / sizeof sorts[0]; si++)
       for (int desc = 0; desc < 2; desc++) {
-        char sql[512];
+        char sql[1024];
         const char *d = desc ? "DESC" : "ASC";
         snprintf(sql, sizeof sql, "SELECT id FROM tickets NOT INDEXED WHERE %s ORDER BY %s %s, id %s",
                  qfilters[fi].where, sorts[si].key, d, d);
@@ -194,11 +241,11 @@ static void queue_search_rank_order(void **state) {
   assert_int_equal(p.items[2].v[STORE_TF_ID].i, in_desc);
   store_page_clear(&p);
   /* then thousands of matches with ties, every filter, every page */
-  queue_fill(s, 6000, req, ag1, ag2);
+  queue_fill(s, 6000, req, ag1, ag2, queue_groups(s, ag1, ag2));
   char path[128];
   snprintf(path, sizeof path, "%s/rank.db", dir);
   for (size_t fi = 0; fi < sizeof qfilters / sizeof qfilters[0]; fi++) {
-    char sql[640];
+    char sql[1024];
     snprintf(sql, sizeof sql, "SELECT t.id FROM tickets_fts JOIN tickets t ON t.id = tickets_fts.rowid"
              " WHERE tickets_fts MATCH 'zorglub' AND %s"
              " ORDER BY bm25(tickets_fts, 4.0, 1.0, 2.0), t.id", qfilters[fi].where);
@@ -239,6 +286,68 @@ static void queue_search_rank_order(void **state) {
     }
     store_search_facets(s, 1);
   }
+  store_close(&s);
+}
+
+/* SQLite's one number for sql (ag1 bound to ?1). */
+static int64_t queue_number(const char *path, const char *sql, int64_t ag1) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), 0);
+  if (sqlite3_bind_parameter_count(st)) sqlite3_bind_int64(st, 1, ag1);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  int64_t n = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+/* A view's counter: every filter, alone and in a search, counted with the
+ * facets and without, under a cap it passes and one it does not, against
+ * count(*) in plain SQL; a change of groups counts at once. */
+static void queue_counts_match_plain_sql(void **state) {
+  store_t *s = fresh("count.db");
+  int64_t req = add_user(s, "r@example.org", STORE_ROLE_REQUESTER);
+  int64_t ag1 = add_user(s, "a1@example.org", STORE_ROLE_AGENT);
+  int64_t ag2 = add_user(s, "a2@example.org", STORE_ROLE_AGENT);
+  int64_t g1 = queue_groups(s, ag1, ag2);
+  queue_fill(s, QN, req, ag1, ag2, g1);
+  char path[128], sql[1024];
+  snprintf(path, sizeof path, "%s/count.db", dir);
+  for (size_t fi = 0; fi < sizeof qfilters / sizeof qfilters[0]; fi++)
+    for (int search = 0; search < 2; search++) {
+      if (search)
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets_fts JOIN tickets t"
+                 " ON t.id = tickets_fts.rowid WHERE tickets_fts MATCH 'zorglub' AND %s",
+                 qfilters[fi].where);
+      else snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets NOT INDEXED WHERE %s", qfilters[fi].where);
+      int64_t want = queue_number(path, sql, ag1), n;
+      store_query_t q;
+      queue_query(&q, &qfilters[fi], ag1);
+      q.q = search ? "zorglub" : NULL;
+      for (int facets = 1; facets >= 0; facets--) {
+        store_search_facets(s, facets);
+        assert_int_equal(store_ticket_count(s, &q, 100000, &n), 0);
+        assert_int_equal(n, want);
+        assert_int_equal(store_ticket_count(s, &q, 40, &n), 0);
+        assert_int_equal(n, want > 40 ? 41 : want); /* 41: more than 40 */
+      }
+      store_search_facets(s, 1);
+    }
+  /* ag1 joins the second group: "my groups" counts its tickets at once */
+  store_query_t mine = {.groups_of = ag1};
+  int64_t before, after;
+  assert_int_equal(store_ticket_count(s, &mine, 100000, &before), 0);
+  assert_int_equal(store_group_add_member(s, g1 + 1, ag1), 0);
+  assert_int_equal(store_ticket_count(s, &mine, 100000, &after), 0);
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets WHERE group_id IS NOT NULL");
+  assert_int_equal(after, queue_number(path, sql, ag1));
+  assert_true(after > before);
+  /* and one in no group sees none */
+  mine.groups_of = req;
+  assert_int_equal(store_ticket_count(s, &mine, 100000, &after), 0);
+  assert_int_equal(after, 0);
   store_close(&s);
 }
 
@@ -341,6 +450,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(queue_sorted_matches_plain_sql),
       cmocka_unit_test(queue_search_rank_order),
+      cmocka_unit_test(queue_counts_match_plain_sql),
       cmocka_unit_test(search_facets_follow_writes),
       cmocka_unit_test(facets_refuse_far_ids),
   };

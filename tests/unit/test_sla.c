@@ -221,12 +221,12 @@ static void clocks_stop_and_go(void **state) {
   int64_t v0 = field(s, id, STORE_TF_VERSION);
   int events = count_history(s, id);
   /* the first public answer stops the response clock, quietly */
-  assert_int_equal(desk_ticket_responded(s, id, t0 + 600), 0);
+  assert_int_equal(desk_ticket_replied(s, id, t0 + 600, 1), 0);
   assert_int_equal(field(s, id, STORE_TF_FIRST_RESPONSE_AT), t0 + 600);
   assert_int_equal(field(s, id, STORE_TF_SLA_DUE_AT), t0 + 72 * 3600);
   assert_int_equal(field(s, id, STORE_TF_VERSION), v0); /* an open form stays current */
   assert_int_equal(count_history(s, id), events);        /* the reply has its own event */
-  assert_int_equal(desk_ticket_responded(s, id, t0 + 900), 0); /* the first one counts */
+  assert_int_equal(desk_ticket_replied(s, id, t0 + 900, 1), 0); /* the first one counts */
   assert_int_equal(field(s, id, STORE_TF_FIRST_RESPONSE_AT), t0 + 600);
   /* pending stops the clocks; two hours later, open starts them with the due time two hours on */
   set_status(s, id, "open");
