@@ -72,6 +72,8 @@ typedef struct {
   int64_t id[2];             /* numeric path parameters, in order */
   char name[33];             /* the {name} path parameter: [a-z_]{1,32} */
   json_t *body;              /* parsed JSON object body, owned; or NULL */
+  const char *field_prefix;  /* put before the field an error names ("filters."
+                              * while a view's filters are read); NULL: none */
 } api_call_t;
 
 typedef void (*api_handler_t)(api_call_t *c);
@@ -183,6 +185,13 @@ void api_tickets_create(api_call_t *c);
 void api_tickets_get(api_call_t *c);
 void api_tickets_patch(api_call_t *c);
 void api_tickets_list(api_call_t *c);
+/* The queue's filters and sort from the query parameters (q, status,
+ * category, group_id, assignee_id, requester_id, priority, created_from,
+ * created_to, sla, awaiting, sort) into q, which borrows the request's
+ * strings and statuses (len bytes, 64 enough); "me" and "mine" are the
+ * caller. Replies 400 naming the parameter. A saved view reads its
+ * filters through the same function (views.c). */
+int api_tickets_query(api_call_t *c, store_query_t *q, char *statuses, size_t len);
 /* Loads ticket id visible to the caller; replies 404 (also for another
  * requester's ticket) and returns an error otherwise. */
 int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
@@ -206,6 +215,12 @@ void api_attachments_show(api_call_t *c);
 json_t *api_attachment_limits_json(store_t *db);
 /* limits.attachment_mb in bytes: the most one file may hold. */
 int64_t api_attachment_max(store_t *db);
+
+/* Saved views of the queue (src/api/views.c). */
+void api_views_list(api_call_t *c);
+void api_views_create(api_call_t *c);
+void api_views_patch(api_call_t *c);
+void api_views_delete(api_call_t *c);
 
 void api_comments_list(api_call_t *c);
 void api_comments_create(api_call_t *c);

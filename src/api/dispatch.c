@@ -15,7 +15,7 @@
 /* Generated-table style: one row per endpoint, read top to bottom. */
 static const char *const list_args[] = {
     "q", "status", "category", "group_id", "assignee_id", "requester_id", "priority",
-    "created_from", "created_to", "sort", "limit", "cursor", NULL};
+    "created_from", "created_to", "sla", "awaiting", "sort", "limit", "cursor", NULL};
 
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 static const char *const page_args[] = {"limit", "cursor", NULL};
@@ -44,6 +44,10 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/tickets/{id}/confirm", api_tickets_confirm, STORE_ROLE_REQUESTER, NULL},
     {"PUT", "/api/v1/tickets/{id}/rating", api_tickets_rating_put, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/tickets/{id}/read", api_tickets_read, STORE_ROLE_REQUESTER, NULL},
+    {"GET", "/api/v1/views", api_views_list, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/views", api_views_create, STORE_ROLE_AGENT, NULL},
+    {"PATCH", "/api/v1/views/{id}", api_views_patch, STORE_ROLE_AGENT, NULL},
+    {"DELETE", "/api/v1/views/{id}", api_views_delete, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/comments", api_comments_list, STORE_ROLE_REQUESTER, page_args},
     {"POST", "/api/v1/tickets/{id}/comments", api_comments_create, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/tickets/{id}/comments/{id}/hide", api_comments_hide, STORE_ROLE_AGENT, NULL},

@@ -66,7 +66,11 @@ static void json_error_v(api_call_t *c, int err, const char *field, const util_w
     e = json_pack("{s:s, s:s}", "code", util_err_code(err), "message",
                   util_err_message(err));
   }
-  if (field) json_object_set_new(e, "field", json_string(field));
+  if (field) {
+    char name[128];
+    snprintf(name, sizeof name, "%s%s", c->field_prefix ? c->field_prefix : "", field);
+    json_object_set_new(e, "field", json_string(name));
+  }
   json_add_why(e, why, c->resp->retry_after);
   api_reply(c, util_err_http_status(err), json_pack("{s:o}", "error", e));
 }

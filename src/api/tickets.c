@@ -313,68 +313,111 @@ static int tickets_model_set(const store_pred_t *p, void *arg) {
   return 0;
 }
 
-void api_tickets_list(api_call_t *c) {
-  store_query_t q = {0};
-  store_page_t page = {0};
-  const char *status, *sort, *assignee, *cursor;
-  char statuses[64];
-  int64_t limit = 50, v;
+/* The statuses of a comma list into q (at most 5, each a status name),
+ * borrowing from buf; replies 400 naming 'status'. */
+static int tickets_statuses(api_call_t *c, const char *list, char *buf, size_t len,
+                            store_query_t *q) {
+  snprintf(buf, len, "%s", list);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (!store_status_valid(tok)) {
+      api_error(c, UTIL_E_INVALID, "status", "unknown status '%s'", tok);
+      return UTIL_E_INVALID;
+    }
+    if (q->nstatus == 5) {
+      api_error(c, UTIL_E_INVALID, "status", "'status' takes at most 5 statuses");
+      return UTIL_E_INVALID;
+    }
+    q->status[q->nstatus++] = tok;
+  }
+  return 0;
+}
+
+/* sort=[-]key into q; q's default when absent: relevance with a search,
+ * else the newest first. Replies 400 naming 'sort'. */
+static int tickets_sort(api_call_t *c, const char *sort, store_query_t *q) {
+  static const struct { const char *name; store_sort_t s; } sorts[] = {
+      {"created_at", STORE_SORT_CREATED}, {"updated_at", STORE_SORT_UPDATED},
+      {"priority", STORE_SORT_PRIORITY}, {"id", STORE_SORT_ID}, {"rank", STORE_SORT_RANK},
+      {"sla_due_at", STORE_SORT_DUE}};
+  q->sort = q->q ? STORE_SORT_RANK : STORE_SORT_CREATED;
+  q->desc = !q->q;
+  if (!sort) return 0;
+  const char *name = sort[0] == '-' ? sort + 1 : sort;
+  size_t i;
+  for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+    if (strcmp(sorts[i].name, name) == 0) break;
+  if (i == sizeof sorts / sizeof sorts[0] || (sorts[i].s == STORE_SORT_RANK && !q->q)) {
+    api_error(c, UTIL_E_INVALID, "sort", "sort must be one of created_at, updated_at,"
+              " priority, sla_due_at, id (prefix '-' for descending), or rank with q");
+    return UTIL_E_INVALID;
+  }
+  q->sort = sorts[i].s;
+  q->desc = sort[0] == '-';
+  return 0;
+}
+
+/* The filters that name people and groups, and the views' own: group_id
+ * (an id or "mine": the caller's groups), assignee_id (an id, "me" or
+ * "none"), sla ("breached"), awaiting ("true"). */
+static int tickets_who(api_call_t *c, store_query_t *q) {
+  const char *group, *assignee, *sla, *awaiting;
+  if (tickets_arg_text(c, "group_id", 20, &group) ||
+      tickets_arg_text(c, "assignee_id", 20, &assignee) || tickets_arg_text(c, "sla", 20, &sla) ||
+      tickets_arg_text(c, "awaiting", 10, &awaiting))
+    return UTIL_E_INVALID;
+  if (group && strcmp(group, "mine") == 0) q->groups_of = c->user.id;
+  else if (group && api_arg_int(c, "group_id", 1, INT64_MAX, &q->group_id, NULL))
+    return UTIL_E_INVALID;
+  if (assignee) {
+    if (strcmp(assignee, "none") == 0) q->assignee_id = -1;
+    else if (strcmp(assignee, "me") == 0) q->assignee_id = c->user.id;
+    else if (api_arg_int(c, "assignee_id", 1, INT64_MAX, &q->assignee_id, NULL)) return UTIL_E_INVALID;
+  }
+  if (sla && strcmp(sla, "breached") != 0) {
+    api_error(c, UTIL_E_INVALID, "sla", "'sla' must be 'breached' (a running target past due);"
+              " tickets at risk are counted on the dashboard");
+    return UTIL_E_INVALID;
+  }
+  q->sla = sla ? STORE_SLA_BREACHED : STORE_SLA_ANY;
+  if (awaiting && strcmp(awaiting, "true") != 0) {
+    api_error(c, UTIL_E_INVALID, "awaiting", "'awaiting' must be 'true' (the requester waits on"
+              " the desk) or absent");
+    return UTIL_E_INVALID;
+  }
+  q->awaiting = awaiting != NULL;
+  return 0;
+}
+
+int api_tickets_query(api_call_t *c, store_query_t *q, char *statuses, size_t len) {
+  const char *status, *sort;
+  int64_t v;
   int present;
-  if (tickets_arg_text(c, "q", 500, &q.q) ||
-      tickets_arg_text(c, "category", 100, &q.category) ||
-      tickets_arg_text(c, "status", 60, &status) ||
-      tickets_arg_text(c, "sort", 20, &sort) ||
-      tickets_arg_text(c, "assignee_id", 20, &assignee) ||
-      tickets_arg_text(c, "cursor", 60, &cursor) ||
-      api_arg_int(c, "limit", 1, 200, &limit, NULL) ||
-      api_arg_int(c, "group_id", 1, INT64_MAX, &q.group_id, NULL) ||
-      api_arg_int(c, "requester_id", 1, INT64_MAX, &q.requester_id, NULL) ||
-      api_arg_time(c, "created_from", &q.created_from) ||
-      api_arg_time(c, "created_to", &q.created_to))
+  memset(q, 0, sizeof *q);
+  if (tickets_arg_text(c, "q", 500, &q->q) ||
+      tickets_arg_text(c, "category", 100, &q->category) ||
+      tickets_arg_text(c, "status", 60, &status) || tickets_arg_text(c, "sort", 20, &sort) ||
+      api_arg_int(c, "requester_id", 1, INT64_MAX, &q->requester_id, NULL) ||
+      api_arg_time(c, "created_from", &q->created_from) ||
+      api_arg_time(c, "created_to", &q->created_to) || tickets_who(c, q) ||
+      api_arg_int(c, "priority", 1, 4, &v, &present))
+    return UTIL_E_INVALID;
+  if (present) q->priority = (int)v;
+  if (status && tickets_statuses(c, status, statuses, len, q)) return UTIL_E_INVALID;
+  return tickets_sort(c, sort, q);
+}
+
+void api_tickets_list(api_call_t *c) {
+  store_query_t q;
+  store_page_t page = {0};
+  const char *cursor;
+  char statuses[64];
+  int64_t limit = 50;
+  if (api_tickets_query(c, &q, statuses, sizeof statuses) ||
+      tickets_arg_text(c, "cursor", 60, &cursor) || api_arg_int(c, "limit", 1, 200, &limit, NULL))
     return;
-  if (api_arg_int(c, "priority", 1, 4, &v, &present)) return;
-  if (present) q.priority = (int)v;
   q.limit = (int)limit;
   q.cursor = cursor;
-  if (status) {
-    snprintf(statuses, sizeof statuses, "%s", status);
-    char *save = NULL;
-    for (char *tok = strtok_r(statuses, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      if (!store_status_valid(tok)) {
-        api_error(c, UTIL_E_INVALID, "status", "unknown status '%s'", tok);
-        return;
-      }
-      if (q.nstatus == 5) {
-        api_error(c, UTIL_E_INVALID, "status", "'status' takes at most 5 statuses");
-        return;
-      }
-      q.status[q.nstatus++] = tok;
-    }
-  }
-  if (assignee) {
-    if (strcmp(assignee, "none") == 0) q.assignee_id = -1;
-    else if (strcmp(assignee, "me") == 0) q.assignee_id = c->user.id;
-    else if (api_arg_int(c, "assignee_id", 1, INT64_MAX, &q.assignee_id, NULL)) return;
-  }
-  q.sort = q.q ? STORE_SORT_RANK : STORE_SORT_CREATED;
-  q.desc = !q.q;
-  if (sort) {
-    static const struct { const char *name; store_sort_t s; } sorts[] = {
-        {"created_at", STORE_SORT_CREATED}, {"updated_at", STORE_SORT_UPDATED},
-        {"priority", STORE_SORT_PRIORITY}, {"id", STORE_SORT_ID}, {"rank", STORE_SORT_RANK},
-        {"sla_due_at", STORE_SORT_DUE}};
-    const char *name = sort[0] == '-' ? sort + 1 : sort;
-    size_t i;
-    for (i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-      if (strcmp(sorts[i].name, name) == 0) break;
-    if (i == sizeof sorts / sizeof sorts[0] || (sorts[i].s == STORE_SORT_RANK && !q.q)) {
-      api_error(c, UTIL_E_INVALID, "sort", "sort must be one of created_at, updated_at,"
-                " priority, sla_due_at, id (prefix '-' for descending), or rank with q");
-      return;
-    }
-    q.sort = sorts[i].s;
-    q.desc = sort[0] == '-';
-  }
   /* A requester lists only their own tickets, whatever the filters say. */
   if (c->user.role == STORE_ROLE_REQUESTER) q.requester_id = c->user.id;
   /* the page, its names and marks in one snapshot: one file lock instead
