@@ -185,6 +185,7 @@ void api_tickets_create(api_call_t *c);
 void api_tickets_get(api_call_t *c);
 void api_tickets_patch(api_call_t *c);
 void api_tickets_list(api_call_t *c);
+void api_tickets_bulk(api_call_t *c); /* src/api/bulk.c */
 /* The queue's filters and sort from the query parameters (q, status,
  * category, group_id, assignee_id, requester_id, priority, created_from,
  * created_to, sla, awaiting, sort) into q, which borrows the request's

@@ -39,6 +39,7 @@ const api_route_t api_routes[] = {
     {"DELETE", "/api/v1/tokens/{id}", api_tokens_delete, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets", api_tickets_list, STORE_ROLE_REQUESTER, list_args},
     {"POST", "/api/v1/tickets", api_tickets_create, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/tickets/bulk", api_tickets_bulk, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}", api_tickets_get, STORE_ROLE_REQUESTER, NULL},
     {"PATCH", "/api/v1/tickets/{id}", api_tickets_patch, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/tickets/{id}/confirm", api_tickets_confirm, STORE_ROLE_REQUESTER, NULL},
