@@ -186,6 +186,9 @@ void api_tickets_get(api_call_t *c);
 void api_tickets_patch(api_call_t *c);
 void api_tickets_list(api_call_t *c);
 void api_tickets_bulk(api_call_t *c); /* src/api/bulk.c */
+/* The ticket as the API shows it, with where it stands against its
+ * targets (sla: the desk's, NULL: read now); a new reference. */
+json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla);
 /* The queue's filters and sort from the query parameters (q, status,
  * category, group_id, assignee_id, requester_id, priority, created_from,
  * created_to, sla, awaiting, sort) into q, which borrows the request's
@@ -217,7 +220,16 @@ json_t *api_attachment_limits_json(store_t *db);
 /* limits.attachment_mb in bytes: the most one file may hold. */
 int64_t api_attachment_max(store_t *db);
 
-/* Saved views of the queue (src/api/views.c). */
+/* Saved views of the queue (src/api/views.c) and the agent's dashboard
+ * (src/api/dashboard.c). A counter stops at API_COUNT_CAP ("10,000+"). */
+#define API_COUNT_CAP 10000
+/* filters (an object of the queue's query parameters, borrowed by q) as
+ * the list reads them into q; replies 400 naming "filters.<parameter>". */
+int api_views_query(api_call_t *c, json_t *filters, store_query_t *q, char *statuses, size_t len);
+/* Sets "count" (up to API_COUNT_CAP) and "more" (past it) on j for the
+ * tickets filters keep; both null when they do not read. */
+void api_views_count(api_call_t *c, json_t *j, json_t *filters);
+void api_dashboard(api_call_t *c);
 void api_views_list(api_call_t *c);
 void api_views_create(api_call_t *c);
 void api_views_patch(api_call_t *c);

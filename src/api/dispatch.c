@@ -46,6 +46,7 @@ const api_route_t api_routes[] = {
     {"PUT", "/api/v1/tickets/{id}/rating", api_tickets_rating_put, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/tickets/{id}/read", api_tickets_read, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/views", api_views_list, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/dashboard", api_dashboard, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/views", api_views_create, STORE_ROLE_AGENT, NULL},
     {"PATCH", "/api/v1/views/{id}", api_views_patch, STORE_ROLE_AGENT, NULL},
     {"DELETE", "/api/v1/views/{id}", api_views_delete, STORE_ROLE_AGENT, NULL},

@@ -102,6 +102,10 @@ static json_t *tickets_json(api_call_t *c, const store_ticket_t *t, const desk_s
   return j;
 }
 
+json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
+  return tickets_json(c, t, sla);
+}
+
 static store_actor_t tickets_actor(const api_call_t *c) {
   store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
   return a;

@@ -9,7 +9,6 @@
 
 #include "api_int.h"
 
-#define VIEWS_COUNT_CAP 10000 /* a counter stops there ("10,000+") */
 #define VIEWS_MAX 50          /* views one person keeps */
 #define VIEWS_NAME_MAX 80     /* bytes */
 
@@ -41,11 +40,10 @@ static const char *views_arg(void *ctx, const char *key) {
   return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Reads filters (an object of strings) as the queue's query parameters
- * into q, through the list's reader; q borrows filters' strings and
- * statuses. An error replies 400 naming "filters.<parameter>". */
-static int views_query(api_call_t *c, json_t *filters, store_query_t *q, char *statuses,
-                       size_t len) {
+/* filters read by the list's own reader: the request's query parameters
+ * are filters' strings while it runs. */
+int api_views_query(api_call_t *c, json_t *filters, store_query_t *q, char *statuses,
+                    size_t len) {
   api_request_t req = *c->req;
   const api_request_t *saved = c->req;
   req.query = views_arg;
@@ -58,18 +56,17 @@ static int views_query(api_call_t *c, json_t *filters, store_query_t *q, char *s
   return rc;
 }
 
-/* How many tickets the view's filters keep, up to VIEWS_COUNT_CAP, as
- * "count" and "more" on j; both null when the filters no longer read (a
- * rule changed since the view was saved). */
-static void views_count(api_call_t *c, json_t *j, json_t *filters) {
+void api_views_count(api_call_t *c, json_t *j, json_t *filters) {
   store_query_t q;
   char statuses[64];
   int64_t n = 0;
-  int rc = views_query(c, filters, &q, statuses, sizeof statuses);
-  if (!rc) rc = store_ticket_count(c->db, &q, VIEWS_COUNT_CAP, &n);
-  json_object_set_new(j, "count", rc ? json_null() : json_integer(n > VIEWS_COUNT_CAP ? VIEWS_COUNT_CAP : n));
-  json_object_set_new(j, "more", rc ? json_null() : json_boolean(n > VIEWS_COUNT_CAP));
+  int rc = api_views_query(c, filters, &q, statuses, sizeof statuses);
+  if (!rc) rc = store_ticket_count(c->db, &q, API_COUNT_CAP, &n);
+  json_object_set_new(j, "count", rc ? json_null() : json_integer(n > API_COUNT_CAP ? API_COUNT_CAP : n));
+  json_object_set_new(j, "more", rc ? json_null() : json_boolean(n > API_COUNT_CAP));
 }
+
+
 
 static json_t *views_builtin_json(api_call_t *c, size_t i) {
   json_t *filters = json_loads(views_builtin[i].filters, 0, NULL);
@@ -77,7 +74,7 @@ static json_t *views_builtin_json(api_call_t *c, size_t i) {
   json_t *j = json_pack("{s:n, s:s, s:s, s:b, s:b, s:n, s:n, s:b}", "id", "key", views_builtin[i].key,
                         "name", fr ? views_builtin[i].fr : views_builtin[i].en, "builtin", 1,
                         "shared", 1, "owner_id", "owner_name", "editable", 0);
-  views_count(c, j, filters);
+  api_views_count(c, j, filters);
   json_object_set_new(j, "filters", filters);
   return j;
 }
@@ -94,7 +91,7 @@ static json_t *views_json(api_call_t *c, const store_view_t *v, int count) {
                         v->shared, "owner_id", (json_int_t)v->owner_id, "owner_name",
                         v->owner_name, "editable", v->owner_id == c->user.id, "created_at",
                         api_time_json(v->created_at), "updated_at", api_time_json(v->updated_at));
-  if (count) views_count(c, j, filters);
+  if (count) api_views_count(c, j, filters);
   json_object_set_new(j, "filters", filters);
   return j;
 }
@@ -126,7 +123,7 @@ void api_views_list(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the views");
     return;
   }
-  api_reply(c, 200, json_pack("{s:o, s:i}", "items", p.items, "count_cap", VIEWS_COUNT_CAP));
+  api_reply(c, 200, json_pack("{s:o, s:i}", "items", p.items, "count_cap", API_COUNT_CAP));
 }
 
 /* ---- Writes ----------------------------------------------------------------- */
@@ -155,7 +152,7 @@ static int views_filters_ok(api_call_t *c, json_t *filters) {
   store_query_t q;
   char statuses[64];
   int64_t n;
-  if (views_query(c, filters, &q, statuses, sizeof statuses)) return UTIL_E_INVALID;
+  if (api_views_query(c, filters, &q, statuses, sizeof statuses)) return UTIL_E_INVALID;
   /* a search the full-text index cannot run is refused now, not at each count */
   int rc = store_ticket_count(c->db, &q, 0, &n);
   if (rc == UTIL_E_BADQUERY) api_error(c, rc, "filters.q", "%s", store_list_error(c->db));

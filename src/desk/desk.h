@@ -264,6 +264,10 @@ typedef struct {
   int64_t left; /* working seconds left until due; negative: past it */
 } desk_sla_view_t;
 void desk_sla_view(const desk_sla_t *s, const store_ticket_t *t, int64_t now, desk_sla_view_t *v);
+/* The time from which no running target is at risk at now: a target due
+ * at or after it has more working time left than the at-risk share of the
+ * longest target. The tickets at risk are among those due in [now, it). */
+int64_t desk_sla_risk_horizon(const desk_sla_t *s, int64_t now);
 const char *desk_sla_state_name(desk_sla_state_t st); /* "ok", "at_risk", … */
 
 /* ---- Intake --------------------------------------------------------------------

@@ -136,6 +136,17 @@ int desk_sla_default_urgency(const desk_sla_t *s, store_ticket_t *t) {
 static const char *const sla_state_names[] = {"none", "ok", "at_risk", "breached",
                                               "paused", "met", "missed"};
 
+int64_t desk_sla_risk_horizon(const desk_sla_t *s, int64_t now) {
+  int64_t longest = 0;
+  for (int p = 0; p < 4; p++) {
+    if (s->response_s[p] > longest) longest = s->response_s[p];
+    if (s->resolve_s[p] > longest) longest = s->resolve_s[p];
+  }
+  /* at risk: left * 100 < whole * pct, so left < the share, rounded up */
+  int64_t share = (longest * s->at_risk_pct + 99) / 100;
+  return desk_cal_add(&s->cal, now, share);
+}
+
 const char *desk_sla_state_name(desk_sla_state_t st) {
   return (unsigned)st < sizeof sla_state_names / sizeof *sla_state_names ? sla_state_names[st]
                                                                           : "none";

@@ -374,6 +374,11 @@ int store_search_prepare(store_t *s, size_t *tickets);
  * refuses, that FTS5 cannot parse or that runs past its step budget, or a
  * cursor that does not belong to this sort: store_list_error says which. */
 int store_ticket_list(store_t *s, const store_query_t *q, store_page_t *out);
+/* The cursor of an ascending list sorted by sort (not rank) that starts at
+ * its first ticket whose key is key or more: what comes before is
+ * skipped without being read (the dashboard starts its walk of due times
+ * at now). out: room for 64 bytes. */
+void store_list_cursor_at(store_sort_t sort, int64_t key, char *out);
 /* How many tickets pass q's filters (its sort, limit and cursor aside), up
  * to cap: *n is the count, or cap + 1 when there are more. From the
  * indexes that hold the candidates (the partial indexes of live and

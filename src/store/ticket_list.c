@@ -639,6 +639,11 @@ static int list_fetch(store_t *s, const list_plan_t *p, const list_pairs_t *pair
 
 const char *store_list_error(const store_t *s) { return s->list_error; }
 
+void store_list_cursor_at(store_sort_t sort, int64_t key, char *out) {
+  /* right after (key - 1, the largest id): the first pair whose key is key */
+  snprintf(out, 64, "%c%" PRId64 ".%" PRId64, sort_keys[sort].tag, key - 1, INT64_MAX);
+}
+
 /* q as the list runs it, in *nq (borrowing q's strings): a filter on the
  * tickets past due keeps only the statuses whose clocks run (new, open) of
  * q's (all of them when q has none), and compares with the time now when
