@@ -79,6 +79,7 @@ const PAGES = [
   { page: 'ticket', role: 'requester', hash: '#/ticket/ID', id: 'ticket', ready: '#history .event', title: 'ticket' },
   { page: 'account', role: 'requester', hash: '#/account', ready: '#pw-form', title: { fr: 'Mon compte', en: 'My account' } },
   { page: 'queue', role: 'agent', hash: '#/queue', ready: '#ticket-rows tr.ticket', title: { fr: 'File des tickets', en: 'Ticket queue' } },
+  { page: 'dashboard', role: 'agent', hash: '#/dashboard', ready: '#dash-new', title: { fr: 'Tableau de bord', en: 'Dashboard' } },
   { page: 'new', role: 'agent', hash: '#/new', ready: '#requester', title: { fr: 'Nouveau ticket', en: 'New ticket' } },
   { page: 'ticket', role: 'agent', hash: '#/ticket/ID', id: 'ticket', ready: '#suggestions .suggestion[data-state="accepted"]', title: 'ticket' },
   { page: 'account', role: 'agent', hash: '#/account', ready: '#tokens tr[data-token]', title: { fr: 'Mon compte', en: 'My account' } },

@@ -72,6 +72,7 @@ const PAGES = {
   ],
   agent: [
     ['#/queue', 'h1', { fr: /^File des tickets$/, en: /^Ticket queue$/ }],
+    ['#/dashboard', 'h1', { fr: /^Tableau de bord$/, en: /^Dashboard$/ }],
     ['#/new', 'label[for=requester]', { fr: /^Pour le demandeur/, en: /^On behalf of/ }],
     ['#/ticket/ID', '#fields-form h2', { fr: /^Détails$/, en: /^Details$/ }],
     ['#/account', '#tokens h2', { fr: /^Jetons d’API$/, en: /^API tokens$/ }],
@@ -90,10 +91,10 @@ const PAGES = {
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-new'], admin: ['nav-queue', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-jobs', 'nav-audit', 'nav-lists'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-jobs', 'nav-audit', 'nav-lists'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

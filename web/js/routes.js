@@ -7,6 +7,7 @@ const ADMINS = ['admin'];
 export default [
   { path: '#/login', load: () => import('./pages/login.js'), public: true, title: 'signin' },
   { path: '#/queue', load: () => import('./pages/queue.js'), roles: AGENTS, nav: ['queue', 'nav-queue'], title: 'queue' },
+  { path: '#/dashboard', load: () => import('./pages/dashboard.js'), roles: AGENTS, nav: ['dashboard', 'nav-dashboard'], title: 'dashboard' },
   { path: '#/mine', load: () => import('./pages/mine.js'), nav: ['mytickets', 'nav-mine'], navRoles: ['requester'], title: 'mytickets' },
   { path: '#/new', load: () => import('./pages/new.js'), nav: ['newticket', 'nav-new'], title: 'newticket' },
   { path: '#/ticket/:id', load: () => import('./pages/ticket.js'), title: 'title_ticket' },

@@ -111,9 +111,13 @@ function dueCell(tk) {
 
 // One row of a ticket list; go opens the ticket. On a phone the row is a
 // card: number and title, then the badges and the labelled fields (the
-// data-label of a cell is its column's name, see app.css).
-export function ticketRow(tk, go) {
+// data-label of a cell is its column's name, see app.css). sel (the
+// queue's): { has(id), toggle(id, on) } puts a checkbox first.
+export function ticketRow(tk, go, sel) {
   return el('tr', { class: 'ticket', 'data-id': tk.id, onclick: () => go('#/ticket/' + tk.id) },
+    sel ? el('td', { class: 't-sel', onclick: (ev) => ev.stopPropagation() },
+      el('input', { type: 'checkbox', class: 'sel', 'data-id': tk.id, checked: sel.has(tk.id),
+        'aria-label': t('select_ticket').replace('{id}', '#' + tk.id), onchange: (ev) => sel.toggle(tk.id, ev.target.checked) })) : null,
     el('td', { class: 't-id' }, '#' + tk.id),
     el('td', { class: 't-title lead' }, el('a', { href: '#/ticket/' + tk.id, class: 'ticket-title' }, tk.title),
       tk.unread ? [' ', el('span', { class: 'badge unread', title: t('unread_title') }, t('unread'))] : null),

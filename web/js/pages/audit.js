@@ -10,7 +10,7 @@ import { fieldName } from '../lib/errors.js';
 import { fieldLabel } from '../lib/tickets.js';
 
 const PAGE = 50;
-const FAMILIES = ['user.', 'group.', 'settings.', 'model.', 'token.', 'job.', 'account.', 'tickets.', 'catalog.'];
+const FAMILIES = ['user.', 'group.', 'settings.', 'model.', 'token.', 'job.', 'account.', 'tickets.', 'catalog.', 'view.'];
 
 // A triage field (a model's) in words: "urgency" reads "Urgence".
 const triageField = (f) => (typeof f === 'string' && (f === 'group' || has(f)) ? fieldLabel(f) : f);
