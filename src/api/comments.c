@@ -173,10 +173,6 @@ void api_comments_create(api_call_t *c) {
     goto out;
   }
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);
-  /* the desk's first public answer stops the first-response clock; who
-   * spoke last says whom the ticket waits on */
-  if (!rc && !internal)
-    rc = desk_ticket_replied(c->db, c->id[0], cm.created_at, api_role_at_least(c, STORE_ROLE_AGENT));
   if (!rc && reopen) { /* desk's rule: the reply puts the ticket back in the queue */
     store_ticket_t ch;
     store_ticket_init(&ch);
@@ -185,6 +181,11 @@ void api_comments_create(api_call_t *c) {
     rc = desk_ticket_update(c->db, c->id[0], &ch, 1u << STORE_TF_STATUS, &sys, NULL, &e);
     store_ticket_clear(&ch);
   }
+  /* the desk's first public answer stops the first-response clock; who
+   * spoke last says whom the ticket waits on (after the status the reply
+   * brought: a thank-you on a resolved ticket awaits nothing) */
+  if (!rc && !internal)
+    rc = desk_ticket_replied(c->db, c->id[0], cm.created_at, api_role_at_least(c, STORE_ROLE_AGENT));
   rc = api_txn_end(c, rc);
   if (rc) {
     api_error(c, rc, NULL, "cannot add the comment");

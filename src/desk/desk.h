@@ -176,9 +176,11 @@ int desk_refresh_priority(store_t *db, int64_t id);
  * none). From the desk (an agent or admin): the first time, the
  * first-response clock stops there, and the requester no longer awaits
  * the desk (awaiting_since cleared). From the requester: they await the
- * desk since `at`, unless they already did since earlier. Call it before
- * the status change the reply may bring (desk_reply_status). No history
- * row of its own (the reply has one), no new version. */
+ * desk since `at`, unless they already did since earlier or the ticket
+ * is resolved or closed (a thank-you awaits nothing). Call it after the
+ * status change the reply may bring (desk_reply_status: "still broken"
+ * reopens). No history row of its own (the reply has one), no new
+ * version. */
 int desk_ticket_replied(store_t *db, int64_t id, int64_t at, int from_desk);
 
 /* ---- Business calendar (calendar.c) -----------------------------------------

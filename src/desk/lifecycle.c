@@ -194,7 +194,8 @@ int desk_ticket_replied(store_t *db, int64_t id, int64_t at, int from_desk) {
       desk_sla_refresh(&sla, &m);
     }
     if (from_desk) store_ticket_set_null(&m, STORE_TF_AWAITING_SINCE);
-    else if (cur.v[STORE_TF_AWAITING_SINCE].is_null) store_ticket_set_int(&m, STORE_TF_AWAITING_SINCE, at);
+    else if (cur.v[STORE_TF_AWAITING_SINCE].is_null && !desk_status_done(cur.v[STORE_TF_STATUS].s))
+      store_ticket_set_int(&m, STORE_TF_AWAITING_SINCE, at);
     store_actor_t sys = {STORE_ACTOR_SYSTEM, 0, NULL, 0};
     rc = desk_lc_write(db, id, &cur, &m, 0, &sys, NULL);
   }

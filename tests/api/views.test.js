@@ -111,6 +111,12 @@ test('a ticket awaits the desk from its creation and after each reply of its req
   assert.equal((await get()).awaiting_since, back.json.created_at, 'since their first unanswered reply');
   assert.equal((await agent('PATCH', `/api/v1/tickets/${t.id}`, { status: 'resolved' })).status, 200);
   assert.equal((await get()).awaiting_since, null, 'resolved: nothing more is awaited');
+  await alice('POST', `/api/v1/tickets/${t.id}/comments`, { body: 'Merci !' });
+  assert.equal((await get()).status, 'resolved');
+  assert.equal((await get()).awaiting_since, null, 'a thank-you awaits nothing');
+  const broken = await alice('POST', `/api/v1/tickets/${t.id}/comments`, { body: 'Ça recommence.', still_broken: true });
+  assert.equal((await get()).status, 'open');
+  assert.equal((await get()).awaiting_since, broken.json.created_at, 'still broken: back to waiting on the desk');
   // the history says nothing of the bookkeeping
   const h = (await agent('GET', `/api/v1/tickets/${t.id}/history`)).json.items;
   assert.ok(!h.some((e) => e.field === 'awaiting_since'));
