@@ -161,7 +161,7 @@ static void reasons(void **state) {
                    UTIL_E_FORBIDDEN);
   assert_string_equal(util_why_name(e.why.reason), "agents_only");
   const char *reopen;
-  assert_int_equal(desk_reply_status(3, "closed", STORE_ROLE_REQUESTER, &reopen, &e), UTIL_E_CONFLICT);
+  assert_int_equal(desk_reply_status(3, "closed", STORE_ROLE_REQUESTER, 0, &reopen, &e), UTIL_E_CONFLICT);
   assert_string_equal(util_why_name(e.why.reason), "ticket_closed");
   store_ticket_clear(&t);
 }
