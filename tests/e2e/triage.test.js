@@ -155,3 +155,17 @@ test('an admin reads per-class precision and coverage and makes a class suggest-
   assert.equal(r.json.category, null, 'Network is now only suggested');
   assert.equal(r.json.suggestions.find((s) => s.field === 'category').state, 'suggested');
 });
+
+test('what raised the impact is said in the reader\'s language, the ticket\'s own words kept', async () => {
+  const t = (await agentApi('POST', '/api/v1/tickets', { title: 'Imprimantes HS', description: '15 users cannot print since 9' })).json;
+  assert.equal(t.impact_cue, '"15 users" (15 people affected)');
+  for (const [lang, want] of [['fr', '«\u00a015 users\u00a0»\u00a0: 15\u00a0personnes touchées'], ['en', '“15 users”: 15 people affected']]) {
+    const page = await (await browser.newContext()).newPage();
+    await login(page, 'admin@relais.demo', 'relais-admin');
+    await page.selectOption('#lang', lang);
+    await page.goto(`${srv.url}/#/ticket/${t.id}`);
+    await page.waitForSelector('#impact-cue');
+    assert.equal(await page.textContent('#impact-cue b'), want);
+    await page.context().close();
+  }
+});

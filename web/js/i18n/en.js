@@ -311,4 +311,6 @@ export default {
     dash_none_urgent: 'Nothing overdue or at risk.',
     audit_fam_view: 'Shared views', audit_act_view_create: 'View shared', audit_act_view_update: 'Shared view changed',
     audit_act_view_delete: 'Shared view deleted', audit_key_filters: 'filters', audit_key_shared: 'shared',
+    cue_everyone: '“{words}”: everyone is affected', cue_group: '“{words}”: a group is affected',
+    cue_people: '“{words}”: {n} people affected', cue_critical: 'critical service “{name}”', cue_vip: 'a VIP requester',
 };

@@ -311,4 +311,6 @@ export default {
     dash_none_urgent: 'Rien en retard ni à risque.',
     audit_fam_view: 'Vues partagées', audit_act_view_create: 'Vue partagée', audit_act_view_update: 'Vue partagée modifiée',
     audit_act_view_delete: 'Vue partagée supprimée', audit_key_filters: 'filtres', audit_key_shared: 'partagée',
+    cue_everyone: '«\u00a0{words}\u00a0»\u00a0: tout le monde est touché', cue_group: '«\u00a0{words}\u00a0»\u00a0: un groupe est touché',
+    cue_people: '«\u00a0{words}\u00a0»\u00a0: {n}\u00a0personnes touchées', cue_critical: 'service critique «\u00a0{name}\u00a0»', cue_vip: 'un demandeur VIP',
 };

@@ -7,7 +7,7 @@
 import { el, $, toast, toastError } from './dom.js';
 import { t, tColon, fmtNum, fmtPct } from './i18n.js';
 import { api, errText } from './api.js';
-import { lookups, fieldLabel, levelLabel, valueLabel } from './tickets.js';
+import { lookups, fieldLabel, levelLabel, valueLabel, cueLabel } from './tickets.js';
 import { listSelect, ciInput } from './catalog.js';
 
 // Words are matched the way the server folds them: no case, no accents.
@@ -87,7 +87,7 @@ function decidedHead(tk, sg) {
 export function suggestionsCard(tk, items, onSelect, onChange) {
   if (!items.length && !tk.impact_cue) return null;
   const card = el('div', { class: 'card', id: 'suggestions' }, el('h2', {}, t('ai')),
-    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, tColon('impact_cue'), el('b', {}, tk.impact_cue),
+    tk.impact_cue ? el('p', { class: 'small', id: 'impact-cue' }, tColon('impact_cue'), el('b', {}, cueLabel(tk.impact_cue)),
       ' → ' + t('impact') + ' ' + tk.impact) : null);
   const decide = async (sg, how) => {
     const body = how === 'override' ? { value: $('sugg-value-' + sg.field).value } : undefined;

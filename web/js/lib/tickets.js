@@ -22,6 +22,25 @@ export const levelLabel = (v) => (LEVELS[v] ? v + ' · ' + t(LEVELS[v]) : String
 export const valueLabel = (field, v) => (field === 'urgency' || field === 'impact' ? levelLabel(v)
   : field === 'category' || field === 'service' || field === 'ci' ? listLabel(field, v) : v);
 
+// What made triage raise a ticket's impact, in the reader's language: the
+// server words it in English ('"tout le service" (a group affected)',
+// '"15 users" (15 people affected)', 'critical service "VPN"', 'VIP
+// requester'); the quoted words are the ticket's own and stay as written.
+const CUES = [
+  [/^"(.+)" \(everyone affected\)$/, (m) => t('cue_everyone').replace('{words}', m[1])],
+  [/^"(.+)" \(a group affected\)$/, (m) => t('cue_group').replace('{words}', m[1])],
+  [/^"(.+)" \((\d+) people affected\)$/, (m) => t('cue_people').replace('{words}', m[1]).replace('{n}', m[2])],
+  [/^critical service "(.+)"$/, (m) => t('cue_critical').replace('{name}', m[1])],
+  [/^VIP requester$/, () => t('cue_vip')],
+];
+export function cueLabel(cue) {
+  for (const [re, say] of CUES) {
+    const m = re.exec(cue || '');
+    if (m) return say(m);
+  }
+  return cue;
+}
+
 // The assignment groups, loaded once for agents (a short list, unlike users);
 // the Groups and user pages clear it after a change.
 export const lookups = { groups: null };

@@ -5,7 +5,7 @@
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, has, fmtTime, fmtPct } from '../lib/i18n.js';
 import { api, apiAll, isAgent, errText } from '../lib/api.js';
-import { badge, prioOf, loadGroups, levelLabel } from '../lib/tickets.js';
+import { badge, prioOf, loadGroups, levelLabel, cueLabel } from '../lib/tickets.js';
 import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted, markSelected } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
@@ -47,6 +47,7 @@ function eventValue(e, which) {
   if (e.field === 'priority') return 'P' + v;
   if (e.field === 'status') return has('st_' + v) ? t('st_' + v) : v;
   if (e.field === 'urgency' || e.field === 'impact') return levelLabel(v);
+  if (e.field === 'impact_cue') return cueLabel(v);
   if (e.field === 'category' || e.field === 'service' || e.field === 'ci') return listLabel(e.field, v);
   if (e.field === 'source' && has('src_' + v)) return t('src_' + v);
   if (e.field === 'language' && (v === 'fr' || v === 'en')) return v === 'fr' ? 'Français' : 'English';
