@@ -6,7 +6,7 @@
 // chosen version; and what agents did with the field's predictions, week
 // by week or day by day. Plain tables and CSS bars: no chart library.
 import { el, toast, toastError } from '../lib/dom.js';
-import { t, tColon, fmtNum, fmtTime, fmtDate } from '../lib/i18n.js';
+import { t, tColon, fmtNum, fmtPct, fmtTime, fmtDate } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
 import { fieldLabel, valueLabel } from '../lib/tickets.js';
 
@@ -18,7 +18,8 @@ const RARE_COVERAGE = 0.05;
 const VERSIONS_SHOWN = 10;
 
 // 0.877 → "87.7 %" ("87,7 %" in French), the % kept beside its number
-const fmtPct = (x, d = 1) => (x === null || x === undefined ? t('none') : fmtNum(100 * x, d) + '\u00a0%');
+// a share as the language writes it (99 % in French, 99% in English), "—" when unknown
+const pct = (x, d = 1) => (x === null || x === undefined ? t('none') : fmtPct(x, d));
 const apiErr = (e) => toastError(errText(e), t('dismiss'));
 const fill = (key, vars) => Object.entries(vars).reduce((s, [k, v]) => s.replace('{' + k + '}', v), t(key));
 
@@ -45,7 +46,7 @@ function classWarnings(m, rule) {
   for (const c of m.classes || []) {
     const r = rule(c.class);
     const vars = { cls: valueLabel(m.field, c.class), n: fmtNum(c.support),
-      p: fmtPct(r.mode === 'target' ? r.target : null, 0), c: fmtPct(c.coverage, 0) };
+      p: pct(r.mode === 'target' ? r.target : null, 0), c: pct(c.coverage, 0) };
     if (c.support < FEW_EXAMPLES) out.push([c.class, fill('m_warn_few', vars)]);
     else if (r.mode === 'never') continue;
     else if (c.coverage === 0) out.push([c.class, fill('m_warn_never', vars)]);
@@ -61,8 +62,8 @@ function classesTable(m, rule, warned, redraw) {
       el('td', { class: 'lead' }, valueLabel(m.field, c.class),
         warned.has(c.class) ? el('span', { class: 'badge warn-badge' }, t('m_warn_badge')) : null),
       el('td', { 'data-label': t('support') }, fmtNum(c.support)),
-      el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? fmtPct(c.precision) : '—'), // nothing applied: no precision
-      el('td', { 'data-label': t('coverage') }, fmtPct(c.coverage)),
+      el('td', { class: 'th-precision', 'data-label': t('precision') }, c.coverage > 0 ? pct(c.precision) : '—'), // nothing applied: no precision
+      el('td', { 'data-label': t('coverage') }, pct(c.coverage)),
       el('td', { class: 'th-value', 'data-label': t('threshold') }, typeof c.threshold === 'number' ? fmtNum(c.threshold, 3) : t(c.threshold)),
       el('td', { 'data-label': t('mode') }, thresholdControls(m.field, c.class, rule(c.class), redraw))))));
 }
@@ -86,9 +87,9 @@ function versionsTable(field, versions, active, redraw) {
       el('td', { class: 'lead' }, t('m_col_version') + ' ' + m.version),
       el('td', { 'data-label': t('m_col_date') }, fmtTime(m.created_at)),
       el('td', { 'data-label': t('m_col_tickets') }, fmtNum(m.n_train)),
-      el('td', { 'data-label': t('accuracy') }, fmtPct(mt.accuracy)),
-      el('td', { 'data-label': t('macro_f1') }, fmtPct(mt.macro_f1)),
-      el('td', { 'data-label': t('auto') }, fmtPct(mt.coverage_at_target)),
+      el('td', { 'data-label': t('accuracy') }, pct(mt.accuracy)),
+      el('td', { 'data-label': t('macro_f1') }, pct(mt.macro_f1)),
+      el('td', { 'data-label': t('auto') }, pct(mt.coverage_at_target)),
       el('td', { class: 'm-state' }, act));
   };
   const show = (n) => body.replaceChildren(...versions.slice(0, n).map(row));
@@ -153,7 +154,7 @@ function trendRow(x) {
   return el('tr', { 'data-start': x.start, class: total ? null : 'trend-empty' },
     el('th', { scope: 'row', class: 'lead' }, fmtDate(x.start)),
     STATES.map((k) => el('td', { class: 'tr-' + k, 'data-label': t('tr_' + k) }, fmtNum(x[k]))),
-    el('td', { class: 'tr-rate', 'data-label': t('tr_rate') }, decided ? fmtPct(x.overridden / decided, 0) : t('none')),
+    el('td', { class: 'tr-rate', 'data-label': t('tr_rate') }, decided ? pct(x.overridden / decided, 0) : t('none')),
     el('td', { class: 'tr-bar' }, bar));
 }
 
@@ -190,8 +191,8 @@ async function fieldCard(field, versions, thresholds, redraw) {
     active ? [
       el('p', { class: 'm-summary' }, el('strong', {}, fill('m_active_v', { v: active.version })), ' · ',
         fill('m_trained_on', { when: fmtTime(active.created_at), n: fmtNum(active.n_train) })),
-      el('p', { class: 'muted' }, `${tColon('accuracy')}${fmtPct(mt.accuracy)} · ${tColon('macro_f1')}${fmtPct(mt.macro_f1)} · ` +
-        `${tColon('ece')}${fmtPct(mt.ece)} · ${tColon('auto')}${fmtPct(mt.coverage_at_target)}`),
+      el('p', { class: 'muted' }, `${tColon('accuracy')}${pct(mt.accuracy)} · ${tColon('macro_f1')}${pct(mt.macro_f1)} · ` +
+        `${tColon('ece')}${pct(mt.ece)} · ${tColon('auto')}${pct(mt.coverage_at_target)}`),
       warnings.length ? el('div', { class: 'warnings', id: 'm-warnings' }, el('h3', {}, t('m_warn_title')),
         el('ul', {}, warnings.map(([c, text]) => el('li', { 'data-class': c }, text)))) : null,
       el('h3', {}, t('m_classes')),
@@ -218,7 +219,7 @@ export default async function viewModels(ctx) {
   const tabs = el('nav', { class: 'tabs', 'aria-label': t('m_fields') }, fields.map((f) => {
     const act = r.models.find((m) => m.field === f && m.active);
     return el('a', { href: '#/models?field=' + f, class: f === field ? 'tab current' : 'tab', id: 'm-tab-' + f, 'aria-current': f === field ? 'page' : null },
-      fieldLabel(f), act && act.metrics ? el('span', { class: 'muted small' }, ' · ' + t('macro_f1') + ' ' + fmtPct(act.metrics.macro_f1, 0)) : null);
+      fieldLabel(f), act && act.metrics ? el('span', { class: 'muted small' }, ' · ' + t('macro_f1') + ' ' + pct(act.metrics.macro_f1, 0)) : null);
   }));
   ctx.page(el('div', { class: 'page-head' }, el('h1', {}, t('models')), train),
     field ? [tabs, await fieldCard(field, r.models.filter((m) => m.field === field), r.thresholds, redraw)]
