@@ -382,4 +382,41 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
     " UNIQUE(owner_id, name));"
     "CREATE INDEX views_shared ON views(shared, id);",
+
+    /* 18: canned responses and request templates. A macro is an agent's
+     * own (owner_id) or shared with every agent (owner_id NULL): a reply
+     * in French and in English with placeholders, public or internal, and
+     * the field changes it makes (actions, a JSON object checked by the
+     * desk's field rules when saved). A template is what the portal offers
+     * for a common request: names, descriptions and title patterns in both
+     * languages, the category and service it sets, and its extra fields
+     * (a JSON array of definitions). A ticket filed through one keeps a
+     * copy of the form as it was (ticket_forms, ticket_fields: labels and
+     * values, and the language its lines in the description were written
+     * in), so that a template changed or deleted later never changes
+     * what the ticket says; template_id is kept without a reference for
+     * that reason. Macros and templates are deleted, so their ids never
+     * come back (AUTOINCREMENT): an audit row, a ticket's form or a page
+     * left open never names another one by mistake. */
+    "CREATE TABLE macros(id INTEGER PRIMARY KEY AUTOINCREMENT, owner_id INTEGER REFERENCES users(id),"
+    " name_fr TEXT NOT NULL DEFAULT '', name_en TEXT NOT NULL DEFAULT '',"
+    " body_fr TEXT NOT NULL DEFAULT '', body_en TEXT NOT NULL DEFAULT '',"
+    " internal INTEGER NOT NULL DEFAULT 0, actions TEXT NOT NULL DEFAULT '{}',"
+    " created_by INTEGER NOT NULL REFERENCES users(id),"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX macros_owner ON macros(owner_id, id);"
+    "CREATE TABLE templates(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name_fr TEXT NOT NULL DEFAULT '', name_en TEXT NOT NULL DEFAULT '',"
+    " description_fr TEXT NOT NULL DEFAULT '', description_en TEXT NOT NULL DEFAULT '',"
+    " category TEXT, service TEXT,"
+    " title_fr TEXT NOT NULL DEFAULT '', title_en TEXT NOT NULL DEFAULT '',"
+    " fields TEXT NOT NULL DEFAULT '[]', active INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE ticket_forms(ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+    " template_id INTEGER NOT NULL, name_fr TEXT NOT NULL, name_en TEXT NOT NULL,"
+    " lang TEXT NOT NULL DEFAULT 'en');"
+    "CREATE TABLE ticket_fields(ticket_id INTEGER NOT NULL REFERENCES ticket_forms(ticket_id),"
+    " pos INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,"
+    " label_fr TEXT NOT NULL, label_en TEXT NOT NULL, value TEXT NOT NULL,"
+    " choice_fr TEXT, choice_en TEXT, PRIMARY KEY(ticket_id, pos)) WITHOUT ROWID;",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 17
+#define STORE_SCHEMA_VERSION 18
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -547,7 +547,8 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 /* Calls fn for each history event of the ticket with an id above after_id
  * (0: all) in order, until fn returns nonzero; borrowed strings are valid
  * during the call only. with_internal=0 hides what only the desk sees:
- * internal notes, the files added to them and confirmed suggestions. */
+ * internal notes, the files added to them, confirmed suggestions and the
+ * macros applied. */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
 
@@ -629,6 +630,93 @@ int store_ticket_read(store_t *s, int64_t user_id, int64_t ticket_id, int64_t at
  * user_id newer than user_id's last read of it (or than the ticket's
  * creation when never read), 0 if not, a negative code on error. */
 int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
+
+/* ---- Canned responses (macros.c) ------------------------------------------------
+ * An agent's own macros and the ones shared with every agent: a reply in
+ * French and in English with placeholders, public or an internal note, and
+ * field changes (a JSON object the desk's rules checked, see desk.h). The
+ * store keeps what it is given. */
+#define STORE_MACROS_MAX 500 /* macros one agent owns; as many shared ones */
+typedef struct {
+  int64_t id;
+  int64_t owner_id;        /* 0: shared with every agent */
+  char *name_fr, *name_en; /* owned; "" where the other language's stands in */
+  char *body_fr, *body_en; /* owned; "" where the other language's stands in */
+  int internal;            /* 1: the reply is an internal note */
+  char *actions;           /* owned: JSON object text, {} for none */
+  int64_t created_by, created_at, updated_at;
+  char *owner_name;        /* owned, read (joined from users); NULL when shared */
+} store_macro_t;
+void store_macro_clear(store_macro_t *m);
+/* Inserts m (created and updated now); *id gets its id. */
+int store_macro_insert(store_t *s, const store_macro_t *m, int64_t *id);
+/* Writes m's owner, names, bodies, internal and actions over macro m->id
+ * (updated now); UTIL_E_NOTFOUND when there is none. */
+int store_macro_update(store_t *s, const store_macro_t *m);
+int store_macro_delete(store_t *s, int64_t id); /* UTIL_E_NOTFOUND */
+int store_macro_get(store_t *s, int64_t id, store_macro_t *out);
+/* Calls fn (which borrows the macro) for the shared macros and those of
+ * user_id (0: the shared ones only), shared first, then by id; stops
+ * early when fn returns nonzero. */
+int store_macro_each(store_t *s, int64_t user_id, int (*fn)(const store_macro_t *, void *),
+                     void *arg);
+/* How many macros owner_id owns (0: how many are shared). */
+int64_t store_macro_count(store_t *s, int64_t owner_id);
+
+/* ---- Request templates and the forms tickets keep (templates.c) --------------
+ * A template is what the portal offers for a common request: names,
+ * descriptions and title patterns in French and English, the category and
+ * service it sets, and its extra fields (a JSON array of definitions the
+ * desk's rules checked). A ticket filed through one keeps its form: the
+ * template's names and each field's labels, type and value as they were. */
+#define STORE_TEMPLATES_MAX 200
+typedef struct {
+  int64_t id;
+  char *name_fr, *name_en;               /* owned */
+  char *description_fr, *description_en; /* owned */
+  char *category, *service;              /* owned; NULL: none */
+  char *title_fr, *title_en;             /* owned: title patterns */
+  char *fields;                          /* owned: JSON array text */
+  int active;                            /* 0: no longer offered */
+  int64_t created_at, updated_at;
+} store_template_t;
+void store_template_clear(store_template_t *t);
+int store_template_insert(store_t *s, const store_template_t *t, int64_t *id);
+/* Writes every field of t over template t->id (updated now). */
+int store_template_update(store_t *s, const store_template_t *t);
+int store_template_delete(store_t *s, int64_t id); /* UTIL_E_NOTFOUND */
+int store_template_get(store_t *s, int64_t id, store_template_t *out);
+/* Calls fn for every template (only the active ones when active_only) in
+ * id order; stops early when fn returns nonzero. */
+int store_template_each(store_t *s, int active_only,
+                        int (*fn)(const store_template_t *, void *), void *arg);
+int64_t store_template_count(store_t *s);
+
+/* One value of a ticket's form: the field's key, type and labels as the
+ * template had them, the value as stored (text, digits, YYYY-MM-DD,
+ * "yes"/"no", a choice's value) and, for a choice, its labels. */
+typedef struct {
+  char *key, *type, *label_fr, *label_en, *value; /* owned */
+  char *choice_fr, *choice_en;                    /* owned; NULL but for a choice */
+} store_form_field_t;
+typedef struct {
+  int64_t ticket_id, template_id;
+  char *name_fr, *name_en;    /* owned: the template's names then */
+  char lang[3];               /* "fr" or "en": the language of its lines in the description */
+  store_form_field_t *fields; /* owned, n of them, in the template's order */
+  size_t n;
+} store_form_t;
+void store_form_clear(store_form_t *f);
+/* Appends a field (its strings copied; choice_* may be NULL). */
+void store_form_add(store_form_t *f, const char *key, const char *type, const char *label_fr,
+                    const char *label_en, const char *value, const char *choice_fr,
+                    const char *choice_en);
+/* Writes form f of ticket f->ticket_id, in the caller's transaction if one
+ * is open. */
+int store_form_insert(store_t *s, const store_form_t *f);
+/* The form of ticket_id into out; UTIL_E_NOTFOUND when it was not filed
+ * through a template. */
+int store_form_get(store_t *s, int64_t ticket_id, store_form_t *out);
 
 /* ---- Settings (settings.c) -------------------------------------------------
  * A small key → text table for what an admin configures at run time (SLA

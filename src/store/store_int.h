@@ -6,7 +6,7 @@
 
 #include "store.h"
 
-#define STORE_STMT_CACHE 96
+#define STORE_STMT_CACHE 128
 
 typedef struct store_facets store_facets_t;
 typedef struct store_facet_query store_facet_query_t;

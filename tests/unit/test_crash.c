@@ -55,6 +55,9 @@ static int check_state(const char *path, int64_t tokens) {
   assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('tickets') WHERE name = 'awaiting_since'"), v >= 17);
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('views', 'tickets_live')"),
                    v >= 17 ? 2 : 0);
+  /* 18: macros, templates and the forms tickets keep, all or none */
+  assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('macros', 'templates',"
+                               " 'ticket_forms', 'ticket_fields')"), v >= 18 ? 4 : 0);
   if (v >= 10) {
     assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('api_tokens') WHERE name = 'id'"), v >= 11);
     if (tokens) assert_int_equal(one_int(db, "SELECT count(*) FROM api_tokens"), tokens);
