@@ -272,6 +272,87 @@ void desk_sla_view(const desk_sla_t *s, const store_ticket_t *t, int64_t now, de
 int64_t desk_sla_risk_horizon(const desk_sla_t *s, int64_t now);
 const char *desk_sla_state_name(desk_sla_state_t st); /* "ok", "at_risk", … */
 
+/* ---- Canned responses (macro.c) ------------------------------------------------
+ * A macro's texts (its reply in each language, the resolution it sets) may
+ * hold placeholders, filled when it is applied to a ticket:
+ * {requester_name}, {requester_first_name}, {ticket_id}, {ticket_title},
+ * {agent_name}, {agent_first_name} and {group_name} (the ticket's group
+ * once the macro's changes are made; "" when none). Any other {word} of
+ * lower-case letters and underscores is refused when the macro is saved;
+ * a brace around anything else ("{ }", "{Nom}") is plain text. */
+#define DESK_MACRO_NAME_MAX 100  /* bytes of a name */
+#define DESK_MACRO_BODY_MAX 65536 /* bytes of a reply, as of a comment */
+typedef struct {
+  int64_t ticket_id;
+  const char *ticket_title, *requester_name, *agent_name, *group_name; /* borrowed; NULL: "" */
+} desk_macro_vars_t;
+/* 0, or UTIL_E_INVALID with e naming field and the first unknown
+ * placeholder, with the known ones. */
+int desk_macro_text_check(const char *field, const char *s, desk_err_t *e);
+/* s with its placeholders filled from v; returns owned. */
+char *desk_macro_fill(const char *s, const desk_macro_vars_t *v);
+/* Reads a macro's field changes, a JSON object {field: value} whose
+ * fields are among status, group_id, assignee_id, priority, urgency,
+ * impact, category, service and resolution, into ch (the values, by
+ * desk_field_set's rules for an agent changing a ticket) and *mask (their
+ * bits). assignee_id may be "me": the agent me who applies it. me 0 means
+ * the macro is being saved: "me" is accepted as it is (nothing set in ch),
+ * and the resolution's placeholders are checked. Refusals name the field
+ * as prefix + its name ("actions.status"). ch is left partly set on error. */
+int desk_macro_changes(store_t *db, const json_t *actions, const char *prefix, int64_t me,
+                       store_ticket_t *ch, uint32_t *mask, desk_err_t *e);
+
+/* ---- Request templates (template.c) ---------------------------------------------
+ * A template's extra fields are a JSON array of definitions, each
+ *   {"key", "label_fr", "label_en", "type", "required", "min", "max", "options"}
+ * key: a word of [a-z0-9_] starting with a letter, 32 bytes at most, unique;
+ * a label in one language at least (200 bytes each; the other falls back
+ * to it); type one of
+ *   text       one line; min and max in characters (max 300 by default, 1,000 at most)
+ *   long_text  lines allowed; min and max in characters (10,000 by default and at most)
+ *   number     a whole number; min and max its bounds (±10^12 at most)
+ *   date       YYYY-MM-DD; min and max dates of the same form
+ *   yesno      true or false
+ *   choice     one of options: 1 to 50 {"value", "label_fr", "label_en"},
+ *              values unique, 100 bytes each
+ * required: a value must be given (for yesno: an answer, yes or no). A value
+ * is stored as text: digits, YYYY-MM-DD, "yes"/"no", a choice's value. */
+#define DESK_TPL_FIELDS_MAX 30
+#define DESK_TPL_NAME_MAX 100     /* bytes of a template's name */
+#define DESK_TPL_DESC_MAX 2000    /* bytes of its description */
+#define DESK_TPL_TITLE_MAX 300    /* bytes of a title pattern, as of a title */
+/* Checks the definitions defs and returns their normalised copy in *out
+ * (owned; every member present: required false, min and max as given or
+ * null, options [] but for a choice). Refusals name the member
+ * ("fields[2].options[0].value"). */
+int desk_tpl_fields_check(const json_t *defs, json_t **out, desk_err_t *e);
+/* A title pattern may hold {requester_name} and the {key} of each field
+ * of defs (normalised); anything else in braces of that form is refused,
+ * naming field. */
+int desk_tpl_title_check(const char *field, const char *pattern, const json_t *defs,
+                         desk_err_t *e);
+/* Checks values (a JSON object key -> value, or NULL: none) against defs
+ * (normalised) and appends each given value to form, in the definitions'
+ * order (an optional field left out, null or "" is not stored). A refusal
+ * names "fields.KEY" and *why (owned, or NULL) says why for a program:
+ * {"reason": "required" | "unknown_field" | "wrong_type" (with "expected":
+ * "string", "integer", "date", "boolean") | "control_char" | "too_short" |
+ * "too_long" (with "min"/"max" in characters) | "out_of_range" (with
+ * "min"/"max", numbers or dates) | "not_allowed" (with "allowed", the
+ * choice's values)}. */
+int desk_tpl_values(const json_t *defs, const json_t *values, store_form_t *form, desk_err_t *e,
+                    json_t **why);
+/* The title from pattern with form's values as people read them in lang
+ * ("fr" or "en": a choice's label, yes or no in words) and requester's
+ * name; returns owned, cut on a character boundary to DESK_TPL_TITLE_MAX
+ * bytes. */
+char *desk_tpl_title(const char *pattern, const store_form_t *form, const char *requester,
+                     const char *lang);
+/* The form as lines of text in lang, under its name ("Label : value" in
+ * French, "Label: value" in English): what the ticket's description
+ * carries, so that searches and triage read the values. Returns owned. */
+char *desk_tpl_text(const store_form_t *form, const char *lang);
+
 /* ---- Intake --------------------------------------------------------------------
  * A new ticket goes: the channel fills in.t with desk_field_set (plus what
  * only it knows: created_at of an import, resolved requester and group
@@ -284,6 +365,8 @@ typedef struct {
                        * null included; prepare adds every non-null field */
   int triaged;        /* tr holds a triage result */
   triage_result_t tr; /* what triage predicted and decided */
+  store_form_t *form; /* the request template's form it was filed through,
+                       * or NULL; borrowed: desk_insert writes it */
 } desk_intake_t;
 
 void desk_intake_init(desk_intake_t *in);
@@ -304,8 +387,8 @@ typedef struct {
  * except on fields the channel set. Writes nothing. */
 int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_t *e);
 
-/* Inserts the prepared ticket, its history and (if triaged) its
- * predictions, inside the transaction the caller holds (a bulk load may
+/* Inserts the prepared ticket, its history, its form (if filed through a
+ * template) and (if triaged) its predictions, inside the transaction the caller holds (a bulk load may
  * hold one for many tickets). *id receives the new id. A store error is
  * returned as is; the caller rolls back. */
 int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t *id);

@@ -10,12 +10,14 @@ void desk_intake_init(desk_intake_t *in) {
   store_ticket_init(&in->t);
   in->given = 0;
   in->triaged = 0;
+  in->form = NULL;
 }
 
 void desk_intake_clear(desk_intake_t *in) {
   store_ticket_clear(&in->t);
   in->given = 0;
   in->triaged = 0;
+  in->form = NULL;
 }
 
 /* The requester's VIP flag feeds the impact cues; a missing user is none. */
@@ -64,6 +66,10 @@ int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_
 int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t *id) {
   int64_t tid = 0;
   int rc = desk_ticket_insert(db, &in->t, a, &tid);
+  if (!rc && in->form) {
+    in->form->ticket_id = tid;
+    rc = store_form_insert(db, in->form);
+  }
   if (!rc && in->triaged) rc = triage_record(db, tid, &in->tr, &in->t);
   if (!rc && id) *id = tid;
   return rc;

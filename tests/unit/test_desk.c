@@ -386,6 +386,58 @@ static void itil_and_sla(void **state) {
   store_close(&s);
 }
 
+/* A macro's placeholders: the known ones filled, a brace around anything
+ * else kept as text, an unknown word refused by name when saved. */
+static void macro_placeholders(void **state) {
+  desk_err_t e = {0};
+  desk_macro_vars_t v = {42, "VPN down", "Claire Martin", "Nadia Benali", NULL};
+  char *s = desk_macro_fill("{requester_first_name}, #{ticket_id} « {ticket_title} » {group_name}|"
+                            "{agent_first_name} { x } {Name} {{ticket_id}} {", &v);
+  assert_string_equal(s, "Claire, #42 « VPN down » |Nadia { x } {Name} {42} {");
+  free(s);
+  assert_int_equal(desk_macro_text_check("body_fr", "Bonjour {requester_name} { } {Nom}", &e), 0);
+  assert_int_equal(desk_macro_text_check("body_fr", "ok {requester_name} then {prenom}", &e), UTIL_E_INVALID);
+  assert_string_equal(e.field, "body_fr");
+  assert_non_null(strstr(e.msg, "unknown placeholder {prenom} in 'body_fr'"));
+}
+
+/* A template's values: each type read and stored as text; the first
+ * refusal names the field and says why. */
+static void template_values(void **state) {
+  json_error_t je;
+  desk_err_t e = {0};
+  json_t *raw = json_loads("[{\"key\":\"n\",\"label_en\":\"N\",\"type\":\"number\",\"min\":1,\"max\":3},"
+                           "{\"key\":\"d\",\"label_fr\":\"D\",\"type\":\"date\",\"required\":true},"
+                           "{\"key\":\"c\",\"label_en\":\"C\",\"type\":\"choice\",\"options\":[{\"value\":\"a\","
+                           "\"label_fr\":\"Aa\"}]},{\"key\":\"y\",\"label_en\":\"Y\",\"type\":\"yesno\"}]", 0, &je);
+  json_t *defs = NULL, *why = NULL;
+  assert_int_equal(desk_tpl_fields_check(raw, &defs, &e), 0);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(defs, 1), "label_en")), "");
+  store_form_t f = {0};
+  json_t *ok = json_loads("{\"n\":2,\"d\":\"2028-02-29\",\"c\":\"a\",\"y\":false}", 0, &je);
+  assert_int_equal(desk_tpl_values(defs, ok, &f, &e, &why), 0);
+  assert_int_equal(f.n, 4);
+  assert_string_equal(f.fields[1].value, "2028-02-29");
+  assert_string_equal(f.fields[2].choice_fr, "Aa");
+  assert_string_equal(f.fields[2].choice_en, "Aa"); /* no English label: the French one */
+  assert_string_equal(f.fields[3].value, "no");
+  f.name_en = util_xstrdup("Form");
+  char *text = desk_tpl_text(&f, "en");
+  assert_string_equal(text, "Form\nN: 2\nD: 2028-02-29\nC: Aa\nY: No");
+  free(text);
+  store_form_clear(&f);
+  json_t *bad = json_loads("{\"n\":2,\"d\":\"2027-02-29\"}", 0, &je);
+  assert_int_equal(desk_tpl_values(defs, bad, &f, &e, &why), UTIL_E_INVALID);
+  assert_string_equal(e.field, "fields.d");
+  assert_string_equal(json_string_value(json_object_get(why, "reason")), "wrong_type");
+  json_decref(why);
+  store_form_clear(&f);
+  json_decref(bad);
+  json_decref(ok);
+  json_decref(defs);
+  json_decref(raw);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
@@ -398,6 +450,8 @@ int main(void) {
       cmocka_unit_test(intake_create),
       cmocka_unit_test(transitions_table),
       cmocka_unit_test(itil_and_sla),
+      cmocka_unit_test(macro_placeholders),
+      cmocka_unit_test(template_values),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
