@@ -12,7 +12,7 @@
 #include "api.h"
 
 /* ---- The context (see api.h) ------------------------------------------------ */
-#define API_METRICS_ROUTES 64   /* room for the route table + static + unmatched */
+#define API_METRICS_ROUTES 96   /* room for the route table + static + unmatched */
 #define API_METRICS_NCODES 13   /* the statuses metrics.c counts one by one */
 #define API_METRICS_NB 12       /* latency histogram bounds */
 /* Request counters: atomics, so that recording never takes a lock. */
@@ -199,6 +199,22 @@ int api_tickets_query(api_call_t *c, store_query_t *q, char *statuses, size_t le
 /* Loads ticket id visible to the caller; replies 404 (also for another
  * requester's ticket) and returns an error otherwise. */
 int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
+/* The ticket as the API shows it (new reference); sla: the desk's service
+ * levels (NULL: read them now). */
+json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla);
+/* The ETag of a ticket is its version. */
+void api_ticket_etag(api_call_t *c, const store_ticket_t *t);
+/* The version a change was made from (If-Match: "N", or the body's
+ * "version", which it takes out of the body) into *v, 0 when not said;
+ * replies 400 on a malformed one. */
+int api_ticket_expected(api_call_t *c, int64_t *v);
+/* Replies 412: ticket c->id[0] changed since version yours; now is the
+ * ticket as it is (who changed it last, its version, its ETag). */
+void api_ticket_stale(api_call_t *c, const store_ticket_t *now, int64_t yours);
+/* Inside the write transaction: whether ticket_id takes one more comment
+ * of len bytes (limits.ticket_comments and limits.ticket_comments_mb);
+ * 0, or UTIL_E_CONFLICT / UTIL_E_TOOBIG (or a store error) with e set. */
+int api_comments_room(api_call_t *c, int64_t ticket_id, size_t len, desk_err_t *e);
 
 /* What the requester does once answered (src/api/followup.c). */
 void api_tickets_confirm(api_call_t *c);
@@ -280,6 +296,23 @@ store_auditor_t api_auditor(const api_call_t *c);
  * differ (steals both). */
 void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *after);
 void api_audit_list(api_call_t *c);
+
+/* Canned responses (src/api/macros.c, macro_apply.c). */
+void api_macros_list(api_call_t *c);
+void api_macros_get(api_call_t *c);
+void api_macros_create(api_call_t *c);
+void api_macros_patch(api_call_t *c);
+void api_macros_delete(api_call_t *c);
+void api_macro_preview(api_call_t *c);
+void api_macro_apply(api_call_t *c);
+/* Whether the caller may use macro m (their own or a shared one), and
+ * change or delete it (their own; an admin: any). */
+int api_macro_usable(const api_call_t *c, const store_macro_t *m);
+int api_macro_editable(const api_call_t *c, const store_macro_t *m);
+/* Loads macro id as the caller may see it (an admin sees every one);
+ * replies 404 otherwise. */
+int api_macro_load(api_call_t *c, int64_t id, store_macro_t *m);
+json_t *api_macro_json(const api_call_t *c, const store_macro_t *m); /* new reference */
 
 /* Managed lists: categories, services, configuration items (src/api/catalog.c). */
 void api_catalog_list(api_call_t *c);

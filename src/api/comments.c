@@ -86,28 +86,34 @@ void api_comments_list(api_call_t *c) {
 
 /* A ticket takes at most limits.ticket_comments comments (409 past it) of
  * limits.ticket_comments_mb in all (413): one person cannot make a ticket
- * too big to read for everyone. Inside the write transaction; replies and
- * returns 1 when over. */
-static int comments_over_cap(api_call_t *c, size_t len) {
+ * too big to read for everyone. */
+int api_comments_room(api_call_t *c, int64_t ticket_id, size_t len, desk_err_t *e) {
   int64_t n = 0, bytes = 0;
-  int rc = store_comment_stats(c->db, c->id[0], &n, &bytes);
+  int rc = store_comment_stats(c->db, ticket_id, &n, &bytes);
+  e->field[0] = '\0';
+  e->why = (util_why_t){0};
   if (rc) {
-    api_error(c, rc, NULL, "cannot count the ticket's comments");
-    return 1;
+    e->code = rc;
+    snprintf(e->msg, sizeof e->msg, "cannot count the ticket's comments");
+    return rc;
   }
   int64_t max_n = store_setting_int(c->db, "limits.ticket_comments", 1000);
   int64_t max_mb = store_setting_int(c->db, "limits.ticket_comments_mb", 16);
   if (n >= max_n) {
-    api_refuse(c, UTIL_E_CONFLICT, NULL, API_WHY_MAX(LIMIT_REACHED, max_n),
-               "ticket %lld has %lld comments, the most one ticket takes: open a new ticket",
-               (long long)c->id[0], (long long)n);
-    return 1;
+    e->code = UTIL_E_CONFLICT;
+    e->why = (util_why_t){.reason = UTIL_WHY_LIMIT_REACHED, .has_max = 1, .max = max_n};
+    snprintf(e->msg, sizeof e->msg,
+             "ticket %lld has %lld comments, the most one ticket takes: open a new ticket",
+             (long long)ticket_id, (long long)n);
+    return e->code;
   }
   if (bytes + (int64_t)len > max_mb * 1024 * 1024) {
-    api_refuse(c, UTIL_E_TOOBIG, "body", API_WHY_MAX(LIMIT_REACHED, max_mb * 1024 * 1024),
-               "ticket %lld's comments would pass %lld MB in all: open a new ticket",
-               (long long)c->id[0], (long long)max_mb);
-    return 1;
+    e->code = UTIL_E_TOOBIG;
+    e->why = (util_why_t){.reason = UTIL_WHY_LIMIT_REACHED, .has_max = 1, .max = max_mb * 1024 * 1024};
+    snprintf(e->field, sizeof e->field, "body");
+    snprintf(e->msg, sizeof e->msg, "ticket %lld's comments would pass %lld MB in all: open a new ticket",
+             (long long)ticket_id, (long long)max_mb);
+    return e->code;
   }
   return 0;
 }
@@ -168,8 +174,9 @@ void api_comments_create(api_call_t *c) {
   store_comment_t cm = {.ticket_id = c->id[0], .author_id = c->user.id,
                         .body = (char *)body, .internal = internal};
   int rc = store_begin(c->db);
-  if (!rc && comments_over_cap(c, strlen(body))) {
+  if (!rc && api_comments_room(c, c->id[0], strlen(body), &e)) {
     store_rollback(c->db);
+    api_desk_error(c, &e);
     goto out;
   }
   if (!rc) rc = store_comment_insert(c->db, &cm, &a, NULL);

@@ -74,9 +74,7 @@ static void tickets_sla_json(json_t *j, const desk_sla_t *sla, const store_ticke
   json_object_set_new(j, "sla_left", running ? json_integer(v.left) : json_null());
 }
 
-/* The ticket as the API shows it; sla: the desk's service levels (NULL:
- * read them now). */
-static json_t *tickets_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
+json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
   json_t *j = json_object();
   for (int f = 0; f < STORE_TF_COUNT; f++) {
     const store_val_t *v = &t->v[f];
@@ -136,7 +134,7 @@ void api_tickets_create(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the new ticket");
     goto out;
   }
-  json_t *j = tickets_json(c, &t, NULL);
+  json_t *j = api_ticket_json(c, &t, NULL);
   store_ticket_clear(&t);
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
     json_object_set_new(j, "suggestions", api_triage_result_json(&in.tr));
@@ -146,8 +144,7 @@ out:
   desk_intake_clear(&in);
 }
 
-/* The ETag of a ticket is its version. */
-static void tickets_etag(api_call_t *c, const store_ticket_t *t) {
+void api_ticket_etag(api_call_t *c, const store_ticket_t *t) {
   snprintf(c->resp->etag, sizeof c->resp->etag, "\"%lld\"", (long long)t->v[STORE_TF_VERSION].i);
 }
 
@@ -155,8 +152,8 @@ void api_tickets_get(api_call_t *c) {
   store_ticket_t t;
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
-  tickets_etag(c, &t);
-  json_t *j = tickets_json(c, &t, NULL);
+  api_ticket_etag(c, &t);
+  json_t *j = api_ticket_json(c, &t, NULL);
   json_object_set_new(j, "rating", api_rating_json(c->db, c->id[0]));
   api_reply(c, 200, j);
   store_ticket_clear(&t);
@@ -168,9 +165,7 @@ void api_tickets_get(api_call_t *c) {
  * field "version": N. A ticket changed since is not overwritten: 412, with
  * who changed it last and its version now, so that the client reloads. */
 
-/* The version the change was made from into *v (0: not said); replies 400
- * on a malformed one. */
-static int tickets_expected(api_call_t *c, int64_t *v) {
+int api_ticket_expected(api_call_t *c, int64_t *v) {
   *v = 0;
   json_t *jv = json_object_get(c->body, "version");
   if (jv) {
@@ -209,7 +204,7 @@ static int tickets_last_one(const store_event_t *e, void *arg) {
   return 0;
 }
 
-static void tickets_stale(api_call_t *c, const store_ticket_t *now, int64_t yours) {
+void api_ticket_stale(api_call_t *c, const store_ticket_t *now, int64_t yours) {
   tickets_last_t l = {NULL, 0};
   store_history_each(c->db, c->id[0], api_role_at_least(c, STORE_ROLE_AGENT), 0, tickets_last_one,
                      &l);
@@ -224,7 +219,7 @@ static void tickets_stale(api_call_t *c, const store_ticket_t *now, int64_t your
   json_object_set_new(e, "reason", json_string(util_why_name(UTIL_WHY_CHANGED_MEANWHILE)));
   json_object_set_new(e, "changed_by", l.name ? json_string(l.name) : json_null());
   json_object_set_new(e, "changed_at", l.at ? api_time_json(l.at) : json_null());
-  tickets_etag(c, now);
+  api_ticket_etag(c, now);
   api_reply(c, util_err_http_status(UTIL_E_STALE), json_pack("{s:o}", "error", e));
   free(l.name);
 }
@@ -237,7 +232,7 @@ void api_tickets_patch(api_call_t *c) {
   store_ticket_init(&t);
   store_ticket_init(&cur);
   int64_t expect = 0;
-  if (api_body_object(c) || tickets_expected(c, &expect) || tickets_from_body(c, &t, &mask, 0))
+  if (api_body_object(c) || api_ticket_expected(c, &expect) || tickets_from_body(c, &t, &mask, 0))
     goto out;
   if (api_ticket_visible(c, c->id[0], &cur)) goto out;
   store_actor_t a = tickets_actor(c);
@@ -251,7 +246,7 @@ void api_tickets_patch(api_call_t *c) {
     rc = store_ticket_get(c->db, c->id[0], &cur);
     if (!rc && cur.v[STORE_TF_VERSION].i != expect) {
       store_rollback(c->db);
-      tickets_stale(c, &cur, expect);
+      api_ticket_stale(c, &cur, expect);
       goto out;
     }
   }
@@ -273,8 +268,8 @@ void api_tickets_patch(api_call_t *c) {
   if (rc) {
     api_error(c, rc, NULL, "cannot read the ticket back");
   } else {
-    tickets_etag(c, &cur);
-    api_reply(c, 200, tickets_json(c, &cur, NULL));
+    api_ticket_etag(c, &cur);
+    api_reply(c, 200, api_ticket_json(c, &cur, NULL));
   }
 out:
   store_ticket_clear(&t);
@@ -447,7 +442,7 @@ void api_tickets_list(api_call_t *c) {
   desk_sla_t sla;
   desk_sla_load(c->db, &sla); /* once for the page; a failed read leaves the defaults */
   for (size_t i = 0; i < page.n; i++) {
-    json_t *tj = tickets_json(c, &page.items[i], &sla);
+    json_t *tj = api_ticket_json(c, &page.items[i], &sla);
     /* a requester's list marks the tickets with replies they have not read */
     if (!agent) {
       int unread = store_ticket_unread(c->db, c->user.id, page.items[i].v[STORE_TF_ID].i);
