@@ -314,6 +314,24 @@ int api_macro_editable(const api_call_t *c, const store_macro_t *m);
 int api_macro_load(api_call_t *c, int64_t id, store_macro_t *m);
 json_t *api_macro_json(const api_call_t *c, const store_macro_t *m); /* new reference */
 
+/* Request templates (src/api/templates.c). */
+void api_templates_list(api_call_t *c);
+void api_templates_get(api_call_t *c);
+void api_templates_create(api_call_t *c);
+void api_templates_patch(api_call_t *c);
+void api_templates_delete(api_call_t *c);
+/* A new ticket's template_id, fields and form_lang (given as the body had
+ * them; template_id NULL: no template) onto in: the values checked, the
+ * title from the pattern unless the body gave one (given: the fields it
+ * set), the form's lines added to the description, the template's
+ * category and service unless given, and in->form = form (filled; the
+ * caller clears it). Replies and returns an error on a refusal. */
+int api_template_intake(api_call_t *c, const json_t *template_id, const json_t *fields,
+                        const json_t *form_lang, desk_intake_t *in, uint32_t given,
+                        store_form_t *form);
+/* Ticket id's form as {template_id, name_fr, name_en, fields}, or null. */
+json_t *api_form_json(store_t *db, int64_t ticket_id);
+
 /* Managed lists: categories, services, configuration items (src/api/catalog.c). */
 void api_catalog_list(api_call_t *c);
 void api_catalog_create(api_call_t *c);

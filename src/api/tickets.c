@@ -110,13 +110,33 @@ static store_actor_t tickets_actor(const api_call_t *c) {
 }
 
 /* ---- Handlers --------------------------------------------------------------------- */
+/* Takes member key out of the body: returns it (a new reference) or NULL. */
+static json_t *tickets_take(api_call_t *c, const char *key) {
+  json_t *v = json_object_get(c->body, key);
+  if (!v) return NULL;
+  json_incref(v);
+  json_object_del(c->body, key);
+  return v;
+}
+
+/* POST: a ticket's fields, and for one filed through a request template
+ * template_id, fields ({key: value}) and form_lang (see templates.c). */
 void api_tickets_create(api_call_t *c) {
   desk_intake_t in;
   desk_err_t e = {0};
+  store_form_t form = {0};
+  json_t *tpl = NULL, *values = NULL, *form_lang = NULL;
   uint32_t mask;
   int64_t id;
   desk_intake_init(&in);
-  if (api_body_object(c) || tickets_from_body(c, &in.t, &mask, 1)) goto out;
+  if (api_body_object(c)) goto out;
+  tpl = tickets_take(c, "template_id");
+  values = tickets_take(c, "fields");
+  form_lang = tickets_take(c, "form_lang");
+  if (tickets_from_body(c, &in.t, &mask, 1)) goto out;
+  if ((tpl || values || form_lang) &&
+      api_template_intake(c, tpl, values, form_lang, &in, mask, &form))
+    goto out;
   in.given = mask; /* a field set to null is a person's choice too */
   /* the server's current models, held for this request only */
   triage_set_t *set = triage_holder_get(c->ctx->triage);
@@ -136,11 +156,16 @@ void api_tickets_create(api_call_t *c) {
   }
   json_t *j = api_ticket_json(c, &t, NULL);
   store_ticket_clear(&t);
+  json_object_set_new(j, "form", api_form_json(c->db, id));
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
     json_object_set_new(j, "suggestions", api_triage_result_json(&in.tr));
   }
   api_reply(c, 201, j);
 out:
+  json_decref(tpl);
+  json_decref(values);
+  json_decref(form_lang);
+  store_form_clear(&form);
   desk_intake_clear(&in);
 }
 
@@ -155,6 +180,7 @@ void api_tickets_get(api_call_t *c) {
   api_ticket_etag(c, &t);
   json_t *j = api_ticket_json(c, &t, NULL);
   json_object_set_new(j, "rating", api_rating_json(c->db, c->id[0]));
+  json_object_set_new(j, "form", api_form_json(c->db, c->id[0]));
   api_reply(c, 200, j);
   store_ticket_clear(&t);
 }
