@@ -23,4 +23,8 @@ extern const char *const demo_apps[], *const demo_codes[], *const demo_sites[],
 extern const char *const demo_first_fr[], *const demo_last_fr[], *const demo_first_en[],
     *const demo_last_en[];
 
+/* The request templates and shared macros of the demo desk (forms.c), the
+ * macros made by admin_id; in the caller's transaction. */
+int demo_forms(store_t *s, int64_t admin_id, int64_t network_group);
+
 #endif

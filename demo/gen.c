@@ -106,6 +106,7 @@ typedef struct {
   int ngroups;
   int64_t agents[8][3]; /* per group */
   int nagents[8];
+  int64_t admin_id;
 } demo_t;
 
 static int demo_user(demo_t *d, const char *email, const char *name, store_role_t role,
@@ -154,7 +155,7 @@ static int demo_people(demo_t *d) {
       {"Yann", "Le Goff"}, {"Emma", "Roussel"}, {"David", "Okafor"}, {"Julie", "Marchand"}};
   int64_t id;
   int rc = demo_user(d, "admin@relais.demo", "Admin Relais", STORE_ROLE_ADMIN, "fr", 0,
-                     "relais-admin", &id);
+                     "relais-admin", &d->admin_id);
   if (rc) return rc;
   for (int g = 0; groups[g]; g++) {
     store_group_t gr = {0, (char *)groups[g], ""};
@@ -473,6 +474,9 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   for (size_t i = 0; i < sizeof calendar / sizeof *calendar && !rc; i++)
     rc = store_setting_set(s, calendar[i][0], calendar[i][1]);
   if (!rc) rc = demo_lists(s);
+  /* the portal's request templates and the desk's shared macros; the
+   * escalation goes to the network team */
+  if (!rc) rc = demo_forms(s, d->admin_id, d->group_ids[demo_group_index(d, "Réseau & Infrastructure")]);
   for (int i = 0; i < cfg->tickets && !rc; i++) {
     if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
     else rc = UTIL_E_DB;
