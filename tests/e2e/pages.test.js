@@ -76,6 +76,7 @@ const PAGES = {
     ['#/new', 'label[for=requester]', { fr: /^Pour le demandeur/, en: /^On behalf of/ }],
     ['#/ticket/ID', '#fields-form h2', { fr: /^Détails$/, en: /^Details$/ }],
     ['#/account', '#tokens h2', { fr: /^Jetons d’API$/, en: /^API tokens$/ }],
+    ['#/macros', 'main h1', { fr: /^Macros$/, en: /^Macros$/ }],
   ],
   admin: [
     ['#/models', 'h1', { fr: /^Modèles$/, en: /^Models$/ }],
@@ -87,14 +88,16 @@ const PAGES = {
     ['#/audit', 'h1', { fr: /^Journal d’audit$/, en: /^Audit log$/ }],
     ['#/lists', 'h1', { fr: /^Catégories, services et éléments de configuration$/, en: /^Categories, services and configuration items$/ }],
     ['#/account', '#pw-form h2', { fr: /^Mot de passe$/, en: /^Password$/ }],
+    ['#/macros', '#macros-shared, main h2', { fr: /^Macros partagées$/, en: /^Shared macros$/ }],
+    ['#/templates', 'main h1', { fr: /^Formulaires de demande$/, en: /^Request templates$/ }],
   ],
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes', 'nav-macros': 'Macros', 'nav-templates': 'Formulaires' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists', 'nav-macros': 'Macros', 'nav-templates': 'Templates' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-jobs', 'nav-audit', 'nav-lists'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-macros'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-jobs', 'nav-audit', 'nav-lists', 'nav-macros', 'nav-templates'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

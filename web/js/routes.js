@@ -21,4 +21,6 @@ export default [
   { path: '#/jobs', load: () => import('./pages/jobs.js'), roles: ADMINS, nav: ['jobs', 'nav-jobs'], title: 'jobs' },
   { path: '#/audit', load: () => import('./pages/audit.js'), roles: ADMINS, nav: ['audit', 'nav-audit'], title: 'audit' },
   { path: '#/lists', load: () => import('./pages/lists.js'), roles: ADMINS, nav: ['lists', 'nav-lists'], title: 'lists' },
+  { path: '#/macros', load: () => import('./pages/macros.js'), roles: AGENTS, nav: ['macros', 'nav-macros'], title: 'macros_title' },
+  { path: '#/templates', load: () => import('./pages/templates.js'), roles: ADMINS, nav: ['templates', 'nav-templates'], title: 'templates_title' },
 ];

@@ -11,9 +11,13 @@ import { session } from './api.js';
 const PREFIX = 'relais.draft.';
 const key = (name) => `${PREFIX}${session.user ? session.user.id : 0}.${name}`;
 
-const valueOf = (c) => (c.type === 'checkbox' ? c.checked : c.value);
+// A box or a radio button is its state; a radio button is kept under its
+// group's name and its own value (the group's buttons share the name).
+const checkable = (c) => c.type === 'checkbox' || c.type === 'radio';
+const valueOf = (c) => (checkable(c) ? c.checked : c.value);
+const keyOf = (c) => (c.type === 'radio' ? c.name + '=' + c.value : c.name);
 function setValue(c, v) {
-  if (c.type === 'checkbox') c.checked = !!v;
+  if (checkable(c)) c.checked = !!v;
   else c.value = v;
 }
 
@@ -35,7 +39,7 @@ export function keepDraft(form, name) {
   const saved = read(name);
   let restored = 0;
   for (const c of controls) {
-    const d = saved[c.name];
+    const d = saved[keyOf(c)];
     if (!Array.isArray(d) || d[0] !== base.get(c)) continue;
     setValue(c, d[1]);
     if (valueOf(c) !== d[1]) continue; // an option that is gone
@@ -47,7 +51,7 @@ export function keepDraft(form, name) {
     for (const c of controls) {
       const v = valueOf(c);
       c.classList.toggle('draft', v !== base.get(c));
-      if (v !== base.get(c)) d[c.name] = [base.get(c), v];
+      if (v !== base.get(c)) d[keyOf(c)] = [base.get(c), v];
     }
     try {
       if (Object.keys(d).length) localStorage.setItem(key(name), JSON.stringify(d));

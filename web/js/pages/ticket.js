@@ -12,8 +12,14 @@ import { keepDraft } from '../lib/drafts.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
 import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
+import { formCard } from '../lib/forms.js';
+import { macroPicker } from '../lib/macros.js';
 
 const showError = (msg) => toastError(msg, t('dismiss'));
+
+// What to tell the agent above the reply when the page is drawn again
+// after a macro could not be applied: { id, text }, shown once.
+let replyNotice = null;
 
 // A reply or note. An agent may hide an abusive reply from the requester
 // (and show it again); it stays on the ticket, marked, for the desk.
@@ -70,6 +76,7 @@ function eventView(e) {
   else if (e.field === 'internal_note') what = t('ev_internal_note');
   else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
   else if (e.field === 'rating') what = [t('ev_rating') + ' ', el('b', {}, e.new_value + '/5')];
+  else if (e.field === 'macro') what = [t('ev_macro') + ' ', el('b', {}, e.new_value)];
   // a file: its name, as it was given
   else if (/^attachment(_internal|_hidden|_shown)?$/.test(e.field)) what = [t('ev_' + e.field) + ' ', el('b', {}, e.new_value)];
   // an agent confirmed what the model had said (old_value names the field)
@@ -120,13 +127,17 @@ export default async function viewTicket(ctx) {
     : null;
   title(t('title_ticket').replace('{id}', tk.id) + t('colon') + tk.title);
   const titleEl = el('span', { id: 'ticket-title-text' }, tk.title);
-  const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, tk.description);
+  // a request template's values are shown in their own card (formCard): the
+  // lines they got at the end of the description are left out here
+  const desc = tk.form && tk.form.text && tk.description.endsWith(tk.form.text)
+    ? tk.description.slice(0, -tk.form.text.length).trimEnd() : tk.description;
+  const descEl = el('div', { class: 'desc', id: 'ticket-desc' }, desc);
   // Selecting a suggestion highlights the words that drove it; the choice
   // holds through the page's redraws (an accept, a reply).
   const select = (sg) => {
     const words = suggestionWords(sg);
     titleEl.replaceChildren(...highlighted(tk.title, words));
-    descEl.replaceChildren(...highlighted(tk.description || '', words));
+    descEl.replaceChildren(...highlighted(desc || '', words));
     markSelected(sg.field);
     picked = { id: tk.id, field: sg.field };
   };
@@ -134,11 +145,14 @@ export default async function viewTicket(ctx) {
   const convo = el('div', { id: 'comments' }, comments.items.length
     ? comments.items.map((c) => commentView(c, tk, redraw, filesOf(c.id))) : el('p', { class: 'muted' }, t('empty_conv')));
   const err = el('div', { class: 'error', id: 'reply-error', role: 'alert' });
+  if (replyNotice && replyNotice.id === tk.id) { err.textContent = replyNotice.text; replyNotice = null; }
+  let picker = null;
   const files = filePicker('reply-files');
   const send = el('button', { type: 'submit', id: 'reply-submit' }, t('submit'));
   const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
+    if (picker && (await picker.submit())) return; // sent through the staged macro
     const chosen = files.files();
     // a file the caps refuse stops the reply: nothing is sent, nothing typed is lost
     const refused = await attachPrecheck(chosen).catch((e) => [errText(e)]);
@@ -156,6 +170,8 @@ export default async function viewTicket(ctx) {
       if (failed.length) showError(t('att_not_attached') + ' ' + failed.join(' '));
     } catch (e) { err.textContent = errText(e); } finally { send.disabled = false; }
   } },
+    // the macro staged for this reply (lib/macros.js), kept with its draft
+    isAgent() ? el('input', { type: 'hidden', id: 'reply-macro', name: 'macro_id', value: '' }) : null,
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
@@ -171,8 +187,21 @@ export default async function viewTicket(ctx) {
     ? el('p', { class: 'card muted', id: 'closed-note' }, t('closed_note'), ' ',
       el('a', { href: '#/new' }, t('newticket')))
     : reply;
+  const fields = isAgent() ? await fieldsForm(tk, () => viewTicket(ctx)) : null;
+  if (isAgent()) {
+    // sent: the reply's draft goes (the fields' drafts follow the ticket);
+    // refused: the page as it is now, the reason above the reply, nothing typed lost
+    picker = await macroPicker(tk, reply, fields, (sent) => { if (sent) draft.clear(); redraw(); }, (e, text) => {
+      if (e && e.status === 412) {
+        const who = e.detail.changed_by;
+        replyNotice = { id: tk.id, text: who ? t('changed_meanwhile_macro').replace('{name}', who) : t('changed_meanwhile_macro_anon') };
+        redraw();
+      } else err.textContent = text;
+    });
+    reply.prepend(picker.node);
+  }
   const side = isAgent()
-    ? [await fieldsForm(tk, () => viewTicket(ctx)), ratingView(tk)]
+    ? [fields, ratingView(tk)]
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
       el('p', {}, tColon('status'), badge(tk.status)),
       el('p', {}, tColon('priority'), prioOf(tk)),
@@ -190,7 +219,8 @@ export default async function viewTicket(ctx) {
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
           descEl,
           filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
-          fileList(filesOf(null), 'ticket-files', redraw, showError))),
+          fileList(filesOf(null), 'ticket-files', redraw, showError)),
+        formCard(tk.form)),
       el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard),
       el('div', { class: 'l-main' },
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
