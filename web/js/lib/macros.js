@@ -140,7 +140,11 @@ export async function macroPicker(tk, reply, fields, redraw, onStale) {
   const submit = async () => {
     if (!staged.value) return false;
     let p;
-    try { p = await preview(staged.value); } catch (e) { onStale(null, errText(e)); return true; }
+    try { p = await preview(staged.value); } catch (e) {
+      if (e.status === 404) unstage(null); // deleted meanwhile: the reply may go without it
+      onStale(null, errText(e));
+      return true;
+    }
     const changes = {};
     for (const f of Object.keys(p.changes)) if (fields.elements[f]) changes[f] = formValue(f, fields.elements[f]);
     const r = await send(staged.value, { body: body.value, internal: reply.elements.internal.checked, changes });
@@ -149,7 +153,7 @@ export async function macroPicker(tk, reply, fields, redraw, onStale) {
   };
   if (staged.value) { // restored from a draft
     body.required = false;
-    preview(staged.value).then(showStaged, () => showStaged(null));
+    preview(staged.value).then(showStaged, () => unstage(null)); // gone since: nothing staged
   }
   const node = el('div', { class: 'macro-bar', id: 'macro-bar' },
     el('div', { class: 'row macro-row' },
