@@ -57,6 +57,14 @@ static const route_t routes[] = {
     {"GET", "/api/v1/tickets/1/attachments/1"},
     {"POST", "/api/v1/tickets/1/attachments/1/hide"},
     {"POST", "/api/v1/tickets/1/attachments/1/show"},
+    /* 36 onwards: macros and request templates */
+    {"POST", "/api/v1/macros"},
+    {"PATCH", "/api/v1/macros/1"},
+    {"DELETE", "/api/v1/macros/2"},
+    {"GET", "/api/v1/tickets/1/macros/1/preview"},
+    {"POST", "/api/v1/tickets/1/macros/1/apply"},
+    {"POST", "/api/v1/templates"},
+    {"PATCH", "/api/v1/templates/1"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
