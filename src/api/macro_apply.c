@@ -71,7 +71,8 @@ static int plan_overrides(api_call_t *c, const json_t *o, macro_plan_t *p, const
   *body = NULL;
   if (b) {
     if (!json_is_string(b)) {
-      *e = (desk_err_t){UTIL_E_INVALID, "body", "'body' must be a string"};
+      *e = (desk_err_t){.code = UTIL_E_INVALID, .field = "body", .msg = "'body' must be a string",
+                        .why = {.reason = UTIL_WHY_WRONG_TYPE, .expected = "string"}};
       return UTIL_E_INVALID;
     }
     int rc = desk_text_check("body", json_string_value(b), json_string_length(b), 0, DESK_MACRO_BODY_MAX, 1, e);

@@ -147,11 +147,12 @@ static int macros_from_body(api_call_t *c, store_macro_t *m, json_t *ch) {
 /* What every macro needs: a name, and a reply or a field change. */
 static int macros_complete(api_call_t *c, const store_macro_t *m) {
   if (strspn(m->name_fr, " \t") == strlen(m->name_fr) && strspn(m->name_en, " \t") == strlen(m->name_en)) {
-    api_error(c, UTIL_E_INVALID, "name_fr", "a macro needs a name in French or in English");
+    api_refuse(c, UTIL_E_INVALID, "name_fr", API_WHY(REQUIRED), "a macro needs a name in French or in English");
     return UTIL_E_INVALID;
   }
   if (!*m->body_fr && !*m->body_en && strcmp(m->actions, "{}") == 0) {
-    api_error(c, UTIL_E_INVALID, "body_fr", "a macro needs a reply (in French or in English) or a field change");
+    api_refuse(c, UTIL_E_INVALID, "body_fr", API_WHY(REQUIRED),
+               "a macro needs a reply (in French or in English) or a field change");
     return UTIL_E_INVALID;
   }
   return 0;
@@ -173,8 +174,9 @@ void api_macros_create(api_call_t *c) {
   int rc = store_begin(c->db);
   if (!rc && store_macro_count(c->db, m.owner_id) >= STORE_MACROS_MAX) {
     store_rollback(c->db);
-    api_error(c, UTIL_E_CONFLICT, NULL, "there are %d %s macros already, the most kept: delete one first",
-              STORE_MACROS_MAX, m.owner_id ? "of your own" : "shared");
+    api_refuse(c, UTIL_E_CONFLICT, NULL, API_WHY_MAX(LIMIT_REACHED, STORE_MACROS_MAX),
+               "there are %d %s macros already, the most kept: delete one first", STORE_MACROS_MAX,
+               m.owner_id ? "of your own" : "shared");
     goto out;
   }
   if (!rc) rc = store_macro_insert(c->db, &m, &m.id);

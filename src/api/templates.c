@@ -138,11 +138,11 @@ static int templates_complete(api_call_t *c, const store_template_t *t) {
   desk_err_t e = {0};
   json_error_t je;
   if (templates_blank(t->name_fr) && templates_blank(t->name_en)) {
-    api_error(c, UTIL_E_INVALID, "name_fr", "a template needs a name in French or in English");
+    api_refuse(c, UTIL_E_INVALID, "name_fr", API_WHY(REQUIRED), "a template needs a name in French or in English");
     return UTIL_E_INVALID;
   }
   if (templates_blank(t->title_fr) && templates_blank(t->title_en)) {
-    api_error(c, UTIL_E_INVALID, "title_fr", "a template needs a title pattern in French or in English"
+    api_refuse(c, UTIL_E_INVALID, "title_fr", API_WHY(REQUIRED), "a template needs a title pattern in French or in English"
               " (the tickets' title: the field keys in braces take their values, {requester_name} the requester's name)");
     return UTIL_E_INVALID;
   }

@@ -17,10 +17,18 @@ static const store_tf_t macro_fields[] = {
     STORE_TF_IMPACT,  STORE_TF_CATEGORY, STORE_TF_SERVICE,     STORE_TF_RESOLUTION};
 #define MACRO_NFIELDS (sizeof macro_fields / sizeof macro_fields[0])
 
-static int macro_fail(desk_err_t *e, int code, const char *field, const char *msg) {
+/* The placeholders as a refusal lists them (why's allowed). */
+static const char *const macro_braced[] = {
+    "{requester_name}", "{requester_first_name}", "{ticket_id}",  "{ticket_title}",
+    "{agent_name}",     "{agent_first_name}",     "{group_name}", NULL};
+
+static int macro_fail(desk_err_t *e, int code, const char *field, const util_why_t *why,
+                      const char *msg) {
   e->code = code;
   snprintf(e->field, sizeof e->field, "%s", field);
   snprintf(e->msg, sizeof e->msg, "%s", msg);
+  if (why) e->why = *why;
+  else memset(&e->why, 0, sizeof e->why);
   return code;
 }
 
@@ -46,7 +54,8 @@ int desk_macro_text_check(const char *field, const char *s, desk_err_t *e) {
     snprintf(msg, sizeof msg, "unknown placeholder {%.*s} in '%s': the known ones are"
              " {requester_name}, {requester_first_name}, {ticket_id}, {ticket_title},"
              " {agent_name}, {agent_first_name}, {group_name}", (int)n, p + 1, field);
-    return macro_fail(e, UTIL_E_INVALID, field, msg);
+    util_why_t why = {.reason = UTIL_WHY_UNKNOWN_PLACEHOLDER, .allowed = macro_braced};
+    return macro_fail(e, UTIL_E_INVALID, field, &why, msg);
   }
   return 0;
 }
@@ -109,7 +118,8 @@ int desk_macro_changes(store_t *db, const json_t *actions, const char *prefix, i
   const char *key;
   const json_t *v;
   if (!json_is_object(actions)) {
-    macro_fail(e, UTIL_E_INVALID, prefix, "the field changes must be an object of fields and values");
+    util_why_t why = {.reason = UTIL_WHY_WRONG_TYPE, .expected = "object"};
+    macro_fail(e, UTIL_E_INVALID, prefix, &why, "the field changes must be an object of fields and values");
     e->field[strcspn(e->field, ".")] = '\0'; /* "actions", not "actions." */
     return UTIL_E_INVALID;
   }
@@ -117,10 +127,12 @@ int desk_macro_changes(store_t *db, const json_t *actions, const char *prefix, i
     size_t i = 0;
     while (i < MACRO_NFIELDS && strcmp(store_tf_name(macro_fields[i]), key) != 0) i++;
     int rc = i < MACRO_NFIELDS ? macro_one(db, macro_fields[i], v, me, ch, mask, e) : UTIL_E_INVALID;
-    if (i == MACRO_NFIELDS)
+    if (i == MACRO_NFIELDS) {
       snprintf(e->msg, sizeof e->msg, "a macro cannot change '%.64s': it may change status,"
                " group_id, assignee_id, priority, urgency, impact, category, service and"
                " resolution", key);
+      e->why = (util_why_t){.reason = UTIL_WHY_UNKNOWN_FIELD};
+    }
     if (rc) {
       e->code = rc;
       snprintf(e->field, sizeof e->field, "%s%.40s", prefix, key);

@@ -24,6 +24,7 @@ static int tpl_fail(desk_err_t *e, const char *field, const char *fmt, ...) {
   snprintf(e->field, sizeof e->field, "%s", field);
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   va_end(ap);
+  memset(&e->why, 0, sizeof e->why); /* said in words only (a definition's member) */
   return UTIL_E_INVALID;
 }
 
@@ -258,8 +259,10 @@ int desk_tpl_title_check(const char *field, const char *pattern, const json_t *d
   for (const char *p = pattern; p && *p; p++) {
     size_t n = tpl_slot(p);
     if (!n || tpl_def_of(defs, p + 1, n) || (n == 14 && !strncmp(p + 1, "requester_name", 14))) continue;
-    return tpl_fail(e, field, "unknown placeholder {%.*s} in '%s': it may hold {requester_name}"
-                    " and the key of each field in braces", (int)n, p + 1, field);
+    tpl_fail(e, field, "unknown placeholder {%.*s} in '%s': it may hold {requester_name}"
+             " and the key of each field in braces", (int)n, p + 1, field);
+    e->why.reason = UTIL_WHY_UNKNOWN_PLACEHOLDER;
+    return UTIL_E_INVALID;
   }
   return 0;
 }
@@ -281,6 +284,7 @@ static int tpl_refuse(tpl_val_t *x, json_t *why, const char *fmt, ...) {
   snprintf(x->e->field, sizeof x->e->field, "fields.%s", x->key);
   vsnprintf(x->e->msg, sizeof x->e->msg, fmt, ap);
   va_end(ap);
+  memset(&x->e->why, 0, sizeof x->e->why); /* the reason is *why: its bounds may be dates */
   *x->why = why;
   return UTIL_E_INVALID;
 }

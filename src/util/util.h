@@ -83,6 +83,7 @@ int util_err_http_status(int err);     /* 404, …; 500 if not ours */
   X(FILE_TYPE_REFUSED, "file_type_refused") /* a program, by its content */   \
   X(EMPTY_FILE, "empty_file")                                                 \
   X(NOT_AUTHOR, "not_author")         /* a file goes with one's own message */\
+  X(UNKNOWN_PLACEHOLDER, "unknown_placeholder") /* allowed: the ones a text may hold */\
   X(RATE_LIMITED, "rate_limited")     /* the reply's retry_after, seconds */  \
   X(WRONG_PASSWORD, "wrong_password") /* the current password */             \
   X(SAME_PASSWORD, "same_password")   /* the new one is the current one */    \

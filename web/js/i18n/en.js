@@ -369,4 +369,5 @@ export default {
     tpl_err_options: 'A list needs at least one option.', tpl_err_minmax: 'The minimum is above the maximum.',
     tpl_err_placeholder: 'Unknown placeholder {x}: use {requester_name} or the key of one of the fields.',
     macro_delete: 'Delete',
+    why_unknown_placeholder: 'this text holds a placeholder in braces that is not one it may hold.',
 };

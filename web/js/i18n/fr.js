@@ -369,4 +369,5 @@ export default {
     tpl_err_options: 'Une liste a besoin d’au moins une option.', tpl_err_minmax: 'Le minimum dépasse le maximum.',
     tpl_err_placeholder: 'Variable inconnue {x}\u00a0: utilisez {requester_name} ou la clé d’un des champs.',
     macro_delete: 'Supprimer',
+    why_unknown_placeholder: 'ce texte contient entre accolades une variable qu’il ne peut pas contenir.',
 };

@@ -6,6 +6,7 @@
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon } from '../lib/i18n.js';
 import { api, isAdmin, errText } from '../lib/api.js';
+import { errBeside } from '../lib/errors.js';
 import { clearFieldErrors, fieldError } from '../lib/fielderr.js';
 import { STATUSES, lookups, loadGroups, levelLabel, fieldLabel } from '../lib/tickets.js';
 import { loadLists, listSelect, listLabel } from '../lib/catalog.js';
@@ -69,7 +70,7 @@ function refusalText(e) {
   if (p) return t('macro_err_placeholder').replace('{x}', p[1]).replace('{known}', PLACEHOLDERS.join(' '));
   if (e.field === 'name_fr' && e.status === 400) return t('macro_err_name');
   if (e.field === 'body_fr' && /needs a reply/.test(e.message)) return t('macro_err_empty');
-  return errText(e);
+  return errBeside(e);
 }
 
 // The form's field changes as the API's actions.

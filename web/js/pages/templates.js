@@ -7,6 +7,7 @@
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon } from '../lib/i18n.js';
 import { api, errText } from '../lib/api.js';
+import { errBeside } from '../lib/errors.js';
 import { clearFieldErrors, fieldError } from '../lib/fielderr.js';
 import { loadLists, listSelect, listLabel, clearLists } from '../lib/catalog.js';
 import { tplName, inLang } from '../lib/forms.js';
@@ -167,7 +168,7 @@ export default async function viewTemplates(ctx) {
       redraw();
     } catch (e) {
       const input = inputOf(e.field);
-      if (input) { fieldError(input, errText(e)); input.focus(); } else err.textContent = errText(e);
+      if (input) { fieldError(input, errBeside(e)); input.focus(); } else err.textContent = errText(e);
     }
   } },
   heading,
