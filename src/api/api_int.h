@@ -199,9 +199,6 @@ int api_tickets_query(api_call_t *c, store_query_t *q, char *statuses, size_t le
 /* Loads ticket id visible to the caller; replies 404 (also for another
  * requester's ticket) and returns an error otherwise. */
 int api_ticket_visible(api_call_t *c, int64_t id, store_ticket_t *t);
-/* The ticket as the API shows it (new reference); sla: the desk's service
- * levels (NULL: read them now). */
-json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla);
 /* The ETag of a ticket is its version. */
 void api_ticket_etag(api_call_t *c, const store_ticket_t *t);
 /* The version a change was made from (If-Match: "N", or the body's
@@ -313,6 +310,14 @@ int api_macro_editable(const api_call_t *c, const store_macro_t *m);
  * replies 404 otherwise. */
 int api_macro_load(api_call_t *c, int64_t id, store_macro_t *m);
 json_t *api_macro_json(const api_call_t *c, const store_macro_t *m); /* new reference */
+/* Applies macro m to ticket id, in the caller's transaction, as POST
+ * …/apply does (and bulk changes): its reply posted with the placeholders
+ * filled, the history's note, its changes through desk_ticket_update. o:
+ * the agent's edits (body, internal, changes) or NULL. 0, or a refusal
+ * with e set (the caller rolls back). *cm receives the reply (id 0: none;
+ * its body owned: free it), *changed the fields changed. */
+int api_macro_run(api_call_t *c, int64_t id, const store_macro_t *m, const json_t *o,
+                  store_comment_t *cm, int *changed, desk_err_t *e);
 
 /* Request templates (src/api/templates.c). */
 void api_templates_list(api_call_t *c);

@@ -1,11 +1,13 @@
 /* POST /api/v1/tickets/bulk: one change (status, assignee, group,
- * priority) on up to BULK_MAX tickets at once, all or nothing. Every
- * ticket goes through desk_ticket_update, as a PATCH would (the lifecycle,
- * the priority and SLA rules, one history row per field changed, what the
- * change teaches triage), in one transaction: one ticket refused (no such
- * ticket, a status its lifecycle forbids, a version that is no longer its
- * own) rolls every ticket back, and the error names that ticket and the
- * field. */
+ * priority) and/or a macro on up to BULK_MAX tickets at once, all or
+ * nothing. Every ticket goes through desk_ticket_update, as a PATCH would
+ * (the lifecycle, the priority and SLA rules, one history row per field
+ * changed, what the change teaches triage), then through the macro as its
+ * own POST …/macros/{id}/apply would (api_macro_run: its reply, its
+ * changes), in one transaction: one ticket refused (no such ticket, a
+ * status its lifecycle forbids, a version that is no longer its own, a
+ * reply past its caps) rolls every ticket back, and the error names that
+ * ticket and the field. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +70,8 @@ static int bulk_ids(api_call_t *c, bulk_item_t *items, size_t *n) {
 }
 
 /* set's fields into t, each by desk's rules, their bits in *mask; replies
- * 400 naming 'set.<field>'. */
-static int bulk_set(api_call_t *c, store_ticket_t *t, uint32_t *mask) {
+ * 400 naming 'set.<field>'. With a macro (macro 1), set may be left out. */
+static int bulk_set(api_call_t *c, store_ticket_t *t, uint32_t *mask, int macro) {
   json_t *set = json_object_get(c->body, "set"), *v;
   const char *key;
   desk_err_t e = {0};
@@ -101,9 +103,9 @@ static int bulk_set(api_call_t *c, store_ticket_t *t, uint32_t *mask) {
     return UTIL_E_INVALID;
   }
   c->field_prefix = NULL;
-  if (!*mask) {
+  if (!*mask && !macro) {
     api_error(c, UTIL_E_INVALID, "set", "nothing to change: 'set' one of status, assignee_id,"
-              " group_id or priority");
+              " group_id or priority, or give a macro_id");
     return UTIL_E_INVALID;
   }
   return 0;
@@ -128,10 +130,11 @@ static void bulk_refuse(api_call_t *c, int code, int64_t ticket, const char *fie
   api_reply(c, util_err_http_status(code), json_pack("{s:o}", "error", e));
 }
 
-/* One ticket's change inside the transaction; on a refusal replies (after
- * rolling back) and returns the error. *changed: fields changed. */
+/* One ticket's change (and macro m, or NULL) inside the transaction; on a
+ * refusal replies (after rolling back) and returns the error. *changed:
+ * fields changed. */
 static int bulk_one(api_call_t *c, const bulk_item_t *it, const store_ticket_t *t, uint32_t mask,
-                    int *changed) {
+                    const store_macro_t *m, int *changed) {
   store_ticket_t cur, neu;
   desk_err_t e = {0};
   store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
@@ -150,7 +153,7 @@ static int bulk_one(api_call_t *c, const bulk_item_t *it, const store_ticket_t *
                 (long long)it->version);
     goto out;
   }
-  if (!rc) rc = desk_ticket_update(c->db, it->id, t, mask, &a, changed, &e);
+  if (!rc && mask) rc = desk_ticket_update(c->db, it->id, t, mask, &a, changed, &e);
   if (rc == UTIL_E_CONFLICT || rc == UTIL_E_INVALID) {
     store_rollback(c->db);
     bulk_refuse(c, rc, it->id, e.field[0] ? e.field : NULL, "%s", e.msg);
@@ -158,6 +161,18 @@ static int bulk_one(api_call_t *c, const bulk_item_t *it, const store_ticket_t *
   }
   if (!rc && *changed) rc = store_ticket_get(c->db, it->id, &neu);
   if (!rc && *changed) rc = triage_note_edits(c->db, it->id, &cur, &neu, mask, c->user.id);
+  if (!rc && m) { /* the macro, as its own apply would: a refusal refuses every ticket */
+    store_comment_t cm;
+    int more = 0;
+    rc = api_macro_run(c, it->id, m, NULL, &cm, &more, &e);
+    free(cm.body);
+    *changed += more;
+    if (rc == UTIL_E_CONFLICT || rc == UTIL_E_INVALID || rc == UTIL_E_TOOBIG) {
+      store_rollback(c->db);
+      bulk_refuse(c, rc, it->id, e.field[0] ? e.field : "macro_id", "%s", e.msg);
+      goto out;
+    }
+  }
   if (rc) {
     store_rollback(c->db);
     api_error(c, rc, NULL, "cannot change ticket %lld; no ticket was changed", (long long)it->id);
@@ -168,26 +183,42 @@ out:
   return rc;
 }
 
+/* macro_id, when given, into m: a macro the caller may use; replies 400,
+ * 403 or 404 otherwise. *has: whether one was given. */
+static int bulk_macro(api_call_t *c, store_macro_t *m, int *has) {
+  json_t *v = json_object_get(c->body, "macro_id");
+  *has = v != NULL;
+  if (!v) return 0;
+  if (!json_is_integer(v) || json_integer_value(v) < 1) {
+    api_refuse(c, UTIL_E_INVALID, "macro_id", API_WHY_TYPE("integer"), "'macro_id' must be a macro's id");
+    return UTIL_E_INVALID;
+  }
+  if (api_macro_load(c, json_integer_value(v), m)) return UTIL_E_NOTFOUND;
+  if (api_macro_usable(c, m)) return 0;
+  api_error(c, UTIL_E_FORBIDDEN, "macro_id", "macro %lld is another agent's own", (long long)m->id);
+  store_macro_clear(m);
+  *has = 0;
+  return UTIL_E_FORBIDDEN;
+}
+
 void api_tickets_bulk(api_call_t *c) {
   static const char *const allowed[] = {"ids", "set", "macro_id", NULL};
   bulk_item_t items[BULK_MAX] = {{0, 0}};
   size_t n = 0;
   uint32_t mask = 0;
   store_ticket_t t;
+  store_macro_t m = {0};
+  int has_macro = 0;
   store_ticket_init(&t);
-  if (api_body_object(c) || api_body_only(c, allowed) || bulk_ids(c, items, &n)) goto out;
-  if (json_object_get(c->body, "macro_id")) {
-    /* the place a macro takes, once macros exist */
-    api_error(c, UTIL_E_INVALID, "macro_id", "macros are not available yet");
+  if (api_body_object(c) || api_body_only(c, allowed) || bulk_ids(c, items, &n) ||
+      bulk_macro(c, &m, &has_macro) || bulk_set(c, &t, &mask, has_macro))
     goto out;
-  }
-  if (bulk_set(c, &t, &mask)) goto out;
   json_t *done = json_array();
   int rc = store_begin(c->db);
   if (rc) api_error(c, rc, NULL, "cannot change the tickets");
   for (size_t i = 0; i < n && !rc; i++) {
     int changed = 0;
-    rc = bulk_one(c, &items[i], &t, mask, &changed);
+    rc = bulk_one(c, &items[i], &t, mask, has_macro ? &m : NULL, &changed);
     if (!rc) json_array_append_new(done, json_pack("{s:I, s:i}", "id", (json_int_t)items[i].id,
                                                    "changed", changed));
   }
@@ -201,5 +232,6 @@ void api_tickets_bulk(api_call_t *c) {
   if (!rc) api_reply(c, 200, json_pack("{s:O, s:I}", "items", done, "count", (json_int_t)n));
   json_decref(done);
 out:
+  store_macro_clear(&m);
   store_ticket_clear(&t);
 }

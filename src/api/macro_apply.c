@@ -166,33 +166,54 @@ void api_macro_preview(api_call_t *c) {
 }
 
 /* Writes plan p on ticket id (cur as read in this transaction): the reply
- * (within the ticket's caps; a public one stops the first-response clock),
- * the history's note of the macro, then the changes with the desk's rules
- * and what they teach triage. In the caller's transaction; *cm receives
- * the reply (id 0: none). */
+ * (within the ticket's caps), the history's note of the macro, the changes
+ * with the desk's rules and what they teach triage, then what a public
+ * reply of the desk means (the first response, nobody awaited: after the
+ * status the changes brought). In the caller's transaction; *cm receives
+ * the reply (id 0: none), *changed the fields changed. */
 static int apply_write(api_call_t *c, int64_t id, const store_ticket_t *cur, macro_plan_t *p,
-                       store_comment_t *cm, desk_err_t *e) {
+                       store_comment_t *cm, int *changed, desk_err_t *e) {
   store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
   int rc = 0;
+  *changed = 0;
   if (*p->body) {
     *cm = (store_comment_t){.ticket_id = id, .author_id = c->user.id, .body = p->body,
                             .internal = p->internal};
     rc = api_comments_room(c, id, strlen(p->body), e);
     if (!rc) rc = store_comment_insert(c->db, cm, &a, NULL);
-    if (!rc && !p->internal) rc = desk_ticket_responded(c->db, id, cm->created_at);
   }
   if (!rc) rc = store_history_add(c->db, id, util_now(), &a, "macro", NULL, p->name);
-  int changed = 0;
-  if (!rc && p->mask) rc = desk_ticket_update(c->db, id, &p->ch, p->mask, &a, &changed, e);
+  if (!rc && p->mask) rc = desk_ticket_update(c->db, id, &p->ch, p->mask, &a, changed, e);
   store_ticket_t neu;
   store_ticket_init(&neu);
-  if (!rc && changed) rc = store_ticket_get(c->db, id, &neu);
-  if (!rc && changed) rc = triage_note_edits(c->db, id, cur, &neu, p->mask, c->user.id);
+  if (!rc && *changed) rc = store_ticket_get(c->db, id, &neu);
+  if (!rc && *changed) rc = triage_note_edits(c->db, id, cur, &neu, p->mask, c->user.id);
   store_ticket_clear(&neu);
+  if (!rc && *p->body && !p->internal) rc = desk_ticket_replied(c->db, id, cm->created_at, 1);
   if (rc && !e->msg[0]) {
     e->code = rc;
     snprintf(e->msg, sizeof e->msg, "cannot apply the macro to ticket %lld", (long long)id);
   }
+  return rc;
+}
+
+int api_macro_run(api_call_t *c, int64_t id, const store_macro_t *m, const json_t *o,
+                  store_comment_t *cm, int *changed, desk_err_t *e) {
+  store_ticket_t cur;
+  macro_plan_t p = {0};
+  *cm = (store_comment_t){0};
+  int rc = store_ticket_get(c->db, id, &cur);
+  if (rc) {
+    *e = (desk_err_t){.code = rc};
+    snprintf(e->msg, sizeof e->msg, rc == UTIL_E_NOTFOUND ? "no such ticket" : "cannot read the ticket");
+    return rc;
+  }
+  rc = plan_make(c, &cur, m, o, &p, e);
+  if (!rc) rc = apply_write(c, id, &cur, &p, cm, changed, e);
+  if (!rc && cm->id) cm->body = util_xstrdup(cm->body); /* the plan's goes */
+  else cm->body = NULL;
+  plan_clear(&p);
+  store_ticket_clear(&cur);
   return rc;
 }
 
@@ -224,7 +245,6 @@ void api_macro_apply(api_call_t *c) {
   static const char *const allowed[] = {"body", "internal", "changes", NULL};
   store_ticket_t tk, cur;
   store_macro_t m;
-  macro_plan_t p = {0};
   desk_err_t e = {0};
   store_comment_t cm = {0};
   int64_t expect = 0;
@@ -246,14 +266,14 @@ void api_macro_apply(api_call_t *c) {
     api_ticket_stale(c, &cur, expect);
     goto out;
   }
-  if (!rc) rc = plan_make(c, &cur, &m, c->body, &p, &e);
-  if (!rc) rc = apply_write(c, c->id[0], &cur, &p, &cm, &e);
+  int changed = 0;
+  if (!rc) rc = api_macro_run(c, c->id[0], &m, c->body, &cm, &changed, &e);
   rc = api_txn_end(c, rc);
   if (rc && e.msg[0]) api_desk_error(c, &e);
   else if (rc) api_error(c, rc, NULL, "cannot apply the macro to ticket %lld", (long long)c->id[0]);
   else apply_reply(c, &m, &cm);
 out:
-  plan_clear(&p);
+  free(cm.body);
   store_ticket_clear(&tk);
   store_ticket_clear(&cur);
   store_macro_clear(&m);

@@ -74,7 +74,9 @@ static void tickets_sla_json(json_t *j, const desk_sla_t *sla, const store_ticke
   json_object_set_new(j, "sla_left", running ? json_integer(v.left) : json_null());
 }
 
-json_t *api_ticket_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
+/* The ticket as the API shows it; sla: the desk's service levels (NULL:
+ * read them now). */
+static json_t *tickets_json(api_call_t *c, const store_ticket_t *t, const desk_sla_t *sla) {
   json_t *j = json_object();
   for (int f = 0; f < STORE_TF_COUNT; f++) {
     const store_val_t *v = &t->v[f];
@@ -154,7 +156,7 @@ void api_tickets_create(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the new ticket");
     goto out;
   }
-  json_t *j = api_ticket_json(c, &t, NULL);
+  json_t *j = tickets_json(c, &t, NULL);
   store_ticket_clear(&t);
   json_object_set_new(j, "form", api_form_json(c->db, id));
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
@@ -178,7 +180,7 @@ void api_tickets_get(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   api_ticket_etag(c, &t);
-  json_t *j = api_ticket_json(c, &t, NULL);
+  json_t *j = tickets_json(c, &t, NULL);
   json_object_set_new(j, "rating", api_rating_json(c->db, c->id[0]));
   json_object_set_new(j, "form", api_form_json(c->db, c->id[0]));
   api_reply(c, 200, j);
@@ -295,7 +297,7 @@ void api_tickets_patch(api_call_t *c) {
     api_error(c, rc, NULL, "cannot read the ticket back");
   } else {
     api_ticket_etag(c, &cur);
-    api_reply(c, 200, api_ticket_json(c, &cur, NULL));
+    api_reply(c, 200, tickets_json(c, &cur, NULL));
   }
 out:
   store_ticket_clear(&t);
@@ -468,7 +470,7 @@ void api_tickets_list(api_call_t *c) {
   desk_sla_t sla;
   desk_sla_load(c->db, &sla); /* once for the page; a failed read leaves the defaults */
   for (size_t i = 0; i < page.n; i++) {
-    json_t *tj = api_ticket_json(c, &page.items[i], &sla);
+    json_t *tj = tickets_json(c, &page.items[i], &sla);
     /* a requester's list marks the tickets with replies they have not read */
     if (!agent) {
       int unread = store_ticket_unread(c->db, c->user.id, page.items[i].v[STORE_TF_ID].i);

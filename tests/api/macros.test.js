@@ -250,3 +250,42 @@ test('owners change and delete their own macros', async () => {
   assert.equal((await agent('DELETE', `/api/v1/macros/${m.json.id}`)).status, 200);
   assert.equal((await agent('GET', `/api/v1/macros/${m.json.id}`)).status, 404);
 });
+
+test('bulk: a macro applied to many tickets through the same path, all or nothing', async () => {
+  const m = await agent('POST', '/api/v1/macros', { name_en: 'Bulk info', body_fr: 'Bonjour {requester_first_name}, ticket {ticket_id}.',
+    body_en: 'Hello {requester_first_name}, ticket {ticket_id}.', actions: { status: 'pending', assignee_id: 'me' } });
+  assert.equal(m.status, 201, m.text);
+  const a = await ticket({ language: 'fr' });
+  const b = await ticket({ title: 'Password expired', language: 'en' });
+  const r = await agent('POST', '/api/v1/tickets/bulk', { ids: [a.id, { id: b.id, version: b.version }], macro_id: m.json.id });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((x) => x.id), [a.id, b.id]);
+  for (const [tk, text] of [[a, `Bonjour Alice, ticket ${a.id}.`], [b, `Hello Alice, ticket ${b.id}.`]]) {
+    const now = (await agent('GET', `/api/v1/tickets/${tk.id}`)).json;
+    assert.deepEqual([now.status, now.assignee_name], ['pending', 'Agent']);
+    assert.deepEqual((await comments(tk.id)).map((c) => c.body), [text], 'each its own filled reply');
+    assert.ok((await history(tk.id)).some((e) => e.field === 'macro'));
+  }
+  // with set: its change first, then the macro's
+  const c2 = await ticket();
+  const both = await agent('POST', '/api/v1/tickets/bulk', { ids: [c2.id], set: { priority: 1 }, macro_id: m.json.id });
+  assert.equal(both.status, 200, both.text);
+  const now = (await agent('GET', `/api/v1/tickets/${c2.id}`)).json;
+  assert.deepEqual([now.priority, now.status], [1, 'pending']);
+  // one ticket the macro cannot take (closed: not back to pending) refuses them all
+  const d = await ticket();
+  const e = await ticket();
+  assert.equal((await agent('PATCH', `/api/v1/tickets/${e.id}`, { status: 'closed' })).status, 200);
+  const before = await Promise.all([d.id, e.id].map(async (id) => [(await agent('GET', `/api/v1/tickets/${id}`)).json.version,
+    (await comments(id)).length, (await history(id)).length]));
+  const refused = await agent('POST', '/api/v1/tickets/bulk', { ids: [d.id, e.id], set: { priority: 2 }, macro_id: m.json.id });
+  assert.equal(refused.status, 409, refused.text);
+  assert.equal(refused.json.error.ticket_id, e.id);
+  assert.equal(refused.json.error.field, 'status');
+  const after = await Promise.all([d.id, e.id].map(async (id) => [(await agent('GET', `/api/v1/tickets/${id}`)).json.version,
+    (await comments(id)).length, (await history(id)).length]));
+  assert.deepEqual(after, before, 'no ticket, reply or history row written');
+  // another agent's own macro, or none
+  assert.equal((await agent2('POST', '/api/v1/tickets/bulk', { ids: [d.id], macro_id: m.json.id })).status, 404);
+  assert.equal((await agent('POST', '/api/v1/tickets/bulk', { ids: [d.id], macro_id: 0 })).json.error.field, 'macro_id');
+});
