@@ -92,6 +92,9 @@ const PAGES = [
   { page: 'jobs', role: 'admin', hash: '#/jobs', ready: '#jobs-body tr', title: { fr: 'Tâches de fond', en: 'Jobs' } },
   { page: 'audit', role: 'admin', hash: '#/audit', ready: '#audit-body tr', title: { fr: 'Journal d’audit', en: 'Audit log' } },
   { page: 'lists', role: 'admin', hash: '#/lists', ready: '#list-rows tr', title: { fr: 'Listes', en: 'Lists' } },
+  { page: 'macros', role: 'agent', hash: '#/macros', ready: '#macros-shared tbody tr', title: { fr: 'Macros', en: 'Macros' } },
+  { page: 'templates', role: 'admin', hash: '#/templates', ready: '#tpl-list tbody tr', title: { fr: 'Formulaires de demande', en: 'Request templates' } },
+  { page: 'new-template', role: 'requester', hash: '#/new?template=1', ready: '#tf-model', title: { fr: 'Nouveau ticket', en: 'New ticket' } },
 ];
 
 test('every route of the route table is walked', () => {

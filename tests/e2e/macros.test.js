@@ -9,6 +9,8 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { makeDb, startServer, client, launchBrowser, uiLogin, addEntries, SHOTS } = require('../lib/harness');
 
@@ -134,6 +136,29 @@ for (const [lang, locale] of LANGS) {
     await ctx.close();
   });
 
+  test(`a reply sent through a macro takes the files chosen with it (${lang})`, async () => {
+    const id = await fileTicket(lang);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'relais-macro-')), 'steps.txt');
+    fs.writeFileSync(file, 'Reset with the temporary password, then choose a new one.\n');
+    const ctx = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    await uiLogin(page, srv.url, env.accounts.agent.email, env.accounts.agent.password);
+    await page.goto(`${srv.url}/#/ticket/${id}`);
+    await page.waitForSelector('#macro-pick');
+    await page.selectOption('#macro-pick', String(reset.id));
+    await page.click('#macro-use');
+    await page.waitForSelector('#macro-staged:not([hidden])');
+    await page.setInputFiles('#reply-files', file);
+    await page.click('#reply-submit');
+    await page.waitForSelector('.comment .attachment[data-name="steps.txt"]');
+    const cs = (await agent('GET', `/api/v1/tickets/${id}/comments`)).json.items;
+    assert.equal(cs.length, 1);
+    assert.equal((await agent('GET', `/api/v1/tickets/${id}`)).json.status, 'resolved');
+    const files = (await agent('GET', `/api/v1/tickets/${id}/attachments`)).json.items;
+    assert.deepEqual(files.map((f) => [f.name, f.comment_id]), [['steps.txt', cs[0].id]]);
+    await ctx.close();
+  });
+
   test(`a ticket changed meanwhile: nothing sent, the reply kept, the agent told (${lang})`, async () => {
     const id = await fileTicket(lang);
     const ctx = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
@@ -157,6 +182,32 @@ for (const [lang, locale] of LANGS) {
   });
 
   for (const width of WIDTHS) {
+    test(`the queue applies a macro to the ticked tickets, each its own reply (${lang}, ${width} px)`, async () => {
+      const a = await fileTicket(lang);
+      const b = await fileTicket(lang);
+      const ctx = await browser.newContext({ locale, viewport: { width, height: 900 } });
+      const page = await ctx.newPage();
+      await uiLogin(page, srv.url, env.accounts.agent.email, env.accounts.agent.password);
+      await page.goto(`${srv.url}/#/queue`);
+      for (const id of [a, b]) {
+        await page.waitForSelector(`tr.ticket[data-id="${id}"] input.sel`);
+        await page.check(`tr.ticket[data-id="${id}"] input.sel`);
+      }
+      await page.selectOption('#bulk-field', 'macro');
+      await page.waitForSelector(`#bulk-value option[value="${escalate.id}"]`, { state: 'attached' });
+      await page.selectOption('#bulk-value', String(escalate.id));
+      await fits(page, `queue ${lang} ${width}`);
+      await page.screenshot({ path: path.join(SHOTS, `macro-bulk-${lang}-${width}.png`), fullPage: false });
+      await page.click('#bulk-apply');
+      await page.waitForFunction(() => document.getElementById('bulk-bar').hidden);
+      for (const id of [a, b]) {
+        assert.equal((await agent('GET', `/api/v1/tickets/${id}`)).json.group_id, groupId);
+        const cs = (await agent('GET', `/api/v1/tickets/${id}/comments`)).json.items;
+        assert.deepEqual(cs.map((c) => [c.body, c.internal]), [[lang === 'fr' ? 'Escaladé à Network team.' : 'Escalated to Network team.', true]]);
+      }
+      await ctx.close();
+    });
+
     test(`the Macros page makes one, an unknown placeholder refused beside its field (${lang}, ${width} px)`, async () => {
       const ctx = await browser.newContext({ locale, viewport: { width, height: 900 } });
       const page = await ctx.newPage();

@@ -298,7 +298,7 @@ export default {
     f_overdue: 'Overdue only', f_awaiting: 'Waiting on our reply',
     select_ticket: 'Select ticket {id}', select_page: 'Select every ticket on this page',
     bulk_bar: 'Change the selected tickets', bulk_field: 'Field to change', bulk_value: 'New value', bulk_apply: 'Apply',
-    bulk_macro: 'Apply a macro', bulk_macro_soon: 'Macros are not available yet', bulk_clear: 'Clear the selection',
+    bulk_macro: 'Macro', bulk_value_macro: 'Macro to apply', bulk_clear: 'Clear the selection',
     bulk_selected_one: '1 ticket selected', bulk_selected_many: '{n} tickets selected', bulk_done: '{n} tickets changed',
     bulk_err_404: 'Ticket {id} no longer exists: no ticket was changed.',
     bulk_err_409: 'Ticket {id} cannot go to this status from its own: no ticket was changed.',

@@ -298,7 +298,7 @@ export default {
     f_overdue: 'En retard seulement', f_awaiting: 'En attente de notre réponse',
     select_ticket: 'Sélectionner le ticket {id}', select_page: 'Sélectionner tous les tickets de cette page',
     bulk_bar: 'Modifier les tickets sélectionnés', bulk_field: 'Champ à modifier', bulk_value: 'Nouvelle valeur', bulk_apply: 'Appliquer',
-    bulk_macro: 'Appliquer une macro', bulk_macro_soon: 'Les macros ne sont pas encore disponibles', bulk_clear: 'Tout désélectionner',
+    bulk_macro: 'Macro', bulk_value_macro: 'Macro à appliquer', bulk_clear: 'Tout désélectionner',
     bulk_selected_one: '1 ticket sélectionné', bulk_selected_many: '{n} tickets sélectionnés', bulk_done: '{n} tickets modifiés',
     bulk_err_404: 'Le ticket {id} n’existe plus\u00a0: aucun ticket n’a été modifié.',
     bulk_err_409: 'Le ticket {id} ne peut pas passer à ce statut depuis le sien\u00a0: aucun ticket n’a été modifié.',

@@ -1,14 +1,15 @@
 // Bulk actions on the queue: the rows an agent ticks (the selection, kept
 // by id through every refresh of the list) and the bar that changes them
 // all at once: assign to me, or set the assignee, status, group or
-// priority (POST /api/v1/tickets/bulk, all or nothing, each ticket at the
-// version the list shows). Applying a macro has its place here, for when
-// macros exist.
+// priority, or apply a macro to each (POST /api/v1/tickets/bulk, all or
+// nothing, each ticket at the version the list shows; a macro writes its
+// reply, filled for each ticket, and makes its changes).
 import { el, toast, toastError } from './dom.js';
 import { t, fmtNum } from './i18n.js';
 import { api, session, errText } from './api.js';
 import { STATUSES, lookups } from './tickets.js';
 import { userSelect } from './userpicker.js';
+import { macroName } from './macros.js';
 
 // A refusal in the reader's words: the ticket it names, what was wrong,
 // and that nothing changed.
@@ -26,17 +27,20 @@ function bulkError(e) {
 // update() after the selection changed.
 export function bulkBar(selection, versionOf, onDone) {
   const count = el('span', { id: 'bulk-count', role: 'status' });
-  // macros come with their own work: their place in the list is kept
   const field = el('select', { id: 'bulk-field', 'aria-label': t('bulk_field') },
     ['assignee_id', 'status', 'group_id', 'priority'].map((f) => el('option', { value: f }, t(f))),
-    el('option', { value: 'macro', disabled: true }, t('bulk_macro') + ' (' + t('bulk_macro_soon') + ')'));
+    el('option', { value: 'macro' }, t('bulk_macro')));
   let value = el('select', { id: 'bulk-value', 'aria-label': t('bulk_value') });
   const valueBox = el('span', { class: 'bulk-value' }, value);
   const opt = (v, label) => el('option', { value: v }, label);
   const fillValue = async () => {
     const f = field.value;
     let next;
-    if (f === 'assignee_id') {
+    if (f === 'macro') { // the macros the agent may use
+      const list = (await api('GET', '/macros')).items;
+      next = el('select', { id: 'bulk-value', 'aria-label': t('bulk_value_macro') },
+        list.map((m) => opt(String(m.id), macroName(m))));
+    } else if (f === 'assignee_id') {
       next = (await userSelect({ attrs: { id: 'bulk-value', 'aria-label': t('bulk_value') }, roles: 'agent,admin',
         none: t('unassigned') })).node;
     } else {
@@ -50,11 +54,12 @@ export function bulkBar(selection, versionOf, onDone) {
   };
   field.addEventListener('change', () => { fillValue().catch((e) => toastError(e.message, t('dismiss'))); });
 
-  const send = async (set) => {
+  // set: the fields to change, or macro: the id of the macro to apply
+  const send = async (set, macro) => {
     const ids = [...selection].map((id) => ({ id, version: versionOf(id) }));
     const done = [...selection];
     try {
-      const r = await api('POST', '/tickets/bulk', { ids, set });
+      const r = await api('POST', '/tickets/bulk', macro ? { ids, macro_id: macro } : { ids, set });
       toast(t('bulk_done').replace('{n}', fmtNum(r.count)));
       selection.clear();
       await onDone(done, true);
@@ -66,6 +71,7 @@ export function bulkBar(selection, versionOf, onDone) {
   const apply = () => {
     const f = field.value;
     const v = value.value;
+    if (f === 'macro') { if (v) send(null, Number(v)); return; }
     const num = f !== 'status';
     send({ [f]: v === '' ? null : num ? Number(v) : v });
   };

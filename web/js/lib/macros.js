@@ -51,8 +51,9 @@ function stage(fields, field, v, labels) {
 
 // The picker for ticket tk. reply: the reply form (its body, internal and
 // macro_id controls), fields: the Details form, redraw(): draws the page
-// again after a send. Returns { node, submit } where submit(err) sends the
-// reply through the staged macro (false when none is staged).
+// again after "Apply and send", onStale(e, text): says a refusal. Returns
+// { node, staged(), submit() }: whether a macro is staged for the reply,
+// and the reply sent through it (see submit).
 export async function macroPicker(tk, reply, fields, redraw, onStale) {
   const all = (await api('GET', '/macros')).items;
   const staged = reply.elements.macro_id;
@@ -136,20 +137,19 @@ export async function macroPicker(tk, reply, fields, redraw, onStale) {
       return null;
     }
   };
-  // a staged macro: the reply as edited, the staged fields as they stand now
+  // a staged macro: the reply as edited, the staged fields as they stand
+  // now; the apply's answer ({ ticket, comment }), or null when refused
+  // (said through onStale)
   const submit = async () => {
-    if (!staged.value) return false;
     let p;
     try { p = await preview(staged.value); } catch (e) {
       if (e.status === 404) unstage(null); // deleted meanwhile: the reply may go without it
       onStale(null, errText(e));
-      return true;
+      return null;
     }
     const changes = {};
     for (const f of Object.keys(p.changes)) if (fields.elements[f]) changes[f] = formValue(f, fields.elements[f]);
-    const r = await send(staged.value, { body: body.value, internal: reply.elements.internal.checked, changes });
-    if (r) redraw(true);
-    return true;
+    return send(staged.value, { body: body.value, internal: reply.elements.internal.checked, changes });
   };
   if (staged.value) { // restored from a draft
     body.required = false;
@@ -161,9 +161,9 @@ export async function macroPicker(tk, reply, fields, redraw, onStale) {
       el('div', { class: 'macro-acts' },
         el('button', { type: 'button', class: 'secondary', id: 'macro-use', onclick: use }, t('macro_use')), ' ',
         el('button', { type: 'button', class: 'secondary', id: 'macro-send', onclick: async () => {
-          if (pick.value && (await send(pick.value, {}))) redraw(false);
+          if (pick.value && (await send(pick.value, {}))) redraw();
         } }, t('macro_send')))),
     all.length ? null : el('p', { class: 'small muted' }, t('macro_none'), ' ', el('a', { href: '#/macros' }, t('macro_manage'))),
     ask, note);
-  return { node, submit };
+  return { node, staged: () => !!staged.value, submit };
 }

@@ -152,11 +152,20 @@ export default async function viewTicket(ctx) {
   const reply = el('form', { class: 'card', id: 'reply-form', onsubmit: async (ev) => {
     ev.preventDefault();
     err.textContent = '';
-    if (picker && (await picker.submit())) return; // sent through the staged macro
     const chosen = files.files();
     // a file the caps refuse stops the reply: nothing is sent, nothing typed is lost
     const refused = await attachPrecheck(chosen).catch((e) => [errText(e)]);
     if (refused.length) { err.textContent = refused.join(' ') + ' ' + t('att_note_files'); return; }
+    if (picker && picker.staged()) { // sent through the staged macro, with the reply's files
+      send.disabled = true;
+      const r = await picker.submit().finally(() => { send.disabled = false; });
+      if (!r) return;
+      draft.clear();
+      const failed = chosen.length ? await attachUpload(id, r.comment ? r.comment.id : null, chosen, files.status) : [];
+      redraw();
+      if (failed.length) showError(t('att_not_attached') + ' ' + failed.join(' '));
+      return;
+    }
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
     if (reply.still_broken && reply.still_broken.checked) body.still_broken = true;
@@ -189,9 +198,8 @@ export default async function viewTicket(ctx) {
     : reply;
   const fields = isAgent() ? await fieldsForm(tk, () => viewTicket(ctx)) : null;
   if (isAgent()) {
-    // sent: the reply's draft goes (the fields' drafts follow the ticket);
     // refused: the page as it is now, the reason above the reply, nothing typed lost
-    picker = await macroPicker(tk, reply, fields, (sent) => { if (sent) draft.clear(); redraw(); }, (e, text) => {
+    picker = await macroPicker(tk, reply, fields, redraw, (e, text) => {
       if (e && e.status === 412) {
         const who = e.detail.changed_by;
         replyNotice = { id: tk.id, text: who ? t('changed_meanwhile_macro').replace('{name}', who) : t('changed_meanwhile_macro_anon') };
