@@ -383,8 +383,8 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
     store_ticket_set_text(&tk, STORE_TF_RESOLUTION, fr ? sc->resolution_fr : sc->resolution_en);
     store_ticket_set_int(&tk, STORE_TF_RESOLVED_AT, done);
     store_ticket_set_int(&tk, STORE_TF_UPDATED_AT, done);
-    if (agent && tk.v[STORE_TF_FIRST_RESPONSE_AT].i > done)
-      store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, done);
+    /* its only message, the resolution, was also the desk's first answer */
+    if (agent) store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, done);
   }
   if (agent && strcmp(status, "pending") == 0) { /* the question below: its answer, and the wait */
     store_ticket_set_int(&tk, STORE_TF_FIRST_RESPONSE_AT, t + 1800);
@@ -408,6 +408,15 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
                          .body = fr ? "Pouvez-vous me dire quand vous êtes disponible pour une prise en main à distance ?"
                                     : "Could you tell me when you are available for a remote session?",
                          .created_at = t + 1800};
+    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
+    rc = store_comment_insert(d->db, &c, &aa, NULL);
+    if (!rc) d->n.comments++;
+  }
+  if (!rc && strcmp(status, "open") == 0 && agent) { /* the first answer, as the ticket says */
+    store_comment_t c = {.ticket_id = id, .author_id = agent,
+                         .body = fr ? "Bien reçu, je regarde et je reviens vers vous."
+                                    : "Received: I am looking into it and will get back to you.",
+                         .created_at = tk.v[STORE_TF_FIRST_RESPONSE_AT].i};
     store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
     rc = store_comment_insert(d->db, &c, &aa, NULL);
     if (!rc) d->n.comments++;
