@@ -296,6 +296,15 @@ static int demo_asked_again(demo_t *d, const store_ticket_t *tk, int64_t id, int
   return rc;
 }
 
+/* One message of the agent on ticket id at time at. */
+static int demo_agent_says(demo_t *d, int64_t id, int64_t agent, const char *body, int64_t at) {
+  store_comment_t c = {.ticket_id = id, .author_id = agent, .body = (char *)body, .created_at = at};
+  store_actor_t a = {STORE_ACTOR_PERSON, agent, NULL, 0};
+  int rc = store_comment_insert(d->db, &c, &a, NULL);
+  if (!rc) d->n.comments++;
+  return rc;
+}
+
 /* Writes one ticket of scenario sc at time t; burst tickets are forced to
  * the VPN gateway outage. */
 static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burst) {
@@ -395,31 +404,17 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   /* the configuration items come with the tickets: the desk's list grows */
   int rc = store_entry_ensure(d->db, "ci", ci, NULL);
   if (!rc) rc = desk_ticket_insert(d->db, &tk, &a, &id);
-  if (!rc && is_done && agent) {
-    store_comment_t c = {.ticket_id = id, .author_id = agent,
-                         .body = (char *)(fr ? sc->resolution_fr : sc->resolution_en),
-                         .created_at = done};
-    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
-    rc = store_comment_insert(d->db, &c, &aa, NULL);
-    if (!rc) d->n.comments++;
-  }
-  if (!rc && strcmp(status, "pending") == 0 && agent) {
-    store_comment_t c = {.ticket_id = id, .author_id = agent,
-                         .body = fr ? "Pouvez-vous me dire quand vous êtes disponible pour une prise en main à distance ?"
-                                    : "Could you tell me when you are available for a remote session?",
-                         .created_at = t + 1800};
-    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
-    rc = store_comment_insert(d->db, &c, &aa, NULL);
-    if (!rc) d->n.comments++;
-  }
-  if (!rc && strcmp(status, "open") == 0 && agent) { /* the first answer, as the ticket says */
-    store_comment_t c = {.ticket_id = id, .author_id = agent,
-                         .body = fr ? "Bien reçu, je regarde et je reviens vers vous."
-                                    : "Received: I am looking into it and will get back to you.",
-                         .created_at = tk.v[STORE_TF_FIRST_RESPONSE_AT].i};
-    store_actor_t aa = {STORE_ACTOR_PERSON, agent, NULL, 0};
-    rc = store_comment_insert(d->db, &c, &aa, NULL);
-    if (!rc) d->n.comments++;
+  if (!rc && agent) {
+    const char *said = NULL;
+    int64_t at = tk.v[STORE_TF_FIRST_RESPONSE_AT].i; /* the first answer, as the ticket says */
+    if (is_done) said = fr ? sc->resolution_fr : sc->resolution_en, at = done;
+    else if (strcmp(status, "pending") == 0)
+      said = fr ? "Pouvez-vous me dire quand vous êtes disponible pour une prise en main à distance ?"
+                : "Could you tell me when you are available for a remote session?";
+    else if (strcmp(status, "open") == 0)
+      said = fr ? "Bien reçu, je regarde et je reviens vers vous."
+                : "Received: I am looking into it and will get back to you.";
+    if (said) rc = demo_agent_says(d, id, agent, said, at);
   }
   if (!rc) rc = demo_asked_again(d, &tk, id, t, now_end, fr);
   free(title);
