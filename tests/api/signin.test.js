@@ -89,13 +89,16 @@ test('a failed sign-in takes as long whether the account exists, has a password 
   };
   const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const t = { known: [], unknown: [], nopass: [] };
-  for (let i = 0; i < 5; i++) { // interleaved, so that the machine's load falls on all three
-    t.known.push(await time(known[i]));
+  for (let i = 0; i < 9; i++) { // interleaved, so that the machine's load falls on all three
+    t.known.push(await time(known[i % 5]));
     t.unknown.push(await time(`ghost${i}@test.example`));
-    t.nopass.push(await time(noPassword[i]));
+    t.nopass.push(await time(noPassword[i % 5]));
   }
   const m = { known: median(t.known), unknown: median(t.unknown), nopass: median(t.nopass) };
   const ratio = Math.max(...Object.values(m)) / Math.min(...Object.values(m));
-  assert.ok(ratio < 1.5, `medians ${JSON.stringify(m)} ms differ by ${ratio.toFixed(2)}x`);
+  // A skipped hash answers in about a millisecond against a hundred: 2.5x
+  // leaves room for a loaded machine (a 1.7x was seen with ten processes
+  // on two cores) and still catches it.
+  assert.ok(ratio < 2.5, `medians ${JSON.stringify(m)} ms differ by ${ratio.toFixed(2)}x`);
   assert.ok(m.unknown > 10, `an unknown address answers in ${m.unknown} ms: no password was checked`);
 });
