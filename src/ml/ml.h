@@ -151,6 +151,52 @@ typedef struct {
 void ml_explain(const ml_model_t *m, const ml_scratch_t *s, int k, ml_term_t *pos,
                 size_t *npos, ml_term_t *neg, size_t *nneg, size_t max);
 
+/* ---- choosing the settings ----------------------------------------------------
+ * ml_search ranks a small grid of settings by K-fold cross-validation on
+ * the training documents alone (see search.c): stemming, stop words, the
+ * bigram and head-word weights, character n-grams, class weights and C. */
+
+/* Dimensions of the grid a caller holds at the base parameters' value. */
+enum {
+  ML_FIX_STEM = 1, ML_FIX_STOPWORDS = 2, ML_FIX_WEIGHTS = 4, ML_FIX_CHAR = 8,
+  ML_FIX_BALANCED = 16, ML_FIX_C = 32
+};
+#define ML_SEARCH_MAX_RUNGS 5
+
+/* One setting of the grid and how it ranked. */
+typedef struct {
+  text_feat_opts_t feat;
+  int balanced;
+  double C;
+  double macro_f1, accuracy; /* cross-validated on the last sample it reached */
+  int rung;                  /* that sample's rung (0: the smallest) */
+} ml_candidate_t;
+
+typedef struct {
+  ml_candidate_t *cand;      /* [ncand] the grid, defaults first (owned) */
+  int ncand;
+  int best;                  /* the chosen one */
+  int rungs, folds;
+  size_t rung_n[ML_SEARCH_MAX_RUNGS]; /* documents of each rung's sample */
+  double seconds;
+} ml_search_t;
+
+/* Ranks the grid around base (its solver, eps, min_df, folds, threads,
+ * seed; its own values for the fixed dimensions) on texts[i] labelled
+ * labels[i] (langs NULL: identify each), all borrowed. Fills out (free
+ * with ml_search_clear). Returns 0, or UTIL_E_INVALID with a message when
+ * there are fewer than 2 classes or 4 × folds documents. Deterministic for
+ * a seed, whatever the threads. */
+int ml_search(size_t n, const char *const *texts, const int *langs, const char *const *labels,
+              const ml_params_t *base, unsigned fixed, ml_search_t *out, char *err,
+              size_t errlen);
+/* Sets p's feature options, class weights and C to the chosen candidate's. */
+void ml_search_apply(const ml_search_t *s, ml_params_t *p);
+void ml_search_clear(ml_search_t *s);
+/* One line for people: "stems, stop words dropped, bigrams x0.6, …".
+ * Writes at most cap-1 bytes, NUL-terminated; returns the length. */
+size_t ml_candidate_describe(const ml_candidate_t *c, char *out, size_t cap);
+
 /* ---- persistence ----------------------------------------------------------- */
 
 #define ML_MODEL_MAGIC 0x4D534C52u /* "RLSM" */

@@ -74,6 +74,14 @@ void ml_pool_finish(ml_pool_t *pl);
 /* UTIL_E_NOMEM with a message if a job of [from, to) failed, else 0. */
 int ml_jobs_failed(const ml_job_t *jobs, int from, int to, char *err, size_t errlen);
 
+/* One LIBLINEAR row per document of c: the vectoriser's unit TF-IDF row
+ * with indexes 1..D, then the bias feature D+1 and the terminator. Returns
+ * the row pointers (owned) into *block (owned); free both. */
+struct feature_node **ml_rows_build(const text_corpus_t *c, const text_vocab_t *v,
+                                    struct feature_node **block);
+/* LIBLINEAR's print hook: silent. */
+void ml_quiet(const char *s);
+
 /* Seeds this thread's rand(), which LIBLINEAR's solvers draw from. */
 void ml_rand_seed(uint64_t seed);
 

@@ -56,14 +56,11 @@ const char *ml_check_params(const ml_params_t *p) {
   return NULL;
 }
 
-static void quiet(const char *s) { (void)s; }
+void ml_quiet(const char *s) { (void)s; }
 
 /* ---- rows ------------------------------------------------------------------ */
 
-/* One LIBLINEAR row per document: the vectoriser's unit TF-IDF row with
- * indexes 1..D, then the bias feature D+1 and the terminator. Returns the
- * row pointers (owned) into *block (owned). */
-static struct feature_node **build_rows(const text_corpus_t *c, const text_vocab_t *v,
+struct feature_node **ml_rows_build(const text_corpus_t *c, const text_vocab_t *v,
                                         struct feature_node **block) {
   struct feature_node **x = util_xmalloc((c->n ? c->n : 1) * sizeof(struct feature_node *));
   *block = util_xmalloc((c->start[c->n] + 2 * c->n + 1) * sizeof **block);
@@ -98,6 +95,10 @@ typedef struct {
  * class k at or above it reach the target precision, measured on at least
  * ML_MIN_SUPPORT of them; ML_THRESHOLD_NEVER when no such point exists. */
 #define ML_MIN_SUPPORT 10
+/* A tiny class is only ever suggested: its precision, measured on a handful
+ * of held-out tickets, says too little. It needs this many held-out
+ * tickets of its own before anything of it is applied. */
+#define ML_MIN_EVIDENCE 25
 
 typedef struct {
   float conf;
@@ -110,9 +111,12 @@ static int cmp_cp_desc(const void *a, const void *b) {
 }
 
 float ml_model_threshold_for(const ml_model_t *m, int k, double target) {
-  size_t n = 0;
-  for (uint32_t i = 0; i < m->noof; i++) n += m->oof_pred[i] == k;
-  if (n < ML_MIN_SUPPORT) return ML_THRESHOLD_NEVER;
+  size_t n = 0, truth = 0;
+  for (uint32_t i = 0; i < m->noof; i++) {
+    n += m->oof_pred[i] == k;
+    truth += m->oof_true[i] == k;
+  }
+  if (n < ML_MIN_SUPPORT || truth < ML_MIN_EVIDENCE) return ML_THRESHOLD_NEVER;
   cp_t *v = util_xmalloc(n * sizeof *v);
   n = 0;
   for (uint32_t i = 0; i < m->noof; i++)
@@ -181,7 +185,7 @@ static void vectorise(trainer_t *t) {
   for (int k = 0; k < ts->nclass; k++) m->classes[k] = util_xstrdup(ts->classes[k]);
   m->vocab = text_vocab_fit(&ts->docs, t->p->min_df);
   m->nfeat = text_vocab_size(m->vocab);
-  t->x = build_rows(&ts->docs, m->vocab, &t->block);
+  t->x = ml_rows_build(&ts->docs, m->vocab, &t->block);
 }
 
 /* Parts: the calibration fits (each leaves one fold out) and the final fit
@@ -394,7 +398,7 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
   *out = NULL;
   int rc = check_train(ts, p, err, errlen);
   if (rc) goto out;
-  set_print_string_function(quiet);
+  set_print_string_function(ml_quiet);
   vectorise(&t);
   split_folds(&t);
   make_jobs(&t);

@@ -154,6 +154,38 @@ static void thresholds_meet_their_target(void **state) {
   assert_true(ml_model_threshold_for(model, 0, 1.0) >= ml_model_threshold_for(model, 0, 0.5));
 }
 
+/* A class of 15 tickets with a word of its own is predicted right every
+ * time, but 15 held-out tickets are too few to trust: it gets no
+ * threshold (only suggested), while the large classes keep theirs. */
+static void a_tiny_class_is_only_suggested(void **state) {
+  ml_params_t p;
+  ml_params_defaults(&p);
+  ml_trainset_t *ts = ml_trainset_new(&p.feat);
+  char doc[256];
+  for (int i = 0; i < 615; i++) {
+    if (i < 15) snprintf(doc, sizeof doc, "badge reader broken at the entrance %d", i);
+    else make_doc(i % 3, doc, sizeof doc);
+    ml_trainset_add(ts, ctx, doc, strlen(doc), TEXT_LANG_EN, i < 15 ? "Badges" : labels[i % 3]);
+  }
+  ml_model_t *m = NULL;
+  char err[200];
+  assert_int_equal(ml_train(ts, &p, &m, NULL, err, sizeof err), 0);
+  int b = ml_model_class_index(m, "Badges");
+  assert_true(b >= 0);
+  double prec, cov;
+  size_t sup;
+  ml_model_class_stats(m, b, 0.0f, &prec, &cov, &sup);
+  assert_int_equal(sup, 15);
+  assert_true(prec > 0.9); /* right, but on too few */
+  assert_true(ml_model_threshold(m, b) > 1.0f);
+  assert_true(ml_model_threshold_for(m, b, 0.5) > 1.0f);
+  int applied = 0;
+  for (int k = 0; k < 3; k++) applied += ml_model_threshold(m, ml_model_class_index(m, labels[k])) <= 1.0f;
+  assert_true(applied >= 1);
+  ml_model_free(&m);
+  ml_trainset_free(&ts);
+}
+
 static void explains_with_the_words(void **state) {
   ml_scratch_t s;
   ml_scratch_init(&s);
@@ -486,6 +518,7 @@ int main(void) {
       cmocka_unit_test(confusion_of_the_held_out_predictions),
       cmocka_unit_test(predicts_and_calibrates),
       cmocka_unit_test(thresholds_meet_their_target),
+      cmocka_unit_test(a_tiny_class_is_only_suggested),
       cmocka_unit_test(explains_with_the_words),
       cmocka_unit_test(save_load_round_trip),
       cmocka_unit_test(model_golden_bytes),
