@@ -332,6 +332,9 @@ static json_t *report_json(const triage_train_report_t *r) {
     json_object_set_new(o, "macro_f1", json_real(r->macro_f1));
     json_object_set_new(o, "ece", json_real(r->ece));
     json_object_set_new(o, "coverage", json_real(r->coverage));
+    json_object_set_new(o, "settings", json_string(r->settings));
+    json_object_set_new(o, "searched", json_integer(r->searched));
+    json_object_set_new(o, "search_seconds", json_real(r->search_seconds));
     if (r->prev_score >= 0) {
       json_t *c = json_object();
       json_object_set_new(c, "basis", json_string(r->compared_on ? "unseen" : "out_of_fold"));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../ml/ml.h"
+#include "../triage/triage.h"
 #include "cli_int.h"
 
 typedef struct {
@@ -129,6 +130,15 @@ static int class_id(ev_classes_t *c, const char *name) {
   return c->n++;
 }
 
+/* The grid search before each training (see ml_search): on unless
+ * --no-search; the dimensions the options set stay as they say. */
+typedef struct {
+  int on;
+  unsigned fixed;     /* ML_FIX_* */
+  int json;
+  json_t *runs;       /* JSON: each training's search */
+} ev_search_t;
+
 typedef struct {
   int *truth, *pred;
   double *conf;
@@ -138,11 +148,34 @@ typedef struct {
   int folds_run;
 } ev_result_t;
 
+/* The search on the training rows: sets *p to the chosen settings and
+ * reports them (stderr as text; kept for the JSON). A search that cannot
+ * run leaves p as it was, and says why. */
+static void search_one(const ev_search_t *se, ml_params_t *p, const char **tx, const char **lb,
+                       size_t ntrain) {
+  ml_search_t sr;
+  char err[256];
+  if (ml_search(ntrain, tx, NULL, lb, p, se->fixed, &sr, err, sizeof err)) {
+    fprintf(stderr, "relais eval: no search (%s): the defaults are used\n", err);
+    return;
+  }
+  ml_search_apply(&sr, p);
+  char what[200];
+  ml_candidate_describe(&sr.cand[sr.best], what, sizeof what);
+  fprintf(stderr, "relais eval: search of %d settings in %.1f s (%d-fold CV, rungs of", sr.ncand,
+          sr.seconds, sr.folds);
+  for (int r = 0; r < sr.rungs; r++) fprintf(stderr, " %zu", sr.rung_n[r]);
+  fprintf(stderr, " tickets): %s, macro-F1 %.4f\n", what, sr.cand[sr.best].macro_f1);
+  if (se->runs) json_array_append_new(se->runs, triage_search_json(&sr));
+  ml_search_clear(&sr);
+}
+
 /* Trains on train[] rows and predicts test[] rows, appending to res. */
-static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
-                   const size_t *train, size_t ntrain, const ev_rows_t *trows, const size_t *test,
-                   size_t ntest, ev_classes_t *cls, ev_result_t *res) {
-  ml_trainset_t *ts = ml_trainset_new(&p->feat);
+static int run_one(text_ctx_t *ctx, const ml_params_t *p0, const ev_search_t *se,
+                   const ev_rows_t *rows, const size_t *train, size_t ntrain,
+                   const ev_rows_t *trows, const size_t *test, size_t ntest, ev_classes_t *cls,
+                   ev_result_t *res) {
+  ml_params_t pp = *p0, *p = &pp;
   ml_model_t *m = NULL;
   ml_train_info_t info = {0};
   char err[256];
@@ -152,12 +185,15 @@ static int run_one(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
     tx[i] = rows->text[train[i]];
     lb[i] = rows->label[train[i]];
   }
+  if (se->on) search_one(se, p, tx, lb, ntrain);
+  double tf = util_monotonic();
+  ml_trainset_t *ts = ml_trainset_new(&p->feat);
   ml_trainset_add_many(ts, ntrain, tx, NULL, lb, p->threads);
   free(tx);
   free(lb);
-  res->feature_seconds += util_monotonic() - t0;
+  res->feature_seconds += util_monotonic() - tf;
   int rc = ml_train(ts, p, &m, &info, err, sizeof err);
-  res->train_seconds += util_monotonic() - t0; /* features + fits + calibration */
+  res->train_seconds += util_monotonic() - t0; /* search + features + fits + calibration */
   ml_trainset_free(&ts);
   if (rc) {
     fprintf(stderr, "relais eval: training failed: %s\n", err);
@@ -213,7 +249,8 @@ static void print_text(const ml_metrics_t *mt, const ev_classes_t *cls, const ev
 }
 
 static void print_json(const ml_metrics_t *mt, const ev_classes_t *cls, const ev_result_t *res,
-                       double cov_auto, double prec_auto, const char *how, size_t ntrain) {
+                       double cov_auto, double prec_auto, const char *how, size_t ntrain,
+                       json_t *searches) {
   json_t *o = json_object(), *pc = json_object(), *pac = json_object(), *cm = json_array(),
          *labels = json_array();
   json_object_set_new(o, "evaluation", json_string(how));
@@ -247,6 +284,7 @@ static void print_json(const ml_metrics_t *mt, const ev_classes_t *cls, const ev
   json_object_set_new(o, "feature_seconds", json_real(res->feature_seconds / res->folds_run));
   json_object_set_new(o, "predict_per_second",
                       json_real(res->n / (res->predict_seconds > 0 ? res->predict_seconds : 1e-9)));
+  if (searches) json_object_set(o, "search", searches);
   char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
   puts(s);
   free(s);
@@ -274,9 +312,13 @@ static void usage(void) {
          "                   [--solver svc|svc-l1|svc-primal|lr|lr-primal]\n"
          "                   [--pair-weight W] [--char-weight W] [--head-words N]\n"
          "                   [--head-weight W] [--eps TOLERANCE]\n"
-         "                   [--calibration-holdout]\n"
+         "                   [--calibration-holdout] [--no-search]\n"
          "Trains the triage classifier on --data and measures it on --test, or by\n"
-         "K-fold cross-validation of --data. Touches no database. Prints accuracy,\n"
+         "K-fold cross-validation of --data. Touches no database. Before each\n"
+         "training, the settings are chosen by cross-validation of the training\n"
+         "rows alone, as relais train does (stemming, stop words, bigram and\n"
+         "head-word weights, character n-grams, class weights, C); an option that\n"
+         "sets one of them holds it, --no-search keeps the defaults. Prints accuracy,\n"
          "macro-F1, per-class precision/recall/F1, the confusion matrix, precision\n"
          "at 100..50 %% coverage, the coverage reachable at 95 %% precision and the\n"
          "expected calibration error. Deterministic for a given --seed.\n");
@@ -406,10 +448,25 @@ static int parse_params(const cli_opt_t *opts, ml_params_t *p, int *folds) {
   return 0;
 }
 
+/* Whether to search, and what the options hold. */
+static ev_search_t search_opts(const cli_opt_t *opts) {
+  ev_search_t se = {.on = !cli_get(opts, "--no-search"), .json = cli_get(opts, "--json") != NULL};
+  static const struct { const char *opt; unsigned fix; } holds[] = {
+      {"--no-stem", ML_FIX_STEM}, {"--no-stopwords", ML_FIX_STOPWORDS},
+      {"--balanced", ML_FIX_BALANCED}, {"--C", ML_FIX_C}, {"--char-ngrams", ML_FIX_CHAR},
+      {"--char-weight", ML_FIX_CHAR}, {"--pair-weight", ML_FIX_WEIGHTS},
+      {"--head-words", ML_FIX_WEIGHTS}, {"--head-weight", ML_FIX_WEIGHTS}};
+  for (size_t i = 0; i < sizeof holds / sizeof *holds; i++)
+    if (cli_get(opts, holds[i].opt)) se.fixed |= holds[i].fix;
+  if (se.on && se.json) se.runs = json_array();
+  return se;
+}
+
 /* K-fold cross-validation of rows: a seeded shuffle dealt round-robin, each
  * fold tested by a model trained on the others. *ntrain: the training size
  * of the last fold. */
-static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows, int folds,
+static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_search_t *se,
+                     const ev_rows_t *rows, int folds,
                      ev_classes_t *cls, ev_result_t *res, size_t *ntrain) {
   size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
   size_t *tr = util_xmalloc((rows->n + 1) * sizeof *tr), *te = util_xmalloc((rows->n + 1) * sizeof *te);
@@ -425,7 +482,7 @@ static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *row
       else tr[ntr++] = idx[i];
     }
     *ntrain = ntr;
-    rc = run_one(ctx, p, rows, tr, ntr, rows, te, nte, cls, res);
+    rc = run_one(ctx, p, se, rows, tr, ntr, rows, te, nte, cls, res);
   }
   free(tr);
   free(te);
@@ -434,21 +491,22 @@ static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *row
 }
 
 /* Trains on all of rows, tests on all of trows. */
-static int run_test(text_ctx_t *ctx, const ml_params_t *p, const ev_rows_t *rows,
+static int run_test(text_ctx_t *ctx, const ml_params_t *p, const ev_search_t *se,
+                    const ev_rows_t *rows,
                     const ev_rows_t *trows, ev_classes_t *cls, ev_result_t *res) {
   size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
   size_t *tidx = util_xmalloc((trows->n + 1) * sizeof *tidx);
   for (size_t i = 0; i < rows->n; i++) idx[i] = i;
   for (size_t i = 0; i < trows->n; i++) tidx[i] = i;
-  int rc = run_one(ctx, p, rows, idx, rows->n, trows, tidx, trows->n, cls, res);
+  int rc = run_one(ctx, p, se, rows, idx, rows->n, trows, tidx, trows->n, cls, res);
   free(idx);
   free(tidx);
   return rc;
 }
 
 /* The measures of res, printed as text or JSON. */
-static void report(int json, const ev_classes_t *cls, const ev_result_t *res, const char *how,
-                   size_t ntrain) {
+static void report(const ev_search_t *se, const ev_classes_t *cls, const ev_result_t *res,
+                   const char *how, size_t ntrain) {
   ml_metrics_t mt;
   ml_metrics_compute(cls->n, res->n, res->truth, res->pred, res->conf, &mt);
   size_t taken = 0, good = 0;
@@ -459,7 +517,7 @@ static void report(int json, const ev_classes_t *cls, const ev_result_t *res, co
     }
   double cov_auto = res->n ? (double)taken / (double)res->n : 0;
   double prec_auto = taken ? (double)good / (double)taken : 0;
-  if (json) print_json(&mt, cls, res, cov_auto, prec_auto, how, ntrain);
+  if (se->json) print_json(&mt, cls, res, cov_auto, prec_auto, how, ntrain, se->runs);
   else print_text(&mt, cls, res, cov_auto, prec_auto, how);
   ml_metrics_clear(&mt);
 }
@@ -489,7 +547,7 @@ int cli_eval(int argc, char **argv) {
                       {"--calibration-holdout", 0, NULL}, {"--solver", 1, NULL},
                       {"--pair-weight", 1, NULL}, {"--char-weight", 1, NULL},
                       {"--head-words", 1, NULL}, {"--head-weight", 1, NULL},
-                      {"--eps", 1, NULL},
+                      {"--eps", 1, NULL}, {"--no-search", 0, NULL},
                       {"--help", 0, NULL},  {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
@@ -502,6 +560,7 @@ int cli_eval(int argc, char **argv) {
   ml_params_t p;
   int folds = 0;
   if (parse_params(opts, &p, &folds)) return 2;
+  ev_search_t se = search_opts(opts);
   ev_rows_t rows = {0}, trows = {0};
   long skipped = 0;
   int rc = 1;
@@ -522,7 +581,7 @@ int cli_eval(int argc, char **argv) {
     snprintf(how, sizeof how, "trained on %s (%zu rows), tested on %s (%zu rows)", data, rows.n,
              test, trows.n);
     ntrain = rows.n;
-    if (run_test(ctx, &p, &rows, &trows, &cls, &res)) goto out;
+    if (run_test(ctx, &p, &se, &rows, &trows, &cls, &res)) goto out;
   } else {
     if (rows.n < (size_t)folds * 4) {
       fprintf(stderr, "relais eval: %zu rows are too few for %d folds\n", rows.n, folds);
@@ -530,9 +589,9 @@ int cli_eval(int argc, char **argv) {
     }
     snprintf(how, sizeof how, "%d-fold cross-validation of %s (%zu rows, seed %llu)", folds, data,
              rows.n, (unsigned long long)p.seed);
-    if (run_folds(ctx, &p, &rows, folds, &cls, &res, &ntrain)) goto out;
+    if (run_folds(ctx, &p, &se, &rows, folds, &cls, &res, &ntrain)) goto out;
   }
-  report(cli_get(opts, "--json") != NULL, &cls, &res, how, ntrain);
+  report(&se, &cls, &res, how, ntrain);
   rc = 0;
 out:
   for (int i = 0; i < cls.n; i++) free(cls.name[i]);
@@ -541,5 +600,6 @@ out:
   rows_free(&rows);
   rows_free(&trows);
   text_ctx_free(&ctx);
+  json_decref(se.runs);
   return rc;
 }

@@ -16,6 +16,11 @@ static void print_report(const triage_train_report_t *r) {
          r->field, r->version, r->n, r->nclass, r->accuracy, r->macro_f1, r->ece,
          100 * r->coverage, r->seconds, r->activated ? ", active" : "; ",
          r->activated ? "" : r->note);
+  if (r->searched)
+    printf("%-9s settings chosen among %d by cross-validation in %.2f s: %s\n", "", r->searched,
+           r->search_seconds, r->settings);
+  else
+    printf("%-9s settings: %s (the defaults: too few tickets to choose)\n", "", r->settings);
   if (r->prev_score >= 0 && r->compared_on)
     printf("%-9s compared on %zu tickets the active model had not seen: macro-F1 %.3f against %.3f\n",
            "", r->compared_on, r->new_score, r->prev_score);

@@ -38,7 +38,9 @@ triage_scratch_t *triage_scratch(void) {
   return sc;
 }
 
-const char *triage_level(double p) { return p >= 0.85 ? "High" : p >= 0.5 ? "Medium" : "Low"; }
+const char *triage_level(double p) {
+  return p >= 0.85 ? "High" : p >= 0.5 ? "Medium" : p >= TRIAGE_UNSURE_BELOW ? "Low" : "Unsure";
+}
 
 /* ---- prediction ------------------------------------------------------------------ */
 void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
@@ -73,8 +75,12 @@ void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
     snprintf(p->value, sizeof p->value, "%s", ml_model_class(e->model, b));
     p->confidence = sc->probs[b];
     p->threshold = e->thr[b];
-    /* thresholds come from single-precision out-of-fold confidences */
-    p->apply = p->confidence + 1e-6 >= p->threshold;
+    /* thresholds come from single-precision out-of-fold confidences; a
+     * "not sure" prediction is never applied, however low a threshold the
+     * held-out tickets allowed (they hold no ticket that fits no class),
+     * unless an admin chose to apply the class always */
+    p->apply = p->confidence + 1e-6 >= p->threshold &&
+               (p->confidence >= TRIAGE_UNSURE_BELOW || p->threshold <= ML_THRESHOLD_ALWAYS);
     /* the three most probable classes */
     int used[3] = {-1, -1, -1};
     for (int t = 0; t < 3 && t < K; t++) {

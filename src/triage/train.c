@@ -145,7 +145,7 @@ static json_t *confusion_json(const ml_model_t *m) {
 }
 
 static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
-                          const ml_params_t *p, int64_t last_ticket) {
+                          const ml_params_t *p, const ml_search_t *search, int64_t last_ticket) {
   json_t *o = json_object(), *pc = json_object();
   char split[120];
   snprintf(split, sizeof split, "held-out predictions of %d of the %d folds of the training tickets",
@@ -174,6 +174,7 @@ static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
   }
   json_object_set_new(o, "per_class", pc);
   json_object_set_new(o, "confusion", confusion_json(m));
+  if (search->ncand) json_object_set_new(o, "search", triage_search_json(search));
   char *s = json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
@@ -190,9 +191,11 @@ typedef struct {
   int *doc_pred;         /* [rc.n] each ticket's out-of-fold prediction, or NULL */
   util_buf_t blob;       /* the saved model */
   int64_t model_id;
+  ml_search_t search;    /* how its settings were chosen (ncand 0: not searched) */
 } field_run_t;
 
 static void run_free(field_run_t *fr) {
+  ml_search_clear(&fr->search);
   free(fr->doc_pred);
   util_buf_free(&fr->blob);
   rows_free(&fr->rc);
@@ -200,16 +203,34 @@ static void run_free(field_run_t *fr) {
   ml_trainset_free(&fr->ts);
 }
 
-/* Reads the field's labelled tickets into fr->rc and fr->ts. Returns 0 or
- * the store's error (with a note). */
+/* Reads the field's labelled tickets into fr->rc. Returns 0 or the
+ * store's error (with a note). */
 static int read_labels(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
   int e = store_labels_each(s, fr->field, add_row, &fr->rc);
-  if (!e)
-    ml_trainset_add_many(fr->ts, fr->rc.n, (const char *const *)fr->rc.text, fr->rc.lang,
-                         (const char *const *)fr->rc.label, fr->p.threads);
-  rep->n = ml_trainset_size(fr->ts);
+  rep->n = fr->rc.n;
   if (e) snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
   return e;
+}
+
+/* Chooses the settings by cross-validation of the labelled tickets (see
+ * ml_search; with too few of them the defaults stay), then extracts their
+ * features with those settings into fr->ts. */
+static void choose_settings(field_run_t *fr, triage_train_report_t *rep) {
+  char err[200];
+  const char *const *text = (const char *const *)fr->rc.text, *const *label = (const char *const *)fr->rc.label;
+  if (fr->rc.n >= TRAIN_MIN_ROWS &&
+      ml_search(fr->rc.n, text, fr->rc.lang, label, &fr->p, 0, &fr->search, err, sizeof err) == 0) {
+    ml_search_apply(&fr->search, &fr->p);
+    ml_candidate_describe(&fr->search.cand[fr->search.best], rep->settings, sizeof rep->settings);
+    rep->search_seconds = fr->search.seconds;
+    rep->searched = fr->search.ncand;
+  } else {
+    ml_search_clear(&fr->search);
+    ml_candidate_t d = {.feat = fr->p.feat, .balanced = fr->p.balanced, .C = fr->p.C};
+    ml_candidate_describe(&d, rep->settings, sizeof rep->settings);
+  }
+  fr->ts = ml_trainset_new(&fr->p.feat);
+  ml_trainset_add_many(fr->ts, fr->rc.n, text, fr->rc.lang, label, fr->p.threads);
 }
 
 /* Trains fr->m when there are enough labels; rep->trained says whether it
@@ -242,7 +263,7 @@ static int store_new(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
   int64_t last_ticket = 0;
   for (size_t i = 0; i < fr->rc.n; i++)
     if (fr->rc.id[i] > last_ticket) last_ticket = fr->rc.id[i];
-  char *metrics = metrics_json(fr->m, &fr->info, &fr->p, last_ticket);
+  char *metrics = metrics_json(fr->m, &fr->info, &fr->p, &fr->search, last_ticket);
   int e = ml_model_save(fr->m, &fr->blob);
   store_model_t row = {.field = (char *)fr->field, .created_at = util_now(),
                        .n_train = (int64_t)rep->n, .metrics = metrics, .data = fr->blob.data,
@@ -308,10 +329,10 @@ int triage_train_field(store_t *s, const char *field, int force, const store_aud
   double t0 = util_monotonic();
   field_run_t fr = {.field = field};
   ml_params_defaults(&fr.p);
-  fr.ts = ml_trainset_new(&fr.p.feat);
   util_buf_init(&fr.blob, (size_t)1 << 30);
   int e = read_labels(s, &fr, rep);
   if (e) goto out;
+  choose_settings(&fr, rep);
   fit(&fr, rep);
   if (!rep->trained) goto out; /* not an error: the note says why */
   e = store_new(s, &fr, rep);

@@ -103,7 +103,11 @@ typedef struct {
 void triage_run(store_t *s, const triage_set_t *set, const triage_input_t *in,
                 triage_result_t *out);
 
-/* "High", "Medium" or "Low" for a calibrated probability. */
+/* "High", "Medium", "Low" or "Unsure" for a calibrated probability: under
+ * TRIAGE_UNSURE_BELOW no class is likely (the best one is wrong more than
+ * three times in five), and the suggestion says "not sure" with its
+ * guesses rather than a value. */
+#define TRIAGE_UNSURE_BELOW 0.4
 const char *triage_level(double p);
 
 /* Before a ticket is inserted: sets on t each prediction above its
@@ -157,6 +161,9 @@ typedef struct {
   double new_score, prev_score;
   size_t compared_on;
   double seconds;
+  char settings[200];   /* the settings trained with (ml_candidate_describe) */
+  int searched;         /* how many settings the search ranked (0: none, the defaults) */
+  double search_seconds;
   char note[200];       /* why not trained / not activated */
 } triage_train_report_t;
 
@@ -179,6 +186,14 @@ int triage_train_field(store_t *s, const char *field, int force, const store_aud
  * full). */
 int triage_retrain_register(jobs_runner_t *r, const char *db_path, triage_holder_t *h,
                             int check_seconds);
+
+/* A search's record, as stored with a model version and printed by
+ * relais eval --json: {"folds", "rungs": [sample sizes], "seconds",
+ * "chosen": settings, "candidates": [settings with "macro_f1",
+ * "accuracy", "rung"]}, settings being {"stem", "stopwords",
+ * "pair_weight", "head_weight", "char_ngrams" ("3-5" or null),
+ * "class_weight" ("balanced" or "none"), "C"}. Returns a new reference. */
+json_t *triage_search_json(const ml_search_t *s);
 
 /* The configured fields ("triage.fields"), comma-separated, owned. */
 char *triage_fields_setting(store_t *s);

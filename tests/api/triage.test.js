@@ -37,6 +37,21 @@ test.after(async () => {
 
 const vpn = { title: 'VPN ne marche plus', description: 'Impossible de me connecter au VPN depuis ce matin, tout le service est bloqué' };
 
+test('a ticket no class fits is "not sure": nothing applied, its guesses listed', async () => {
+  const r = await agent('POST', '/api/v1/tickets', { title: 'Question', description: 'Bonjour, une question rapide, merci.' });
+  assert.equal(r.status, 201, r.text);
+  const cat = r.json.suggestions.find((s) => s.field === 'category');
+  assert.ok(cat, JSON.stringify(r.json.suggestions));
+  assert.ok(cat.confidence < 0.4, `confidence ${cat.confidence}`);
+  assert.equal(cat.level, 'Unsure');
+  assert.equal(cat.state, 'suggested', JSON.stringify(cat));
+  assert.equal(r.json.category, null);
+  assert.equal(cat.top.length, 3);
+  // a clear ticket is not
+  const vpnCat = (await agent('POST', '/api/v1/tickets', vpn)).json.suggestions.find((s) => s.field === 'category');
+  assert.notEqual(vpnCat.level, 'Unsure');
+});
+
 test('creation runs triage in the same request: applied fields carry the model in the history', async () => {
   const r = await agent('POST', '/api/v1/tickets', vpn);
   assert.equal(r.status, 201, r.text);
@@ -55,7 +70,7 @@ test('creation runs triage in the same request: applied fields carry the model i
   const cat = t.suggestions.find((s) => s.field === 'category');
   assert.equal(cat.state, 'applied');
   assert.ok(cat.confidence > 0.5 && cat.confidence <= 1);
-  assert.ok(['High', 'Medium', 'Low'].includes(cat.level));
+  assert.ok(['High', 'Medium', 'Low', 'Unsure'].includes(cat.level));
   assert.equal(cat.top.length, 3);
   assert.ok(cat.for.some((w) => w.word === 'vpn' && w.weight > 0 && w.in === 'title' && w.offset === 0));
   const h = await agent('GET', `/api/v1/tickets/${t.id}/history`);
