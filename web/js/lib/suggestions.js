@@ -100,7 +100,8 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
     } catch (e) { toastError(errText(e), t('dismiss')); }
   };
   for (const sg of items) {
-    const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : 'low';
+    const lvl = sg.level === 'High' ? 'high' : sg.level === 'Medium' ? 'medium' : sg.level === 'Unsure' ? 'unsure' : 'low';
+    const unsure = lvl === 'unsure';
     const open = sg.state === 'applied' || sg.state === 'suggested';
     // a click anywhere on the card selects it, but on its controls
     const box = el('div', { class: 'suggestion', 'data-field': sg.field, 'data-state': sg.state,
@@ -108,10 +109,15 @@ export function suggestionsCard(tk, items, onSelect, onChange) {
       el('button', { type: 'button', class: 'sg-head', id: 'sugg-pick-' + sg.field, 'aria-pressed': 'false',
         'aria-describedby': 'sugg-why-' + sg.field },
         el('b', {}, fieldLabel(sg.field)), ' ',
-        open ? [el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
-          el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + fmtPct(sg.confidence)), ' ',
-          el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))] : decidedHead(tk, sg)),
-      open && sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
+        // not sure: no value is likely, so none is put forward; the guesses follow
+        open && unsure ? [el('span', { class: 'sg-value sg-unsure' }, t('sg_unsure')), ' ',
+          el('span', { class: 'badge conf-unsure', title: t('confidence') }, fmtPct(sg.confidence))]
+          : open ? [el('span', { class: 'sg-value' }, valueLabel(sg.field, sg.value)), ' ',
+            el('span', { class: 'badge conf-' + lvl, title: t('confidence') }, t(lvl) + ' · ' + fmtPct(sg.confidence)), ' ',
+            el('span', { class: 'muted sg-state' }, t('sg_' + sg.state))] : decidedHead(tk, sg)),
+      open && unsure && sg.top ? el('div', { class: 'small sg-guesses' }, t('sg_guesses') + ' ' +
+        sg.top.map((x) => valueLabel(sg.field, x.value) + ' ' + fmtPct(x.confidence)).join(', ')) : null,
+      open && !unsure && sg.top && sg.top.length > 1 ? el('div', { class: 'muted small' }, t('then') + ' ' +
         sg.top.slice(1).map((x) => valueLabel(sg.field, x.value) + ' ' + fmtPct(x.confidence)).join(', ')) : null,
       el('div', { class: 'small', id: 'sugg-why-' + sg.field }, tColon('words_for'),
         (sg.for || []).map((w) => [el('mark', { class: 'w-for' }, w.word), ' ']),

@@ -3,7 +3,7 @@
 // classes the model never or rarely applies, or has too few examples of;
 // the classes with their threshold rules; every version with its figures
 // and a way to roll back to it or promote it; the confusion matrix of a
-// chosen version; and what agents did with the field's predictions, week
+// chosen version, and how its settings were chosen; and what agents did with the field's predictions, week
 // by week or day by day. Plain tables and CSS bars: no chart library.
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, fmtNum, fmtPct, fmtTime, fmtDate } from '../lib/i18n.js';
@@ -127,15 +127,56 @@ function confusionTable(m) {
     }))));
 }
 
-function confusionSection(field, versions, active) {
+// A section about one version at a time (id, title and intro keys), the
+// version chosen in a list; draw(m) makes its content.
+function versionSection(id, keys, versions, active, draw) {
   const holder = el('div', {});
-  const pick = el('select', { id: 'm-cm-version', onchange: () => draw() },
+  const pick = el('select', { id: id + '-version', onchange: () => show() },
     versions.map((m) => el('option', { value: m.version, selected: m === active }, t('m_col_version') + ' ' + m.version + (m.active ? ' · ' + t('m_active') : ''))));
-  const draw = () => holder.replaceChildren(confusionTable(versions.find((m) => String(m.version) === pick.value)));
-  draw();
-  return el('section', { id: 'm-cm', 'aria-labelledby': 'm-cm-h' }, el('h3', { id: 'm-cm-h' }, t('m_cm')),
-    el('p', { class: 'muted small' }, t('m_cm_intro')),
-    el('p', { class: 'inline-field' }, el('label', { for: 'm-cm-version' }, t('m_cm_of')), pick), holder);
+  const show = () => holder.replaceChildren(draw(versions.find((m) => String(m.version) === pick.value)));
+  show();
+  return el('section', { id, 'aria-labelledby': id + '-h' }, el('h3', { id: id + '-h' }, t(keys[0])),
+    el('p', { class: 'muted small' }, t(keys[1])),
+    el('p', { class: 'inline-field' }, el('label', { for: id + '-version' }, t('m_cm_of')), pick), holder);
+}
+
+// One setting of the search in the reader's words: [stemming, stop words,
+// bigram and title-word weights, character trigrams, class weights, C].
+function settingCells(c) {
+  const w = c.head_weight > 0 ? fill('m_s_w_on', { p: fmtNum(c.pair_weight), h: fmtNum(c.head_weight) }) : fill('m_s_w_off', { p: fmtNum(c.pair_weight) });
+  return [c.stem ? t('yes') : t('no'), c.stopwords ? t('m_s_dropped') : t('m_s_kept'), w,
+    c.char_ngrams ? t('yes') : t('no'), c.class_weight === 'balanced' ? t('m_s_balanced') : t('m_s_plain'), fmtNum(c.C)];
+}
+
+const SEARCH_SHOWN = 10;
+
+// How version m's settings were chosen: the chosen setting in words, then
+// every setting tried, best first (those that reached the largest sample
+// first), with the sample it last ran on and its cross-validated scores.
+function searchTable(m) {
+  const s = m.metrics && m.metrics.search;
+  if (!s) return el('p', { class: 'muted', id: 'm-search-none' }, t('m_search_none'));
+  const heads = [t('m_s_stem'), t('m_s_stop'), t('m_s_weights'), t('m_s_char'), t('m_s_cw'), 'C'];
+  const ranked = s.candidates.slice().sort((a, b) => b.rung - a.rung || b.macro_f1 - a.macro_f1 || b.accuracy - a.accuracy);
+  const same = (a, b) => ['stem', 'stopwords', 'pair_weight', 'head_weight', 'char_ngrams', 'class_weight', 'C'].every((k) => a[k] === b[k]);
+  const row = (c) => el('tr', { class: same(c, s.chosen) ? 'is-active' : null },
+    settingCells(c).map((v, i) => el('td', { 'data-label': heads[i], class: i ? null : 'lead' }, v)),
+    el('td', { 'data-label': t('m_s_sample') }, fmtNum(s.rungs[c.rung])),
+    el('td', { 'data-label': t('macro_f1') }, pct(c.macro_f1)),
+    el('td', { 'data-label': t('accuracy') }, pct(c.accuracy)));
+  const body = el('tbody', {});
+  const show = (n) => body.replaceChildren(...ranked.slice(0, n).map(row));
+  show(SEARCH_SHOWN);
+  const chosen = settingCells(s.chosen);
+  return [el('p', { id: 'm-search-chosen' }, tColon('m_s_chosen'),
+    heads.map((h, i) => h + ' ' + chosen[i]).join(' · ')),
+  el('p', { class: 'muted small' }, fill('m_search_how', { n: fmtNum(s.candidates.length), k: s.folds,
+    rungs: s.rungs.map((x) => fmtNum(x)).join(', '), secs: fmtNum(Math.round(s.seconds * 10) / 10) })),
+  el('div', { class: 'cm-wrap', tabindex: '0', role: 'region', 'aria-label': t('m_search') },
+    el('table', { class: 'search-grid stack flow', id: 'm-search' },
+      el('thead', {}, el('tr', {}, [...heads, t('m_s_sample'), t('macro_f1'), t('accuracy')].map((h) => el('th', { scope: 'col' }, h)))), body)),
+  ranked.length > SEARCH_SHOWN ? el('button', { type: 'button', class: 'secondary small', id: 'm-search-all',
+    onclick: (ev) => { show(ranked.length); ev.target.remove(); } }, fill('m_search_all', { n: fmtNum(ranked.length) })) : null];
 }
 
 const STATES = ['accepted', 'overridden', 'applied', 'suggested'];
@@ -200,7 +241,8 @@ async function fieldCard(field, versions, thresholds, redraw) {
       classesTable(active, rule, warned, redraw)] : el('p', { class: 'muted' }, t('nomodel')),
     el('h3', {}, t('m_versions')),
     versionsTable(field, versions, active, redraw),
-    confusionSection(field, versions, active || versions[0]),
+    versionSection('m-search-s', ['m_search', 'm_search_intro'], versions, active || versions[0], searchTable),
+    versionSection('m-cm', ['m_cm', 'm_cm_intro'], versions, active || versions[0], confusionTable),
     await trendSection(field));
 }
 
