@@ -14,7 +14,7 @@ pkgs=(gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
 case "$what" in
   build) ;;
   test)  pkgs+=(libcmocka-dev clang-tidy clang libclang-rt-14-dev chromium fonts-dejavu-core sqlite3 nodejs npm) ;;
-  bench) pkgs+=(wrk python3 sqlite3 python3-sklearn fasttext) ;;
+  bench) pkgs+=(wrk python3 sqlite3 python3-sklearn python3-snowballstemmer fasttext) ;;
   *) echo "deps.sh: unknown set '$what' (build, test or bench)" >&2; exit 2 ;;
 esac
 
