@@ -41,6 +41,9 @@ test.before(async () => {
   const r = await api.admin('PUT', '/api/v1/settings', { 'limits.writes_per_minute': 0 });
   assert.equal(r.status, 200, r.text);
   for (const role of ['requester', 'agent']) ids[role] = (await api[role]('GET', '/api/v1/auth/me')).json.user.id;
+  const agents = (await api.admin('GET', '/api/v1/users?role=agent&limit=100')).json.items;
+  ids.colleague = agents.find((u) => u.id !== ids.agent && u.active);
+  assert.ok(ids.colleague, 'a colleague to assign tickets to');
   ids.template = (await api.admin('GET', '/api/v1/templates')).json.items.find((x) => x.name_en === 'Software install');
   assert.ok(ids.template, 'the demo offers a Software install template');
   png = path.join(dir, 'erreur-installation.png');
@@ -186,5 +189,124 @@ async function requesterJourney(lang, width) {
 for (const lang of ['fr', 'en']) {
   for (const width of [1400, 390]) {
     test(`requester journey: template, file, reply, rating (${lang}, ${width} px)`, () => requesterJourney(lang, width));
+  }
+}
+
+async function agentJourney(lang, width) {
+  const w = W[lang];
+  const J = 'agent';
+  const { ctx, page, errors } = await open('agent', lang, width);
+  // the queue, a filter, saved as a view with its live counter
+  await page.goto(`${srv.url}/#/queue`);
+  await page.waitForSelector('#ticket-rows tr.ticket');
+  await step(page, J, 'queue', lang, width);
+  await page.selectOption('#f-priority', '3');
+  await page.click('#filter-apply');
+  await page.waitForFunction(() => location.hash.includes('priority=3'));
+  await page.waitForSelector('#view-save');
+  await page.click('#view-save');
+  const name = `P3 ${lang} ${width}`;
+  await page.fill('#view-name', name);
+  await page.click('#view-save-submit');
+  await page.waitForFunction((n) => [...document.querySelectorAll('#views-list .view-name')].some((x) => x.textContent === n), name);
+  const saved = (await api.agent('GET', '/api/v1/views')).json.items.find((v) => v.name === name);
+  assert.equal(saved.filters.priority, '3');
+  assert.ok(saved.count > 3, `enough tickets in the view: ${saved.count}`);
+  const li = page.locator(`#views-list li[data-view="${saved.id}"]`);
+  assert.equal((await li.locator('.view-count').textContent()).trim(), String(saved.count));
+  assert.match(await page.textContent('#views-list'), new RegExp(w.views));
+  const rows = await page.locator('tr.ticket').count();
+  assert.equal(rows, Math.min(saved.count, 50), 'the view shows as many tickets as its counter says');
+  await step(page, J, 'view', lang, width);
+
+  // three tickets ticked and given to a colleague at once: one event each
+  const to = ids.colleague;
+  const shown = await page.$$eval('tr.ticket', (trs) => trs.map((tr) => Number(tr.dataset.id)));
+  const picked = [];
+  for (const id of shown) {
+    if (picked.length === 3) break;
+    if ((await api.agent('GET', `/api/v1/tickets/${id}`)).json.assignee_id !== to.id) picked.push(id);
+  }
+  const assignments = async (id) => (await api.agent('GET', `/api/v1/tickets/${id}/history?limit=200`)).json.items
+    .filter((e) => e.field === 'assignee_id').length;
+  const before = await Promise.all(picked.map(assignments));
+  for (const id of picked) await page.check(`tr.ticket[data-id="${id}"] input.sel`);
+  assert.equal((await page.textContent('#bulk-count')).trim(), w.picked);
+  await page.selectOption('#bulk-field', 'assignee_id');
+  await page.waitForSelector(`#bulk-value option[value="${to.id}"]`, { state: 'attached' });
+  await page.selectOption('#bulk-value', String(to.id));
+  await step(page, J, 'bulk', lang, width);
+  await page.click('#bulk-apply');
+  await page.waitForFunction((txt) => document.getElementById('toast').textContent.startsWith(txt), w.changed);
+  for (const [i, id] of picked.entries()) {
+    assert.equal((await api.agent('GET', `/api/v1/tickets/${id}`)).json.assignee_id, to.id);
+    assert.equal(await assignments(id), before[i] + 1, `one assignment event on ticket ${id}`);
+    await page.waitForFunction(([x, n]) => document.querySelector(`tr.ticket[data-id="${x}"]`)?.textContent.includes(n), [id, to.name]);
+  }
+
+  // a ticket: a reply typed and a field changed, neither saved, survive a
+  // suggestion accepted and another overridden
+  const title = lang === 'fr' ? `Outlook ne synchronise plus (${width})` : `Outlook stopped syncing (${width})`;
+  const made = await api.requester('POST', '/api/v1/tickets', { title, description: lang === 'fr'
+    ? "Depuis ce matin Outlook n'affiche plus les nouveaux messages, la boîte de réception reste figée."
+    : 'Since this morning Outlook shows no new messages, the inbox is frozen.' });
+  assert.equal(made.status, 201, made.text);
+  const id = made.json.id;
+  const sugg = (await api.agent('GET', `/api/v1/tickets/${id}/suggestions`)).json.items
+    .filter((s) => s.state === 'suggested' || s.state === 'applied');
+  assert.ok(sugg.length >= 2, JSON.stringify(sugg));
+  await page.goto(`${srv.url}/#/ticket/${id}`);
+  await page.waitForSelector(`#sugg-accept-${sugg[0].field}`);
+  const typed = lang === 'fr' ? 'Je regarde votre boîte tout de suite.' : 'I am looking at your mailbox right now.';
+  await page.fill('#reply-body', typed);
+  const impact = (await page.inputValue('#f-impact')) === '1' ? '2' : '1';
+  await page.selectOption('#f-impact', impact);
+  const kept = async (after) => {
+    assert.equal(await page.inputValue('#reply-body'), typed, `the typed reply, after ${after}`);
+    assert.equal(await page.inputValue('#f-impact'), impact, `the unsaved impact, after ${after}`);
+    assert.equal(await page.locator('#f-impact.draft').count(), 1, `still marked as not saved, after ${after}`);
+  };
+  await page.click(`#sugg-accept-${sugg[0].field}`);
+  await page.waitForSelector(`.suggestion[data-field="${sugg[0].field}"][data-state="accepted"]`);
+  await kept('an accepted suggestion');
+  const other = sugg[1].field;
+  const choices = await page.$$eval(`#sugg-value-${other} option`, (os) => os.map((o) => o.value).filter((v) => v));
+  const instead = choices.find((v) => v !== String(sugg[1].value));
+  assert.ok(instead, `another value to give ${other}: ${choices}`);
+  await page.selectOption(`#sugg-value-${other}`, instead);
+  await page.click(`#sugg-override-${other}`);
+  await page.waitForSelector(`.suggestion[data-field="${other}"][data-state="overridden"]`);
+  await kept('an overridden suggestion');
+  const decided = Object.fromEntries((await api.agent('GET', `/api/v1/tickets/${id}/suggestions`)).json.items.map((s) => [s.field, s.state]));
+  assert.deepEqual([decided[sugg[0].field], decided[other]], ['accepted', 'overridden']);
+  await step(page, J, 'kept', lang, width);
+
+  // a macro with placeholders, added after the typed text, then sent
+  const macro = (await api.agent('GET', '/api/v1/macros')).json.items.find((m) => m.name_en === "I'm on it");
+  await page.selectOption('#macro-pick', String(macro.id));
+  await page.click('#macro-use');
+  await page.waitForSelector('#macro-ask:not([hidden])');
+  await page.click('#macro-after');
+  const body = await page.inputValue('#reply-body');
+  assert.ok(body.startsWith(typed + '\n\n'), body);
+  assert.match(body, /Claire/);
+  assert.ok(body.includes(`"${title}"`) || body.includes(`« ${title} »`) || body.includes(title), body);
+  assert.match(body, /Nadia Benali/);
+  assert.doesNotMatch(body, /[{}]/, 'every placeholder filled');
+  await step(page, J, 'macro', lang, width);
+  await page.click('#reply-submit');
+  await page.waitForFunction((text) => [...document.querySelectorAll('#comments .comment .body')].some((b) => b.textContent === text), body);
+  const cs = (await api.agent('GET', `/api/v1/tickets/${id}/comments`)).json.items;
+  assert.deepEqual(cs.map((c) => [c.body, c.internal]), [[body, false]]);
+  assert.equal((await api.agent('GET', `/api/v1/tickets/${id}`)).json.assignee_id, ids.agent, 'the macro assigned it to me');
+  assert.equal(await page.inputValue('#reply-body'), '');
+  await step(page, J, 'sent', lang, width);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+}
+
+for (const lang of ['fr', 'en']) {
+  for (const width of [1400, 390]) {
+    test(`agent journey: a view, a bulk assignment, typed work kept, a macro (${lang}, ${width} px)`, () => agentJourney(lang, width));
   }
 }
