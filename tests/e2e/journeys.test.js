@@ -310,3 +310,108 @@ for (const lang of ['fr', 'en']) {
     test(`agent journey: a view, a bulk assignment, typed work kept, a macro (${lang}, ${width} px)`, () => agentJourney(lang, width));
   }
 }
+
+async function adminJourney(lang, width) {
+  const w = W[lang];
+  const J = 'admin';
+  const tag = `${lang}${width}`;
+  const { ctx, page, errors } = await open('admin', lang, width);
+  // Users: a page at a time, "New user" above the list
+  await page.click('#nav-people');
+  await page.waitForSelector('#user-rows tr.user');
+  assert.equal(await page.textContent('main h1'), w.users);
+  assert.equal(await page.locator('#user-rows tr.user').count(), 50, 'one page of 50');
+  assert.equal(await page.isVisible('#user-more-btn'), true, 'more pages after it');
+  const [btn, table] = await Promise.all(['#user-new', '#user-rows'].map((s) => page.$eval(s, (e) => e.getBoundingClientRect().top)));
+  assert.ok(btn < table, `New user (${btn} px) above the list (${table} px)`);
+  await step(page, J, 'users', lang, width);
+  // filtered by a search and a role
+  await page.fill('#user-filter', 'claire');
+  await page.selectOption('#user-role', 'requester');
+  const want = (await api.admin('GET', '/api/v1/users?q=claire&role=requester&limit=100')).json.items.map((u) => u.email).sort();
+  assert.ok(want.length >= 2 && want.length < 50, want.join(' '));
+  await page.waitForFunction((n) => document.querySelectorAll('#user-rows tr.user').length === n, want.length);
+  assert.deepEqual((await page.$$eval('#user-rows tr.user', (trs) => trs.map((tr) => tr.dataset.email))).sort(), want);
+  await step(page, J, 'filtered', lang, width);
+  // a new user, whose page opens
+  await page.click('#user-new');
+  await page.waitForSelector('#user-form:not([hidden])');
+  const email = `lea.${tag}@relais.demo`;
+  const name = `Léa Garnier ${tag}`;
+  await page.fill('#nu-email', email);
+  await page.fill('#nu-name', name);
+  await page.selectOption('#nu-role', 'agent');
+  await page.selectOption('#nu-lang', lang === 'fr' ? 'en' : 'fr');
+  await page.fill('#nu-password', 'a-long-enough-secret');
+  await step(page, J, 'new-user', lang, width);
+  await page.click('#nu-submit');
+  await page.waitForSelector('#user-profile');
+  assert.equal(await page.textContent('#user-title'), name);
+  const u = (await api.admin('GET', '/api/v1/users?q=' + encodeURIComponent(email))).json.items[0];
+  assert.deepEqual([u.email, u.name, u.role, u.lang], [email, name, 'agent', lang === 'fr' ? 'en' : 'fr']);
+  assert.equal(page.url().split('#')[1], `/people/${u.id}`);
+  assert.equal(await page.inputValue('#u-role'), 'agent');
+  await step(page, J, 'user', lang, width);
+
+  // Settings: a value changed, saved, and still there after a reload
+  await page.click('#nav-settings');
+  await page.waitForSelector('form.settings-group[data-group="sla"]');
+  assert.equal(await page.textContent('main h1'), w.settings);
+  const was = (await api.admin('GET', '/api/v1/settings')).json['sla.p4_hours'].value;
+  const now = String(was + (width > 500 ? 3 : 5));
+  await page.fill('#set-sla-p4_hours', now);
+  await page.click('#settings-save-sla');
+  await page.waitForFunction((txt) => document.getElementById('toast').textContent.startsWith(txt), w.saved);
+  await page.reload();
+  await page.waitForSelector('#set-sla-p4_hours');
+  assert.equal(await page.inputValue('#set-sla-p4_hours'), now);
+  assert.equal(await page.locator('#set-sla-p4_hours.draft').count(), 0, 'saved, not a draft');
+  assert.equal((await api.admin('GET', '/api/v1/settings')).json['sla.p4_hours'].value, Number(now));
+  await step(page, J, 'settings', lang, width);
+  assert.equal((await api.admin('PUT', '/api/v1/settings', { 'sla.p4_hours': was })).status, 200);
+
+  // Lists: a category with its two labels, read in the page's language
+  const key = `Printing-${tag}`;
+  const label = { fr: `Impression ${tag}`, en: `Printing ${tag}` };
+  await page.click('#nav-lists');
+  await page.waitForSelector('#list-rows tr');
+  if ((await page.getAttribute('#tab-category', 'aria-current')) !== 'page') {
+    await page.click('#tab-category');
+    await page.waitForSelector('#tab-category[aria-current="page"]');
+  }
+  await page.fill('#list-name', key);
+  await page.fill('#list-fr', label.fr);
+  await page.fill('#list-en', label.en);
+  await page.click('#list-add');
+  await page.waitForSelector(`tr[data-name="${key}"]`);
+  const entry = (await api.admin('GET', '/api/v1/catalog/category?q=' + key)).json.items[0];
+  assert.deepEqual([entry.label_fr, entry.label_en], [label.fr, label.en]);
+  // offered to the other entries' merge in the page's language
+  const hw = (await api.admin('GET', '/api/v1/catalog/category?q=Hardware')).json.items.find((e) => e.name === 'Hardware');
+  assert.equal((await page.textContent(`#merge-${hw.id} option[value="${key}"]`)).trim(), `${label[lang]} (${key})`);
+  await step(page, J, 'lists', lang, width);
+  // a ticket of that category, in this language and then in the other
+  const tk = (await api.requester('POST', '/api/v1/tickets', { title: `Imprimante bloquée ${tag}` })).json;
+  assert.equal((await api.agent('PATCH', `/api/v1/tickets/${tk.id}`, { category: key })).status, 200);
+  await page.goto(`${srv.url}/#/ticket/${tk.id}`);
+  await page.waitForSelector('#f-category');
+  const chosen = () => page.$eval('#f-category', (s) => s.options[s.selectedIndex].textContent);
+  assert.equal(await chosen(), label[lang]);
+  await step(page, J, 'ticket', lang, width);
+  const other = lang === 'fr' ? 'en' : 'fr';
+  await page.selectOption('#lang', other);
+  await page.waitForFunction((l) => document.documentElement.lang === l, other);
+  // the page is drawn again in the other language (the old one stays until then)
+  await page.waitForFunction((want) => document.querySelector('label[for=f-category]')?.textContent === want,
+    other === 'fr' ? 'Catégorie' : 'Category');
+  assert.equal(await chosen(), label[other]);
+  await page.screenshot({ path: path.join(OUT, `${J}-ticket-other-${lang}-${width}.png`), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+}
+
+for (const lang of ['fr', 'en']) {
+  for (const width of [1400, 390]) {
+    test(`admin journey: users, a setting kept, a category in both languages (${lang}, ${width} px)`, () => adminJourney(lang, width));
+  }
+}
