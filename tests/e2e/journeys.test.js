@@ -87,8 +87,18 @@ async function open(role, lang, width) {
 async function step(page, journey, name, lang, width) {
   const where = `${journey}-${name}-${lang}-${width}`;
   assert.deepEqual(await axeViolations(page), [], `${where}: axe`);
-  const fit = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, vw: window.innerWidth }));
-  if (width < 500) assert.ok(fit.scroll <= fit.vw, `${where}: ${fit.scroll} px wide on a ${fit.vw} px screen`);
+  const fit = await page.evaluate(() => {
+    const vw = window.innerWidth;
+    const out = [...document.querySelectorAll('button, select, input, textarea, a, img')].filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && (r.right > vw + 1 || r.left < -1);
+    }).map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className} ${(e.textContent || e.alt || '').trim().slice(0, 30)}`);
+    return { scroll: document.documentElement.scrollWidth, vw, out: out.slice(0, 5) };
+  });
+  if (width < 500) {
+    assert.ok(fit.scroll <= fit.vw, `${where}: ${fit.scroll} px wide on a ${fit.vw} px screen`);
+    assert.deepEqual(fit.out, [], `${where}: controls beyond the screen's edge`);
+  }
   assert.equal(await page.evaluate(() => document.documentElement.dataset.i18nMissing || ''), '', `${where}: missing texts`);
   assert.equal(await page.evaluate(() => document.documentElement.lang), lang, `${where}: the page's language`);
   await page.screenshot({ path: path.join(OUT, `${where}.png`), fullPage: true });
@@ -181,6 +191,8 @@ async function requesterJourney(lang, width) {
   assert.deepEqual([done.status, done.rating.rating, done.rating.comment], ['closed', 5, why]);
   assert.match(await page.textContent('main'), new RegExp(w.closed));
   assert.match(await page.textContent('main'), w.given);
+  // rated once, then a comment: one rating in the history
+  assert.equal(await page.locator('#history .event[data-field="rating"]').count(), 1);
   await step(page, J, 'closed', lang, width);
   assert.deepEqual(errors, []);
   await ctx.close();
