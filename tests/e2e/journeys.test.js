@@ -67,6 +67,7 @@ async function open(role, lang, width) {
   const ctx = await browser.newContext({ locale: lang === 'fr' ? 'en-GB' : 'fr-FR', bypassCSP: true,
     viewport: { width, height: width > 800 ? 900 : 844 } });
   const page = await ctx.newPage();
+  await page.clock.install(); // the queue's 30 s refresh, on the test's word
   page.setDefaultTimeout(10000);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -255,6 +256,11 @@ async function agentJourney(lang, width) {
     assert.equal(await assignments(id), before[i] + 1, `one assignment event on ticket ${id}`);
     await page.waitForFunction(([x, n]) => document.querySelector(`tr.ticket[data-id="${x}"]`)?.textContent.includes(n), [id, to.name]);
   }
+  // the counter is live: a ticket that leaves the view is counted out at the next refresh
+  assert.equal((await api.agent('PATCH', `/api/v1/tickets/${picked[0]}`, { priority: 4 })).status, 200);
+  await page.clock.fastForward(31000);
+  await page.waitForFunction(([sel, n]) => document.querySelector(sel)?.textContent.trim() === n,
+    [`#views-list li[data-view="${saved.id}"] .view-count`, String(saved.count - 1)]);
 
   // a ticket: a reply typed and a field changed, neither saved, survive a
   // suggestion accepted and another overridden
