@@ -45,7 +45,8 @@ void api_tickets_confirm(api_call_t *c) {
 
 /* PUT /api/v1/tickets/{id}/rating {rating: 1..5, comment}: the ticket's
  * requester rates it once it is resolved or closed (a second rating
- * replaces the first); the history records it. */
+ * replaces the first); the history records a rating whose value is new,
+ * not a comment added to the same one. */
 void api_tickets_rating_put(api_call_t *c) {
   static const char *const allowed[] = {"rating", "comment", NULL};
   const char *comment = NULL;
@@ -79,9 +80,17 @@ void api_tickets_rating_put(api_call_t *c) {
   char val[8];
   snprintf(val, sizeof val, "%d", (int)rating);
   int64_t now = util_now();
+  int same = 0; /* the rating stands as it was: only its comment changes */
   int rc = store_begin(c->db);
+  if (!rc) {
+    store_rating_t old;
+    rc = store_rating_get(c->db, c->id[0], &old);
+    same = !rc && old.rating == r.rating;
+    store_rating_clear(&old);
+    if (rc == UTIL_E_NOTFOUND) rc = 0;
+  }
   if (!rc) rc = store_rating_put(c->db, &r, now, NULL);
-  if (!rc) rc = store_history_add(c->db, c->id[0], now, &a, "rating", NULL, val);
+  if (!rc && !same) rc = store_history_add(c->db, c->id[0], now, &a, "rating", NULL, val);
   rc = api_txn_end(c, rc);
   if (rc) api_error(c, rc, NULL, "cannot record the rating");
   else api_reply(c, 200, api_rating_json(c->db, c->id[0]));

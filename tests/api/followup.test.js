@@ -81,6 +81,10 @@ test('the requester rates a resolved ticket once (a second rating replaces it); 
   assert.deepEqual([seen.rating, seen.comment], [5, 'Rapide et clair']);
   assert.equal((await alice('GET', `/api/v1/tickets/${id}`)).json.rating.rating, 5);
   assert.equal((await alice('GET', `/api/v1/tickets/${open}`)).json.rating, null);
+  // a comment added to the same rating is not a third rating
+  const r3 = await alice('PUT', `/api/v1/tickets/${id}/rating`, { rating: 5, comment: 'Rapide, clair et aimable' });
+  assert.equal(r3.status, 200, r3.text);
+  assert.equal((await agent('GET', `/api/v1/tickets/${id}`)).json.rating.comment, 'Rapide, clair et aimable');
   const h = (await agent('GET', `/api/v1/tickets/${id}/history`)).json.items.filter((e) => e.field === 'rating');
   assert.deepEqual(h.map((e) => e.new_value), ['4', '5']);
 });

@@ -81,6 +81,8 @@ for (const [locale, lang] of [['fr-FR', 'fr'], ['en-GB', 'en']]) {
       // yes, it is solved: closed
       await page.click('#confirm-solved');
       await page.waitForSelector('#closed-note');
+      // its link to a new ticket stands out from the muted sentence by more than its colour
+      assert.equal(await page.$eval('#closed-note a', (a) => getComputedStyle(a).textDecorationLine), 'underline');
       assert.equal((await alice('GET', `/api/v1/tickets/${done}`)).json.status, 'closed');
       // the other one is still broken: the reply reopens it
       await page.goto(`${srv.url}/#/ticket/${other}`);

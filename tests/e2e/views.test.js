@@ -100,6 +100,8 @@ for (const [locale, lang] of [['fr-FR', 'fr'], ['en-GB', 'en']]) {
       const li = page.locator(`#views-list li[data-view="${saved.id}"]`);
       assert.equal(await li.getAttribute('class'), 'view current', 'the queue shows it');
       assert.equal((await li.locator('.view-count').textContent()).trim(), String(saved.count));
+      assert.equal(await li.locator('.view-count').evaluate((e) => getComputedStyle(e).color), 'rgb(29, 36, 48)',
+        'the counter of the current view is dark enough on its highlight (WCAG AA)');
       assert.match(await page.textContent('#views-list'), new RegExp(w.mine));
       // renamed in place, then deleted
       await li.locator('button').first().click();
