@@ -167,6 +167,7 @@ static void grow(search_t *S, size_t nr, int threads) {
     }
   /* every live setting has either all nr or the same shorter prefix */
   if (have < nr) {
+    if (threads < 1) threads = 1;
     if (threads > 16) threads = 16;
     grow_chunk_t ch[16];
     pthread_t th[16];
@@ -202,6 +203,7 @@ static void grow(search_t *S, size_t nr, int threads) {
 static void cv_text_setting(search_t *S, int t, size_t nr, int rung) {
   const ml_params_t *p = S->base;
   int K = S->K, folds = p->folds;
+  if (folds < 2) return; /* ml_check_params refused it already */
   const text_corpus_t *docs = &S->ts[t].docs;
   text_vocab_t *v = text_vocab_fit(docs, p->min_df);
   uint32_t D = text_vocab_size(v);
@@ -215,7 +217,7 @@ static void cv_text_setting(search_t *S, int t, size_t nr, int rung) {
   for (size_t r = 0; r < nr; r++) cnt[S->label[S->perm[r]]]++;
   for (int k = 0; k < K; k++) cw[k] = cnt[k] ? (double)nr / ((double)K * (double)cnt[k]) : 1.0;
   for (int f = 0; f < folds; f++) {
-    xf[f] = util_xmalloc(nr * sizeof **xf);
+    xf[f] = util_xmalloc(nr * sizeof(struct feature_node *));
     for (int k = 0; k < K; k++) yf[f * K + k] = util_xmalloc(nr * sizeof **yf);
     for (size_t r = 0; r < nr; r++) {
       if ((int)(r % (size_t)folds) == f) continue;
@@ -390,7 +392,7 @@ int ml_search(size_t n, const char *const *texts, const int *langs, const char *
   }
   search_t S = {.n = n, .texts = texts, .langs = langs, .base = base, .out = out};
   S.K = index_labels(&S, labels);
-  if (S.K < 2 || n < (size_t)(4 * base->folds)) {
+  if (S.K < 2 || n < 4 * (size_t)base->folds) {
     snprintf(err, errlen, "the search needs at least 2 classes and %d documents (found %d and %zu)",
              4 * base->folds, S.K, n);
     search_free(&S);
