@@ -4,7 +4,8 @@
 // applied is flagged in plain words; every version is listed with its
 // figures, the active one marked; the confusion matrix of a version (and
 // "not recorded" for one trained before they were stored); what agents did
-// with the predictions, per week and per day; and a roll-back to the older
+// with the predictions, per week and per day; how the settings were
+// chosen; and a roll-back to the older
 // version that the server predicts with at once, then a promotion back.
 'use strict';
 const test = require('node:test');
@@ -97,6 +98,19 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
       assert.match(await page.textContent('#m-cm-none'), tx.none);
       await page.selectOption('#m-cm-version', '2');
       await page.waitForSelector('#m-confusion');
+
+      // how the settings were chosen: the chosen one in words, then the
+      // settings tried, best first, the chosen one leading; all on demand
+      assert.match(await page.textContent('#m-search-chosen'), lang === 'fr' ? /^Retenu\u00a0: Racinisation (Oui|Non) · Mots vides (retirés|gardés)/
+        : /^Chosen: Stemming (Yes|No) · Stop words (dropped|kept)/);
+      assert.equal(await page.locator('#m-search tbody tr').count(), 10);
+      assert.equal(await page.locator('#m-search tbody tr:first-child.is-active').count(), 1);
+      await page.click('#m-search-all');
+      assert.equal(await page.locator('#m-search tbody tr').count(), v2.metrics.search.candidates.length);
+      assert.equal(v2.metrics.search.candidates.length, 96);
+      // C as written in the language (0,3 in French), never rounded away
+      const cs = await page.$$eval('#m-search tbody tr td:nth-child(6)', (tds) => [...new Set(tds.map((td) => td.textContent.replace(/^C/, '')))].sort());
+      assert.deepEqual(cs, lang === 'fr' ? ['0,1', '0,3', '1'] : ['0.1', '0.3', '1']);
 
       // the trend: this week's urgency predictions, two accepted and one overridden
       assert.equal(await page.textContent('#m-trend thead th'), tx.week);

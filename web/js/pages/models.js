@@ -133,7 +133,7 @@ function versionSection(id, keys, versions, active, draw) {
   const holder = el('div', {});
   const pick = el('select', { id: id + '-version', onchange: () => show() },
     versions.map((m) => el('option', { value: m.version, selected: m === active }, t('m_col_version') + ' ' + m.version + (m.active ? ' · ' + t('m_active') : ''))));
-  const show = () => holder.replaceChildren(draw(versions.find((m) => String(m.version) === pick.value)));
+  const show = () => holder.replaceChildren(...[draw(versions.find((m) => String(m.version) === pick.value))].flat().filter(Boolean));
   show();
   return el('section', { id, 'aria-labelledby': id + '-h' }, el('h3', { id: id + '-h' }, t(keys[0])),
     el('p', { class: 'muted small' }, t(keys[1])),
@@ -143,9 +143,10 @@ function versionSection(id, keys, versions, active, draw) {
 // One setting of the search in the reader's words: [stemming, stop words,
 // bigram and title-word weights, character trigrams, class weights, C].
 function settingCells(c) {
-  const w = c.head_weight > 0 ? fill('m_s_w_on', { p: fmtNum(c.pair_weight), h: fmtNum(c.head_weight) }) : fill('m_s_w_off', { p: fmtNum(c.pair_weight) });
+  const dec = (x) => fmtNum(x, 0, { maximumFractionDigits: 2 }); // 0.6 → "0,6" in French
+  const w = c.head_weight > 0 ? fill('m_s_w_on', { p: dec(c.pair_weight), h: dec(c.head_weight) }) : fill('m_s_w_off', { p: dec(c.pair_weight) });
   return [c.stem ? t('yes') : t('no'), c.stopwords ? t('m_s_dropped') : t('m_s_kept'), w,
-    c.char_ngrams ? t('yes') : t('no'), c.class_weight === 'balanced' ? t('m_s_balanced') : t('m_s_plain'), fmtNum(c.C)];
+    c.char_ngrams ? t('yes') : t('no'), c.class_weight === 'balanced' ? t('m_s_balanced') : t('m_s_plain'), dec(c.C)];
 }
 
 const SEARCH_SHOWN = 10;
@@ -171,7 +172,7 @@ function searchTable(m) {
   return [el('p', { id: 'm-search-chosen' }, tColon('m_s_chosen'),
     heads.map((h, i) => h + ' ' + chosen[i]).join(' · ')),
   el('p', { class: 'muted small' }, fill('m_search_how', { n: fmtNum(s.candidates.length), k: s.folds,
-    rungs: s.rungs.map((x) => fmtNum(x)).join(', '), secs: fmtNum(Math.round(s.seconds * 10) / 10) })),
+    rungs: s.rungs.map((x) => fmtNum(x)).join(', '), secs: fmtNum(s.seconds, 1) })),
   el('div', { class: 'cm-wrap', tabindex: '0', role: 'region', 'aria-label': t('m_search') },
     el('table', { class: 'search-grid stack flow', id: 'm-search' },
       el('thead', {}, el('tr', {}, [...heads, t('m_s_sample'), t('macro_f1'), t('accuracy')].map((h) => el('th', { scope: 'col' }, h)))), body)),
