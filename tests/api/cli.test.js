@@ -174,8 +174,23 @@ test('eval: measures on held-out rows, deterministic for a seed, clear errors', 
   assert.equal(ja.n_test, 300);
   assert.ok(ja.accuracy > 0.9, `accuracy ${ja.accuracy}`);
   assert.deepEqual(Object.keys(ja.per_class).sort(), ['Access', 'Network', 'Printing']);
-  for (const j of [ja, jb]) { delete j.train_seconds; delete j.feature_seconds; delete j.predict_per_second; }
+  // each fold's training chose its settings by the search, on its own rows
+  assert.equal(ja.search.length, 3);
+  for (const s of ja.search) {
+    assert.equal(s.candidates.length, 96);
+    assert.equal(s.rungs.at(-1), 200, 'the last sample is the whole training part');
+    assert.ok(s.chosen && s.chosen.macro_f1 >= Math.max(...s.candidates.filter((c) => c.rung === s.chosen.rung).map((c) => c.macro_f1)));
+  }
+  for (const j of [ja, jb]) {
+    delete j.train_seconds; delete j.feature_seconds; delete j.predict_per_second;
+    for (const s of j.search) delete s.seconds;
+  }
   assert.deepEqual(ja, jb, 'same seed, same figures');
+  const held = JSON.parse(run(...args, '--no-search', '--C', '2').stdout);
+  assert.equal(held.search, undefined, '--no-search keeps the defaults');
+  const one = JSON.parse(run(...args, '--C', '2', '--no-stem').stdout);
+  assert.ok(one.search.every((s) => s.candidates.length === 16 && s.candidates.every((c) => c.C === 2 && !c.stem)),
+    'an option that sets a searched setting holds it');
   const text = run('eval', '--data', data, '--text', 'text', '--label', 'label', '--test', data);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /macro-F1/);
