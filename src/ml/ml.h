@@ -73,14 +73,17 @@ typedef struct ml_model ml_model_t;
 #define ML_THRESHOLD_NEVER 2.0f   /* only ever suggest */
 
 /* What the out-of-fold predictions of the training run measured. Zero it
- * before the call; doc_pred is the one input: NULL, or room for one class
- * index per training document, which ml_train fills with that document's
- * out-of-fold prediction (-1 for a document no fold held out). */
+ * before the call; doc_pred and doc_prob are the inputs: NULL, or room for
+ * one class index per training document, which ml_train fills with that
+ * document's out-of-fold prediction (-1 for a document no fold held out),
+ * and for its calibrated out-of-fold probability of each class (row i of
+ * K = the model's classes; zeros for a document no fold held out). */
 typedef struct {
   size_t n;          /* training documents */
   double accuracy, macro_f1, ece, coverage_at_target;
   double train_seconds;
   int *doc_pred;
+  float *doc_prob;   /* [n × K] */
 } ml_train_info_t;
 
 /* Trains on ts: vocabulary and IDF, out-of-fold scores (p->folds models on

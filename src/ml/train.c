@@ -154,6 +154,7 @@ typedef struct {
   double *oof_scores;       /* [noof × K] their scores, part by part */
   int *oof_lab;             /* [noof] their classes */
   int *pred;                /* [noof] calibrated prediction */
+  float *prob;              /* [noof × K] calibrated probabilities, when the caller wants them */
   double *conf;             /* [noof] its probability */
 } trainer_t;
 
@@ -316,6 +317,8 @@ static void set_thresholds(trainer_t *t) {
     m->oof_true[i] = t->oof_lab[i];
     m->oof_pred[i] = t->pred[i] = b;
     m->oof_conf[i] = (float)(t->conf[i] = pr[b]);
+    if (t->prob) /* calibrated, kept for the caller (ml_train_info_t.doc_prob) */
+      for (int k = 0; k < K; k++) t->prob[i * (size_t)K + (size_t)k] = (float)pr[k];
   }
   free(pr);
   ml_model_finish(m);
@@ -334,12 +337,16 @@ static void report(const trainer_t *t, ml_train_info_t *info) {
   size_t covered = 0; /* with the per-class thresholds */
   for (size_t i = 0; i < t->noof; i++) covered += t->conf[i] + 1e-6 >= t->m->threshold[t->pred[i]];
   info->coverage_at_target = t->noof ? (double)covered / (double)t->noof : 0;
-  if (info->doc_pred) {
-    for (size_t i = 0; i < t->ts->docs.n; i++) info->doc_pred[i] = -1;
-    size_t q = 0;
-    for (int j = 0; j < t->fin; j++)
-      for (size_t h = 0; h < t->parts[j].nheld; h++) info->doc_pred[t->parts[j].held[h]] = t->pred[q++];
-  }
+  size_t K = (size_t)t->K, n = t->ts->docs.n;
+  if (info->doc_pred) for (size_t i = 0; i < n; i++) info->doc_pred[i] = -1;
+  if (info->doc_prob) memset(info->doc_prob, 0, n * K * sizeof *info->doc_prob);
+  size_t q = 0; /* the held-out documents, part by part, as oof_* hold them */
+  for (int j = 0; j < t->fin; j++)
+    for (size_t h = 0; h < t->parts[j].nheld; h++, q++) {
+      size_t i = t->parts[j].held[h];
+      if (info->doc_pred) info->doc_pred[i] = t->pred[q];
+      if (info->doc_prob) memcpy(info->doc_prob + i * K, t->prob + q * K, K * sizeof *t->prob);
+    }
   ml_metrics_clear(&mt);
 }
 
@@ -388,6 +395,7 @@ static void trainer_free(trainer_t *t) {
   free(t->oof_lab);
   free(t->pred);
   free(t->conf);
+  free(t->prob);
   ml_model_free(&t->m);
 }
 
@@ -404,6 +412,7 @@ int ml_train(const ml_trainset_t *ts, const ml_params_t *p, ml_model_t **out,
   make_jobs(&t);
   rc = fit_folds(&t, err, errlen);
   if (rc) goto out;
+  if (info && info->doc_prob) t.prob = util_xmalloc((t.noof ? t.noof : 1) * (size_t)t.K * sizeof *t.prob);
   calibrate(&t); /* while the workers fit the final model */
   set_thresholds(&t);
   if (info) report(&t, info);

@@ -42,6 +42,7 @@ static void make_doc(int c, char *out, size_t cap) {
 
 static ml_train_info_t train_info;
 static int doc_pred[600];
+static float doc_prob[600 * 3];
 
 static int setup(void **state) {
   ctx = text_ctx_new();
@@ -53,7 +54,7 @@ static int setup(void **state) {
     make_doc(i % 3, doc, sizeof doc);
     ml_trainset_add(ts, ctx, doc, strlen(doc), TEXT_LANG_EN, labels[i % 3]);
   }
-  train_info = (ml_train_info_t){.doc_pred = doc_pred};
+  train_info = (ml_train_info_t){.doc_pred = doc_pred, .doc_prob = doc_prob};
   char err[200];
   int rc = ml_train(ts, &p, &model, &train_info, err, sizeof err);
   ml_trainset_free(&ts);
@@ -78,6 +79,15 @@ static void out_of_fold_prediction_of_each_document(void **state) {
   assert_int_equal(train_info.n, 600);
   assert_true(fabs((double)good / 600 - train_info.accuracy) < 1e-12);
   assert_true(train_info.accuracy > 0.8);
+  /* each document's calibrated out-of-fold probabilities: a distribution
+   * whose most probable class is its prediction */
+  for (int i = 0; i < 600; i++) {
+    const float *p = doc_prob + i * 3;
+    assert_true(fabs((double)p[0] + p[1] + p[2] - 1.0) < 1e-4);
+    int b = p[1] > p[0] ? 1 : 0;
+    b = p[2] > p[b] ? 2 : b;
+    assert_int_equal(b, doc_pred[i]);
+  }
 }
 
 /* The confusion matrix is the one of those held-out predictions: it sums
