@@ -14,5 +14,6 @@ int cli_demo(int argc, char **argv);
 int cli_eval(int argc, char **argv);
 int cli_train(int argc, char **argv);
 int cli_classify(int argc, char **argv);
+int cli_quality(int argc, char **argv);
 
 #endif

@@ -32,6 +32,22 @@ int cli_valmap_parse(const char *spec, cli_valmap_t **out);
 const char *cli_valmap_get(const cli_valmap_t *m, const char *field, const char *from);
 void cli_valmap_free(cli_valmap_t **m);
 
+/* Labelled rows of a CSV file (relais eval, relais quality): the text
+ * columns joined by line breaks, the label column. */
+typedef struct {
+  char **text;
+  char **label;
+  size_t n, cap;
+} cli_rows_t;
+
+/* Reads every row of file with a non-empty label into out (owned; free
+ * with cli_rows_free); rows with broken CSV or invalid UTF-8 are reported
+ * with their line, counted in *skipped and left out. Returns 0, or -1
+ * after printing why the file cannot be read (missing, no such column). */
+int cli_rows_read(const char *file, const char *text_cols, const char *label_col,
+                  cli_rows_t *out, long *skipped);
+void cli_rows_free(cli_rows_t *r);
+
 /* Who the console's actions are audited as (store_audit_add). */
 extern const store_auditor_t cli_console;
 /* Opens the database named by --db (default relais.db), printing errors. */

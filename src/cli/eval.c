@@ -14,13 +14,7 @@
 #include "../triage/triage.h"
 #include "cli_int.h"
 
-typedef struct {
-  char **text;
-  char **label;
-  size_t n, cap;
-} ev_rows_t;
-
-static void rows_free(ev_rows_t *r) {
+void cli_rows_free(cli_rows_t *r) {
   for (size_t i = 0; i < r->n; i++) {
     free(r->text[i]);
     free(r->label[i]);
@@ -41,7 +35,7 @@ static int find_cols(const char *file, char **hdr, size_t nh, const char *names,
     for (size_t i = 0; i < nh; i++)
       if (strcmp(hdr[i], c) == 0) found = (int)i;
     if (found < 0) {
-      fprintf(stderr, "relais eval: %s: no column '%s' in the header\n", file, c);
+      fprintf(stderr, "relais: %s: no column '%s' in the header\n", file, c);
       rc = -1;
       break;
     }
@@ -51,10 +45,8 @@ static int find_cols(const char *file, char **hdr, size_t nh, const char *names,
   return rc;
 }
 
-/* Reads every row with a non-empty label; rows with broken CSV or invalid
- * UTF-8 are reported with their line and skipped. */
-static int read_rows(const char *file, const char *text_cols, const char *label_col,
-                     ev_rows_t *out, long *skipped) {
+int cli_rows_read(const char *file, const char *text_cols, const char *label_col,
+                  cli_rows_t *out, long *skipped) {
   FILE *f = fopen(file, "rb");
   if (!f) {
     perror(file);
@@ -66,7 +58,7 @@ static int read_rows(const char *file, const char *text_cols, const char *label_
   int rc = -1, tcols[16], lcol = 0, nt, nl;
   int r = util_csv_next(csv, &fl, &nf);
   if (r <= 0) {
-    fprintf(stderr, "relais eval: %s: %s\n", file, r == 0 ? "empty file" : util_csv_error(csv));
+    fprintf(stderr, "relais: %s: %s\n", file, r == 0 ? "empty file" : util_csv_error(csv));
     goto out;
   }
   if (find_cols(file, fl, nf, text_cols, tcols, 16, &nt) ||
@@ -76,7 +68,7 @@ static int read_rows(const char *file, const char *text_cols, const char *label_
   util_buf_init(&b, 8u << 20);
   while ((r = util_csv_next(csv, &fl, &nf)) != 0) {
     if (r < 0) {
-      fprintf(stderr, "relais eval: %s: %s (skipped)\n", file, util_csv_error(csv));
+      fprintf(stderr, "relais: %s: %s (skipped)\n", file, util_csv_error(csv));
       (*skipped)++;
       continue;
     }
@@ -92,7 +84,7 @@ static int read_rows(const char *file, const char *text_cols, const char *label_
       }
     if (!util_utf8_valid(b.data ? b.data : "", b.len, NULL) ||
         !util_utf8_valid(fl[lcol], strlen(fl[lcol]), NULL)) {
-      fprintf(stderr, "relais eval: %s: line %ld: invalid UTF-8 (skipped)\n", file,
+      fprintf(stderr, "relais: %s: line %ld: invalid UTF-8 (skipped)\n", file,
               util_csv_line(csv));
       (*skipped)++;
       continue;
@@ -172,8 +164,8 @@ static void search_one(const ev_search_t *se, ml_params_t *p, const char **tx, c
 
 /* Trains on train[] rows and predicts test[] rows, appending to res. */
 static int run_one(text_ctx_t *ctx, const ml_params_t *p0, const ev_search_t *se,
-                   const ev_rows_t *rows, const size_t *train, size_t ntrain,
-                   const ev_rows_t *trows, const size_t *test, size_t ntest, ev_classes_t *cls,
+                   const cli_rows_t *rows, const size_t *train, size_t ntrain,
+                   const cli_rows_t *trows, const size_t *test, size_t ntest, ev_classes_t *cls,
                    ev_result_t *res) {
   ml_params_t pp = *p0, *p = &pp;
   ml_model_t *m = NULL;
@@ -466,7 +458,7 @@ static ev_search_t search_opts(const cli_opt_t *opts) {
  * fold tested by a model trained on the others. *ntrain: the training size
  * of the last fold. */
 static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_search_t *se,
-                     const ev_rows_t *rows, int folds,
+                     const cli_rows_t *rows, int folds,
                      ev_classes_t *cls, ev_result_t *res, size_t *ntrain) {
   size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
   size_t *tr = util_xmalloc((rows->n + 1) * sizeof *tr), *te = util_xmalloc((rows->n + 1) * sizeof *te);
@@ -492,8 +484,8 @@ static int run_folds(text_ctx_t *ctx, const ml_params_t *p, const ev_search_t *s
 
 /* Trains on all of rows, tests on all of trows. */
 static int run_test(text_ctx_t *ctx, const ml_params_t *p, const ev_search_t *se,
-                    const ev_rows_t *rows,
-                    const ev_rows_t *trows, ev_classes_t *cls, ev_result_t *res) {
+                    const cli_rows_t *rows,
+                    const cli_rows_t *trows, ev_classes_t *cls, ev_result_t *res) {
   size_t *idx = util_xmalloc((rows->n + 1) * sizeof *idx);
   size_t *tidx = util_xmalloc((trows->n + 1) * sizeof *tidx);
   for (size_t i = 0; i < rows->n; i++) idx[i] = i;
@@ -561,7 +553,7 @@ int cli_eval(int argc, char **argv) {
   int folds = 0;
   if (parse_params(opts, &p, &folds)) return 2;
   ev_search_t se = search_opts(opts);
-  ev_rows_t rows = {0}, trows = {0};
+  cli_rows_t rows = {0}, trows = {0};
   long skipped = 0;
   int rc = 1;
   text_ctx_t *ctx = text_ctx_new();
@@ -573,8 +565,8 @@ int cli_eval(int argc, char **argv) {
     fprintf(stderr, "relais eval: the Snowball stemmers are missing\n");
     goto out;
   }
-  if (read_rows(data, text, label, &rows, &skipped)) goto out;
-  if (test && read_rows(test, text, label, &trows, &skipped)) goto out;
+  if (cli_rows_read(data, text, label, &rows, &skipped)) goto out;
+  if (test && cli_rows_read(test, text, label, &trows, &skipped)) goto out;
   if (skipped) fprintf(stderr, "relais eval: %ld rows skipped (no label or unreadable)\n", skipped);
   result_alloc(&res, rows.n + trows.n);
   if (test) {
@@ -597,8 +589,8 @@ out:
   for (int i = 0; i < cls.n; i++) free(cls.name[i]);
   free(cls.name);
   result_free(&res);
-  rows_free(&rows);
-  rows_free(&trows);
+  cli_rows_free(&rows);
+  cli_rows_free(&trows);
   text_ctx_free(&ctx);
   json_decref(se.runs);
   return rc;

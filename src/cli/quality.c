@@ -1,0 +1,130 @@
+/* relais quality: the data-quality report (see insight.h) of a labelled
+ * CSV file, as text for people or one JSON object. Rows are numbered from
+ * 0 in file order, among the rows with a label. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../insight/insight.h"
+#include "cli_int.h"
+
+static void usage(void) {
+  printf("usage: relais quality --data FILE.csv --text COL[,COL…] --label COL\n"
+         "                      [--json] [--top N] [--seed N]\n"
+         "Finds what misleads a classifier in labelled tickets: probable mislabels\n"
+         "(held-out predictions that confidently disagree with the label), texts\n"
+         "near-identical to others with another label, duplicates, classes too rare\n"
+         "to learn, empty texts and classes that reach 60 %% precision at no\n"
+         "threshold. Each finding names its rows (from 0, in file order) and the fix\n"
+         "it offers. --top limits the findings listed of each kind (text output;\n"
+         "default 10).\n");
+}
+
+static json_t *report_json(const insight_quality_t *q, const char *file) {
+  json_t *o = json_object(), *cls = json_array(), *fs = json_array(), *counts = json_object();
+  for (int k = 0; k < q->nclass; k++) json_array_append_new(cls, json_string(q->classes[k]));
+  for (size_t i = 0; i < q->n; i++) {
+    const insight_finding_t *f = &q->f[i];
+    json_t *x = json_object(), *rows = json_array();
+    for (size_t d = 0; d < f->ndocs; d++) json_array_append_new(rows, json_integer((json_int_t)f->docs[d]));
+    json_object_set_new(x, "kind", json_string(insight_kind_name(f->kind)));
+    json_object_set_new(x, "label", f->label >= 0 ? json_string(q->classes[f->label]) : json_null());
+    json_object_set_new(x, "suggest", f->suggest >= 0 ? json_string(q->classes[f->suggest]) : json_null());
+    json_object_set_new(x, "score", json_real(f->score));
+    if (f->kind == INSIGHT_MISLABEL) json_object_set_new(x, "self", json_real(f->self));
+    json_object_set_new(x, "rows", rows);
+    json_array_append_new(fs, x);
+  }
+  for (int k = 0; k < INSIGHT_KIND_COUNT; k++) {
+    size_t rows, n = insight_quality_count(q, (insight_kind_t)k, &rows);
+    json_object_set_new(counts, insight_kind_name((insight_kind_t)k),
+                        json_pack("{s:I, s:I}", "findings", (json_int_t)n, "rows", (json_int_t)rows));
+  }
+  json_object_set_new(o, "data", json_string(file));
+  json_object_set_new(o, "rows", json_integer((json_int_t)q->ndocs));
+  json_object_set_new(o, "accuracy", json_real(q->accuracy));
+  json_object_set_new(o, "seconds", json_real(q->seconds));
+  json_object_set_new(o, "classes", cls);
+  json_object_set_new(o, "counts", counts);
+  json_object_set_new(o, "findings", fs);
+  return o;
+}
+
+static void print_text(const insight_quality_t *q, const cli_rows_t *rows, int top) {
+  printf("%zu rows, %d classes, held-out accuracy %.4f, %.1f s\n", q->ndocs, q->nclass, q->accuracy,
+         q->seconds);
+  for (int k = 0; k < INSIGHT_KIND_COUNT; k++) {
+    size_t nrows, n = insight_quality_count(q, (insight_kind_t)k, &nrows);
+    printf("\n%s: %zu finding%s, %zu row%s\n", insight_kind_name((insight_kind_t)k), n, n == 1 ? "" : "s",
+           nrows, nrows == 1 ? "" : "s");
+    int shown = 0;
+    for (size_t i = 0; i < q->n && shown < top; i++) {
+      const insight_finding_t *f = &q->f[i];
+      if (f->kind != (insight_kind_t)k) continue;
+      shown++;
+      printf("  %s%s%s%s (%.3f):", f->label >= 0 ? q->classes[f->label] : "several labels",
+             f->suggest >= 0 ? " -> " : "", f->suggest >= 0 ? q->classes[f->suggest] : "",
+             f->kind == INSIGHT_RARE_CLASS && f->suggest >= 0 ? " (merge)" : "", f->score);
+      for (size_t d = 0; d < f->ndocs && d < 8; d++) printf(" %zu", f->docs[d]);
+      if (f->ndocs > 8) printf(" … (%zu)", f->ndocs);
+      if (f->ndocs) { /* the first row's start, on one line */
+        char line[64];
+        snprintf(line, sizeof line, "%s", rows->text[f->docs[0]]);
+        for (char *c = line; *c; c++)
+          if (*c == '\n' || *c == '\r' || *c == '\t') *c = ' ';
+        printf("  \"%s\"", line);
+      }
+      printf("\n");
+    }
+  }
+}
+
+int cli_quality(int argc, char **argv) {
+  cli_opt_t opts[] = {{"--data", 1, NULL}, {"--text", 1, NULL}, {"--label", 1, NULL},
+                      {"--json", 0, NULL}, {"--top", 1, NULL},  {"--seed", 1, NULL},
+                      {"--help", 0, NULL}, {NULL, 0, NULL}};
+  int np = 0;
+  if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
+  const char *data = cli_get(opts, "--data"), *text = cli_get(opts, "--text"),
+             *label = cli_get(opts, "--label");
+  if (cli_get(opts, "--help") || !data || !text || !label) {
+    usage();
+    return cli_get(opts, "--help") ? 0 : 2;
+  }
+  char *end = NULL;
+  long top = cli_get(opts, "--top") ? strtol(cli_get(opts, "--top"), &end, 10) : 10;
+  if ((end && *end) || top < 0 || top > 1000000) {
+    fprintf(stderr, "relais quality: --top must be a number from 0 to 1000000\n");
+    return 2;
+  }
+  ml_params_t p;
+  ml_params_defaults(&p);
+  if (cli_get(opts, "--seed")) p.seed = strtoull(cli_get(opts, "--seed"), NULL, 10);
+  cli_rows_t rows = {0};
+  long skipped = 0;
+  insight_quality_t q = {0};
+  char err[256];
+  int rc = 1;
+  if (cli_rows_read(data, text, label, &rows, &skipped)) goto out;
+  if (skipped) fprintf(stderr, "relais quality: %ld rows skipped (no label or unreadable)\n", skipped);
+  if (insight_quality_run(rows.n, (const char *const *)rows.text, NULL,
+                          (const char *const *)rows.label, NULL, &p, &q, err, sizeof err)) {
+    fprintf(stderr, "relais quality: %s\n", err);
+    goto out;
+  }
+  if (cli_get(opts, "--json")) {
+    json_t *o = report_json(&q, data);
+    char *s = json_dumps(o, JSON_COMPACT);
+    puts(s);
+    free(s);
+    json_decref(o);
+  } else {
+    print_text(&q, &rows, (int)top);
+  }
+  rc = 0;
+out:
+  insight_quality_clear(&q);
+  cli_rows_free(&rows);
+  return rc;
+}

@@ -1,0 +1,87 @@
+/* insight: what the desk's own tickets say about themselves. For now, the
+ * data-quality report of a labelled field: the labels that mislead its
+ * model, and the tickets that teach it nothing.
+ *
+ * Findings, each with its tickets and the fix it offers:
+ *   mislabel      out-of-fold predictions that confidently disagree with the
+ *                 stored label: under INSIGHT_SELF_CONF for it, another
+ *                 class preferred (confident learning's self-confidence:
+ *                 Northcutt, Jiang and Chuang, 2021) → relabel to that
+ *                 class, or confirm the label
+ *   conflict      near-identical texts (cosine ≥ INSIGHT_NEAR) with
+ *                 different labels → one label for all
+ *   duplicate     exact or near-identical texts with the same label
+ *   rare_class    a class under INSIGHT_RARE examples → merge it into the
+ *                 class its tickets are most often taken for
+ *   empty         texts with fewer than INSIGHT_EMPTY_WORDS content words
+ *   low_precision a class whose held-out predictions reach INSIGHT_LOW_PREC
+ *                 precision at no threshold
+ *
+ * Pure computation on rows the caller reads; nothing is stored here. */
+#ifndef RELAIS_INSIGHT_H
+#define RELAIS_INSIGHT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../ml/ml.h"
+
+#define INSIGHT_NEAR 0.9        /* cosine of near-identical texts */
+#define INSIGHT_SELF_CONF 0.1 /* share of its class's mean self-confidence under which a label is doubtful */
+#define INSIGHT_RARE 25         /* examples a class needs to be trainable */
+#define INSIGHT_EMPTY_WORDS 3   /* content words of a text that says something */
+#define INSIGHT_LOW_PREC 0.6    /* precision a class should reach at some threshold */
+
+typedef enum {
+  INSIGHT_MISLABEL = 0,
+  INSIGHT_CONFLICT,
+  INSIGHT_DUPLICATE,
+  INSIGHT_RARE_CLASS,
+  INSIGHT_EMPTY,
+  INSIGHT_LOW_PRECISION,
+  INSIGHT_KIND_COUNT
+} insight_kind_t;
+
+/* "mislabel", "conflict", "duplicate", "rare_class", "empty",
+ * "low_precision". */
+const char *insight_kind_name(insight_kind_t k);
+
+typedef struct {
+  insight_kind_t kind;
+  size_t *docs;      /* [ndocs] indexes of the input rows (owned by the report) */
+  size_t ndocs;
+  int label;         /* the class concerned (mislabel, rare, low precision: the stored one); -1: several */
+  int suggest;       /* the class the fix proposes (relabel to, merge into); -1: none */
+  double score;      /* mislabel: the suggested class's probability; conflict and
+                      * duplicate: the lowest cosine in the group; rare: examples;
+                      * low precision: the best precision reached */
+  double self;       /* mislabel: the probability the model gives the stored label
+                      * (its self-confidence; the lowest first) */
+} insight_finding_t;
+
+typedef struct {
+  insight_finding_t *f;  /* findings, by kind, then most certain first (owned) */
+  size_t n, cap;
+  char **classes;        /* [nclass] the labels, in order of first appearance (owned) */
+  int nclass;
+  size_t ndocs;
+  double accuracy;       /* out-of-fold, of the model behind the mislabels */
+  double seconds;
+} insight_quality_t;
+
+/* The report on n rows: texts[i] labelled labels[i] (langs NULL: identify;
+ * confirmed NULL, or 1 for a row whose label a person confirmed from an
+ * earlier report: never listed as a mislabel again), all borrowed. The
+ * model behind the mislabels is trained with p (out-of-fold, p->folds
+ * folds). Returns 0 and fills out (free with insight_quality_clear), or
+ * UTIL_E_INVALID with a message when the rows cannot be trained on (fewer
+ * than 2 classes or too few rows). */
+int insight_quality_run(size_t n, const char *const *texts, const int *langs,
+                        const char *const *labels, const unsigned char *confirmed,
+                        const ml_params_t *p, insight_quality_t *out, char *err, size_t errlen);
+void insight_quality_clear(insight_quality_t *q);
+
+/* How many findings of kind k, and how many rows they name. */
+size_t insight_quality_count(const insight_quality_t *q, insight_kind_t k, size_t *rows);
+
+#endif
