@@ -163,11 +163,14 @@ test('an admin sets and resets the field-wide rule', async () => {
   for (const [mode, want] of [['never', { field: 'group', class: '', mode: 'never', target: null }],
     ['target', { field: 'group', class: '', mode: 'target', target: 0.95 }]]) {
     await page.selectOption(rule, mode);
+    // the page draws itself again after a save: the next turn must act on the new controls
+    await page.$eval(rule, (e) => { e.dataset.stale = '1'; });
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/models/group/thresholds'));
     await page.click('.model[data-field="group"] p .th-save');
     assert.equal((await saved).status(), 200);
     assert.deepEqual(await rules(), [want]);
-    await page.waitForSelector(rule);
+    await page.waitForSelector(rule + ':not([data-stale])');
+    assert.equal(await page.$eval(rule, (e) => e.value), mode);
   }
   await ctx.close();
 });
