@@ -48,6 +48,10 @@ jobs_runner_t *api_jobs(api_ctx_t *ctx);
 /* Registers the job that keeps the search facets up to date (see
  * store_search_prepare) and asks for its first run at once. */
 int api_search_job_register(jobs_runner_t *r, const char *db_path);
+/* Registers the job "quality" (src/api/quality.c) on its own connection to
+ * db_path: each configured triage field's data-quality report, made when
+ * it has none or its newest is a day old. Returns 0 or an error. */
+int api_quality_job_register(jobs_runner_t *r, const char *db_path);
 
 /* ---- One request ---------------------------------------------------------- */
 typedef struct {

@@ -337,6 +337,10 @@ int api_template_intake(api_call_t *c, const json_t *template_id, const json_t *
 /* Ticket id's form as {template_id, name_fr, name_en, fields}, or null. */
 json_t *api_form_json(store_t *db, int64_t ticket_id);
 
+/* The data-quality report and its fixes (src/api/quality.c). */
+void api_quality_get(api_call_t *c);
+void api_quality_fix(api_call_t *c);
+
 /* Managed lists: categories, services, configuration items (src/api/catalog.c). */
 void api_catalog_list(api_call_t *c);
 void api_catalog_create(api_call_t *c);

@@ -20,6 +20,7 @@ static const char *const list_args[] = {
 static const char *const user_list_args[] = {"role", "q", "active", "limit", "cursor", NULL};
 static const char *const page_args[] = {"limit", "cursor", NULL};
 static const char *const catalog_args[] = {"q", "active", "limit", "cursor", NULL};
+static const char *const quality_args[] = {"field", "kind", "limit", "offset", NULL};
 static const char *const token_args[] = {"user_id", NULL};
 static const char *const trend_args[] = {"bucket", "periods", NULL};
 static const char *const audit_args[] = {"actor_id", "action", "target_type", "target_id",
@@ -95,6 +96,8 @@ const api_route_t api_routes[] = {
     {"PUT", "/api/v1/models/{name}/thresholds", api_models_thresholds_put, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/models/{name}/active", api_models_activate, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/models/{name}/trend", api_models_trend, STORE_ROLE_AGENT, trend_args},
+    {"GET", "/api/v1/quality", api_quality_get, STORE_ROLE_AGENT, quality_args},
+    {"POST", "/api/v1/quality/fix", api_quality_fix, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/settings", api_settings_get, STORE_ROLE_ADMIN, NULL},
     {"PUT", "/api/v1/settings", api_settings_put, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/jobs", api_jobs_list, STORE_ROLE_ADMIN, NULL},

@@ -89,7 +89,8 @@ int cli_serve(int argc, char **argv) {
   /* The background jobs; the server serves without them if they fail. */
   jobs_runner_t *jobs = api_jobs(ctx);
   if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), (int)check) ||
-      api_search_job_register(jobs, ac.db_path) || jobs_runner_start(jobs))
+      api_search_job_register(jobs, ac.db_path) || api_quality_job_register(jobs, ac.db_path) ||
+      jobs_runner_start(jobs))
     fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
   int rc = http_serve(&hc, ctx);
   api_free(&ctx); /* stops the jobs (a running one is told to stop), then the database */

@@ -17,7 +17,9 @@
  *   low_precision a class whose held-out predictions reach INSIGHT_LOW_PREC
  *                 precision at no threshold
  *
- * Pure computation on rows the caller reads; nothing is stored here. */
+ * insight_quality_run is pure computation on rows the caller reads;
+ * insight_quality_refresh reads a field's labelled tickets from the store
+ * and stores the report. */
 #ifndef RELAIS_INSIGHT_H
 #define RELAIS_INSIGHT_H
 
@@ -25,6 +27,7 @@
 #include <stdint.h>
 
 #include "../ml/ml.h"
+#include "../store/store.h"
 
 #define INSIGHT_NEAR 0.9        /* cosine of near-identical texts */
 #define INSIGHT_SELF_CONF 0.1 /* share of its class's mean self-confidence under which a label is doubtful */
@@ -83,5 +86,18 @@ void insight_quality_clear(insight_quality_t *q);
 
 /* How many findings of kind k, and how many rows they name. */
 size_t insight_quality_count(const insight_quality_t *q, insight_kind_t k, size_t *rows);
+
+/* The report of a triage field (category, group, urgency, service, ci)
+ * from its labelled tickets (store_labels_each; the labels people
+ * confirmed are never flagged as mislabels), stored as JSON
+ * (store_quality_put) with *id its id:
+ *   {"field", "rows", "accuracy", "seconds", "classes": [...],
+ *    "counts": {kind: {"findings", "tickets"}},
+ *    "findings": [{"kind", "label", "suggest", "score", "self", "tickets": [ids]}]}
+ * labels and suggestions by name (null: several or none). Returns 0, or an
+ * error with a message in err: UTIL_E_INVALID when the field has too few
+ * labelled tickets or classes. */
+int insight_quality_refresh(store_t *s, const char *field, const ml_params_t *p, int64_t *id,
+                            char *err, size_t errlen);
 
 #endif

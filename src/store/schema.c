@@ -419,4 +419,17 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " pos INTEGER NOT NULL, key TEXT NOT NULL, type TEXT NOT NULL,"
     " label_fr TEXT NOT NULL, label_en TEXT NOT NULL, value TEXT NOT NULL,"
     " choice_fr TEXT, choice_en TEXT, PRIMARY KEY(ticket_id, pos)) WITHOUT ROWID;",
+
+    /* 19: the data-quality report. A report of a triage field is kept
+     * whole as JSON (its findings name tickets by id), the newest ones
+     * only. A label confirmation says a person looked at a ticket the
+     * report took for a probable mislabel and kept its label (value): it
+     * holds while the ticket's label is still that value, and the report
+     * flags the ticket no more. */
+    "CREATE TABLE quality_reports(id INTEGER PRIMARY KEY, field TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL, rows INTEGER NOT NULL, report TEXT NOT NULL);"
+    "CREATE INDEX quality_reports_field ON quality_reports(field, id);"
+    "CREATE TABLE label_confirmations(ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " field TEXT NOT NULL, value TEXT NOT NULL, user_id INTEGER REFERENCES users(id),"
+    " at INTEGER NOT NULL, PRIMARY KEY(ticket_id, field)) WITHOUT ROWID;",
 };

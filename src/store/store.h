@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 18
+#define STORE_SCHEMA_VERSION 19
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -809,6 +809,29 @@ typedef struct {
 } store_label_row_t;
 int store_labels_each(store_t *s, const char *field,
                       int (*fn)(const store_label_row_t *, void *), void *arg);
+
+/* ---- data quality (quality.c) ------------------------------------------------
+ * Reports of a field are JSON text made by insight; the newest
+ * STORE_QUALITY_KEEP of each field are kept. */
+#define STORE_QUALITY_KEEP 10
+/* Stores a report (report borrowed) made at at over rows labelled
+ * tickets, drops the field's older ones beyond the newest
+ * STORE_QUALITY_KEEP; *id receives its id. */
+int store_quality_put(store_t *s, const char *field, int64_t at, int64_t rows,
+                      const char *report, int64_t *id);
+/* The newest report of field: *report owned (free()), *at its time.
+ * UTIL_E_NOTFOUND when the field has none. */
+int store_quality_latest(store_t *s, const char *field, char **report, int64_t *at, int64_t *id);
+/* A person (a->user_id) keeps ticket id's label value of field: the
+ * confirmation (replacing an earlier one) and the history event
+ * "label_confirmed" (old value the field, new value the label), inside the
+ * caller's transaction if one is open. */
+int store_label_confirm(store_t *s, int64_t id, const char *field, const char *value,
+                        const store_actor_t *a, int64_t at);
+/* Calls fn for each ticket whose label of field a person confirmed and is
+ * still the confirmed value. */
+int store_label_confirmed_each(store_t *s, const char *field,
+                               int (*fn)(int64_t ticket_id, void *), void *arg);
 
 typedef enum {
   STORE_PRED_APPLIED = 0,   /* set on the ticket by the model */

@@ -58,6 +58,9 @@ static int check_state(const char *path, int64_t tokens) {
   /* 18: macros, templates and the forms tickets keep, all or none */
   assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('macros', 'templates',"
                                " 'ticket_forms', 'ticket_fields')"), v >= 18 ? 4 : 0);
+  /* 19: the quality reports and the labels people confirmed, both or none */
+  assert_int_equal(one_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('quality_reports',"
+                               " 'label_confirmations')"), v >= 19 ? 2 : 0);
   if (v >= 10) {
     assert_int_equal(one_int(db, "SELECT count(*) FROM pragma_table_info('api_tokens') WHERE name = 'id'"), v >= 11);
     if (tokens) assert_int_equal(one_int(db, "SELECT count(*) FROM api_tokens"), tokens);

@@ -74,6 +74,7 @@ export default {
     jobs_failing: 'Failed {n} times in a row', jobs_every_s: 'every {n}\u00a0s',
     jobs_every_min: 'every {n}\u00a0min', jobs_every_h: 'every {n}\u00a0h',
     jobs_every_1s: 'every second', jobs_every_1min: 'every minute', jobs_every_1h: 'every hour',
+    jobs_title_quality: 'Data-quality report', jobs_desc_quality: 'Makes the data-quality report of each triage field (probable mislabels, conflicting labels, duplicates, rare classes, empty texts, imprecise classes) when it has none or its newest is a day old.',
     jobs_title_retrain: 'Triage model retraining', jobs_title_search_facets: 'Search data in memory',
     jobs_desc_retrain: 'Retrains the triage models when the newest is too old or enough corrections came in, and trains any field without a model; a new model replaces the active one only if it is not worse.',
     jobs_desc_search_facets: 'Keeps what searches hold in memory of every ticket (length, filtered fields, sort keys) up to date with the latest changes; a search also does it when it finds them behind.',
@@ -97,7 +98,7 @@ export default {
     audit_key_force: 'forced', audit_key_field: 'field', audit_key_version: 'version', audit_key_previous_version: 'previous version',
     audit_key_imported: 'imported', audit_key_skipped: 'skipped',
     dismiss: 'Dismiss',
-    ev_suggestion_accepted: 'confirmed the suggestion for',
+    ev_label_confirmed: 'kept the label of', ev_suggestion_accepted: 'confirmed the suggestion for',
     // service levels
     days_short: 'd', sla_at_risk: 'At risk', sla_breached: 'Overdue', sla_paused: 'Paused: waiting on the requester',
     sla_met: 'Met', sla_missed: 'Missed', sla_left: '{span} left', sla_late_by: 'by {span}',

@@ -74,6 +74,7 @@ export default {
     jobs_failing: '{n} échecs de suite', jobs_every_s: 'toutes les {n}\u00a0s',
     jobs_every_min: 'toutes les {n}\u00a0min', jobs_every_h: 'toutes les {n}\u00a0h',
     jobs_every_1s: 'toutes les secondes', jobs_every_1min: 'toutes les minutes', jobs_every_1h: 'toutes les heures',
+    jobs_title_quality: 'Rapport de qualité des données', jobs_desc_quality: 'Établit le rapport de qualité des données de chaque champ du tri (étiquettes probablement fausses, étiquettes contradictoires, doublons, classes rares, textes vides, classes imprécises) quand il n’en a pas ou que le dernier date d’un jour.',
     jobs_title_retrain: 'Réentraînement des modèles de tri', jobs_title_search_facets: 'Données de recherche en mémoire',
     jobs_desc_retrain: 'Réentraîne les modèles de tri quand le plus récent est trop ancien ou qu’assez de corrections sont arrivées, et entraîne tout champ sans modèle\u00a0; un nouveau modèle ne remplace l’actif que s’il n’est pas moins bon.',
     jobs_desc_search_facets: 'Tient à jour ce que la recherche garde en mémoire de chaque ticket (longueur, champs filtrés, clés de tri) avec les dernières modifications\u00a0; une recherche le fait aussi quand elle les trouve en retard.',
@@ -97,7 +98,7 @@ export default {
     audit_key_force: 'forcé', audit_key_field: 'champ', audit_key_version: 'version', audit_key_previous_version: 'version précédente',
     audit_key_imported: 'importés', audit_key_skipped: 'ignorés',
     dismiss: 'Fermer',
-    ev_suggestion_accepted: 'a confirmé la suggestion pour',
+    ev_label_confirmed: 'a gardé la valeur de', ev_suggestion_accepted: 'a confirmé la suggestion pour',
     // niveaux de service
     days_short: 'j', sla_at_risk: 'À risque', sla_breached: 'En retard', sla_paused: 'En pause\u00a0: en attente du demandeur',
     sla_met: 'Respecté', sla_missed: 'Dépassé', sla_left: 'reste {span}', sla_late_by: 'de {span}',

@@ -82,6 +82,9 @@ function eventView(e) {
   // an agent confirmed what the model had said (old_value names the field)
   else if (e.field === 'suggestion_accepted') what = [t('ev_suggestion_accepted') + ' ' + historyLabel(e.old_value) + t('colon'),
     el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
+  // a person kept a label the data-quality report doubted (old_value names the field)
+  else if (e.field === 'label_confirmed') what = [t('ev_label_confirmed') + ' ' + historyLabel(e.old_value) + t('colon'),
+    el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
   else what = [t('changed') + ' ' + historyLabel(e.field) + ' ', t('from') + ' ',
     el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
   return el('div', { class: 'event', 'data-field': e.field },
