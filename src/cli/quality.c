@@ -1,24 +1,70 @@
 /* relais quality: the data-quality report (see insight.h) of a labelled
- * CSV file, as text for people or one JSON object. Rows are numbered from
- * 0 in file order, among the rows with a label. */
+ * CSV file, as text for people or one JSON object (rows numbered from 0 in
+ * file order, among the rows with a label); or, without --data, the
+ * reports of the desk's triage fields, made and stored as the job
+ * "quality" does. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../insight/insight.h"
+#include "../triage/triage.h"
 #include "cli_int.h"
 
 static void usage(void) {
   printf("usage: relais quality --data FILE.csv --text COL[,COL…] --label COL\n"
          "                      [--json] [--top N] [--seed N]\n"
+         "       relais quality [--field NAME] [--db FILE]\n"
          "Finds what misleads a classifier in labelled tickets: probable mislabels\n"
          "(held-out predictions that confidently disagree with the label), texts\n"
          "near-identical to others with another label, duplicates, classes too rare\n"
          "to learn, empty texts and classes that reach 60 %% precision at no\n"
          "threshold. Each finding names its rows (from 0, in file order) and the fix\n"
          "it offers. --top limits the findings listed of each kind (text output;\n"
-         "default 10).\n");
+         "default 10). Without --data, makes and stores the report of each\n"
+         "configured triage field of the database (or of --field), as the job\n"
+         "\"quality\" does, and prints its counts.\n");
+}
+
+/* The desk's reports: each configured field (or one), made and stored. */
+static int quality_db(const cli_opt_t *opts) {
+  store_t *db = cli_open_db(opts);
+  if (!db) return 1;
+  int conf[TRIAGE_MAX_FIELDS], n = 0, rc = 0;
+  const char *one = cli_get(opts, "--field");
+  if (one && (conf[0] = triage_field_index(one)) >= 0) n = 1;
+  else if (one) {
+    fprintf(stderr, "relais quality: '%s' is not a triage field: category, group, urgency, service or ci\n", one);
+    store_close(&db);
+    return 2;
+  } else n = triage_configured_fields(db, conf);
+  ml_params_t p;
+  ml_params_defaults(&p);
+  for (int i = 0; i < n; i++) {
+    const char *f = triage_field_name(conf[i]);
+    char err[200], *text = NULL;
+    int64_t id = 0, at = 0;
+    int e = insight_quality_refresh(db, f, &p, &id, err, sizeof err);
+    if (e) {
+      printf("%-9s no report: %s\n", f, err);
+      if (e != UTIL_E_INVALID) rc = 1;
+      continue;
+    }
+    store_quality_latest(db, f, &text, &at, &id);
+    json_t *r = text ? json_loads(text, 0, NULL) : NULL, *v;
+    const char *k;
+    printf("%-9s report %lld: %lld tickets, held-out accuracy %.3f;", f, (long long)id,
+           (long long)json_integer_value(json_object_get(r, "rows")),
+           json_real_value(json_object_get(r, "accuracy")));
+    json_object_foreach(json_object_get(r, "counts"), k, v)
+      printf(" %s %lld", k, (long long)json_integer_value(json_object_get(v, "tickets")));
+    printf(" (tickets)\n");
+    json_decref(r);
+    free(text);
+  }
+  store_close(&db);
+  return rc;
 }
 
 static json_t *report_json(const insight_quality_t *q, const char *file) {
@@ -83,11 +129,13 @@ static void print_text(const insight_quality_t *q, const cli_rows_t *rows, int t
 int cli_quality(int argc, char **argv) {
   cli_opt_t opts[] = {{"--data", 1, NULL}, {"--text", 1, NULL}, {"--label", 1, NULL},
                       {"--json", 0, NULL}, {"--top", 1, NULL},  {"--seed", 1, NULL},
+                      {"--field", 1, NULL}, {"--db", 1, NULL},
                       {"--help", 0, NULL}, {NULL, 0, NULL}};
   int np = 0;
   if (cli_parse(argc, argv, opts, NULL, 0, &np)) return 2;
   const char *data = cli_get(opts, "--data"), *text = cli_get(opts, "--text"),
              *label = cli_get(opts, "--label");
+  if (!cli_get(opts, "--help") && !data && !text && !label) return quality_db(opts);
   if (cli_get(opts, "--help") || !data || !text || !label) {
     usage();
     return cli_get(opts, "--help") ? 0 : 2;

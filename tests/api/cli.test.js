@@ -211,6 +211,37 @@ test('eval: measures on held-out rows, deterministic for a seed, clear errors', 
   assert.match(r.stderr, /too few/);
 });
 
+test('quality: the findings of a CSV file with their rows, the desk\'s reports stored, clear errors', () => {
+  const data = path.join(tmp, 'quality.csv');
+  evalSet(data, 300, 11);
+  // two rows that say the same with two labels, and a label moved
+  fs.appendFileSync(data, '300,"imprimante en panne au deuxième étage depuis lundi matin",Printing\n' +
+    '301,"imprimante en panne au deuxième étage depuis lundi matin",Network\n');
+  let r = run('quality', '--data', data, '--text', 'text', '--label', 'label', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.rows, 302);
+  const conflict = j.findings.find((f) => f.kind === 'conflict' && f.rows.includes(300));
+  assert.ok(conflict && conflict.rows.includes(301), JSON.stringify(j.counts));
+  assert.equal(conflict.label, null);
+  r = run('quality', '--data', data, '--text', 'text', '--label', 'label');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^302 rows, 3 classes, held-out accuracy/);
+  assert.match(r.stdout, /conflict: \d+ findings?/);
+  const db = path.join(tmp, 'quality.db');
+  assert.equal(run('demo', '--db', db, '--tickets', '400', '--seed', '3', '--no-passwords').status, 0);
+  r = run('quality', '--db', db);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^category +report 1: \d+ tickets, held-out accuracy/m);
+  assert.match(r.stdout, /^urgency +report 3:/m);
+  r = run('quality', '--db', db, '--field', 'colour');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /'colour' is not a triage field/);
+  r = run('quality', '--data', data, '--text', 'nope', '--label', 'label');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no column 'nope'/);
+});
+
 test('user add refuses a common password or the e-mail as one, as the API does', () => {
   const db = path.join(tmp, 'users.db');
   const add = (email, pw) => spawnSync(BIN, ['user', 'add', '--email', email, '--name', 'N', '--role', 'agent', '--password-stdin', '--db', db],
