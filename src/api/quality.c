@@ -3,7 +3,8 @@
  * GET /api/v1/quality?field=F[&kind=K][&limit=N][&offset=N] (agents,
  * admins): the newest report of a triage field (insight.h), its counts,
  * and a page of its findings (all kinds, or one), each ticket with its
- * title and the field's value now, so that a finding fixed since shows it.
+ * title and the field's value now, so that a finding fixed since shows it;
+ * before the first report, created_at null and nothing found.
  * POST /api/v1/quality/fix {field, action: relabel|confirm, tickets: [ids],
  * value}: relabel sets the field to value on each ticket, confirm keeps
  * each ticket's label; either is recorded in the history with the person,
@@ -79,10 +80,14 @@ void api_quality_get(api_call_t *c) {
   }
   char *text = NULL;
   int rc = store_quality_latest(c->db, triage_field_name(field), &text, &at, &id);
+  if (rc == UTIL_E_NOTFOUND) { /* not an error: the job has not made one yet */
+    api_reply(c, 200, json_pack("{s:s, s:n, s:n, s:i, s:{}, s:[], s:i, s:n}", "field",
+                                triage_field_name(field), "id", "created_at", "rows", 0, "counts",
+                                "findings", "total", 0, "next_offset"));
+    return;
+  }
   if (rc) {
-    api_error(c, rc, "field", rc == UTIL_E_NOTFOUND ? "no quality report of %s yet: the job"
-              " \"quality\" makes one" : "cannot read the quality report of %s",
-              triage_field_name(field));
+    api_error(c, rc, NULL, "cannot read the quality report of %s", triage_field_name(field));
     return;
   }
   json_t *r = json_loads(text, 0, NULL), *page = json_array(), *f;

@@ -33,6 +33,7 @@ test.before(async () => {
   const db = path.join(dir, 'relais.db');
   execFileSync(BIN, ['demo', '--db', db, '--tickets', '500', '--seed', '9']);
   cli(db, ['train']);
+  cli(db, ['quality']);
   srv = await startServer(db);
   const as = (email) => client(srv.url, cli(db, ['token', 'create', '--email', email]));
   const claire = as(LOGIN.requester[0]);
@@ -89,6 +90,7 @@ const PAGES = [
   { page: 'groups', role: 'admin', hash: '#/groups', ready: '#group-rows tr', title: { fr: 'Groupes', en: 'Groups' } },
   { page: 'group', role: 'admin', hash: '#/groups/ID', id: 'group', ready: '#group-title', title: { fr: 'Service Desk N1', en: 'Service Desk N1' } },
   { page: 'settings', role: 'admin', hash: '#/settings', ready: '.settings-save', title: { fr: 'Réglages', en: 'Settings' } },
+  { page: 'quality', role: 'admin', hash: '#/quality', ready: '#q-list-mislabel', title: { fr: 'Qualité des données', en: 'Data quality' } },
   { page: 'jobs', role: 'admin', hash: '#/jobs', ready: '#jobs-body tr', title: { fr: 'Tâches de fond', en: 'Jobs' } },
   { page: 'audit', role: 'admin', hash: '#/audit', ready: '#audit-body tr', title: { fr: 'Journal d’audit', en: 'Audit log' } },
   { page: 'lists', role: 'admin', hash: '#/lists', ready: '#list-rows tr', title: { fr: 'Listes', en: 'Lists' } },

@@ -85,6 +85,7 @@ const PAGES = {
     ['#/groups', 'main h1', { fr: /^Groupes$/, en: /^Groups$/ }],
     ['#/settings', 'main h1', { fr: /^Réglages$/, en: /^Settings$/ }],
     ['#/jobs', 'h1', { fr: /^Tâches de fond$/, en: /^Jobs$/ }],
+    ['#/quality', 'h1', { fr: /^Qualité des données$/, en: /^Data quality$/ }],
     ['#/audit', 'h1', { fr: /^Journal d’audit$/, en: /^Audit log$/ }],
     ['#/lists', 'h1', { fr: /^Catégories, services et éléments de configuration$/, en: /^Categories, services and configuration items$/ }],
     ['#/account', '#pw-form h2', { fr: /^Mot de passe$/, en: /^Password$/ }],
@@ -94,10 +95,10 @@ const PAGES = {
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes', 'nav-macros': 'Macros', 'nav-templates': 'Formulaires' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists', 'nav-macros': 'Macros', 'nav-templates': 'Templates' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-quality': 'Qualité des données', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes', 'nav-macros': 'Macros', 'nav-templates': 'Formulaires' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-quality': 'Data quality', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists', 'nav-macros': 'Macros', 'nav-templates': 'Templates' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-macros'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-jobs', 'nav-audit', 'nav-lists', 'nav-macros', 'nav-templates'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-quality', 'nav-macros'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-quality', 'nav-jobs', 'nav-audit', 'nav-lists', 'nav-macros', 'nav-templates'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

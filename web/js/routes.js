@@ -18,6 +18,7 @@ export default [
   { path: '#/groups/:id', load: () => import('./pages/group.js'), roles: ADMINS, title: 'groups' },
   { path: '#/settings', load: () => import('./pages/settings.js'), roles: ADMINS, nav: ['settings', 'nav-settings'], title: 'settings' },
   { path: '#/account', load: () => import('./pages/account.js'), title: 'account' },
+  { path: '#/quality', load: () => import('./pages/quality.js'), roles: AGENTS, nav: ['quality', 'nav-quality'], title: 'quality_title' },
   { path: '#/jobs', load: () => import('./pages/jobs.js'), roles: ADMINS, nav: ['jobs', 'nav-jobs'], title: 'jobs' },
   { path: '#/audit', load: () => import('./pages/audit.js'), roles: ADMINS, nav: ['audit', 'nav-audit'], title: 'audit' },
   { path: '#/lists', load: () => import('./pages/lists.js'), roles: ADMINS, nav: ['lists', 'nav-lists'], title: 'lists' },
