@@ -81,6 +81,7 @@ typedef struct ml_model ml_model_t;
 typedef struct {
   size_t n;          /* training documents */
   double accuracy, macro_f1, ece, coverage_at_target;
+  double mean_confidence; /* of the out-of-fold predictions (a baseline for drift) */
   double train_seconds;
   int *doc_pred;
   float *doc_prob;   /* [n × K] */

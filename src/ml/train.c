@@ -335,7 +335,12 @@ static void report(const trainer_t *t, ml_train_info_t *info) {
   info->macro_f1 = mt.macro_f1;
   info->ece = mt.ece;
   size_t covered = 0; /* with the per-class thresholds */
-  for (size_t i = 0; i < t->noof; i++) covered += t->conf[i] + 1e-6 >= t->m->threshold[t->pred[i]];
+  double sum = 0;
+  for (size_t i = 0; i < t->noof; i++) {
+    covered += t->conf[i] + 1e-6 >= t->m->threshold[t->pred[i]];
+    sum += t->conf[i];
+  }
+  info->mean_confidence = t->noof ? sum / (double)t->noof : 0;
   info->coverage_at_target = t->noof ? (double)covered / (double)t->noof : 0;
   size_t K = (size_t)t->K, n = t->ts->docs.n;
   if (info->doc_pred) for (size_t i = 0; i < n; i++) info->doc_pred[i] = -1;

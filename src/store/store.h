@@ -879,12 +879,23 @@ typedef struct {
   int64_t suggested;  /* offered, nobody decided */
   int64_t accepted;   /* a person confirmed the model's value */
   int64_t overridden; /* a person chose another value */
+  double confidence;  /* the sum of their predictions' confidences */
 } store_trend_t;
 /* Fills out[0..n-1] (borrowed) for the n periods of `period` seconds that
  * start at from: out[i] counts the tickets created in [from + i·period,
  * from + (i+1)·period) that have a prediction of field. */
 int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period, int n,
                      store_trend_t *out);
+/* The overrides of field made since from, by predicted value and the
+ * value chosen instead: fn(predicted, chosen, count), the most frequent
+ * pairs first. */
+int store_overrides_each(store_t *s, const char *field, int64_t from,
+                         int (*fn)(const char *predicted, const char *chosen, int64_t n, void *),
+                         void *arg);
+/* The predictions of field on the tickets created since from, by
+ * predicted value: fn(value, count, sum of confidences). */
+int store_pred_mix_each(store_t *s, const char *field, int64_t from,
+                        int (*fn)(const char *value, int64_t n, double conf, void *), void *arg);
 
 /* Admin threshold settings: mode "target" (with target precision),
  * "always" or "never", per field and class ("" = the field's default). */

@@ -363,7 +363,7 @@ int64_t store_feedback_count_since(store_t *s, int64_t t) {
 int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period, int n,
                      store_trend_t *out) {
   static const char sql[] =
-      "SELECT (t.created_at - ?2) / ?3, p.state, count(*) FROM tickets t"
+      "SELECT (t.created_at - ?2) / ?3, p.state, count(*), total(p.confidence) FROM tickets t"
       " JOIN predictions p ON p.ticket_id = t.id AND p.field = ?1"
       " WHERE t.created_at >= ?2 AND t.created_at < ?4 GROUP BY 1, 2";
   for (int i = 0; i < n; i++)
@@ -378,6 +378,7 @@ int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t i = sqlite3_column_int64(st, 0), k = sqlite3_column_int64(st, 2);
     if (i < 0 || i >= n) continue;
+    out[i].confidence += sqlite3_column_double(st, 3);
     switch (pred_state_parse((const char *)sqlite3_column_text(st, 1))) {
       case STORE_PRED_APPLIED: out[i].applied += k; break;
       case STORE_PRED_SUGGESTED: out[i].suggested += k; break;
@@ -386,6 +387,43 @@ int store_pred_trend(store_t *s, const char *field, int64_t from, int64_t period
     }
   }
   if (r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int store_overrides_each(store_t *s, const char *field, int64_t from,
+                         int (*fn)(const char *predicted, const char *chosen, int64_t n, void *),
+                         void *arg) {
+  sqlite3_stmt *st = store_stmt(s, "SELECT predicted, chosen, count(*) FROM feedback"
+                                   " WHERE field = ? AND kind = 'override' AND at >= ?"
+                                   " AND predicted IS NOT NULL GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2");
+  if (!st) return UTIL_E_DB;
+  store_bind_text(st, 1, field);
+  sqlite3_bind_int64(st, 2, from);
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    if ((rc = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                 sqlite3_column_int64(st, 2), arg)))
+      break;
+  if (!rc && r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}
+
+int store_pred_mix_each(store_t *s, const char *field, int64_t from,
+                        int (*fn)(const char *value, int64_t n, double conf, void *), void *arg) {
+  sqlite3_stmt *st = store_stmt(s, "SELECT p.value, count(*), total(p.confidence) FROM tickets t"
+                                   " JOIN predictions p ON p.ticket_id = t.id AND p.field = ?"
+                                   " WHERE t.created_at >= ? GROUP BY 1 ORDER BY 2 DESC, 1");
+  if (!st) return UTIL_E_DB;
+  store_bind_text(st, 1, field);
+  sqlite3_bind_int64(st, 2, from);
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW)
+    if ((rc = fn((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                 sqlite3_column_double(st, 2), arg)))
+      break;
+  if (!rc && r != SQLITE_DONE) rc = store_rc(s, r);
   sqlite3_reset(st);
   return rc;
 }

@@ -156,6 +156,7 @@ static char *metrics_json(const ml_model_t *m, const ml_train_info_t *info,
   json_object_set_new(o, "accuracy", json_real(info->accuracy));
   json_object_set_new(o, "macro_f1", json_real(info->macro_f1));
   json_object_set_new(o, "ece", json_real(info->ece));
+  json_object_set_new(o, "mean_confidence", json_real(info->mean_confidence));
   json_object_set_new(o, "coverage_at_target", json_real(info->coverage_at_target));
   json_object_set_new(o, "target_precision", json_real(p->target_precision));
   json_object_set_new(o, "train_seconds", json_real(info->train_seconds));

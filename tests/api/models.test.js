@@ -184,6 +184,32 @@ test('the trend counts what became of the predictions, per day and per week', as
   assert.equal((await trend('?bucket=day')).items.length, 30, 'thirty days by default');
 });
 
+test('the trend says how often people kept the predictions, what they overrode most, and whether tickets drift', async () => {
+  const trend = async (q) => (await agent('GET', '/api/v1/models/category/trend' + q)).json;
+  let w = await trend('');
+  const week = w.items[11];
+  assert.equal(week.accuracy, week.accepted / (week.accepted + week.overridden));
+  assert.ok(week.mean_confidence > 0 && week.mean_confidence <= 1, JSON.stringify(week));
+  assert.ok(w.items.slice(0, 11).every((x) => x.accepted + x.overridden > 0 || x.accuracy === null));
+  // the override of the test above: the predicted class, and what it became
+  const top = w.overridden_most[0];
+  assert.ok(top && top.overrides >= 1, JSON.stringify(w.overridden_most));
+  assert.ok(top.became.length >= 1 && top.became.every((b) => b.count >= 1 && b.value !== top.value));
+  assert.equal(top.overrides, top.became.reduce((a, b) => a + b.count, 0));
+  // the mix drifts: forty printer tickets in a row against the training's spread
+  const before = w.drift;
+  assert.deepEqual([before.signal, before.enough], [false, before.tickets >= 30], JSON.stringify(before));
+  for (let i = 0; i < 40; i++)
+    assert.equal((await agent('POST', '/api/v1/tickets', { title: `Imprimante bloquée ${i}`,
+      description: 'Bourrage papier dans le bac 2, la cartouche de toner clignote' })).status, 201);
+  w = await trend('');
+  assert.ok(w.drift.tickets >= 40 && w.drift.enough);
+  assert.ok(w.drift.label_mix_distance > 0.5, JSON.stringify(w.drift));
+  assert.equal(w.drift.signal, true);
+  assert.ok(w.drift.reasons.includes('label_mix'));
+  assert.ok(w.drift.training_mean_confidence > 0.5, 'the active model recorded its held-out confidence');
+});
+
 test('trend: roles, and bad input refused with the parameter named', async () => {
   assert.equal((await anon('GET', '/api/v1/models/category/trend')).status, 401);
   assert.equal((await alice('GET', '/api/v1/models/category/trend')).status, 403);

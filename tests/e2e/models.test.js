@@ -119,6 +119,12 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
       assert.equal(await page.textContent(`${first} .tr-accepted`), '2');
       assert.equal(await page.textContent(`${first} .tr-overridden`), '1');
       assert.match(await page.textContent(`${first} .tr-rate`), lang === 'fr' ? /^33\u00a0%$/ : /^33%$/);
+      assert.match(await page.textContent(`${first} .tr-accuracy`), lang === 'fr' ? /^67\u00a0%$/ : /^67%$/);
+      assert.match(await page.textContent(`${first} .tr-conf`), /^\d+\s?%$/);
+      // the class overridden, what it became; too few tickets to speak of drift
+      assert.equal(await page.locator('#m-overrides li').count(), 1);
+      assert.match(await page.textContent('#m-overrides li'), lang === 'fr' ? /corrigée 1 fois, en/ : /overridden 1 times, to/);
+      assert.match(await page.textContent('#m-drift'), lang === 'fr' ? /^Trop peu de tickets/ : /^Too few triaged tickets/);
       await page.selectOption('#m-trend-bucket', 'day');
       await page.waitForFunction(() => document.querySelectorAll('#m-trend tbody tr').length === 30);
       assert.equal(await page.textContent('#m-trend thead th'), tx.day);

@@ -197,7 +197,31 @@ function trendRow(x) {
     el('th', { scope: 'row', class: 'lead' }, fmtDate(x.start)),
     STATES.map((k) => el('td', { class: 'tr-' + k, 'data-label': t('tr_' + k) }, fmtNum(x[k]))),
     el('td', { class: 'tr-rate', 'data-label': t('tr_rate') }, decided ? pct(x.overridden / decided, 0) : t('none')),
+    el('td', { class: 'tr-accuracy', 'data-label': t('tr_accuracy') }, x.accuracy === null ? t('none') : pct(x.accuracy, 0)),
+    el('td', { class: 'tr-conf', 'data-label': t('tr_conf') }, x.mean_confidence === null ? t('none') : pct(x.mean_confidence, 0)),
     el('td', { class: 'tr-bar' }, bar));
+}
+
+// The classes people overrode most over the periods shown, and what they
+// chose instead.
+function overridesList(field, most) {
+  if (!most.length) return el('p', { class: 'muted', id: 'm-overrides-none' }, t('tr_no_overrides'));
+  return el('ul', { id: 'm-overrides' }, most.map((o) => el('li', { 'data-class': o.value },
+    el('b', {}, valueLabel(field, o.value)), ' ', fill('tr_overridden_n', { n: fmtNum(o.overrides) }), ' ',
+    o.became.map((b) => valueLabel(field, b.value) + ' (' + fmtNum(b.count) + ')').join(', '))));
+}
+
+// Drift: the last two weeks' tickets against what the active model learnt.
+function driftNote(d) {
+  if (!d || !d.enough)
+    return el('p', { class: 'muted', id: 'm-drift' }, fill('tr_drift_few', { n: fmtNum(d ? d.tickets : 0) }));
+  const figures = fill('tr_drift_figures', { n: fmtNum(d.tickets),
+    dist: d.label_mix_distance === null ? t('none') : pct(d.label_mix_distance, 0),
+    conf: d.mean_confidence === null ? t('none') : pct(d.mean_confidence, 0),
+    base: d.training_mean_confidence === null ? t('none') : pct(d.training_mean_confidence, 0) });
+  if (!d.signal) return el('p', { class: 'muted', id: 'm-drift' }, t('tr_drift_none') + ' ' + figures);
+  return el('div', { class: 'warnings', id: 'm-drift', role: 'status' }, el('h4', {}, t('tr_drift_title')),
+    el('p', {}, d.reasons.map((r) => t('tr_drift_' + r)).join(' ') + ' ' + figures));
 }
 
 async function trendSection(field) {
@@ -211,8 +235,11 @@ async function trendSection(field) {
       el('table', { class: 'trend stack flow', id: 'm-trend' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(r.bucket === 'week' ? 'm_week_of' : 'm_day')),
         STATES.map((k) => el('th', { scope: 'col' }, el('span', { class: 'swatch tb-' + k, 'aria-hidden': 'true' }), t('tr_' + k))),
-        el('th', { scope: 'col' }, t('tr_rate')), el('td', {}))),
-      el('tbody', {}, r.items.slice().reverse().map(trendRow))));
+        el('th', { scope: 'col' }, t('tr_rate')), el('th', { scope: 'col' }, t('tr_accuracy')),
+        el('th', { scope: 'col' }, t('tr_conf')), el('td', {}))),
+      el('tbody', {}, r.items.slice().reverse().map(trendRow))),
+      el('h4', {}, t('tr_most')), overridesList(field, r.overridden_most || []),
+      el('h4', {}, t('tr_drift')), driftNote(r.drift));
   };
   await draw();
   return el('section', { id: 'm-trend-s', 'aria-labelledby': 'm-trend-h' }, el('h3', { id: 'm-trend-h' }, t('m_trend')),
