@@ -138,3 +138,46 @@ test('an agent keeps one label: it is in the history and the next report does no
   assert.match(await page.textContent('#history .event[data-field="label_confirmed"]'), /kept the label of Category: Printing/);
   await ctx.close();
 });
+
+test('an admin gives the tickets of a conflict one label', async () => {
+  const r = await admin('GET', '/api/v1/quality?field=category&kind=conflict&limit=1');
+  assert.ok(r.json.findings.length, 'the demo has texts filed under two categories');
+  const ids = r.json.findings[0].tickets.map((t) => t.id);
+  const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  await uiLogin(page, srv.url, 'admin@relais.demo', 'relais-admin');
+  await page.selectOption('#lang', 'en');
+  await page.goto(`${srv.url}/#/quality?field=category`);
+  await page.waitForSelector('#q-list-conflict .q-one');
+  const first = '#q-list-conflict li.q-group:first-child';
+  const value = await page.$eval(`${first} .q-one-value`, (e) => e.value);
+  await page.click(`${first} .q-one`);
+  await page.waitForFunction(() => /relabelled/.test(document.body.textContent));
+  for (const id of ids) assert.equal((await admin('GET', `/api/v1/tickets/${id}`)).json.category, value, `ticket ${id}`);
+  await ctx.close();
+});
+
+test('an admin merges a class too rare to learn into the one its tickets resemble', async () => {
+  const made = await admin('POST', '/api/v1/catalog/category', { name: 'Wifi', label_fr: 'Wi-Fi', label_en: 'Wi-Fi' });
+  assert.equal(made.status, 201, made.text);
+  const net = (await agent('GET', '/api/v1/tickets?category=Network&limit=100')).json.items.filter((t) => !spoiled.includes(t.id)).slice(0, 8);
+  for (const t of net) assert.equal((await agent('PATCH', `/api/v1/tickets/${t.id}`, { category: 'Wifi', version: t.version })).status, 200);
+  cli(db, ['quality', '--field', 'category']);
+  const rare = (await admin('GET', '/api/v1/quality?field=category&kind=rare_class')).json.findings.find((f) => f.label === 'Wifi');
+  assert.ok(rare && rare.suggest, JSON.stringify(rare));
+  const ctx = await browser.newContext({ locale: 'en-GB', viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  page.on('dialog', (d) => d.accept());
+  await uiLogin(page, srv.url, 'admin@relais.demo', 'relais-admin');
+  await page.selectOption('#lang', 'en');
+  await page.goto(`${srv.url}/#/quality?field=category`);
+  await page.waitForSelector('#q-list-rare_class .q-merge');
+  await page.click('#q-list-rare_class .q-merge');
+  await page.waitForFunction(() => /merged into/.test(document.body.textContent));
+  for (const t of net) assert.equal((await admin('GET', `/api/v1/tickets/${t.id}`)).json.category, rare.suggest);
+  const wifi = (await admin('GET', '/api/v1/catalog/category?q=Wifi')).json.items.find((e) => e.name === 'Wifi');
+  assert.equal(wifi.active, false, 'the rare class is retired');
+  await ctx.close();
+});

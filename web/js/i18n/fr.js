@@ -76,6 +76,7 @@ export default {
     jobs_every_1s: 'toutes les secondes', jobs_every_1min: 'toutes les minutes', jobs_every_1h: 'toutes les heures',
     quality: 'Qualité des données',
     quality_title: 'Qualité des données',
+    q_one_label: 'Une étiquette pour tous', q_merge: 'Fusionner dans {into}', q_merged: '{v} fusionnée dans {into}', q_merge_gone: 'L’une des deux classes n’est plus dans la liste.', 
     q_relabelled: '{n} ticket(s) réétiqueté(s)',
     q_kept: '{n} étiquette(s) gardée(s)',
     q_pick: 'Choisir le ticket n° {id}',

@@ -2,8 +2,10 @@
 // of one triage field at a time (tabs), its counts, then each kind of
 // finding with its tickets and the fix it offers. A probable mislabel is
 // relabelled as the model suggests or its label kept; an agent fixes one
-// ticket at a time, an admin may tick several and fix them at once. A
-// ticket fixed since the report shows its value now instead of buttons.
+// ticket at a time, an admin may tick several and fix them at once, give
+// the tickets of a conflict one label, or merge a rare class of a managed
+// list into the class offered. A ticket fixed since the report shows its
+// value now instead of buttons.
 // Every fix goes to the ticket's history with the person who made it.
 import { el, toast, toastError } from '../lib/dom.js';
 import { t, tColon, fmtNum, fmtPct, fmtTime } from '../lib/i18n.js';
@@ -47,15 +49,47 @@ function mislabelRow(field, f, redraw) {
           fill('q_keep', { v: label }))));
 }
 
+// The entry of a managed list named name (category, service, ci), or null.
+async function entryNamed(field, name) {
+  const r = await api('GET', `/catalog/${field}?q=${encodeURIComponent(name)}&limit=50`);
+  return r.items.find((e) => e.name === name) || null;
+}
+
+// The fixes an admin makes to a group: one label for all the tickets of a
+// conflict; a rare class of a managed list merged into the class offered.
+function groupFix(field, f, redraw) {
+  if (!isAdmin()) return null;
+  if (f.kind === 'conflict') {
+    const values = [...new Set(f.tickets.map((tk) => tk.value).filter(Boolean))];
+    const pick = el('select', { class: 'q-one-value', 'aria-label': t('q_one_label') },
+      values.map((v) => el('option', { value: v }, valueLabel(field, v))));
+    return el('div', { class: 'q-actions' }, pick, el('button', { type: 'button', class: 'secondary small q-one',
+      onclick: async () => { if (await fix(field, 'relabel', f.tickets.map((tk) => tk.id), pick.value)) redraw(); } }, t('q_one_label')));
+  }
+  if (f.kind === 'rare_class' && f.suggest && ['category', 'service', 'ci'].includes(field))
+    return el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'secondary small q-merge', onclick: async () => {
+      try {
+        const [from, into] = [await entryNamed(field, f.label), await entryNamed(field, f.suggest)];
+        if (!from || !into) { toastError(t('q_merge_gone'), t('dismiss')); return; }
+        if (!window.confirm(t('list_merge_confirm').replace('{from}', from.name).replace('{into}', into.name))) return;
+        await api('POST', `/catalog/${field}/${from.id}/merge`, { into: into.id });
+        toast(fill('q_merged', { v: valueLabel(field, f.label), into: valueLabel(field, f.suggest) }));
+        redraw();
+      } catch (e) { apiErr(e); }
+    } }, fill('q_merge', { into: valueLabel(field, f.suggest) })));
+  return null;
+}
+
 // A group of tickets (conflict, duplicate, empty, a class's tickets).
-function groupRow(field, f) {
+function groupRow(field, f, redraw) {
   const head = f.kind === 'conflict' ? t('q_conflict_group') : f.kind === 'duplicate' ? fill('q_dup_group', { v: valueLabel(field, f.label) })
     : f.kind === 'rare_class' ? fill(f.suggest ? 'q_rare_merge' : 'q_rare', { v: valueLabel(field, f.label), n: fmtNum(f.score), into: valueLabel(field, f.suggest) })
       : f.kind === 'low_precision' ? fill('q_lowprec', { v: valueLabel(field, f.label), p: fmtPct(f.score) }) : t('q_empty_group');
   return el('li', { class: 'q-finding q-group' }, el('div', {}, head),
     el('ul', { class: 'q-tickets' }, f.tickets.slice(0, 10).map((tk) => el('li', {}, ticketLink(tk), ' ',
       el('span', { class: 'muted small' }, tk.value ? valueLabel(field, tk.value) : t('none'))))),
-    f.tickets.length > 10 ? el('div', { class: 'muted small' }, fill('q_and_more', { n: fmtNum(f.tickets.length - 10) })) : null);
+    f.tickets.length > 10 ? el('div', { class: 'muted small' }, fill('q_and_more', { n: fmtNum(f.tickets.length - 10) })) : null,
+    groupFix(field, f, redraw));
 }
 
 // The ticked mislabels of the page, fixed at once: each relabelled as its
@@ -85,7 +119,7 @@ async function kindSection(field, kind, count, redraw) {
   let offset = 0;
   const load = async () => {
     const r = await api('GET', `/quality?field=${field}&kind=${kind}&limit=${PAGE}&offset=${offset}`);
-    list.append(...r.findings.map((f) => (kind === 'mislabel' ? mislabelRow(field, f, redraw) : groupRow(field, f))).filter(Boolean));
+    list.append(...r.findings.map((f) => (kind === 'mislabel' ? mislabelRow(field, f, redraw) : groupRow(field, f, redraw))).filter(Boolean));
     offset = r.next_offset;
     more.hidden = offset === null;
     more.textContent = fill('q_more', { n: fmtNum(r.total - list.children.length) });
