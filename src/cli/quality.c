@@ -67,36 +67,6 @@ static int quality_db(const cli_opt_t *opts) {
   return rc;
 }
 
-static json_t *report_json(const insight_quality_t *q, const char *file) {
-  json_t *o = json_object(), *cls = json_array(), *fs = json_array(), *counts = json_object();
-  for (int k = 0; k < q->nclass; k++) json_array_append_new(cls, json_string(q->classes[k]));
-  for (size_t i = 0; i < q->n; i++) {
-    const insight_finding_t *f = &q->f[i];
-    json_t *x = json_object(), *rows = json_array();
-    for (size_t d = 0; d < f->ndocs; d++) json_array_append_new(rows, json_integer((json_int_t)f->docs[d]));
-    json_object_set_new(x, "kind", json_string(insight_kind_name(f->kind)));
-    json_object_set_new(x, "label", f->label >= 0 ? json_string(q->classes[f->label]) : json_null());
-    json_object_set_new(x, "suggest", f->suggest >= 0 ? json_string(q->classes[f->suggest]) : json_null());
-    json_object_set_new(x, "score", json_real(f->score));
-    if (f->kind == INSIGHT_MISLABEL) json_object_set_new(x, "self", json_real(f->self));
-    json_object_set_new(x, "rows", rows);
-    json_array_append_new(fs, x);
-  }
-  for (int k = 0; k < INSIGHT_KIND_COUNT; k++) {
-    size_t rows, n = insight_quality_count(q, (insight_kind_t)k, &rows);
-    json_object_set_new(counts, insight_kind_name((insight_kind_t)k),
-                        json_pack("{s:I, s:I}", "findings", (json_int_t)n, "rows", (json_int_t)rows));
-  }
-  json_object_set_new(o, "data", json_string(file));
-  json_object_set_new(o, "rows", json_integer((json_int_t)q->ndocs));
-  json_object_set_new(o, "accuracy", json_real(q->accuracy));
-  json_object_set_new(o, "seconds", json_real(q->seconds));
-  json_object_set_new(o, "classes", cls);
-  json_object_set_new(o, "counts", counts);
-  json_object_set_new(o, "findings", fs);
-  return o;
-}
-
 static void print_text(const insight_quality_t *q, const cli_rows_t *rows, int top) {
   printf("%zu rows, %d classes, held-out accuracy %.4f, %.1f s\n", q->ndocs, q->nclass, q->accuracy,
          q->seconds);
@@ -162,7 +132,8 @@ int cli_quality(int argc, char **argv) {
     goto out;
   }
   if (cli_get(opts, "--json")) {
-    json_t *o = report_json(&q, data);
+    json_t *o = insight_quality_json(&q, NULL);
+    json_object_set_new(o, "data", json_string(data));
     char *s = json_dumps(o, JSON_COMPACT);
     puts(s);
     free(s);

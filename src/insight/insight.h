@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../ml/ml.h"
 #include "../store/store.h"
 
@@ -87,14 +89,19 @@ void insight_quality_clear(insight_quality_t *q);
 /* How many findings of kind k, and how many rows they name. */
 size_t insight_quality_count(const insight_quality_t *q, insight_kind_t k, size_t *rows);
 
+/* The report as JSON: {"rows", "accuracy", "seconds", "classes": [...],
+ * "counts": {kind: {"findings", R}}, "findings": [{"kind", "label",
+ * "suggest", "score", "self" (a mislabel's), R: [...]}]}, labels and
+ * suggestions by name (null: several or none), where R is "rows" (the
+ * rows' indexes) or, with ids, "tickets" (ids[row]). Returns a new
+ * reference. */
+json_t *insight_quality_json(const insight_quality_t *q, const int64_t *ids);
+
 /* The report of a triage field (category, group, urgency, service, ci)
  * from its labelled tickets (store_labels_each; the labels people
  * confirmed are never flagged as mislabels), stored as JSON
- * (store_quality_put) with *id its id:
- *   {"field", "rows", "accuracy", "seconds", "classes": [...],
- *    "counts": {kind: {"findings", "tickets"}},
- *    "findings": [{"kind", "label", "suggest", "score", "self", "tickets": [ids]}]}
- * labels and suggestions by name (null: several or none). Returns 0, or an
+ * (store_quality_put: insight_quality_json with the tickets' ids, and
+ * "field") with *id its id. Returns 0, or an
  * error with a message in err: UTIL_E_INVALID when the field has too few
  * labelled tickets or classes. */
 int insight_quality_refresh(store_t *s, const char *field, const ml_params_t *p, int64_t *id,

@@ -420,6 +420,37 @@ void insight_quality_clear(insight_quality_t *q) {
   memset(q, 0, sizeof *q);
 }
 
+json_t *insight_quality_json(const insight_quality_t *q, const int64_t *ids) {
+  const char *key = ids ? "tickets" : "rows";
+  json_t *o = json_object(), *cls = json_array(), *fs = json_array(), *counts = json_object();
+  for (int k = 0; k < q->nclass; k++) json_array_append_new(cls, json_string(q->classes[k]));
+  for (size_t i = 0; i < q->n; i++) {
+    const insight_finding_t *f = &q->f[i];
+    json_t *x = json_object(), *rows = json_array();
+    for (size_t d = 0; d < f->ndocs; d++)
+      json_array_append_new(rows, json_integer(ids ? ids[f->docs[d]] : (json_int_t)f->docs[d]));
+    json_object_set_new(x, "kind", json_string(insight_kind_name(f->kind)));
+    json_object_set_new(x, "label", f->label >= 0 ? json_string(q->classes[f->label]) : json_null());
+    json_object_set_new(x, "suggest", f->suggest >= 0 ? json_string(q->classes[f->suggest]) : json_null());
+    json_object_set_new(x, "score", json_real(f->score));
+    if (f->kind == INSIGHT_MISLABEL) json_object_set_new(x, "self", json_real(f->self));
+    json_object_set_new(x, key, rows);
+    json_array_append_new(fs, x);
+  }
+  for (int k = 0; k < INSIGHT_KIND_COUNT; k++) {
+    size_t rows, n = insight_quality_count(q, (insight_kind_t)k, &rows);
+    json_object_set_new(counts, insight_kind_name((insight_kind_t)k),
+                        json_pack("{s:I, s:I}", "findings", (json_int_t)n, key, (json_int_t)rows));
+  }
+  json_object_set_new(o, "rows", json_integer((json_int_t)q->ndocs));
+  json_object_set_new(o, "accuracy", json_real(q->accuracy));
+  json_object_set_new(o, "seconds", json_real(q->seconds));
+  json_object_set_new(o, "classes", cls);
+  json_object_set_new(o, "counts", counts);
+  json_object_set_new(o, "findings", fs);
+  return o;
+}
+
 size_t insight_quality_count(const insight_quality_t *q, insight_kind_t k, size_t *rows) {
   size_t n = 0, m = 0;
   for (size_t i = 0; i < q->n; i++)

@@ -809,6 +809,17 @@ typedef struct {
 } store_label_row_t;
 int store_labels_each(store_t *s, const char *field,
                       int (*fn)(const store_label_row_t *, void *), void *arg);
+/* The same rows copied out, so that their text can be analysed on several
+ * threads: text[i] is the title and the description joined by a line
+ * break (as training reads a ticket), language[i] NULL when unknown.
+ * Returns 0 or the store's error; free with store_labels_free either way. */
+typedef struct {
+  char **text, **label, **language;
+  int64_t *id;
+  size_t n, cap;
+} store_labels_t;
+int store_labels_load(store_t *s, const char *field, store_labels_t *out);
+void store_labels_free(store_labels_t *l);
 
 /* ---- data quality (quality.c) ------------------------------------------------
  * Reports of a field are JSON text made by insight; the newest

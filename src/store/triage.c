@@ -200,6 +200,45 @@ int store_labels_each(store_t *s, const char *field,
   return rc;
 }
 
+static int label_copy(const store_label_row_t *r, void *arg) {
+  store_labels_t *l = arg;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? l->cap * 2 : 1024;
+    l->text = util_xrealloc(l->text, l->cap * sizeof *l->text);
+    l->label = util_xrealloc(l->label, l->cap * sizeof *l->label);
+    l->language = util_xrealloc(l->language, l->cap * sizeof *l->language);
+    l->id = util_xrealloc(l->id, l->cap * sizeof *l->id);
+  }
+  size_t tl = r->title ? strlen(r->title) : 0, dl = strlen(r->description);
+  char *t = util_xmalloc(tl + dl + 2);
+  memcpy(t, r->title ? r->title : "", tl);
+  t[tl] = '\n';
+  memcpy(t + tl + 1, r->description, dl + 1);
+  l->id[l->n] = r->ticket_id;
+  l->text[l->n] = t;
+  l->language[l->n] = r->language ? util_xstrdup(r->language) : NULL;
+  l->label[l->n++] = util_xstrdup(r->label);
+  return 0;
+}
+
+int store_labels_load(store_t *s, const char *field, store_labels_t *out) {
+  memset(out, 0, sizeof *out);
+  return store_labels_each(s, field, label_copy, out);
+}
+
+void store_labels_free(store_labels_t *l) {
+  for (size_t i = 0; i < l->n; i++) {
+    free(l->text[i]);
+    free(l->label[i]);
+    free(l->language[i]);
+  }
+  free(l->text);
+  free(l->label);
+  free(l->language);
+  free(l->id);
+  memset(l, 0, sizeof *l);
+}
+
 /* ---- predictions and feedback ------------------------------------------------------ */
 static const char *const pred_states[] = {"applied", "suggested", "accepted", "overridden"};
 

@@ -12,46 +12,26 @@
 #define TRAIN_MIN_COMPARE 30
 
 
-/* The labelled tickets, copied out of the database so that their text can
- * be analysed on several threads. */
+/* The labelled tickets (store_labels_load) with each one's language as
+ * text's code (-1: identify it). */
 typedef struct {
-  char **text, **label;
+  store_labels_t l;
   int *lang;
-  int64_t *id;
-  size_t n, cap;
 } rows_ctx_t;
 
-static int add_row(const store_label_row_t *r, void *arg) {
-  rows_ctx_t *rc = arg;
-  if (rc->n == rc->cap) {
-    rc->cap = rc->cap ? rc->cap * 2 : 1024;
-    rc->text = util_xrealloc(rc->text, rc->cap * sizeof *rc->text);
-    rc->label = util_xrealloc(rc->label, rc->cap * sizeof *rc->label);
-    rc->lang = util_xrealloc(rc->lang, rc->cap * sizeof *rc->lang);
-    rc->id = util_xrealloc(rc->id, rc->cap * sizeof *rc->id);
+static int rows_read(store_t *s, const char *field, rows_ctx_t *rc) {
+  int e = store_labels_load(s, field, &rc->l);
+  rc->lang = util_xmalloc((rc->l.n ? rc->l.n : 1) * sizeof *rc->lang);
+  for (size_t i = 0; i < rc->l.n; i++) {
+    text_lang_t l;
+    rc->lang[i] = rc->l.language[i] && !text_lang_parse(rc->l.language[i], &l) ? (int)l : -1;
   }
-  rc->id[rc->n] = r->ticket_id;
-  text_lang_t l;
-  rc->lang[rc->n] = r->language && !text_lang_parse(r->language, &l) ? (int)l : -1;
-  size_t tl = r->title ? strlen(r->title) : 0, dl = strlen(r->description);
-  char *t = util_xmalloc(tl + dl + 2);
-  memcpy(t, r->title ? r->title : "", tl);
-  t[tl] = '\n';
-  memcpy(t + tl + 1, r->description, dl + 1);
-  rc->text[rc->n] = t;
-  rc->label[rc->n++] = util_xstrdup(r->label);
-  return 0;
+  return e;
 }
 
 static void rows_free(rows_ctx_t *rc) {
-  for (size_t i = 0; i < rc->n; i++) {
-    free(rc->text[i]);
-    free(rc->label[i]);
-  }
-  free(rc->text);
-  free(rc->label);
+  store_labels_free(&rc->l);
   free(rc->lang);
-  free(rc->id);
 }
 
 /* The active model of a field, loaded, with what its training recorded. */
@@ -88,7 +68,7 @@ static size_t compare_unseen(const rows_ctx_t *rc, const int *doc_pred, const ml
                              const active_ctx_t *ac, double *cand_f1, double *prev_f1) {
   int K = ml_model_nclass(cand);
   size_t n = 0;
-  for (size_t i = 0; i < rc->n; i++) n += rc->id[i] > ac->last_ticket && doc_pred[i] >= 0;
+  for (size_t i = 0; i < rc->l.n; i++) n += rc->l.id[i] > ac->last_ticket && doc_pred[i] >= 0;
   if (!n) return 0;
   int *truth = util_xmalloc(n * sizeof *truth), *pc = util_xmalloc(n * sizeof *pc);
   int *pp = util_xmalloc(n * sizeof *pp);
@@ -98,12 +78,12 @@ static size_t compare_unseen(const rows_ctx_t *rc, const int *doc_pred, const ml
   ml_scratch_t sc;
   ml_scratch_init(&sc);
   size_t q = 0;
-  for (size_t i = 0; i < rc->n; i++) {
-    if (rc->id[i] <= ac->last_ticket || doc_pred[i] < 0) continue;
-    int t = ml_model_class_index(cand, rc->label[i]);
+  for (size_t i = 0; i < rc->l.n; i++) {
+    if (rc->l.id[i] <= ac->last_ticket || doc_pred[i] < 0) continue;
+    int t = ml_model_class_index(cand, rc->l.label[i]);
     truth[q] = t < 0 ? K : t;
     pc[q] = doc_pred[i];
-    int b = ml_predict(ac->model, ctx, &sc, rc->text[i], strlen(rc->text[i]), rc->lang[i], probs);
+    int b = ml_predict(ac->model, ctx, &sc, rc->l.text[i], strlen(rc->l.text[i]), rc->lang[i], probs);
     int o = ml_model_class_index(cand, ml_model_class(ac->model, b));
     pp[q] = o < 0 ? K : o;
     conf[q++] = 1.0; /* unused: only the F1 is read */
@@ -189,7 +169,7 @@ typedef struct {
   ml_trainset_t *ts;     /* their features */
   ml_model_t *m;         /* the new model */
   ml_train_info_t info;  /* its out-of-fold figures */
-  int *doc_pred;         /* [rc.n] each ticket's out-of-fold prediction, or NULL */
+  int *doc_pred;         /* [rc.l.n] each ticket's out-of-fold prediction, or NULL */
   util_buf_t blob;       /* the saved model */
   int64_t model_id;
   ml_search_t search;    /* how its settings were chosen (ncand 0: not searched) */
@@ -207,8 +187,8 @@ static void run_free(field_run_t *fr) {
 /* Reads the field's labelled tickets into fr->rc. Returns 0 or the
  * store's error (with a note). */
 static int read_labels(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
-  int e = store_labels_each(s, fr->field, add_row, &fr->rc);
-  rep->n = fr->rc.n;
+  int e = rows_read(s, fr->field, &fr->rc);
+  rep->n = fr->rc.l.n;
   if (e) snprintf(rep->note, sizeof rep->note, "cannot read the labels: %s", store_errmsg(s));
   return e;
 }
@@ -218,9 +198,9 @@ static int read_labels(store_t *s, field_run_t *fr, triage_train_report_t *rep) 
  * features with those settings into fr->ts. */
 static void choose_settings(field_run_t *fr, triage_train_report_t *rep) {
   char err[200];
-  const char *const *text = (const char *const *)fr->rc.text, *const *label = (const char *const *)fr->rc.label;
-  if (fr->rc.n >= TRAIN_MIN_ROWS &&
-      ml_search(fr->rc.n, text, fr->rc.lang, label, &fr->p, 0, &fr->search, err, sizeof err) == 0) {
+  const char *const *text = (const char *const *)fr->rc.l.text, *const *label = (const char *const *)fr->rc.l.label;
+  if (fr->rc.l.n >= TRAIN_MIN_ROWS &&
+      ml_search(fr->rc.l.n, text, fr->rc.lang, label, &fr->p, 0, &fr->search, err, sizeof err) == 0) {
     ml_search_apply(&fr->search, &fr->p);
     ml_candidate_describe(&fr->search.cand[fr->search.best], rep->settings, sizeof rep->settings);
     rep->search_seconds = fr->search.seconds;
@@ -231,7 +211,7 @@ static void choose_settings(field_run_t *fr, triage_train_report_t *rep) {
     ml_candidate_describe(&d, rep->settings, sizeof rep->settings);
   }
   fr->ts = ml_trainset_new(&fr->p.feat);
-  ml_trainset_add_many(fr->ts, fr->rc.n, text, fr->rc.lang, label, fr->p.threads);
+  ml_trainset_add_many(fr->ts, fr->rc.l.n, text, fr->rc.lang, label, fr->p.threads);
 }
 
 /* Trains fr->m when there are enough labels; rep->trained says whether it
@@ -244,8 +224,8 @@ static void fit(field_run_t *fr, triage_train_report_t *rep) {
   }
   char err[200];
   /* each ticket's out-of-fold prediction, when every row became a document */
-  if (ml_trainset_size(fr->ts) == fr->rc.n)
-    fr->info.doc_pred = fr->doc_pred = util_xmalloc(fr->rc.n * sizeof *fr->doc_pred);
+  if (ml_trainset_size(fr->ts) == fr->rc.l.n)
+    fr->info.doc_pred = fr->doc_pred = util_xmalloc(fr->rc.l.n * sizeof *fr->doc_pred);
   if (ml_train(fr->ts, &fr->p, &fr->m, &fr->info, err, sizeof err)) {
     snprintf(rep->note, sizeof rep->note, "%s", err);
     return;
@@ -262,8 +242,8 @@ static void fit(field_run_t *fr, triage_train_report_t *rep) {
  * error, with a note and rep->trained cleared. */
 static int store_new(store_t *s, field_run_t *fr, triage_train_report_t *rep) {
   int64_t last_ticket = 0;
-  for (size_t i = 0; i < fr->rc.n; i++)
-    if (fr->rc.id[i] > last_ticket) last_ticket = fr->rc.id[i];
+  for (size_t i = 0; i < fr->rc.l.n; i++)
+    if (fr->rc.l.id[i] > last_ticket) last_ticket = fr->rc.l.id[i];
   char *metrics = metrics_json(fr->m, &fr->info, &fr->p, &fr->search, last_ticket);
   int e = ml_model_save(fr->m, &fr->blob);
   store_model_t row = {.field = (char *)fr->field, .created_at = util_now(),
