@@ -139,7 +139,7 @@ test('an agent keeps one label: it is in the history and the next report does no
   await ctx.close();
 });
 
-test('an admin gives the tickets of a conflict one label', async () => {
+test('an admin gives the tickets of a conflict one label, and keeps a group of duplicates', async () => {
   const r = await admin('GET', '/api/v1/quality?field=category&kind=conflict&limit=1');
   assert.ok(r.json.findings.length, 'the demo has texts filed under two categories');
   const ids = r.json.findings[0].tickets.map((t) => t.id);
@@ -155,6 +155,15 @@ test('an admin gives the tickets of a conflict one label', async () => {
   await page.click(`${first} .q-one`);
   await page.waitForFunction(() => /relabelled/.test(document.body.textContent));
   for (const id of ids) assert.equal((await admin('GET', `/api/v1/tickets/${id}`)).json.category, value, `ticket ${id}`);
+  // a group of duplicates: their labels kept, each in its history
+  const dup = (await admin('GET', '/api/v1/quality?field=category&kind=duplicate&limit=1')).json.findings[0];
+  await page.waitForSelector('#q-list-duplicate li.q-group:first-child .q-keep-all');
+  await page.click('#q-list-duplicate li.q-group:first-child .q-keep-all');
+  await page.waitForFunction(() => /label\(s\) kept/.test(document.body.textContent));
+  for (const tk of dup.tickets) {
+    const h = (await admin('GET', `/api/v1/tickets/${tk.id}/history`)).json.items;
+    assert.ok(h.some((e) => e.field === 'label_confirmed' && e.new_value === tk.value && e.actor_name === 'Admin Relais'), `ticket ${tk.id}`);
+  }
   await ctx.close();
 });
 

@@ -77,7 +77,7 @@ export default {
     quality: 'Data quality',
     quality_title: 'Data quality',
     q_one_label: 'One label for all', q_merge: 'Merge into {into}', q_merged: '{v} merged into {into}', q_merge_gone: 'One of the two classes is no longer in the list.', 
-    q_relabelled: '{n} ticket(s) relabelled',
+    q_keep_all: 'Keep these labels', q_relabelled: '{n} ticket(s) relabelled',
     q_kept: '{n} label(s) kept',
     q_pick: 'Pick ticket #{id}',
     q_now: 'Now',

@@ -77,7 +77,7 @@ export default {
     quality: 'Qualité des données',
     quality_title: 'Qualité des données',
     q_one_label: 'Une étiquette pour tous', q_merge: 'Fusionner dans {into}', q_merged: '{v} fusionnée dans {into}', q_merge_gone: 'L’une des deux classes n’est plus dans la liste.', 
-    q_relabelled: '{n} ticket(s) réétiqueté(s)',
+    q_keep_all: 'Garder ces étiquettes', q_relabelled: '{n} ticket(s) réétiqueté(s)',
     q_kept: '{n} étiquette(s) gardée(s)',
     q_pick: 'Choisir le ticket n° {id}',
     q_now: 'Désormais',

@@ -3,8 +3,8 @@
 // finding with its tickets and the fix it offers. A probable mislabel is
 // relabelled as the model suggests or its label kept; an agent fixes one
 // ticket at a time, an admin may tick several and fix them at once, give
-// the tickets of a conflict one label, or merge a rare class of a managed
-// list into the class offered. A ticket fixed since the report shows its
+// the tickets of any group one label or keep their labels, or merge a rare
+// class of a managed list into the class offered. A ticket fixed since the report shows its
 // value now instead of buttons.
 // Every fix goes to the ticket's history with the person who made it.
 import { el, toast, toastError } from '../lib/dom.js';
@@ -55,18 +55,13 @@ async function entryNamed(field, name) {
   return r.items.find((e) => e.name === name) || null;
 }
 
-// The fixes an admin makes to a group: one label for all the tickets of a
-// conflict; a rare class of a managed list merged into the class offered.
-function groupFix(field, f, redraw) {
+// The fixes an admin makes to a group: a rare class of a managed list
+// merged into the class offered; any other group given one label (the
+// group's own values first, then every class) or its labels kept.
+function groupFix(field, f, classes, redraw) {
   if (!isAdmin()) return null;
-  if (f.kind === 'conflict') {
-    const values = [...new Set(f.tickets.map((tk) => tk.value).filter(Boolean))];
-    const pick = el('select', { class: 'q-one-value', 'aria-label': t('q_one_label') },
-      values.map((v) => el('option', { value: v }, valueLabel(field, v))));
-    return el('div', { class: 'q-actions' }, pick, el('button', { type: 'button', class: 'secondary small q-one',
-      onclick: async () => { if (await fix(field, 'relabel', f.tickets.map((tk) => tk.id), pick.value)) redraw(); } }, t('q_one_label')));
-  }
-  if (f.kind === 'rare_class' && f.suggest && ['category', 'service', 'ci'].includes(field))
+  if (f.kind === 'rare_class') {
+    if (!f.suggest || !['category', 'service', 'ci'].includes(field)) return null;
     return el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'secondary small q-merge', onclick: async () => {
       try {
         const [from, into] = [await entryNamed(field, f.label), await entryNamed(field, f.suggest)];
@@ -77,11 +72,19 @@ function groupFix(field, f, redraw) {
         redraw();
       } catch (e) { apiErr(e); }
     } }, fill('q_merge', { into: valueLabel(field, f.suggest) })));
-  return null;
+  }
+  const ids = f.tickets.map((tk) => tk.id);
+  if (!ids.length) return null;
+  const own = [...new Set(f.tickets.map((tk) => tk.value).filter(Boolean))];
+  const pick = el('select', { class: 'q-one-value', 'aria-label': t('q_one_label') },
+    [...own, ...classes.filter((c) => !own.includes(c))].map((v) => el('option', { value: v }, valueLabel(field, v))));
+  return el('div', { class: 'q-actions' }, pick,
+    el('button', { type: 'button', class: 'secondary small q-one', onclick: async () => { if (await fix(field, 'relabel', ids, pick.value)) redraw(); } }, t('q_one_label')),
+    own.length ? el('button', { type: 'button', class: 'secondary small q-keep-all', onclick: async () => { if (await fix(field, 'confirm', ids)) redraw(); } }, t('q_keep_all')) : null);
 }
 
 // A group of tickets (conflict, duplicate, empty, a class's tickets).
-function groupRow(field, f, redraw) {
+function groupRow(field, f, classes, redraw) {
   const head = f.kind === 'conflict' ? t('q_conflict_group') : f.kind === 'duplicate' ? fill('q_dup_group', { v: valueLabel(field, f.label) })
     : f.kind === 'rare_class' ? fill(f.suggest ? 'q_rare_merge' : 'q_rare', { v: valueLabel(field, f.label), n: fmtNum(f.score), into: valueLabel(field, f.suggest) })
       : f.kind === 'low_precision' ? fill('q_lowprec', { v: valueLabel(field, f.label), p: fmtPct(f.score) }) : t('q_empty_group');
@@ -89,7 +92,7 @@ function groupRow(field, f, redraw) {
     el('ul', { class: 'q-tickets' }, f.tickets.slice(0, 10).map((tk) => el('li', {}, ticketLink(tk), ' ',
       el('span', { class: 'muted small' }, tk.value ? valueLabel(field, tk.value) : t('none'))))),
     f.tickets.length > 10 ? el('div', { class: 'muted small' }, fill('q_and_more', { n: fmtNum(f.tickets.length - 10) })) : null,
-    groupFix(field, f, redraw));
+    groupFix(field, f, classes, redraw));
 }
 
 // The ticked mislabels of the page, fixed at once: each relabelled as its
@@ -113,13 +116,13 @@ function bulkBar(field, redraw) {
 }
 
 // One kind's section: its findings a page at a time.
-async function kindSection(field, kind, count, redraw) {
+async function kindSection(field, kind, count, classes, redraw) {
   const list = el('ul', { class: 'q-list', id: 'q-list-' + kind });
   const more = el('button', { type: 'button', class: 'secondary small', id: 'q-more-' + kind });
   let offset = 0;
   const load = async () => {
     const r = await api('GET', `/quality?field=${field}&kind=${kind}&limit=${PAGE}&offset=${offset}`);
-    list.append(...r.findings.map((f) => (kind === 'mislabel' ? mislabelRow(field, f, redraw) : groupRow(field, f, redraw))).filter(Boolean));
+    list.append(...r.findings.map((f) => (kind === 'mislabel' ? mislabelRow(field, f, redraw) : groupRow(field, f, classes, redraw))).filter(Boolean));
     offset = r.next_offset;
     more.hidden = offset === null;
     more.textContent = fill('q_more', { n: fmtNum(r.total - list.children.length) });
@@ -152,7 +155,7 @@ export default async function viewQuality(ctx) {
     return;
   }
   const sections = [];
-  for (const k of KINDS) sections.push(await kindSection(field, k, r.counts[k], redraw));
+  for (const k of KINDS) sections.push(await kindSection(field, k, r.counts[k], r.classes || [], redraw));
   ctx.page(head, tabs,
     el('p', { id: 'q-summary' }, fill('q_summary', { when: fmtTime(r.created_at), n: fmtNum(r.rows), acc: fmtPct(r.accuracy, 1) })),
     el('ul', { class: 'q-counts', id: 'q-counts' }, KINDS.map((k) => el('li', {},
