@@ -215,7 +215,7 @@ test('the history names every field in words, in French', async () => {
     if (dicts.fr['h_' + f]) assert.ok(text.includes(dicts.fr['h_' + f]), `${f}: "${text}" names it "${dicts.fr['h_' + f]}"`);
   }
   const canal = seen.find(([f]) => f === 'source')[1];
-  assert.match(canal, /le canal de API à Téléphone/);
+  assert.match(canal, /le canal d’API à Téléphone/);
   assert.match(seen.find(([f]) => f === 'language')[1], /la langue de Français à English/);
   await page.screenshot({ path: path.join(SHOTS, 'history-fr.png'), fullPage: true });
   assert.deepEqual(errors, []);

@@ -44,7 +44,7 @@ test.after(async () => {
 });
 
 const T = {
-  fr: { title: 'Qualité des données', kind: /^Étiquettes probablement fausses/, relabel: 'Réétiqueter en Réseau', changed: /a changé la catégorie de Impression à Réseau/ },
+  fr: { title: 'Qualité des données', kind: /^Étiquettes probablement fausses/, relabel: 'Réétiqueter en Réseau', changed: /a changé la catégorie d’Impression à Réseau/ },
   en: { title: 'Data quality', kind: /^Probable mislabels/, relabel: 'Relabel as Network', changed: /changed (the )?category from Printing to Network/i },
 };
 

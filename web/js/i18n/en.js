@@ -26,7 +26,7 @@ export default {
     st_new: 'New', st_open: 'Open', st_pending: 'Pending', st_resolved: 'Resolved', st_closed: 'Closed',
     by: 'by', system: 'system', model: 'model', ev_created: 'created the ticket',
     ev_comment: 'replied', ev_comment_hidden: 'hid a reply from the requester', ev_comment_shown: 'showed a hidden reply again', ev_internal_note: 'added an internal note', changed: 'changed',
-    from: 'from', to: 'to', backto: '← Back', badlogin: 'Wrong e-mail or password.',
+    from_vowel: 'from ', from: 'from', to: 'to', backto: '← Back', badlogin: 'Wrong e-mail or password.',
     internal_badge: 'internal note',
     comment_hide: 'Hide', comment_show: 'Show again', comment_hidden_ok: 'Reply hidden from the requester',
     comment_shown_ok: 'Reply shown again', hidden_badge: 'hidden', hidden_by: 'hidden by {name}',

@@ -26,7 +26,7 @@ export default {
     st_new: 'Nouveau', st_open: 'Ouvert', st_pending: 'En attente', st_resolved: 'Résolu', st_closed: 'Clos',
     by: 'par', system: 'système', model: 'modèle', ev_created: 'a créé le ticket',
     ev_comment: 'a répondu', ev_comment_hidden: 'a masqué une réponse au demandeur', ev_comment_shown: 'a de nouveau affiché une réponse masquée', ev_internal_note: 'a ajouté une note interne', changed: 'a changé',
-    from: 'de', to: 'à', backto: '← Retour', badlogin: 'E-mail ou mot de passe incorrect.',
+    from_vowel: 'd’', from: 'de', to: 'à', backto: '← Retour', badlogin: 'E-mail ou mot de passe incorrect.',
     internal_badge: 'note interne',
     comment_hide: 'Masquer', comment_show: 'Afficher à nouveau', comment_hidden_ok: 'Réponse masquée au demandeur',
     comment_shown_ok: 'Réponse de nouveau visible', hidden_badge: 'masqué', hidden_by: 'masqué par {name}',

@@ -85,8 +85,12 @@ function eventView(e) {
   // a person kept a label the data-quality report doubted (old_value names the field)
   else if (e.field === 'label_confirmed') what = [t('ev_label_confirmed') + ' ' + historyLabel(e.old_value) + t('colon'),
     el('b', {}, eventValue({ field: e.old_value, new_value: e.new_value }, 'new'))];
-  else what = [t('changed') + ' ' + historyLabel(e.field) + ' ', t('from') + ' ',
-    el('b', {}, eventValue(e, 'old')), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
+  else {
+    // French elides "de" before a vowel: "d’Impression", "de Réseau"
+    const old = eventValue(e, 'old');
+    const from = typeof old === 'string' && /^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(old) ? t('from_vowel') : t('from') + ' ';
+    what = [t('changed') + ' ' + historyLabel(e.field) + ' ', from, el('b', {}, old), ' ' + t('to') + ' ', el('b', {}, eventValue(e, 'new'))];
+  }
   return el('div', { class: 'event', 'data-field': e.field },
     el('div', { class: 'meta' }, fmtTime(e.at)), el('div', {}, el('b', {}, who), ' ', what,
       e.actor_kind === 'model' && e.confidence !== undefined
