@@ -165,6 +165,18 @@ static int macros_audited(const api_call_t *c, int64_t owner_before, int64_t own
 
 static const char *macros_name(const store_macro_t *m) { return *m->name_en ? m->name_en : m->name_fr; }
 
+/* After the transaction of a save (rc its outcome): the macro as stored,
+ * read back, with status; or the error. */
+static void macros_reply_saved(api_call_t *c, int rc, int64_t id, int status) {
+  store_macro_t back;
+  if (rc) api_error(c, rc, NULL, "cannot save the macro");
+  else if (store_macro_get(c->db, id, &back)) api_error(c, UTIL_E_DB, NULL, "cannot read the macro back");
+  else {
+    api_reply(c, status, api_macro_json(c, &back));
+    store_macro_clear(&back);
+  }
+}
+
 void api_macros_create(api_call_t *c) {
   store_macro_t m = {.owner_id = c->user.id, .name_fr = util_xstrdup(""), .name_en = util_xstrdup(""),
                      .body_fr = util_xstrdup(""), .body_en = util_xstrdup(""),
@@ -184,14 +196,7 @@ void api_macros_create(api_call_t *c) {
     rc = api_audit(c, "macro.create", "macro", m.id, macros_name(&m), ch);
     ch = NULL;
   }
-  rc = api_txn_end(c, rc);
-  store_macro_t back;
-  if (rc) api_error(c, rc, NULL, "cannot save the macro");
-  else if (store_macro_get(c->db, m.id, &back)) api_error(c, UTIL_E_DB, NULL, "cannot read the macro back");
-  else {
-    api_reply(c, 201, api_macro_json(c, &back));
-    store_macro_clear(&back);
-  }
+  macros_reply_saved(c, api_txn_end(c, rc), m.id, 201);
 out:
   json_decref(ch);
   store_macro_clear(&m);
@@ -219,14 +224,7 @@ void api_macros_patch(api_call_t *c) {
     rc = api_audit(c, "macro.update", "macro", m.id, macros_name(&m), ch);
     ch = NULL;
   }
-  rc = api_txn_end(c, rc);
-  store_macro_t back;
-  if (rc) api_error(c, rc, NULL, "cannot save the macro");
-  else if (store_macro_get(c->db, m.id, &back)) api_error(c, UTIL_E_DB, NULL, "cannot read the macro back");
-  else {
-    api_reply(c, 200, api_macro_json(c, &back));
-    store_macro_clear(&back);
-  }
+  macros_reply_saved(c, api_txn_end(c, rc), m.id, 200);
 out:
   store_macro_clear(&m);
 done:
