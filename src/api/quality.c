@@ -242,13 +242,6 @@ out:
 
 /* ---- the job ------------------------------------------------------------------------- */
 
-static int newest_report(store_t *s, const char *field, int64_t *at) {
-  char *text = NULL;
-  int rc = store_quality_latest(s, field, &text, at, NULL);
-  free(text);
-  return rc;
-}
-
 /* Due when a configured field has no report or one QUALITY_HOURS old. */
 static int quality_due(void *arg, char *msg, size_t len) {
   store_t *s = arg;
@@ -256,7 +249,7 @@ static int quality_due(void *arg, char *msg, size_t len) {
   int64_t oldest = util_now();
   for (int i = 0; i < nconf; i++) {
     int64_t at = 0;
-    if (newest_report(s, triage_field_name(conf[i]), &at) || util_now() - at >= (int64_t)QUALITY_HOURS * 3600)
+    if (store_quality_latest(s, triage_field_name(conf[i]), NULL, &at, NULL) || util_now() - at >= (int64_t)QUALITY_HOURS * 3600)
       return 1;
     if (at < oldest) oldest = at;
   }

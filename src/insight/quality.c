@@ -99,6 +99,14 @@ static int oof_probs(qrun_t *r, const char *const *labels, const ml_params_t *p,
   return rc;
 }
 
+/* The most probable of K classes (the first on a tie). */
+static size_t top_class(const float *p, size_t K) {
+  size_t top = 0;
+  for (size_t j = 1; j < K; j++)
+    if (p[j] > p[top]) top = j;
+  return top;
+}
+
 /* ---- mislabels: confident learning --------------------------------------------- */
 
 typedef struct {
@@ -122,7 +130,7 @@ static int by_margin_desc(const void *a, const void *b) {
  * as many rows as were moved). The fix offered is the preferred class; the
  * lowest self-confidence comes first. A confirmed row is never flagged. */
 static void find_mislabels(qrun_t *r) {
-  size_t n = r->n, K = (size_t)r->K, m = 0;
+  size_t n = r->n, K = (size_t)r->K;
   double *thr = util_xcalloc(K, sizeof *thr), *cnt = util_xcalloc(K, sizeof *cnt);
   for (size_t i = 0; i < n; i++)
     if (r->held[i]) {
@@ -130,26 +138,15 @@ static void find_mislabels(qrun_t *r) {
       cnt[r->label[i]] += 1;
     }
   for (size_t k = 0; k < K; k++) thr[k] = cnt[k] > 0 ? INSIGHT_SELF_CONF * thr[k] / cnt[k] : 0;
-  cand_t *c = util_xmalloc((n ? n : 1) * sizeof *c);
-  int *to = util_xmalloc((n ? n : 1) * sizeof *to);
   for (size_t i = 0; i < n; i++) {
     if (!r->held[i] || (r->confirmed && r->confirmed[i])) continue;
     const float *p = r->prob + i * K;
-    size_t top = 0, y = (size_t)r->label[i];
-    for (size_t j = 1; j < K; j++)
-      if (p[j] > p[top]) top = j;
+    size_t top = top_class(p, K), y = (size_t)r->label[i];
     if (top == y || p[y] >= thr[y]) continue;
-    to[m] = (int)top;
-    c[m++] = (cand_t){i, -(double)p[y]}; /* by_margin_desc: lowest self-confidence first */
-  }
-  for (size_t q = 0; q < m; q++) {
-    size_t i = c[q].doc;
-    insight_finding_t *f = add_finding(r->out, INSIGHT_MISLABEL, r->label[i], to[q], r->prob[i * K + (size_t)to[q]], 1);
-    f->self = -c[q].margin;
+    insight_finding_t *f = add_finding(r->out, INSIGHT_MISLABEL, (int)y, (int)top, p[top], 1);
+    f->self = p[y]; /* finding_order puts the lowest first */
     f->docs[f->ndocs++] = i;
   }
-  free(c);
-  free(to);
   free(thr);
   free(cnt);
 }
@@ -175,9 +172,7 @@ static double best_precision(const qrun_t *r, int k) {
   for (size_t i = 0; i < r->n; i++) {
     if (!r->held[i]) continue;
     const float *p = r->prob + i * K;
-    size_t top = 0;
-    for (size_t j = 1; j < K; j++)
-      if (p[j] > p[top]) top = j;
+    size_t top = top_class(p, K);
     if (top == (size_t)k) v[m++] = (cp_t){p[k], r->label[i] == k};
   }
   qsort(v, m, sizeof *v, by_conf_desc);
@@ -220,9 +215,7 @@ static void find_class_issues(qrun_t *r) {
     for (size_t i = 0; i < r->n; i++) {
       if (!r->held[i] || r->label[i] == (int)k) continue;
       const float *p = r->prob + i * K;
-      size_t top = 0;
-      for (size_t j = 1; j < K; j++)
-        if (p[j] > p[top]) top = j;
+      size_t top = top_class(p, K);
       if (top == k) c[m++] = (cand_t){i, p[k]};
     }
     qsort(c, m, sizeof *c, by_margin_desc);

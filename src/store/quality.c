@@ -28,17 +28,20 @@ int store_quality_put(store_t *s, const char *field, int64_t at, int64_t rows,
 }
 
 int store_quality_latest(store_t *s, const char *field, char **report, int64_t *at, int64_t *id) {
-  *report = NULL;
-  sqlite3_stmt *st = store_stmt(s, "SELECT id, created_at, report FROM quality_reports"
-                                   " WHERE field = ? ORDER BY id DESC LIMIT 1");
+  if (report) *report = NULL;
+  /* without report, the text (hundreds of kilobytes) is not read */
+  sqlite3_stmt *st = store_stmt(s, report ? "SELECT id, created_at, report FROM quality_reports"
+                                            " WHERE field = ? ORDER BY id DESC LIMIT 1"
+                                          : "SELECT id, created_at FROM quality_reports"
+                                            " WHERE field = ? ORDER BY id DESC LIMIT 1");
   if (!st) return UTIL_E_DB;
   store_bind_text(st, 1, field);
   int r = sqlite3_step(st), rc = 0;
   if (r == SQLITE_ROW) {
     if (id) *id = sqlite3_column_int64(st, 0);
     if (at) *at = sqlite3_column_int64(st, 1);
-    const char *t = (const char *)sqlite3_column_text(st, 2);
-    *report = util_xstrdup(t ? t : "{}");
+    const char *t = report ? (const char *)sqlite3_column_text(st, 2) : NULL;
+    if (report) *report = util_xstrdup(t ? t : "{}");
   } else {
     rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
   }

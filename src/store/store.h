@@ -830,8 +830,9 @@ void store_labels_free(store_labels_t *l);
  * STORE_QUALITY_KEEP; *id receives its id. */
 int store_quality_put(store_t *s, const char *field, int64_t at, int64_t rows,
                       const char *report, int64_t *id);
-/* The newest report of field: *report owned (free()), *at its time.
- * UTIL_E_NOTFOUND when the field has none. */
+/* The newest report of field: *report owned (free()), *at its time and
+ * *id its id (report, at or id NULL: not wanted). UTIL_E_NOTFOUND when the
+ * field has none. */
 int store_quality_latest(store_t *s, const char *field, char **report, int64_t *at, int64_t *id);
 /* A person (a->user_id) keeps ticket id's label value of field: the
  * confirmation (replacing an earlier one) and the history event
