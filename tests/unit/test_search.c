@@ -1,7 +1,7 @@
 /* Unit tests of the settings search (src/ml/search.c): on small planted
  * sets, the grid ranks the setting that the plant calls for first; the
  * options a caller holds stay held; successive halving narrows the race
- * rung by rung; threads do not change the result; too little data is
+ * rung by rung, on samples of ten documents a class at least; threads do not change the result; too little data is
  * refused with a message. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -151,6 +151,41 @@ static void grid_rungs_and_held_options(void **state) {
   free_texts(texts, N);
 }
 
+/* A rung's sample holds ten documents a class: with 80 classes, 2,000
+ * documents make one rung of all of them (two classes make two rungs,
+ * above); with 2 classes the same held grid halves. */
+static void many_classes_rank_on_larger_samples(void **state) {
+  enum { N = 2000, K = 80 };
+  char *texts[N];
+  const char *labels[N];
+  static char names[K][8];
+  rng = 11;
+  for (size_t i = 0; i < N; i++) {
+    int c = (int)(i % K);
+    snprintf(names[c], sizeof names[c], "G%d", c);
+    char buf[200];
+    snprintf(buf, sizeof buf, "%s group%d %s %s", filler[rnd(12)], c, filler[rnd(12)], filler[rnd(12)]);
+    texts[i] = strdup(buf);
+    labels[i] = names[c];
+  }
+  ml_params_t p;
+  base_params(&p);
+  ml_search_t s;
+  char err[200] = "";
+  unsigned held = ML_FIX_CHAR | ML_FIX_WEIGHTS | ML_FIX_STEM | ML_FIX_STOPWORDS | ML_FIX_BALANCED;
+  assert_int_equal(ml_search(N, (const char *const *)texts, NULL, labels, &p, held, &s, err, sizeof err), 0);
+  assert_int_equal(s.ncand, 3);
+  assert_int_equal(s.rungs, 1);
+  assert_int_equal(s.rung_n[0], N);
+  ml_search_clear(&s);
+  for (size_t i = 0; i < N; i++) labels[i] = names[i % 2];
+  assert_int_equal(ml_search(N, (const char *const *)texts, NULL, labels, &p, held, &s, err, sizeof err), 0);
+  assert_int_equal(s.rungs, 2);
+  assert_int_equal(s.rung_n[0], N / 3);
+  ml_search_clear(&s);
+  free_texts(texts, N);
+}
+
 /* The same seed gives the same ranking on one thread or two. */
 static void threads_do_not_change_the_ranking(void **state) {
   enum { N = 900 };
@@ -201,6 +236,7 @@ int main(void) {
       cmocka_unit_test(keeps_stop_words_when_they_carry_the_label),
       cmocka_unit_test(balances_a_rare_class_that_needs_it),
       cmocka_unit_test(grid_rungs_and_held_options),
+      cmocka_unit_test(many_classes_rank_on_larger_samples),
       cmocka_unit_test(threads_do_not_change_the_ranking),
       cmocka_unit_test(refuses_too_little_data),
   };
