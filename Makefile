@@ -10,7 +10,7 @@
 #                   for FUZZ_SECONDS (default 60) from its seed corpus
 CC      ?= cc
 SHELL   := /bin/bash
-PKGS    := sqlite3 libmicrohttpd jansson libsodium libutf8proc
+PKGS    := sqlite3 libmicrohttpd jansson libsodium libutf8proc libcmark
 # LIBLINEAR and Snowball ship no pkg-config file.
 EXTRA_LIBS := -llinear -lstemmer -lm
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter

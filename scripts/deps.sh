@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 what=${1:-build}
 # tzdata: the desk's calendar reads its time zone from the tz database.
 pkgs=(gcc make pkg-config libsqlite3-dev libmicrohttpd-dev libjansson-dev
-      libsodium-dev libutf8proc-dev libstemmer-dev liblinear-dev tzdata)
+      libsodium-dev libutf8proc-dev libstemmer-dev liblinear-dev libcmark-dev tzdata)
 case "$what" in
   build) ;;
   test)  pkgs+=(libcmocka-dev clang-tidy clang libclang-rt-14-dev chromium fonts-dejavu-core sqlite3 nodejs npm) ;;

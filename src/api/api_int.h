@@ -294,6 +294,21 @@ store_auditor_t api_auditor(const api_call_t *c);
 void api_audit_change(json_t *changes, const char *key, json_t *before, json_t *after);
 void api_audit_list(api_call_t *c);
 
+/* The knowledge base (src/api/kb.c, kb_write.c). */
+void api_kb_list(api_call_t *c);
+void api_kb_get(api_call_t *c);
+void api_kb_versions(api_call_t *c);
+void api_kb_version_get(api_call_t *c);
+void api_kb_diff(api_call_t *c);
+void api_kb_vote(api_call_t *c);
+void api_kb_view(api_call_t *c);
+void api_kb_create(api_call_t *c);
+void api_kb_patch(api_call_t *c);
+void api_kb_state(api_call_t *c);
+void api_kb_from_ticket(api_call_t *c);
+/* Replies status with article id as its writer sees it (read back). */
+void api_kb_reply(api_call_t *c, int64_t id, int status);
+
 /* Canned responses (src/api/macros.c, macro_apply.c). */
 void api_macros_list(api_call_t *c);
 void api_macros_get(api_call_t *c);

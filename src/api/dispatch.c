@@ -27,6 +27,9 @@ static const char *const audit_args[] = {"actor_id", "action", "target_type", "t
                                          "from", "to", "limit", "cursor", NULL};
 static const char *const upload_args[] = {"filename", "comment_id", NULL};
 static const char *const download_args[] = {"inline", NULL};
+static const char *const kb_args[] = {"q", "state", "lang", "public", "category", "service", "ci",
+                                      "limit", "cursor", NULL};
+static const char *const diff_args[] = {"from", "to", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -82,6 +85,17 @@ const api_route_t api_routes[] = {
     {"DELETE", "/api/v1/macros/{id}", api_macros_delete, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/tickets/{id}/macros/{id}/preview", api_macro_preview, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/tickets/{id}/macros/{id}/apply", api_macro_apply, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/articles", api_kb_list, STORE_ROLE_REQUESTER, kb_args},
+    {"POST", "/api/v1/kb/articles", api_kb_create, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/articles/{id}", api_kb_get, STORE_ROLE_REQUESTER, NULL},
+    {"PATCH", "/api/v1/kb/articles/{id}", api_kb_patch, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/kb/articles/{id}/state", api_kb_state, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/articles/{id}/versions", api_kb_versions, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/articles/{id}/versions/{id}", api_kb_version_get, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/articles/{id}/diff", api_kb_diff, STORE_ROLE_AGENT, diff_args},
+    {"POST", "/api/v1/kb/articles/{id}/vote", api_kb_vote, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/kb/articles/{id}/view", api_kb_view, STORE_ROLE_REQUESTER, NULL},
+    {"POST", "/api/v1/tickets/{id}/kb", api_kb_from_ticket, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/templates", api_templates_list, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/templates", api_templates_create, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/templates/{id}", api_templates_get, STORE_ROLE_REQUESTER, NULL},

@@ -432,4 +432,39 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE label_confirmations(ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
     " field TEXT NOT NULL, value TEXT NOT NULL, user_id INTEGER REFERENCES users(id),"
     " at INTEGER NOT NULL, PRIMARY KEY(ticket_id, field)) WITHOUT ROWID;",
+
+    /* 20: the knowledge base. An article is written in one language;
+     * its translations share its family (the id of the first of them),
+     * one article per language. Its state is draft, review, published or
+     * archived; requesters see the published public ones only. Every
+     * saved text is a version (kb_versions keeps them all, the article
+     * holds the newest); kb_events says who made each version and each
+     * change of state. A vote is a person's, changed by voting again;
+     * the article keeps the counts. kb_fts indexes the newest title and
+     * body under the article's id. */
+    "CREATE TABLE kb_articles(id INTEGER PRIMARY KEY AUTOINCREMENT, family_id INTEGER NOT NULL,"
+    " lang TEXT NOT NULL CHECK(lang IN ('fr', 'en')),"
+    " state TEXT NOT NULL DEFAULT 'draft'"
+    "  CHECK(state IN ('draft', 'review', 'published', 'archived')),"
+    " public INTEGER NOT NULL DEFAULT 0 CHECK(public IN (0, 1)),"
+    " title TEXT NOT NULL, body TEXT NOT NULL, category TEXT, service TEXT, ci TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1, source_ticket_id INTEGER REFERENCES tickets(id),"
+    " author_id INTEGER NOT NULL REFERENCES users(id),"
+    " created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, published_at INTEGER,"
+    " views INTEGER NOT NULL DEFAULT 0, helpful INTEGER NOT NULL DEFAULT 0,"
+    " unhelpful INTEGER NOT NULL DEFAULT 0, UNIQUE(family_id, lang));"
+    "CREATE INDEX kb_articles_state ON kb_articles(state, lang, id);"
+    "CREATE TABLE kb_versions(article_id INTEGER NOT NULL REFERENCES kb_articles(id),"
+    " version INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+    " editor_id INTEGER NOT NULL REFERENCES users(id), at INTEGER NOT NULL,"
+    " PRIMARY KEY(article_id, version)) WITHOUT ROWID;"
+    "CREATE TABLE kb_events(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL"
+    " REFERENCES kb_articles(id), at INTEGER NOT NULL, user_id INTEGER REFERENCES users(id),"
+    " kind TEXT NOT NULL, from_state TEXT, to_state TEXT, version INTEGER);"
+    "CREATE INDEX kb_events_article ON kb_events(article_id, id);"
+    "CREATE TABLE kb_votes(article_id INTEGER NOT NULL REFERENCES kb_articles(id),"
+    " user_id INTEGER NOT NULL REFERENCES users(id), helpful INTEGER NOT NULL"
+    " CHECK(helpful IN (0, 1)), at INTEGER NOT NULL, PRIMARY KEY(article_id, user_id)) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(title, body,"
+    " tokenize='unicode61 remove_diacritics 2');",
 };

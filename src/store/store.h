@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 19
+#define STORE_SCHEMA_VERSION 20
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -630,6 +630,81 @@ int store_ticket_read(store_t *s, int64_t user_id, int64_t ticket_id, int64_t at
  * user_id newer than user_id's last read of it (or than the ticket's
  * creation when never read), 0 if not, a negative code on error. */
 int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
+
+/* ---- Knowledge base (kb.c) ------------------------------------------------------
+ * Articles in French or English; translations share a family (the first
+ * one's id). The search module's rules (search.h) decide what an article
+ * may hold and which state follows which; this file keeps them, every
+ * version of their text, who did what (events), the votes and the view
+ * count, and the full-text index of the newest text. */
+typedef struct {
+  int64_t id, family_id;
+  char lang[3];        /* "fr" or "en" */
+  char state[10];      /* draft, review, published, archived */
+  int is_public;       /* 1: requesters may read it once published */
+  char *title, *body;  /* owned: the newest version (Markdown body) */
+  char *category, *service, *ci; /* owned; NULL: not tagged */
+  int64_t version, source_ticket_id, author_id;
+  char *author_name;   /* owned (read only) */
+  int64_t created_at, updated_at, published_at; /* published_at 0: never */
+  int64_t views, helpful, unhelpful;
+} store_kb_article_t;
+void store_kb_clear(store_kb_article_t *a);
+/* Inserts a as version 1 by editor (a->family_id 0: a family of its own);
+ * sets a->id, a->family_id, a->version. UTIL_E_CONFLICT when the family
+ * has an article in that language already. */
+int store_kb_insert(store_t *s, store_kb_article_t *a, int64_t editor);
+/* Writes a's title, body, public flag and tags over article a->id. With
+ * new_version, the text becomes version a->version + 1 (a->version is
+ * updated) and the event says so; otherwise an "edited" event without a
+ * version. UTIL_E_NOTFOUND. */
+int store_kb_update(store_t *s, store_kb_article_t *a, int new_version, int64_t editor);
+/* Moves article id from state from to state to (to "published" sets
+ * published_at the first time), as user; UTIL_E_CONFLICT when its state
+ * is no longer from. */
+int store_kb_set_state(store_t *s, int64_t id, const char *from, const char *to, int64_t user);
+int store_kb_get(store_t *s, int64_t id, store_kb_article_t *out); /* UTIL_E_NOTFOUND */
+#define STORE_KB_PAGE_MAX 100
+typedef struct {
+  const char *state;     /* NULL: any */
+  const char *lang;      /* NULL: both */
+  int public_only;       /* 1: public ones only */
+  const char *category, *service, *ci; /* NULL: any */
+  const char *match;     /* an FTS5 expression over title and body (search.h
+                          * makes it); NULL: no text search. With one, the
+                          * best matches first and no cursor */
+  int64_t before_id;     /* cursor: articles with a smaller id (newest first) */
+  int limit;             /* 1..STORE_KB_PAGE_MAX */
+} store_kb_query_t;
+/* Calls fn for each article of the query; *more says more follow. */
+int store_kb_list(store_t *s, const store_kb_query_t *q,
+                  int (*fn)(const store_kb_article_t *, void *), void *arg, int *more);
+/* The articles of family (its translations), by language. */
+int store_kb_family_each(store_t *s, int64_t family, int (*fn)(const store_kb_article_t *, void *),
+                         void *arg);
+typedef struct {
+  int64_t version, editor_id, at;
+  char *title, *body, *editor_name; /* owned */
+} store_kb_version_t;
+void store_kb_version_clear(store_kb_version_t *v);
+int store_kb_version_get(store_t *s, int64_t id, int64_t version, store_kb_version_t *out);
+/* Every version of article id, newest first (their bodies left NULL). */
+int store_kb_versions_each(store_t *s, int64_t id, int (*fn)(const store_kb_version_t *, void *),
+                           void *arg);
+typedef struct {
+  int64_t id, at, user_id, version; /* version 0: none */
+  const char *kind, *from_state, *to_state, *user_name; /* borrowed during the call; may be NULL */
+} store_kb_event_t;
+/* What happened to article id, oldest first: created, edited, state. */
+int store_kb_events_each(store_t *s, int64_t id, int (*fn)(const store_kb_event_t *, void *),
+                         void *arg);
+/* user's vote on article id (helpful 1 or 0), replacing their earlier
+ * one; the article's counts follow. */
+int store_kb_vote(store_t *s, int64_t id, int64_t user, int helpful);
+/* user's vote on article id: 1 helpful, 0 not, -1 none. */
+int store_kb_vote_of(store_t *s, int64_t id, int64_t user);
+/* One more view of article id. */
+int store_kb_viewed(store_t *s, int64_t id);
 
 /* ---- Canned responses (macros.c) ------------------------------------------------
  * An agent's own macros and the ones shared with every agent: a reply in

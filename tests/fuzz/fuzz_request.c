@@ -65,6 +65,14 @@ static const route_t routes[] = {
     {"POST", "/api/v1/tickets/1/macros/1/apply"},
     {"POST", "/api/v1/templates"},
     {"PATCH", "/api/v1/templates/1"},
+    /* 43 onwards: the knowledge base */
+    {"POST", "/api/v1/kb/articles"},
+    {"GET", "/api/v1/kb/articles"},
+    {"PATCH", "/api/v1/kb/articles/1"},
+    {"POST", "/api/v1/kb/articles/1/state"},
+    {"GET", "/api/v1/kb/articles/1/diff"},
+    {"POST", "/api/v1/kb/articles/1/vote"},
+    {"POST", "/api/v1/tickets/1/kb"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -1,0 +1,58 @@
+/* The search module: the knowledge base's rules, the safe rendering of
+ * its Markdown, the differences between two versions of a text, and the
+ * full-text expressions the store's indexes are queried with. */
+#ifndef RELAIS_SEARCH_H
+#define RELAIS_SEARCH_H
+
+#include <stddef.h>
+
+#include "../util/util.h"
+
+/* ---- Articles (kb.c) ------------------------------------------------------------ */
+#define SEARCH_KB_TITLE_MAX 200    /* bytes of a title (one line) */
+#define SEARCH_KB_BODY_MAX 100000  /* bytes of a body (Markdown) */
+
+/* The states, in their order: draft, review, published, archived. */
+extern const char *const search_kb_states[];
+/* 1 if s is one of search_kb_states. */
+int search_kb_state_ok(const char *s);
+/* 1 if an article may move from state from to state to: draft → review or
+ * published; review → draft or published; published → draft or archived;
+ * archived → draft. */
+int search_kb_transition_ok(const char *from, const char *to);
+/* 1 if an article in state may have its text or tags changed (any but
+ * archived: restore it to draft first). */
+int search_kb_editable(const char *state);
+
+/* "fr" or "en": the language title and body are written in (either may
+ * be NULL). */
+const char *search_lang_of(const char *title, const char *body);
+/* The Markdown of a draft article made from a solved ticket: its
+ * description as the problem, its resolution as the solution (either may
+ * be NULL or empty), with headings in French (fr) or English. Owned. */
+char *search_kb_draft_body(int fr, const char *description, const char *resolution);
+
+/* The HTML of Markdown text md[0..n) (CommonMark, cmark): raw HTML is
+ * left out and links or images to javascript:, vbscript:, file: and
+ * data: (but images of PNG, GIF, JPEG or WebP) lose their target, so the
+ * result is inert whatever the text. Owned; NULL only if md is not UTF-8. */
+char *search_markdown_html(const char *md, size_t n);
+
+/* An FTS5 expression that matches rows holding every word of q (each as a
+ * prefix when prefix is set), words being the runs of letters and digits
+ * (any byte of a multibyte character counts as a letter); at most 16 of
+ * them. Owned; NULL when q has none. */
+char *search_match_all(const char *q, int prefix);
+
+/* ---- Differences between two texts (diff.c) ---------------------------------- */
+typedef enum { SEARCH_DIFF_SAME = ' ', SEARCH_DIFF_DEL = '-', SEARCH_DIFF_ADD = '+' } search_diff_op_t;
+/* Calls fn for each line of a shortest edit script from text a to text b
+ * (lines end at '\n'; line borrowed, len bytes without the newline), in
+ * order; stops when fn returns non-zero. Beyond 4 million line pairs after
+ * the common head and tail are set aside, the middles are given as all
+ * deleted then all added. Returns what fn returned last, or 0. */
+int search_diff_lines(const char *a, const char *b,
+                      int (*fn)(search_diff_op_t op, const char *line, size_t len, void *arg),
+                      void *arg);
+
+#endif
