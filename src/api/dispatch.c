@@ -87,6 +87,7 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/tickets/{id}/macros/{id}/apply", api_macro_apply, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/kb/articles", api_kb_list, STORE_ROLE_REQUESTER, kb_args},
     {"POST", "/api/v1/kb/articles", api_kb_create, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/kb/preview", api_kb_preview, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/kb/articles/{id}", api_kb_get, STORE_ROLE_REQUESTER, NULL},
     {"PATCH", "/api/v1/kb/articles/{id}", api_kb_patch, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/kb/articles/{id}/state", api_kb_state, STORE_ROLE_AGENT, NULL},

@@ -24,6 +24,16 @@ static json_t *kb_excerpt(const char *s, size_t max) {
   return json_stringn(s, n);
 }
 
+/* body's "html" and "doc" (search.h) into j. */
+static void kb_rendered(json_t *j, const char *body) {
+  size_t n = strlen(body);
+  char *html = search_markdown_html(body, n);
+  json_t *doc = search_markdown_doc(body, n);
+  json_object_set_new(j, "html", json_string(html ? html : ""));
+  json_object_set_new(j, "doc", doc ? doc : json_pack("{s:s}", "t", "doc"));
+  free(html);
+}
+
 static json_t *kb_json(const api_call_t *c, const store_kb_article_t *a, int whole) {
   json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:I, s:o, s:o}", "id",
                         (json_int_t)a->id, "family_id", (json_int_t)a->family_id, "lang", a->lang,
@@ -46,9 +56,7 @@ static json_t *kb_json(const api_call_t *c, const store_kb_article_t *a, int who
     return j;
   }
   json_object_set_new(j, "body", json_string(a->body));
-  char *html = search_markdown_html(a->body, strlen(a->body));
-  json_object_set_new(j, "html", html ? json_string(html) : json_string(""));
-  free(html);
+  kb_rendered(j, a->body);
   return j;
 }
 
@@ -214,13 +222,12 @@ void api_kb_version_get(api_call_t *c) {
   store_kb_version_t v;
   if (kb_load(c, c->id[0], &a)) return;
   if (!kb_version_load(c, a.id, c->id[1], &v)) {
-    char *html = search_markdown_html(v.body, strlen(v.body));
-    api_reply(c, 200, json_pack("{s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)a.id,
-                                "version", (json_int_t)v.version, "title", v.title, "body", v.body,
-                                "html", html ? html : "", "editor_id", (json_int_t)v.editor_id,
-                                "editor_name", v.editor_name ? v.editor_name : "", "at",
-                                api_time_json(v.at)));
-    free(html);
+    json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:o}", "id", (json_int_t)a.id, "version",
+                          (json_int_t)v.version, "title", v.title, "body", v.body, "editor_id",
+                          (json_int_t)v.editor_id, "editor_name", v.editor_name ? v.editor_name : "",
+                          "at", api_time_json(v.at));
+    kb_rendered(j, v.body);
+    api_reply(c, 200, j);
     store_kb_version_clear(&v);
   }
   store_kb_clear(&a);
@@ -294,4 +301,17 @@ void api_kb_view(api_call_t *c) {
   if (rc) api_error(c, rc, NULL, "cannot count the view");
   else api_reply(c, 200, json_pack("{s:I, s:I}", "id", (json_int_t)a.id, "views", (json_int_t)a.views + counts));
   store_kb_clear(&a);
+}
+
+/* POST /kb/preview {"body"}: the body rendered as an article's would be
+ * (html and doc); nothing stored. */
+void api_kb_preview(api_call_t *c) {
+  static const char *const allowed[] = {"body", NULL};
+  const char *body = NULL;
+  if (api_body_object(c) || api_body_only(c, allowed) ||
+      api_field_string(c, "body", 0, SEARCH_KB_BODY_MAX, 0, &body, NULL))
+    return;
+  json_t *j = json_object();
+  kb_rendered(j, body ? body : "");
+  api_reply(c, 200, j);
 }

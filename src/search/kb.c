@@ -1,6 +1,5 @@
 /* The knowledge base's rules: states and what may follow what, Markdown
  * made safe to show, and the full-text expression of a reader's words. */
-#include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,17 +46,6 @@ char *search_kb_draft_body(int fr, const char *description, const char *resoluti
   char *out = util_xmalloc(n);
   /* "Solution" is the word in both languages */
   snprintf(out, n, "## %s\n\n%s\n\n## Solution\n\n%s\n", fr ? "Problème" : "Problem", d, r);
-  return out;
-}
-
-char *search_markdown_html(const char *md, size_t n) {
-  if (!util_utf8_valid(md, n, NULL)) return NULL;
-  /* CMARK_OPT_DEFAULT is cmark's safe mode (no CMARK_OPT_UNSAFE): raw
-   * HTML becomes a comment and dangerous link targets become empty */
-  char *html = cmark_markdown_to_html(md, n, CMARK_OPT_DEFAULT);
-  if (!html) return NULL;
-  char *out = util_xstrdup(html); /* ours to free with free(), whatever cmark's allocator */
-  free(html);
   return out;
 }
 

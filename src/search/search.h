@@ -4,6 +4,7 @@
 #ifndef RELAIS_SEARCH_H
 #define RELAIS_SEARCH_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "../util/util.h"
@@ -37,6 +38,17 @@ char *search_kb_draft_body(int fr, const char *description, const char *resoluti
  * data: (but images of PNG, GIF, JPEG or WebP) lose their target, so the
  * result is inert whatever the text. Owned; NULL only if md is not UTF-8. */
 char *search_markdown_html(const char *md, size_t n);
+
+/* The same text as a tree for readers that build their own nodes: the
+ * document {"t":"doc","c":[…]}; containers {"t": "p", "h" (with "level"),
+ * "quote", "ul", "ol" (with "start"), "li", "em", "strong", "a" (with
+ * "href" when it may be followed), "img" (with "src" likewise; its "c"
+ * are its description)} holding their children in "c"; leaves: a string
+ * (text; "\n" a soft line break), {"t":"br"}, {"t":"hr"}, {"t":"code",
+ * "s"}, {"t":"pre", "s"}. Raw HTML is left out; at most SEARCH_DOC_DEPTH
+ * levels. New reference; NULL only if md is not UTF-8. */
+#define SEARCH_DOC_DEPTH 24
+json_t *search_markdown_doc(const char *md, size_t n);
 
 /* An FTS5 expression that matches rows holding every word of q (each as a
  * prefix when prefix is set), words being the runs of letters and digits

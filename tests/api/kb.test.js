@@ -217,6 +217,14 @@ test('Markdown comes out inert: raw HTML and script links are dropped', async ()
   assert.match(a.html, /<a href="https:\/\/example.org\/help">ok<\/a>/);
   assert.match(a.html, /<code>&lt;b&gt;code&lt;\/b&gt;<\/code>/);
   assert.equal(a.title, 'Hostile <b>title</b>'); // kept as typed; the UI shows it as text
+  // the tree the UI builds from: no raw HTML node, the script link without a target
+  const flat = JSON.stringify(a.doc);
+  assert.doesNotMatch(flat, /script|onerror|javascript|vbscript|data:text/i);
+  assert.match(flat, /"href":"https:\/\/example.org\/help"/);
+  const prev = await agent('POST', '/api/v1/kb/preview', { body: '# Hi\n\n<i>x</i> *y*' });
+  assert.equal(prev.status, 200);
+  assert.deepEqual(prev.json.doc.c.map((n) => n.t), ['h', 'p']);
+  assert.equal((await alice('POST', '/api/v1/kb/preview', { body: 'x' })).status, 403);
 });
 
 test('bad input is refused naming the field: empty, oversized, wrong types, unknown fields and tags', async () => {

@@ -1,5 +1,5 @@
 /* Unit tests of the search module's knowledge-base rules (src/search/):
- * the lifecycle's moves, Markdown made inert, the full-text expression
+ * the lifecycle's moves, Markdown made inert (as HTML and as a tree), the full-text expression
  * of a reader's words, the draft of a solved ticket, and the line diff,
  * whose script must rebuild the new text from the old one and be as
  * short as the longest common subsequence allows (checked against a
@@ -42,6 +42,50 @@ static void markdown_is_inert(void **state) {
   assert_non_null(strstr(h, "data:image/png")); /* images of a safe type stay */
   free(h);
   assert_null(search_markdown_html("\xff\xfe", 2)); /* not UTF-8 */
+}
+
+static json_t *kid(json_t *n, size_t i) { return json_array_get(json_object_get(n, "c"), i); }
+static const char *type(json_t *n) { return json_string_value(json_object_get(n, "t")); }
+
+/* The tree: its nodes, links kept only where they may be followed, raw
+ * HTML left out, and nesting capped with the deep text kept. */
+static void markdown_tree(void **state) {
+  const char *md = "## Steps\n\n1. Open [the portal](https://example.org/a) or [this](javascript:x)\n"
+                   "2. Type `vpn`\n\n<div>raw</div>\n\n![logo](/static/logo.png)\n";
+  json_t *d = search_markdown_doc(md, strlen(md));
+  assert_string_equal(type(d), "doc");
+  json_t *h = kid(d, 0), *ol = kid(d, 1);
+  assert_string_equal(type(h), "h");
+  assert_int_equal(json_integer_value(json_object_get(h, "level")), 2);
+  assert_string_equal(json_string_value(kid(h, 0)), "Steps");
+  assert_string_equal(type(ol), "ol");
+  json_t *p = kid(kid(ol, 0), 0);
+  assert_string_equal(type(p), "p");
+  json_t *good = kid(p, 1), *bad = kid(p, 3);
+  assert_string_equal(json_string_value(json_object_get(good, "href")), "https://example.org/a");
+  assert_string_equal(type(bad), "a");
+  assert_null(json_object_get(bad, "href"));
+  json_t *code = kid(kid(kid(ol, 1), 0), 1);
+  assert_string_equal(json_string_value(json_object_get(code, "s")), "vpn");
+  json_t *img = kid(kid(d, 2), 0); /* the raw <div> left no node */
+  assert_string_equal(type(img), "img");
+  assert_string_equal(json_string_value(json_object_get(img, "src")), "/static/logo.png");
+  json_decref(d);
+  /* 200 nested quotes: 24 levels, the text still there */
+  char deep[512] = "";
+  for (int i = 0; i < 200; i++) strcat(deep, ">");
+  strcat(deep, " bottom");
+  d = search_markdown_doc(deep, strlen(deep));
+  json_t *n = d;
+  int levels = 0;
+  while (kid(n, 0) && json_is_object(kid(n, 0))) {
+    n = kid(n, 0);
+    levels++;
+  }
+  assert_true(levels <= SEARCH_DOC_DEPTH);
+  assert_string_equal(json_string_value(kid(n, 0)), "bottom");
+  json_decref(d);
+  assert_null(search_markdown_doc("\xc3", 1));
 }
 
 static void match_expressions(void **state) {
@@ -172,6 +216,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(lifecycle),
       cmocka_unit_test(markdown_is_inert),
+      cmocka_unit_test(markdown_tree),
       cmocka_unit_test(match_expressions),
       cmocka_unit_test(draft_of_a_ticket),
       cmocka_unit_test(diff_is_a_shortest_script),
