@@ -99,7 +99,7 @@ json_t *search_markdown_doc(const char *md, size_t n) {
   cmark_node *root = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
   if (!root) return NULL;
   cmark_iter *it = cmark_iter_new(root);
-  json_t *stack[SEARCH_DOC_DEPTH + 1], *doc = NULL;
+  json_t *stack[SEARCH_DOC_DEPTH + 1] = {NULL}, *doc = NULL;
   int depth = 0, over = 0; /* over: containers entered beyond the last level */
   cmark_event_type ev;
   while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -119,7 +119,8 @@ json_t *search_markdown_doc(const char *md, size_t n) {
       over++;
     } else {
       json_t *l = leaf(node);
-      if (l) add_child(stack[depth], l);
+      if (l && doc) add_child(stack[depth], l); /* the document is the first node */
+      else json_decref(l);
     }
   }
   cmark_iter_free(it);
