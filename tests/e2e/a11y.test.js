@@ -59,6 +59,14 @@ test.before(async () => {
   // a token on My account; rows in the audit log
   assert.equal((await agent('POST', '/api/v1/tokens', { name: 'Intégration supervision', expires_days: 30 })).status, 201);
   assert.equal((await admin('PUT', '/api/v1/settings', { 'triage.retrain_after': 40 })).status, 200);
+  // an article, published, public
+  const art = (await agent('POST', '/api/v1/kb/articles', { title: 'Réinitialiser son mot de passe', lang: 'fr', public: true,
+    body: '## Étapes\n\n1. Ouvrez **le portail**\n2. Choisissez *Mot de passe oublié*\n\n> Le lien expire en 15 minutes.\n\n`Ctrl+Alt+Suppr` puis [aide](https://example.org/aide)' })).json;
+  assert.equal((await agent('POST', `/api/v1/kb/articles/${art.id}/state`, { state: 'published' })).status, 200);
+  ids.article = art.id;
+  const en = (await agent('POST', '/api/v1/kb/articles', { title: 'Reset your password', lang: 'en', public: true, translation_of: art.id,
+    body: '## Steps\n\n1. Open **the portal**\n2. Choose *Forgot password*' })).json;
+  assert.equal((await agent('POST', `/api/v1/kb/articles/${en.id}/state`, { state: 'published' })).status, 200);
   ids.ticket = ticket.id;
   ids.user = (await agent('GET', '/api/v1/auth/me')).json.user.id;
   ids.group = (await agent('GET', '/api/v1/groups')).json.items.find((g) => g.name === 'Service Desk N1').id;
@@ -96,6 +104,12 @@ const PAGES = [
   { page: 'lists', role: 'admin', hash: '#/lists', ready: '#list-rows tr', title: { fr: 'Listes', en: 'Lists' } },
   { page: 'macros', role: 'agent', hash: '#/macros', ready: '#macros-shared tbody tr', title: { fr: 'Macros', en: 'Macros' } },
   { page: 'templates', role: 'admin', hash: '#/templates', ready: '#tpl-list tbody tr', title: { fr: 'Formulaires de demande', en: 'Request templates' } },
+  { page: 'help', role: 'requester', hash: '#/kb', ready: '#kb-list .kb-item', title: { fr: 'Articles d’aide', en: 'Help articles' } },
+  { page: 'article', role: 'requester', hash: '#/kb/ID', id: 'article', ready: '#kb-vote', title: { fr: 'Réinitialiser son mot de passe', en: 'Réinitialiser son mot de passe' } },
+  { page: 'kb', role: 'agent', hash: '#/kb', ready: '#kb-list .kb-item', title: { fr: 'Base de connaissances', en: 'Knowledge base' } },
+  { page: 'article', role: 'agent', hash: '#/kb/ID', id: 'article', ready: '#kb-tools', title: { fr: 'Réinitialiser son mot de passe', en: 'Réinitialiser son mot de passe' } },
+  { page: 'kb-new', role: 'agent', hash: '#/kb/new', ready: '#kb-form', title: { fr: 'Nouvel article', en: 'New article' } },
+  { page: 'kb-edit', role: 'agent', hash: '#/kb/ID/edit', id: 'article', ready: '#kb-form', title: { fr: 'Modifier\u00a0: Réinitialiser son mot de passe', en: 'Edit: Réinitialiser son mot de passe' } },
   { page: 'new-template', role: 'requester', hash: '#/new?template=1', ready: '#tf-model', title: { fr: 'Nouveau ticket', en: 'New ticket' } },
 ];
 

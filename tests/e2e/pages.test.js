@@ -69,6 +69,7 @@ const PAGES = {
     ['#/new', 'h1', { fr: /^Nouveau ticket$/, en: /^New ticket$/ }],
     ['#/ticket/ID', 'main h2', { fr: /^Échanges$/, en: /^Conversation$/ }],
     ['#/account', 'h1', { fr: /^Mon compte$/, en: /^My account$/ }],
+    ['#/kb', 'main h1', { fr: /^Articles d’aide$/, en: /^Help articles$/ }],
   ],
   agent: [
     ['#/queue', 'h1', { fr: /^File des tickets$/, en: /^Ticket queue$/ }],
@@ -77,6 +78,8 @@ const PAGES = {
     ['#/ticket/ID', '#fields-form h2', { fr: /^Détails$/, en: /^Details$/ }],
     ['#/account', '#tokens h2', { fr: /^Jetons d’API$/, en: /^API tokens$/ }],
     ['#/macros', 'main h1', { fr: /^Macros$/, en: /^Macros$/ }],
+    ['#/kb', 'main h1', { fr: /^Base de connaissances$/, en: /^Knowledge base$/ }],
+    ['#/kb/new', 'main h1', { fr: /^Nouvel article$/, en: /^New article$/ }],
   ],
   admin: [
     ['#/models', 'h1', { fr: /^Modèles$/, en: /^Models$/ }],
@@ -95,10 +98,10 @@ const PAGES = {
 };
 const LOGIN = { requester: 'alice', agent: 'agent', admin: 'admin' };
 const NAV = {
-  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-quality': 'Qualité des données', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes', 'nav-macros': 'Macros', 'nav-templates': 'Formulaires' },
-  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-quality': 'Data quality', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists', 'nav-macros': 'Macros', 'nav-templates': 'Templates' },
+  fr: { 'nav-mine': 'Mes tickets', 'nav-new': 'Nouveau ticket', 'nav-queue': 'File des tickets', 'nav-dashboard': 'Tableau de bord', 'nav-models': 'Modèles', 'nav-people': 'Utilisateurs et groupes', 'nav-settings': 'Réglages', 'nav-quality': 'Qualité des données', 'nav-jobs': 'Tâches de fond', 'nav-audit': 'Journal d’audit', 'nav-lists': 'Listes', 'nav-macros': 'Macros', 'nav-templates': 'Formulaires', 'nav-kb': 'Base de connaissances', 'nav-help': 'Articles d’aide' },
+  en: { 'nav-mine': 'My tickets', 'nav-new': 'New ticket', 'nav-queue': 'Ticket queue', 'nav-dashboard': 'Dashboard', 'nav-models': 'Models', 'nav-people': 'Users & groups', 'nav-settings': 'Settings', 'nav-quality': 'Data quality', 'nav-jobs': 'Jobs', 'nav-audit': 'Audit log', 'nav-lists': 'Lists', 'nav-macros': 'Macros', 'nav-templates': 'Templates', 'nav-kb': 'Knowledge base', 'nav-help': 'Help articles' },
 };
-const NAV_OF = { requester: ['nav-mine', 'nav-new'], agent: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-quality', 'nav-macros'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-models', 'nav-people', 'nav-settings', 'nav-quality', 'nav-jobs', 'nav-audit', 'nav-lists', 'nav-macros', 'nav-templates'] };
+const NAV_OF = { requester: ['nav-mine', 'nav-new', 'nav-help'], agent: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-kb', 'nav-quality', 'nav-macros'], admin: ['nav-queue', 'nav-dashboard', 'nav-new', 'nav-kb', 'nav-models', 'nav-people', 'nav-settings', 'nav-quality', 'nav-jobs', 'nav-audit', 'nav-lists', 'nav-macros', 'nav-templates'] };
 
 for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
   test(`every page through the router, in ${lang === 'fr' ? 'French' : 'English'}`, async () => {

@@ -17,6 +17,7 @@ const LABELS = {
   password: 'password', name: 'name', role: 'role', lang: 'lang_f', vip: 'vip', active: 'active',
   current_password: 'pw_current', new_password: 'fld_new_password', expires_days: 'fld_expires_days',
   value: 'fld_value', class: 'cls', mode: 'mode', target: 'fld_target', q: 'search', sort: 'sort',
+  public: 'kb_audience', translation_of: 'kb_translation_of',
 };
 
 const quoted = (x) => t('quoted').replace('{x}', x);
@@ -36,7 +37,8 @@ function valueName(field, v) {
   if ((field === 'lang' || field === 'language') && (v === 'fr' || v === 'en')) return v === 'fr' ? 'Français' : 'English';
   if (v === '') return t('none');
   const p = VALUE_KEYS[field];
-  return quoted(p && has(p + v) ? t(p + v) : v);
+  if (p && has(p + v)) return quoted(t(p + v));
+  return quoted(has('kb_st_' + v) ? t('kb_st_' + v) : v); // an article's states
 }
 
 const num = (x) => (typeof x === 'number' ? fmtNum(x) : '');

@@ -108,6 +108,15 @@ function requesterSla(tk) {
 // The suggestion last selected: { id, field } of the ticket shown.
 let picked = null;
 
+// A draft article from this solved ticket, opened in the editor.
+async function makeArticle(id, ctx) {
+  try {
+    const a = await api('POST', `/tickets/${id}/kb`);
+    toast(t('kb_made'));
+    ctx.go(`#/kb/${a.id}/edit`);
+  } catch (e) { toastError(errText(e), t('dismiss')); }
+}
+
 export default async function viewTicket(ctx) {
   const { params, page, title } = ctx;
   const id = params.id;
@@ -233,6 +242,8 @@ export default async function viewTicket(ctx) {
           el('p', { class: 'muted' }, tColon('requester') + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
           descEl,
+          isAgent() && (tk.status === 'resolved' || tk.status === 'closed') ? el('p', { class: 'actions' },
+            el('button', { type: 'button', class: 'secondary small', id: 'kb-make', onclick: () => makeArticle(tk.id, ctx) }, t('kb_make'))) : null,
           filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
           fileList(filesOf(null), 'ticket-files', redraw, showError)),
         formCard(tk.form)),
