@@ -30,9 +30,12 @@ SRC_MAIN := src/main.c
 # web/ with its sub-folders; the embed step keeps the paths.
 WEB_FILES := $(sort $(shell find web -type f))
 GEN_WEB := build/gen/web_assets.c
+# The demo's knowledge base, embedded the same way.
+KB_FILES := $(sort $(wildcard demo/kb/*.md))
+GEN_KB := build/gen/demo_kb.c
 
-OBJ_REL := $(patsubst %.c,build/rel/%.o,$(SRC_LIB) $(SRC_MAIN)) build/rel/gen/web_assets.o
-OBJ_SAN := $(patsubst %.c,build/san/%.o,$(SRC_LIB)) build/san/gen/web_assets.o
+OBJ_REL := $(patsubst %.c,build/rel/%.o,$(SRC_LIB) $(SRC_MAIN)) build/rel/gen/web_assets.o build/rel/gen/demo_kb.o
+OBJ_SAN := $(patsubst %.c,build/san/%.o,$(SRC_LIB)) build/san/gen/web_assets.o build/san/gen/demo_kb.o
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
@@ -60,13 +63,13 @@ build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/rel/gen/web_assets.o: $(GEN_WEB)
+build/rel/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(OPT_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) $(OPT_CFLAGS) -Isrc -I. -c -o $@ $<
 
-build/san/gen/web_assets.o: $(GEN_WEB)
+build/san/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) -Isrc -c -o $@ $<
+	$(CC) $(CFLAGS_BASE) $(SAN_CFLAGS) -Isrc -I. -c -o $@ $<
 
 build/embed: tools/embed.c
 	@mkdir -p build
@@ -75,6 +78,10 @@ build/embed: tools/embed.c
 $(GEN_WEB): build/embed $(WEB_FILES)
 	@mkdir -p $(dir $@)
 	build/embed $@ $(WEB_FILES)
+
+$(GEN_KB): build/embed $(KB_FILES)
+	@mkdir -p $(dir $@)
+	build/embed -t demo_kb_files -i demo/demo_int.h -T demo_file_t $@ $(KB_FILES)
 
 build/san/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(OBJ_SAN)
 	@mkdir -p $(dir $@)
@@ -109,7 +116,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,
                -fno-sanitize-recover=undefined
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/bin/%,$(FUZZ_SRC))
-OBJ_FUZZ := $(patsubst %.c,build/fuzz/%.o,$(SRC_LIB)) build/fuzz/gen/web_assets.o
+OBJ_FUZZ := $(patsubst %.c,build/fuzz/%.o,$(SRC_LIB)) build/fuzz/gen/web_assets.o build/fuzz/gen/demo_kb.o
 FUZZ_SECONDS ?= 60
 # Kept between builds (pattern-rule prerequisites would be deleted).
 .SECONDARY: $(OBJ_FUZZ)
@@ -118,9 +125,9 @@ build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CFLAGS_BASE) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-build/fuzz/gen/web_assets.o: $(GEN_WEB)
+build/fuzz/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CFLAGS_BASE) -O1 -Isrc -c -o $@ $<
+	$(FUZZ_CC) $(CFLAGS_BASE) -O1 -Isrc -I. -c -o $@ $<
 
 build/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(OBJ_FUZZ)
 	@mkdir -p $(dir $@)

@@ -27,4 +27,20 @@ extern const char *const demo_first_fr[], *const demo_last_fr[], *const demo_fir
  * macros made by admin_id; in the caller's transaction. */
 int demo_forms(store_t *s, int64_t admin_id, int64_t network_group);
 
+/* A file embedded into the binary by tools/embed.c: the demo's knowledge
+ * base (demo/kb/SLUG.LANG.md, named "/kb/SLUG.LANG.md"). */
+typedef struct {
+  const char *path;
+  const char *mime;
+  const unsigned char *data;
+  size_t len;
+} demo_file_t;
+extern const demo_file_t demo_kb_files[]; /* ends with a NULL path */
+
+/* The knowledge base of the demo desk (kb.c): every article of
+ * demo_kb_files, written by author_id, published, its translations
+ * linked; views and votes drawn from seed by the requesters voters[0..n).
+ * In the caller's transaction; *count receives the articles written. */
+int demo_kb(store_t *s, int64_t author_id, const int64_t *voters, int nvoters, uint64_t seed, int *count);
+
 #endif

@@ -481,6 +481,14 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   /* the portal's request templates and the desk's shared macros; the
    * escalation goes to the network team */
   if (!rc) rc = demo_forms(s, d->admin_id, d->group_ids[demo_group_index(d, "Réseau & Infrastructure")]);
+  /* the knowledge base, written by the first agent of the first line of
+   * support, read and rated by the requesters */
+  if (!rc) {
+    int64_t voters[DEMO_REQUESTERS];
+    for (int i = 0; i < DEMO_REQUESTERS; i++) voters[i] = d->req[i].id;
+    int g = demo_group_index(d, "Service Desk N1");
+    rc = demo_kb(s, d->nagents[g] ? d->agents[g][0] : d->admin_id, voters, DEMO_REQUESTERS, cfg->seed, &d->n.articles);
+  }
   for (int i = 0; i < cfg->tickets && !rc; i++) {
     if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
     else rc = UTIL_E_DB;
