@@ -38,7 +38,8 @@ for layer in api e2e durability; do
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   echo "$layer: $p passed, $f failed"
-  [ "$f" -eq 0 ] && [ "$rc" -eq 0 ] || grep -B2 -A25 '^not ok\|^# Subtest' "$log" | grep -v '^# Subtest' | head -80 | sed 's/^/    /'
+  # each failure's block (not the passing tests before it)
+  [ "$f" -eq 0 ] && [ "$rc" -eq 0 ] || grep -A25 '^not ok' "$log" | head -120 | sed 's/^/    /'
   passed=$((passed + p)); failed=$((failed + f))
 done
 

@@ -199,6 +199,11 @@ for (const [lang, locale] of LANGS) {
       await fits(page, `queue ${lang} ${width}`);
       await page.screenshot({ path: path.join(SHOTS, `macro-bulk-${lang}-${width}.png`), fullPage: false });
       await page.click('#bulk-apply');
+      // the outcome's message: the count changed, or the refusal (said, so a failure says why)
+      await page.waitForFunction(() => /\b2\b/.test(document.getElementById('toast').textContent) ||
+        document.getElementById('toast').classList.contains('error-toast'));
+      const said = await page.textContent('#toast');
+      assert.match(said, lang === 'fr' ? /^2 tickets modifiés/ : /^2 tickets changed/, said);
       await page.waitForFunction(() => document.getElementById('bulk-bar').hidden);
       for (const id of [a, b]) {
         assert.equal((await agent('GET', `/api/v1/tickets/${id}`)).json.group_id, groupId);
