@@ -30,6 +30,7 @@ static const char *const download_args[] = {"inline", NULL};
 static const char *const kb_args[] = {"q", "state", "lang", "public", "category", "service", "ci",
                                       "limit", "cursor", NULL};
 static const char *const diff_args[] = {"from", "to", NULL};
+static const char *const suggest_args[] = {"text", "limit", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -88,6 +89,8 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/kb/articles", api_kb_list, STORE_ROLE_REQUESTER, kb_args},
     {"POST", "/api/v1/kb/articles", api_kb_create, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/kb/preview", api_kb_preview, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/kb/suggest", api_kb_suggest, STORE_ROLE_REQUESTER, suggest_args},
+    {"POST", "/api/v1/kb/articles/{id}/deflect", api_kb_deflect, STORE_ROLE_REQUESTER, NULL},
     {"GET", "/api/v1/kb/articles/{id}", api_kb_get, STORE_ROLE_REQUESTER, NULL},
     {"PATCH", "/api/v1/kb/articles/{id}", api_kb_patch, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/kb/articles/{id}/state", api_kb_state, STORE_ROLE_AGENT, NULL},

@@ -46,6 +46,7 @@ static json_t *kb_json(const api_call_t *c, const store_kb_article_t *a, int who
   json_object_set_new(j, "helpful", json_integer(a->helpful));
   json_object_set_new(j, "unhelpful", json_integer(a->unhelpful));
   if (!kb_reader(c)) {
+    json_object_set_new(j, "deflections", json_integer(store_kb_deflections(c->db, a->id)));
     json_object_set_new(j, "author", json_pack("{s:I, s:s}", "id", (json_int_t)a->author_id, "name",
                                                a->author_name ? a->author_name : ""));
     json_object_set_new(j, "source_ticket_id",

@@ -56,6 +56,25 @@ json_t *search_markdown_doc(const char *md, size_t n);
  * them. Owned; NULL when q has none. */
 char *search_match_all(const char *q, int prefix);
 
+/* ---- What a person typed, as search words (words.c) ----------------------------
+ * The words a suggestion looks for in a person's text (a problem being
+ * typed, a ticket): the folded forms (case, accents, French elision: what
+ * src/text makes of them) of its tokens that are not stop words of its
+ * language and have two bytes or more, the first SEARCH_WORDS_MAX distinct
+ * ones. */
+#define SEARCH_WORDS_MAX 24
+typedef struct {
+  char *word[SEARCH_WORDS_MAX]; /* owned */
+  int n;
+  char lang[3];                 /* the text's language: "fr" or "en" */
+  char *match;                  /* owned: an FTS5 expression matching any of them */
+} search_words_t;
+/* Fills w from text; 0, or -1 (w empty) when the text has no such word. */
+int search_words_of(const char *text, search_words_t *w);
+void search_words_clear(search_words_t *w);
+/* Which of w's words text holds (found[i] set to 1 or 0); returns how many. */
+int search_words_found(const search_words_t *w, const char *text, int *found);
+
 /* ---- Differences between two texts (diff.c) ---------------------------------- */
 typedef enum { SEARCH_DIFF_SAME = ' ', SEARCH_DIFF_DEL = '-', SEARCH_DIFF_ADD = '+' } search_diff_op_t;
 /* Calls fn for each line of a shortest edit script from text a to text b

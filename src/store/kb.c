@@ -399,3 +399,25 @@ int store_kb_viewed(store_t *s, int64_t id) {
   sqlite3_bind_int64(st, 1, id);
   return kb_exec(s, st, 1);
 }
+
+int store_kb_deflect(store_t *s, int64_t id, int64_t user, const char *text) {
+  static const char sql[] = "INSERT INTO kb_deflections(article_id, user_id, at, text) VALUES (?1, ?2, ?3, ?4)";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, id);
+  if (user) sqlite3_bind_int64(st, 2, user);
+  else sqlite3_bind_null(st, 2);
+  sqlite3_bind_int64(st, 3, util_now());
+  store_bind_text(st, 4, text ? text : "");
+  return kb_exec(s, st, 0);
+}
+
+int64_t store_kb_deflections(store_t *s, int64_t id) {
+  static const char sql[] = "SELECT count(*) FROM kb_deflections WHERE article_id = ?1";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return 0;
+  sqlite3_bind_int64(st, 1, id);
+  int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  return n;
+}

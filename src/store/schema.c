@@ -467,4 +467,14 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " CHECK(helpful IN (0, 1)), at INTEGER NOT NULL, PRIMARY KEY(article_id, user_id)) WITHOUT ROWID;"
     "CREATE VIRTUAL TABLE kb_fts USING fts5(title, body,"
     " tokenize='unicode61 remove_diacritics 2');",
+
+    /* 21: deflections: a requester read an article the New ticket form
+     * suggested for what they were typing, said it solved their problem,
+     * and filed no ticket. The start of what they typed is kept (the
+     * words that found the article), for the desk to see what it
+     * answers. */
+    "CREATE TABLE kb_deflections(id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL"
+    " REFERENCES kb_articles(id), user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL,"
+    " text TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX kb_deflections_article ON kb_deflections(article_id, at);",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 20
+#define STORE_SCHEMA_VERSION 21
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -705,6 +705,11 @@ int store_kb_vote(store_t *s, int64_t id, int64_t user, int helpful);
 int store_kb_vote_of(store_t *s, int64_t id, int64_t user);
 /* One more view of article id. */
 int store_kb_viewed(store_t *s, int64_t id);
+/* user read article id, had their problem solved and filed no ticket;
+ * text: the start of what they had typed (kept as given). */
+int store_kb_deflect(store_t *s, int64_t id, int64_t user, const char *text);
+/* How many problems article id solved that way. */
+int64_t store_kb_deflections(store_t *s, int64_t id);
 
 /* ---- Canned responses (macros.c) ------------------------------------------------
  * An agent's own macros and the ones shared with every agent: a reply in

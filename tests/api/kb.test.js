@@ -255,3 +255,35 @@ test('bad input is refused naming the field: empty, oversized, wrong types, unkn
   const ok = await article({ title: 'Long guide', body: big, lang: 'en' });
   assert.equal((await agent('GET', `/api/v1/kb/articles/${ok.id}`)).json.body, big);
 });
+
+test('suggestions for a text being typed: the published articles holding its words, in its language first; a deflection recorded', async () => {
+  const fr = await article({ title: 'Imprimante hors ligne au 3e étage', body: "Redémarrez l'imprimante puis relancez la file d'impression.", lang: 'fr', public: true });
+  const en = await article({ title: 'Printer shows offline', body: 'Restart the printer, then restart the print queue.', lang: 'en', public: true, translation_of: fr.id });
+  const internal = await article({ title: 'Print server spooler restart', body: 'Restart the spooler on the print server when the queue is stuck.', lang: 'en' });
+  const draft = await article({ title: 'Printer offline again', body: 'Draft about the printer being offline.', lang: 'en', public: true });
+  for (const a of [fr, en, internal]) await move(agent, a.id, 'published');
+  const ids = async (who, text) => (await who('GET', `/api/v1/kb/suggest?text=${encodeURIComponent(text)}`)).json.items.map((x) => x.id);
+  const frFound = (await alice('GET', `/api/v1/kb/suggest?text=${encodeURIComponent("Mon imprimante est hors ligne depuis ce matin")}`)).json.items;
+  assert.ok(frFound.some((x) => x.id === fr.id));
+  assert.ok(frFound.every((x) => x.lang === 'fr'), JSON.stringify(frFound));
+  const enFound = (await alice('GET', `/api/v1/kb/suggest?text=${encodeURIComponent('the printer is offline on floor 3')}`)).json.items;
+  assert.equal(enFound[0].id, en.id);
+  assert.deepEqual(enFound[0].words.sort(), ['offline', 'printer']);
+  assert.ok(!enFound.some((x) => x.id === internal.id || x.id === draft.id)); // internal and drafts stay with the desk
+  assert.ok((await ids(agent, 'print queue stuck, spooler')).includes(internal.id)); // agents get the internal ones
+  // a single shared common word is not enough when the text has several
+  assert.deepEqual(await ids(alice, 'my screen is offline and flickers'), []);
+  assert.deepEqual(await ids(alice, 'the and of'), []); // stop words alone
+  assert.deepEqual(await ids(alice, ''), []);
+  assert.equal((await alice('GET', `/api/v1/kb/suggest?text=${'a'.repeat(20001)}`)).status, 400);
+  assert.equal((await alice('GET', '/api/v1/kb/suggest?text=x&limit=50')).status, 400);
+  for (const s of ['"', 'NEAR(', 'a"b c"d', '*', '漢字 テスト']) assert.equal((await alice('GET', `/api/v1/kb/suggest?text=${encodeURIComponent(s)}`)).status, 200, s);
+  // "this solved my problem"
+  const d = await alice('POST', `/api/v1/kb/articles/${en.id}/deflect`, { text: 'the printer is offline on floor 3' });
+  assert.equal(d.status, 201, d.text);
+  assert.equal((await agent('GET', `/api/v1/kb/articles/${en.id}`)).json.deflections, 1);
+  assert.equal((await alice('GET', `/api/v1/kb/articles/${en.id}`)).json.deflections, undefined);
+  assert.equal((await alice('POST', `/api/v1/kb/articles/${internal.id}/deflect`, {})).status, 404);
+  assert.equal((await alice('POST', `/api/v1/kb/articles/${draft.id}/deflect`, {})).status, 404);
+  assert.equal((await alice('POST', `/api/v1/kb/articles/${en.id}/deflect`, { text: 5 })).status, 400);
+});

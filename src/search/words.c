@@ -1,0 +1,69 @@
+/* A person's text as search words: src/text's tokens, folded as the
+ * models see them, without the stop words that would match everything. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../text/text.h"
+#include "search.h"
+
+void search_words_clear(search_words_t *w) {
+  for (int i = 0; i < w->n; i++) free(w->word[i]);
+  free(w->match);
+  memset(w, 0, sizeof *w);
+}
+
+static int has_word(const search_words_t *w, const char *f) {
+  for (int i = 0; i < w->n; i++)
+    if (strcmp(w->word[i], f) == 0) return 1;
+  return 0;
+}
+
+/* The FTS5 expression: any of the words, each a quoted string (FTS5
+ * tokenizes it again, into a phrase when it holds punctuation). */
+static char *match_any(const search_words_t *w) {
+  size_t cap = 1;
+  for (int i = 0; i < w->n; i++) cap += strlen(w->word[i]) + 6;
+  char *m = util_xmalloc(cap), *p = m;
+  for (int i = 0; i < w->n; i++) p += snprintf(p, cap - (size_t)(p - m), "%s\"%s\"", i ? " OR " : "", w->word[i]);
+  *p = 0;
+  return m;
+}
+
+int search_words_of(const char *text, search_words_t *w) {
+  memset(w, 0, sizeof *w);
+  snprintf(w->lang, sizeof w->lang, "en");
+  text_ctx_t *ctx = text ? text_ctx_new() : NULL;
+  if (!ctx) return -1;
+  text_doc_t d;
+  text_doc_init(&d);
+  text_analyse_opt(ctx, text, strlen(text), -1, 0, &d);
+  snprintf(w->lang, sizeof w->lang, "%s", text_lang_code(d.lang));
+  for (size_t i = 0; i < d.n && w->n < SEARCH_WORDS_MAX; i++) {
+    const text_token_t *t = &d.tok[i];
+    const char *f = d.arena + t->form;
+    /* a quote would end the FTS5 string early: such a token is left out */
+    if (t->stop || t->form_len < 2 || strchr(f, '"') || has_word(w, f)) continue;
+    w->word[w->n++] = util_xstrdup(f);
+  }
+  text_doc_clear(&d);
+  text_ctx_free(&ctx);
+  if (!w->n) return -1;
+  w->match = match_any(w);
+  return 0;
+}
+
+int search_words_found(const search_words_t *w, const char *text, int *found) {
+  for (int i = 0; i < w->n; i++) found[i] = 0;
+  text_ctx_t *ctx = text ? text_ctx_new() : NULL;
+  if (!ctx) return 0;
+  text_doc_t d;
+  text_doc_init(&d);
+  text_analyse_opt(ctx, text, strlen(text), -1, 0, &d);
+  int n = 0;
+  for (size_t i = 0; i < d.n; i++)
+    for (int k = 0; k < w->n; k++)
+      if (!found[k] && strcmp(d.arena + d.tok[i].form, w->word[k]) == 0) found[k] = 1, n++;
+  text_doc_clear(&d);
+  text_ctx_free(&ctx);
+  return n;
+}
