@@ -77,9 +77,12 @@ test('export: formula-like text is neutralised for spreadsheets unless --raw', (
 test('demo: same seed, same data; refuses to run twice', () => {
   const a = path.join(tmp, 'a.db');
   const b = path.join(tmp, 'b.db');
+  const said = {};
+  const r0 = (db) => said[db];
   for (const db of [a, b]) {
     const r = run('demo', '--db', db, '--seed', '7', '--tickets', '300', '--end', '2026-06-01', '--no-passwords');
     assert.equal(r.status, 0, r.stderr);
+    said[db] = r.stdout;
     assert.match(r.stdout, /300 tickets \+ 48 in an incident burst/);
   }
   const ea = run('export', '--db', a, '--format', 'jsonl').stdout;
@@ -92,6 +95,15 @@ test('demo: same seed, same data; refuses to run twice', () => {
   const burst = rows.filter((t) => t.ci === 'vpn-gw-02').map((t) => Date.parse(t.created_at)).sort();
   assert.equal(burst.length, 48);
   assert.ok(burst[47] - burst[0] <= 2 * 3600 * 1000 + 120000);
+  // the knowledge base: every article of demo/kb/, published, each in French and English
+  const files = fs.readdirSync(path.join(__dirname, '..', '..', 'demo', 'kb')).filter((f) => f.endsWith('.md'));
+  const sql = (q) => spawnSync('sqlite3', [a, q], { encoding: 'utf8' }).stdout.trim();
+  assert.ok(files.length >= 40);
+  assert.match(r0(a), new RegExp(`${files.length} articles`));
+  assert.equal(sql("SELECT count(*) FROM kb_articles WHERE state = 'published'"), String(files.length));
+  assert.equal(sql("SELECT count(*) FROM (SELECT family_id FROM kb_articles GROUP BY family_id HAVING count(DISTINCT lang) = 2)"),
+    String(files.length / 2));
+  assert.equal(sql('SELECT count(DISTINCT public) FROM kb_articles'), '2');
   const again = run('demo', '--db', a, '--no-passwords');
   assert.equal(again.status, 1);
   assert.match(again.stderr, /already holds the demo/);

@@ -136,3 +136,49 @@ test('a solved ticket becomes a draft article from its page, and the editor keep
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+for (const [lang, locale, width] of [['fr', 'fr-FR', 390], ['en', 'en-GB', 1400]]) {
+  test(`a requester typing a problem sees the article that answers it, reads it in place and files no ticket (${lang}, ${width} px)`, async () => {
+    const a = (await agent('POST', '/api/v1/kb/articles', lang === 'fr'
+      ? { title: 'Outlook redemande sans cesse le mot de passe', lang: 'fr', public: true,
+        body: '## Solution\n\n1. Fermez **Outlook**\n2. Supprimez les identifiants enregistrés du Gestionnaire d’identification' }
+      : { title: 'Outlook keeps asking for the password', lang: 'en', public: true,
+        body: '## Fix\n\n1. Close **Outlook**\n2. Remove the saved credentials from Credential Manager' })).json;
+    await agent('POST', `/api/v1/kb/articles/${a.id}/state`, { state: 'published' });
+    const before = (await alice('GET', '/api/v1/tickets')).json.items.length;
+    const { ctx, page, errors } = await open(width, locale, 'alice');
+    await page.click('#nav-new');
+    await page.waitForSelector('#new-form');
+    await page.fill('#title', lang === 'fr' ? 'Outlook me demande mon mot de passe' : 'Outlook asks for my password');
+    await page.type('#description', lang === 'fr' ? 'toutes les dix minutes' : 'every ten minutes', { delay: 20 });
+    await page.waitForSelector(`#kb-suggest [data-article="${a.id}"]`);
+    assert.match(await page.textContent('#kb-suggest'), /outlook/i);
+    await page.click(`#kb-read-${a.id}`);
+    await page.waitForSelector(`#kb-suggest-body-${a.id} strong`);
+    await fits(page, `new ticket with suggestions ${width}`);
+    assert.deepEqual(await axeViolations(page), []);
+    await page.screenshot({ path: path.join(SHOTS, `kb-deflect-${lang}-${width}.png`), fullPage: true });
+    await page.click(`#kb-solved-${a.id}`);
+    await page.waitForSelector('#kb-deflected');
+    assert.equal(await page.inputValue('#title'), ''); // the form is emptied, its draft forgotten
+    assert.equal((await alice('GET', '/api/v1/tickets')).json.items.length, before); // no ticket
+    assert.equal((await agent('GET', `/api/v1/kb/articles/${a.id}`)).json.deflections, 1);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+}
+
+test('an agent inserts the link of an article that may help into the reply', async () => {
+  const a = (await agent('POST', '/api/v1/kb/articles', { title: 'Mailbox full: archive old mail', lang: 'en', public: true,
+    body: 'Turn on **auto-archive** to free your mailbox.' })).json;
+  await agent('POST', `/api/v1/kb/articles/${a.id}/state`, { state: 'published' });
+  const tk = (await alice('POST', '/api/v1/tickets', { title: 'My mailbox is full', description: 'I cannot send mail, the mailbox is full.' })).json;
+  const { ctx, page, errors } = await open(1400, 'en-GB', 'agent');
+  await page.goto(`${srv.url}/#/ticket/${tk.id}`);
+  await page.waitForSelector(`#kb-insert-${a.id}`);
+  await page.fill('#reply-body', 'Hello, this should help:');
+  await page.click(`#kb-insert-${a.id}`);
+  assert.equal(await page.inputValue('#reply-body'), `Hello, this should help:\nMailbox full: archive old mail: ${srv.url}/#/kb/${a.id}`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

@@ -439,4 +439,8 @@ export default {
     kb_original: 'The original ({lang})', kb_edit_title: 'Edit: {title}', kb_translate_title: 'New translation',
     kb_make: 'Write an article from this ticket', kb_made: 'Draft article written from the ticket',
     kb_audience: 'Audience', kb_translation_of: 'Translation of',
+    kb_may_answer: 'These articles may answer your question', kb_read: 'Read it here', kb_read_hide: 'Hide it',
+    kb_because: 'Found for: {words}', kb_solved: 'This solved my problem',
+    kb_deflected: 'Glad it is solved. No ticket was filed; you can still open one if the problem comes back.',
+    kb_may_help: 'Articles that may help', kb_insert: 'Insert link in the reply', kb_deflections_n: 'solved {n} problems without a ticket',
 };

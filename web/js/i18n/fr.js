@@ -439,4 +439,8 @@ export default {
     kb_original: 'L’original ({lang})', kb_edit_title: 'Modifier\u00a0: {title}', kb_translate_title: 'Nouvelle traduction',
     kb_make: 'Rédiger un article à partir de ce ticket', kb_made: 'Brouillon d’article rédigé à partir du ticket',
     kb_audience: 'Public visé', kb_translation_of: 'Traduction de',
+    kb_may_answer: 'Ces articles répondent peut-être à votre question', kb_read: 'Le lire ici', kb_read_hide: 'Le masquer',
+    kb_because: 'Trouvé pour\u00a0: {words}', kb_solved: 'Cela a résolu mon problème',
+    kb_deflected: 'Tant mieux, c’est résolu. Aucun ticket n’a été créé\u00a0; vous pourrez en ouvrir un si le problème revient.',
+    kb_may_help: 'Articles qui peuvent aider', kb_insert: 'Insérer le lien dans la réponse', kb_deflections_n: 'a résolu {n}\u00a0problèmes sans ticket',
 };

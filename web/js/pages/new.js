@@ -14,6 +14,7 @@ import { t, lang } from '../lib/i18n.js';
 import { api, isAgent, errText } from '../lib/api.js';
 import { emailSuggestions, userByEmail } from '../lib/userpicker.js';
 import { keepDraft } from '../lib/drafts.js';
+import { deflector } from '../lib/kbsuggest.js';
 import { filePicker, attachPrecheck, attachUpload } from '../lib/attachments.js';
 import { clearFieldErrors } from '../lib/fielderr.js';
 import { templateFields, tplName, inLang } from '../lib/forms.js';
@@ -106,5 +107,15 @@ export default async function newTicket({ go, page, query }) {
     el('p', {}, submit));
   // the free form keeps the draft it always had; each template its own
   const draft = keepDraft(form, tpl ? 'new.template.' + tpl.id : 'new');
+  // the articles that may answer what is being typed; one that does ends it, no ticket filed
+  const typed = () => [form.title ? form.title.value : '', form.description.value].join('\n').trim();
+  const kb = deflector(typed, () => {
+    draft.clear();
+    form.reset();
+    kb.node.replaceChildren(el('p', { id: 'kb-deflected', role: 'status' }, t('kb_deflected')));
+  });
+  form.addEventListener('input', kb.look);
+  form.insertBefore(kb.node, files.node); // read before sending, on a phone too
   page(el('h1', {}, t('newticket')), templates.length ? chooser(templates, tpl ? tpl.id : 0, go) : null, form);
+  kb.look();
 }
