@@ -309,6 +309,9 @@ void api_kb_from_ticket(api_call_t *c);
 void api_kb_preview(api_call_t *c);
 void api_kb_suggest(api_call_t *c); /* src/api/kb_suggest.c */
 void api_kb_deflect(api_call_t *c);
+/* Similar tickets (src/api/similar.c). */
+void api_tickets_similar(api_call_t *c);
+void api_search_similar(api_call_t *c);
 /* Replies status with article id as its writer sees it (read back). */
 void api_kb_reply(api_call_t *c, int64_t id, int status);
 

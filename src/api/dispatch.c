@@ -31,6 +31,8 @@ static const char *const kb_args[] = {"q", "state", "lang", "public", "category"
                                       "limit", "cursor", NULL};
 static const char *const diff_args[] = {"from", "to", NULL};
 static const char *const suggest_args[] = {"text", "limit", NULL};
+static const char *const similar_args[] = {"limit", "status", NULL};
+static const char *const similar_text_args[] = {"text", "limit", "status", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},
@@ -100,6 +102,8 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/kb/articles/{id}/vote", api_kb_vote, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/kb/articles/{id}/view", api_kb_view, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/tickets/{id}/kb", api_kb_from_ticket, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/tickets/{id}/similar", api_tickets_similar, STORE_ROLE_AGENT, similar_args},
+    {"GET", "/api/v1/search/similar", api_search_similar, STORE_ROLE_AGENT, similar_text_args},
     {"GET", "/api/v1/templates", api_templates_list, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/templates", api_templates_create, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/templates/{id}", api_templates_get, STORE_ROLE_REQUESTER, NULL},

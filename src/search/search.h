@@ -75,6 +75,19 @@ void search_words_clear(search_words_t *w);
 /* Which of w's words text holds (found[i] set to 1 or 0); returns how many. */
 int search_words_found(const search_words_t *w, const char *text, int *found);
 
+/* ---- Texts alike (words.c) ----------------------------------------------------------
+ * A text's search words held for scoring many others against it: the
+ * similarity of a document is the cosine of the two texts' word sets
+ * (each word counted once), in [0, 1]; shared says which of the query's
+ * words the document holds. */
+typedef struct search_alike search_alike_t;
+/* NULL when text has no search word. Owned: search_alike_free. */
+search_alike_t *search_alike_new(const char *text);
+void search_alike_free(search_alike_t **a);
+const search_words_t *search_alike_words(const search_alike_t *a);
+/* shared: SEARCH_WORDS_MAX flags (may be NULL). */
+double search_alike_score(search_alike_t *a, const char *doc, int *shared);
+
 /* ---- Differences between two texts (diff.c) ---------------------------------- */
 typedef enum { SEARCH_DIFF_SAME = ' ', SEARCH_DIFF_DEL = '-', SEARCH_DIFF_ADD = '+' } search_diff_op_t;
 /* Calls fn for each line of a shortest edit script from text a to text b

@@ -1,5 +1,6 @@
 /* A person's text as search words: src/text's tokens, folded as the
  * models see them, without the stop words that would match everything. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,4 +67,59 @@ int search_words_found(const search_words_t *w, const char *text, int *found) {
   text_doc_clear(&d);
   text_ctx_free(&ctx);
   return n;
+}
+
+struct search_alike {
+  search_words_t w;
+  text_ctx_t *ctx;
+  text_doc_t doc;
+};
+
+search_alike_t *search_alike_new(const char *text) {
+  search_alike_t *a = util_xcalloc(1, sizeof *a);
+  if (search_words_of(text, &a->w) || !(a->ctx = text_ctx_new())) {
+    search_words_clear(&a->w);
+    free(a);
+    return NULL;
+  }
+  text_doc_init(&a->doc);
+  return a;
+}
+
+void search_alike_free(search_alike_t **pa) {
+  search_alike_t *a = *pa;
+  if (!a) return;
+  search_words_clear(&a->w);
+  text_doc_clear(&a->doc);
+  text_ctx_free(&a->ctx);
+  free(a);
+  *pa = NULL;
+}
+
+const search_words_t *search_alike_words(const search_alike_t *a) { return &a->w; }
+
+/* The distinct search words of the document (its non-stop folded forms of
+ * two bytes or more, among its first ALIKE_DOC_WORDS such tokens: a long
+ * text is judged on its start, and the pairwise check stays cheap)
+ * against the query's: cosine = shared / sqrt(|q|·|d|). */
+#define ALIKE_DOC_WORDS 400
+double search_alike_score(search_alike_t *a, const char *doc, int *shared) {
+  int found[SEARCH_WORDS_MAX] = {0}, hits = 0;
+  text_analyse_opt(a->ctx, doc, strlen(doc), -1, 0, &a->doc);
+  size_t distinct = 0, kept = 0;
+  for (size_t i = 0; i < a->doc.n && kept < ALIKE_DOC_WORDS; i++) {
+    const text_token_t *t = &a->doc.tok[i];
+    if (t->stop || t->form_len < 2) continue;
+    kept++;
+    const char *f = a->doc.arena + t->form;
+    int seen = 0; /* an earlier token of the same form: counted once */
+    for (size_t j = 0; j < i && !seen; j++)
+      seen = !a->doc.tok[j].stop && a->doc.tok[j].form_len == t->form_len && strcmp(a->doc.arena + a->doc.tok[j].form, f) == 0;
+    if (seen) continue;
+    distinct++;
+    for (int k = 0; k < a->w.n; k++)
+      if (!found[k] && strcmp(f, a->w.word[k]) == 0) found[k] = 1, hits++;
+  }
+  if (shared) memcpy(shared, found, sizeof found);
+  return hits && distinct ? (double)hits / sqrt((double)a->w.n * (double)distinct) : 0.0;
 }

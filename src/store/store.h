@@ -631,6 +631,14 @@ int store_ticket_read(store_t *s, int64_t user_id, int64_t ticket_id, int64_t at
  * creation when never read), 0 if not, a negative code on error. */
 int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
 
+/* ---- Similar tickets (similar.c) -----------------------------------------------
+ * The tickets whose title or description match an FTS5 expression (the
+ * search module makes it), best BM25 first: fn(id) for at most limit of
+ * them, ticket exclude (0: none) left out; resolved_only keeps the
+ * resolved and closed ones. */
+int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
+                             int (*fn)(int64_t id, void *), void *arg);
+
 /* ---- Knowledge base (kb.c) ------------------------------------------------------
  * Articles in French or English; translations share a family (the first
  * one's id). The search module's rules (search.h) decide what an article

@@ -182,3 +182,20 @@ test('an agent inserts the link of an article that may help into the reply', asy
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('an agent inserts a similar solved ticket\'s resolution into the reply (fr, 390 px)', async () => {
+  const old = (await alice('POST', '/api/v1/tickets', { title: 'Boîte aux lettres pleine', description: 'Ma boîte aux lettres Outlook est pleine, je ne peux plus envoyer.' })).json;
+  await agent('PATCH', `/api/v1/tickets/${old.id}`, { status: 'resolved', resolution: 'Archivage automatique activé et quota augmenté.' });
+  const tk = (await alice('POST', '/api/v1/tickets', { title: 'Outlook : boîte pleine', description: 'Outlook dit que ma boîte aux lettres est pleine.' })).json;
+  const { ctx, page, errors } = await open(390, 'fr-FR', 'agent');
+  await page.goto(`${srv.url}/#/ticket/${tk.id}`);
+  await page.waitForSelector(`#sim-insert-${old.id}`);
+  assert.match(await page.textContent('#similar'), /En commun/);
+  await page.click(`#sim-insert-${old.id}`);
+  assert.equal(await page.inputValue('#reply-body'), 'Archivage automatique activé et quota augmenté.');
+  await fits(page, 'ticket with similar tickets 390');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: path.join(SHOTS, 'similar-fr-390.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});

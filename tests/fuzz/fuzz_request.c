@@ -73,6 +73,9 @@ static const route_t routes[] = {
     {"GET", "/api/v1/kb/articles/1/diff"},
     {"POST", "/api/v1/kb/articles/1/vote"},
     {"POST", "/api/v1/tickets/1/kb"},
+    {"GET", "/api/v1/kb/suggest"},
+    {"GET", "/api/v1/search/similar"},
+    {"GET", "/api/v1/tickets/1/similar"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -10,6 +10,7 @@ import { fieldsForm } from '../lib/fieldsform.js';
 import { suggestionsCard, suggestionWords, highlighted, markSelected } from '../lib/suggestions.js';
 import { keepDraft } from '../lib/drafts.js';
 import { articleCard } from '../lib/kbsuggest.js';
+import { similarCard } from '../lib/similar.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
 import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
@@ -225,13 +226,16 @@ export default async function viewTicket(ctx) {
     });
     reply.prepend(picker.node);
   }
-  // the articles for this ticket's text; "Insert link" adds one to the reply being typed
-  const kbCard = isAgent() ? await articleCard([tk.title, tk.description].join('\n'), (line) => {
+  // the articles and solved tickets like this one; what is inserted goes
+  // after the reply being typed
+  const insert = (line) => {
     const box = reply.body;
     box.value = box.value ? box.value.replace(/\s*$/, '') + '\n' + line : line;
     box.dispatchEvent(new Event('input', { bubbles: true }));
     box.focus();
-  }) : null;
+  };
+  const [kbCard, simCard] = isAgent()
+    ? await Promise.all([articleCard([tk.title, tk.description].join('\n'), insert), similarCard(tk.id, insert)]) : [null, null];
   const side = isAgent()
     ? [fields, ratingView(tk)]
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
@@ -255,7 +259,7 @@ export default async function viewTicket(ctx) {
           filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
           fileList(filesOf(null), 'ticket-files', redraw, showError)),
         formCard(tk.form)),
-      el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard, kbCard),
+      el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard, simCard, kbCard),
       el('div', { class: 'l-main' },
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
         el('h2', {}, t('conversation')), convo, replyArea,
