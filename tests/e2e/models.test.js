@@ -44,9 +44,9 @@ test.after(async () => {
 });
 
 const T = {
-  fr: { low: '3 · Basse', never: /^3 · Basse\u00a0: jamais appliqué automatiquement\. .*302 exemples/, rollback: 'Revenir à cette version',
+  fr: { low: '3 · Basse', never: /^3 · Basse\u00a0: jamais appliqué automatiquement\. .*sur ses \d+ exemples/, rollback: 'Revenir à cette version',
     promote: 'Activer cette version', none: /^Non enregistrée pour cette version/, week: 'Semaine du', day: 'Jour' },
-  en: { low: '3 · Low', never: /^3 · Low: never applied automatically\. .*302 examples/, rollback: 'Roll back to this version',
+  en: { low: '3 · Low', never: /^3 · Low: never applied automatically\. .*on its \d+ examples/, rollback: 'Roll back to this version',
     promote: 'Activate this version', none: /^Not recorded for this version/, week: 'Week of', day: 'Day' },
 };
 
