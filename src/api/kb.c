@@ -106,6 +106,10 @@ void api_kb_list(api_call_t *c) {
       kb_arg_one_of(c, "lang", kb_langs, &q.lang) || kb_arg_one_of(c, "public", publics, &pub) ||
       api_arg_int(c, "limit", 1, STORE_KB_PAGE_MAX, &limit, NULL) || api_arg_cursor(c, 'k', &after))
     return;
+  if (text && !util_utf8_valid(text, strlen(text), NULL)) {
+    api_refuse(c, UTIL_E_BADUTF8, "q", API_WHY(INVALID_UTF8), "'q' is not valid UTF-8");
+    return;
+  }
   q.limit = (int)limit;
   q.before_id = after;
   q.public_only = pub && strcmp(pub, "true") == 0;

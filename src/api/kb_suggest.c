@@ -53,6 +53,10 @@ void api_kb_suggest(api_call_t *c) {
                "'text' is longer than %d bytes", SUGGEST_TEXT_MAX);
     return;
   }
+  if (text && !util_utf8_valid(text, strlen(text), NULL)) {
+    api_refuse(c, UTIL_E_BADUTF8, "text", API_WHY(INVALID_UTF8), "'text' is not valid UTF-8");
+    return;
+  }
   search_words_t w;
   json_t *items = json_array();
   if (text && !search_words_of(text, &w)) {

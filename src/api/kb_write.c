@@ -4,6 +4,7 @@
  * state. Reading is kb.c. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../search/search.h"
 #include "api_int.h"
@@ -17,6 +18,7 @@ static int kb_tag(api_call_t *c, const char *key, store_tf_t f, char **slot, jso
   if (!present) return 0;
   char *canon = NULL;
   desk_err_t e = {0};
+  if (s && *slot && strcasecmp(s, *slot) == 0) return 0; /* unchanged: kept even if retired since */
   if (s && desk_list_value(c->db, f, s, &canon, &e)) {
     api_desk_error(c, &e);
     return e.code;
@@ -55,9 +57,14 @@ static int kb_from_body(api_call_t *c, store_kb_article_t *a, int *text_changed,
   return 0;
 }
 
-/* The article as stored, read back, with status; or the error of rc. */
-static void kb_reply_saved(api_call_t *c, int rc, int64_t id, int status) {
-  if (rc == UTIL_E_CONFLICT) api_error(c, rc, "lang", "this article has a translation in that language already");
+/* The article as stored, read back, with status; or the error of rc:
+ * a conflict as the caller names it (field, message), a change saved
+ * meanwhile as 412. */
+static void kb_reply_saved(api_call_t *c, int rc, int64_t id, int status, const char *field, const char *conflict) {
+  if (rc == UTIL_E_CONFLICT) api_error(c, rc, field, "%s", conflict);
+  else if (rc == UTIL_E_STALE)
+    api_refuse(c, rc, "version", API_WHY(CHANGED_MEANWHILE), "article %lld was saved by someone else meanwhile: reload it",
+               (long long)id);
   else if (rc) api_error(c, rc, NULL, "cannot save the article");
   else api_kb_reply(c, id, status);
 }
@@ -111,7 +118,7 @@ static void kb_insert_reply(api_call_t *c, store_kb_article_t *a, json_t *ch) {
     ch = NULL;
   }
   json_decref(ch);
-  kb_reply_saved(c, api_txn_end(c, rc), a->id, 201);
+  kb_reply_saved(c, api_txn_end(c, rc), a->id, 201, "lang", "this article has a translation in that language already");
 }
 
 /* POST: a new draft. */
@@ -171,7 +178,7 @@ void api_kb_patch(api_call_t *c) {
     rc = api_audit(c, "kb.update", "article", a.id, a.title, ch);
     ch = NULL;
   }
-  kb_reply_saved(c, api_txn_end(c, rc), a.id, 200);
+  kb_reply_saved(c, api_txn_end(c, rc), a.id, 200, "version", "this article changed meanwhile: reload it");
 out:
   json_decref(ch);
   store_kb_clear(&a);
@@ -201,9 +208,19 @@ void api_kb_state(api_call_t *c) {
   int rc = store_begin(c->db);
   if (!rc) rc = store_kb_set_state(c->db, a.id, a.state, to, c->user.id);
   if (!rc) rc = api_audit(c, "kb.state", "article", a.id, a.title, json_pack("{s:[s,s]}", "state", a.state, to));
-  kb_reply_saved(c, api_txn_end(c, rc), a.id, 200);
+  kb_reply_saved(c, api_txn_end(c, rc), a.id, 200, "state", "the article's state changed meanwhile: reload it");
 out:
   store_kb_clear(&a);
+}
+
+/* The first max bytes of s (NULL: ""), cut on a character boundary; owned. */
+static char *kb_cut(const char *s, size_t max) {
+  size_t n = s ? strnlen(s, max) : 0;
+  while (n && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  char *out = util_xmalloc(n + 1);
+  if (n) memcpy(out, s, n);
+  out[n] = 0;
+  return out;
 }
 
 /* POST /tickets/{id}/kb: a draft made from a resolved (or closed)
@@ -223,8 +240,13 @@ void api_kb_from_ticket(api_call_t *c) {
   const char *lang = t.v[STORE_TF_LANGUAGE].s, *res = t.v[STORE_TF_RESOLUTION].s;
   int fr = lang && strcmp(lang, "fr") == 0;
   snprintf(a.lang, sizeof a.lang, "%s", fr ? "fr" : "en");
-  a.title = util_xstrdup(t.v[STORE_TF_TITLE].s ? t.v[STORE_TF_TITLE].s : "");
-  a.body = search_kb_draft_body(fr, t.v[STORE_TF_DESCRIPTION].s, res);
+  a.title = kb_cut(t.v[STORE_TF_TITLE].s, SEARCH_KB_TITLE_MAX);
+  /* within an article's limits whatever the ticket holds */
+  char *desc = kb_cut(t.v[STORE_TF_DESCRIPTION].s, SEARCH_KB_BODY_MAX / 2 - 100);
+  char *sol = kb_cut(res, SEARCH_KB_BODY_MAX / 2 - 100);
+  a.body = search_kb_draft_body(fr, desc, sol);
+  free(desc);
+  free(sol);
   a.category = t.v[STORE_TF_CATEGORY].s ? util_xstrdup(t.v[STORE_TF_CATEGORY].s) : NULL;
   a.service = t.v[STORE_TF_SERVICE].s ? util_xstrdup(t.v[STORE_TF_SERVICE].s) : NULL;
   a.ci = t.v[STORE_TF_CI].s ? util_xstrdup(t.v[STORE_TF_CI].s) : NULL;

@@ -129,5 +129,9 @@ void api_search_similar(api_call_t *c) {
                SIMILAR_TEXT_MAX);
     return;
   }
+  if (!util_utf8_valid(text, strlen(text), NULL)) {
+    api_refuse(c, UTIL_E_BADUTF8, "text", API_WHY(INVALID_UTF8), "'text' is not valid UTF-8");
+    return;
+  }
   similar_reply(c, text, 0);
 }

@@ -70,6 +70,10 @@ char *search_match_all(const char *q, int prefix) {
     while (j < n && word_byte((unsigned char)q[j])) j++;
     size_t w = j - i < MATCH_WORD_MAX ? j - i : MATCH_WORD_MAX;
     while (w > 0 && w < j - i && ((unsigned char)q[i + w] & 0xC0) == 0x80) w--; /* whole characters */
+    if (!w) { /* no whole character in it (not UTF-8): nothing to look for */
+      i = j;
+      continue;
+    }
     /* a quoted string: FTS5 tokenizes it as its own phrase */
     len += (size_t)snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " " : "", (int)w, q + i,
                             prefix ? "*" : "");

@@ -99,24 +99,24 @@ void search_alike_free(search_alike_t **pa) {
 const search_words_t *search_alike_words(const search_alike_t *a) { return &a->w; }
 
 /* The distinct search words of the document (its non-stop folded forms of
- * two bytes or more, among its first ALIKE_DOC_WORDS such tokens: a long
- * text is judged on its start, and the pairwise check stays cheap)
- * against the query's: cosine = shared / sqrt(|q|·|d|). */
+ * two bytes or more, its first ALIKE_DOC_WORDS distinct ones: a long text
+ * is judged on its start, and each new form is compared with those kept
+ * only, 80,000 comparisons at most) against the query's:
+ * cosine = shared / sqrt(|q|·|d|). */
 #define ALIKE_DOC_WORDS 400
 double search_alike_score(search_alike_t *a, const char *doc, int *shared) {
   int found[SEARCH_WORDS_MAX] = {0}, hits = 0;
+  const char *kept[ALIKE_DOC_WORDS]; /* the document's distinct forms so far */
+  size_t distinct = 0;
   text_analyse_opt(a->ctx, doc, strlen(doc), -1, 0, &a->doc);
-  size_t distinct = 0, kept = 0;
-  for (size_t i = 0; i < a->doc.n && kept < ALIKE_DOC_WORDS; i++) {
+  for (size_t i = 0; i < a->doc.n && distinct < ALIKE_DOC_WORDS; i++) {
     const text_token_t *t = &a->doc.tok[i];
     if (t->stop || t->form_len < 2) continue;
-    kept++;
     const char *f = a->doc.arena + t->form;
-    int seen = 0; /* an earlier token of the same form: counted once */
-    for (size_t j = 0; j < i && !seen; j++)
-      seen = !a->doc.tok[j].stop && a->doc.tok[j].form_len == t->form_len && strcmp(a->doc.arena + a->doc.tok[j].form, f) == 0;
+    int seen = 0; /* counted once */
+    for (size_t j = 0; j < distinct && !seen; j++) seen = strcmp(kept[j], f) == 0;
     if (seen) continue;
-    distinct++;
+    kept[distinct++] = f;
     for (int k = 0; k < a->w.n; k++)
       if (!found[k] && strcmp(f, a->w.word[k]) == 0) found[k] = 1, hits++;
   }

@@ -156,9 +156,10 @@ int store_kb_insert(store_t *s, store_kb_article_t *a, int64_t editor) {
 }
 
 int store_kb_update(store_t *s, store_kb_article_t *a, int new_version, int64_t editor) {
+  /* only over the version the caller read: a change saved meanwhile wins */
   static const char sql[] =
       "UPDATE kb_articles SET public = ?1, title = ?2, body = ?3, category = ?4, service = ?5,"
-      " ci = ?6, version = ?7, updated_at = ?8 WHERE id = ?9";
+      " ci = ?6, version = ?7, updated_at = ?8 WHERE id = ?9 AND version = ?10";
   int own, rc = store_txn_enter(s, &own);
   sqlite3_stmt *st = rc ? NULL : store_stmt(s, sql);
   if (!rc && !st) rc = UTIL_E_DB;
@@ -173,7 +174,9 @@ int store_kb_update(store_t *s, store_kb_article_t *a, int new_version, int64_t 
     sqlite3_bind_int64(st, 7, v);
     sqlite3_bind_int64(st, 8, util_now());
     sqlite3_bind_int64(st, 9, a->id);
+    sqlite3_bind_int64(st, 10, a->version);
     rc = kb_exec(s, st, 1);
+    if (rc == UTIL_E_NOTFOUND) rc = UTIL_E_STALE;
   }
   if (!rc) a->version = v;
   if (!rc && new_version) rc = kb_version_write(s, a, editor);

@@ -662,10 +662,11 @@ void store_kb_clear(store_kb_article_t *a);
  * sets a->id, a->family_id, a->version. UTIL_E_CONFLICT when the family
  * has an article in that language already. */
 int store_kb_insert(store_t *s, store_kb_article_t *a, int64_t editor);
-/* Writes a's title, body, public flag and tags over article a->id. With
- * new_version, the text becomes version a->version + 1 (a->version is
- * updated) and the event says so; otherwise an "edited" event without a
- * version. UTIL_E_NOTFOUND. */
+/* Writes a's title, body, public flag and tags over article a->id, if it
+ * is still at version a->version (UTIL_E_STALE otherwise: saved meanwhile,
+ * or gone). With new_version, the text becomes version a->version + 1
+ * (a->version is updated) and the event says so; otherwise an "edited"
+ * event without a version. */
 int store_kb_update(store_t *s, store_kb_article_t *a, int new_version, int64_t editor);
 /* Moves article id from state from to state to (to "published" sets
  * published_at the first time), as user; UTIL_E_CONFLICT when its state

@@ -287,3 +287,17 @@ test('suggestions for a text being typed: the published articles holding its wor
   assert.equal((await alice('POST', `/api/v1/kb/articles/${draft.id}/deflect`, {})).status, 404);
   assert.equal((await alice('POST', `/api/v1/kb/articles/${en.id}/deflect`, { text: 5 })).status, 400);
 });
+
+test('text that is not UTF-8 is refused naming its parameter; unchanged retired tags do not block a save', async () => {
+  for (const [path, field] of [['/api/v1/kb/articles?q=%FF%FEabc', 'q'], ['/api/v1/kb/suggest?text=%C3', 'text'], ['/api/v1/search/similar?text=ab%80cd', 'text']]) {
+    const r = await agent('GET', path);
+    assert.deepEqual([r.status, r.json.error.field, r.json.error.reason], [400, field, 'invalid_utf8'], path);
+  }
+  const a = await article({ title: 'Old VPN client', body: 'Use the old client.', lang: 'en', service: 'VPN' });
+  const list = (await admin('GET', '/api/v1/catalog/service?q=VPN')).json.items.find((e) => e.name === 'VPN');
+  assert.equal((await admin('PATCH', `/api/v1/catalog/service/${list.id}`, { active: false })).status, 200);
+  const r = await agent('PATCH', `/api/v1/kb/articles/${a.id}`, { body: 'Use the new client.', service: 'VPN', version: 1 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await agent('PATCH', `/api/v1/kb/articles/${a.id}`, { service: 'vpn' })).json.service, 'VPN');
+  assert.equal((await admin('PATCH', `/api/v1/catalog/service/${list.id}`, { active: true })).status, 200);
+});

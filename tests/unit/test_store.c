@@ -327,6 +327,30 @@ static void comments_and_internal_notes(void **state) {
   store_close(&s);
 }
 
+/* An article's change is written only over the version it was read at:
+ * of two edits made from the same version, the second is refused as
+ * stale and the first one's text stays, its history whole. */
+static void kb_change_over_a_newer_version_is_stale(void **state) {
+  store_t *s = fresh("kb.db");
+  int64_t author = add_user(s, "writer@example.org", STORE_ROLE_AGENT);
+  char title[] = "Printer offline", body[] = "Restart it.", body2[] = "Restart it, then the spooler.";
+  store_kb_article_t a = {.lang = "en", .author_id = author, .title = title, .body = body};
+  assert_int_equal(store_kb_insert(s, &a, author), 0);
+  store_kb_article_t first = a, second = a; /* both read at version 1 */
+  first.body = body2;
+  assert_int_equal(store_kb_update(s, &first, 1, author), 0);
+  assert_int_equal(first.version, 2);
+  second.is_public = 1; /* a change of audience only, from version 1 */
+  assert_int_equal(store_kb_update(s, &second, 0, author), UTIL_E_STALE);
+  store_kb_article_t now;
+  assert_int_equal(store_kb_get(s, a.id, &now), 0);
+  assert_string_equal(now.body, body2);
+  assert_int_equal(now.version, 2);
+  assert_int_equal(now.is_public, 0);
+  store_kb_clear(&now);
+  store_close(&s);
+}
+
 static void unique_email_and_missing_reference(void **state) {
   store_t *s = fresh("refs.db");
   add_user(s, "dup@example.org", STORE_ROLE_AGENT);
@@ -516,6 +540,7 @@ int main(void) {
       cmocka_unit_test(sessions_expire),
       cmocka_unit_test(bulk_load_indexes_in_one_step),
       cmocka_unit_test(bulk_load_rolled_back_leaves_no_flag),
+      cmocka_unit_test(kb_change_over_a_newer_version_is_stale),
   };
   return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

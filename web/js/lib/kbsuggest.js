@@ -8,15 +8,17 @@
 // hears that articles were found without losing its place.
 //
 // articleCard(text, insert): for an agent's ticket page. The articles for
-// the ticket's text, each with "Insert link", which hands insert() a line
-// naming the article and its address.
+// the ticket's text, each public one with "Insert link", which hands
+// insert() a line naming the article and its address.
 import { el, toast, debounce } from './dom.js';
 import { t } from './i18n.js';
 import { api, errText } from './api.js';
 import { renderDoc } from './markdoc.js';
 
 const words = (s) => (s.match(/[\p{L}\p{N}]{2,}/gu) || []).length;
-const suggest = async (text, limit) => (await api('GET', '/kb/suggest?' + new URLSearchParams({ text, limit: String(limit) }))).items;
+// the start of a long text says what it is about, and keeps the address short
+const suggest = async (text, limit) => (await api('GET', '/kb/suggest?' +
+  new URLSearchParams({ text: text.slice(0, 2000), limit: String(limit) }))).items;
 
 export function deflector(readText, onSolved) {
   const list = el('ul', { class: 'kb-list', id: 'kb-suggest-list' });
@@ -73,6 +75,7 @@ export async function articleCard(text, insert) {
       el('a', { href: '#/kb/' + a.id, target: '_blank', rel: 'noopener' }, a.title), ' ',
       el('span', { class: 'small muted' }, a.public ? t('kb_public') : t('kb_internal')),
       el('p', { class: 'small muted' }, t('kb_because').replace('{words}', a.words.join(', '))),
-      el('button', { type: 'button', class: 'secondary small', id: 'kb-insert-' + a.id,
-        onclick: () => insert(`${a.title}: ${location.origin}/#/kb/${a.id}`) }, t('kb_insert'))))));
+      // a requester can open a public article only: an internal one is for the agent to read
+      a.public ? el('button', { type: 'button', class: 'secondary small', id: 'kb-insert-' + a.id,
+        onclick: () => insert(`${a.title}: ${location.origin}/#/kb/${a.id}`) }, t('kb_insert')) : null)))));
 }
