@@ -99,6 +99,7 @@ test-bin: build/relais-san $(UNIT_BIN)
 LINT_SRC := $(SRC_LIB) $(SRC_MAIN) tools/embed.c
 lint:
 	@tools/layers.sh
+	@for f in $(filter %.js,$(WEB_FILES)); do node --input-type=module --check <$$f || { echo "lint: $$f does not parse"; exit 1; }; done
 	@echo "lint: clang-tidy on $(words $(LINT_SRC)) files"
 	@clang-tidy --quiet $(LINT_SRC) -- $(CFLAGS_BASE) $(PKG_CFLAGS) -Isrc 2>&1 \
 	  | grep -v '^[0-9]* warnings\? generated\.$$' ; test $${PIPESTATUS[0]} -eq 0

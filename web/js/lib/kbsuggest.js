@@ -77,5 +77,5 @@ export async function articleCard(text, insert) {
       el('p', { class: 'small muted' }, t('kb_because').replace('{words}', a.words.join(', '))),
       // a requester can open a public article only: an internal one is for the agent to read
       a.public ? el('button', { type: 'button', class: 'secondary small', id: 'kb-insert-' + a.id,
-        onclick: () => insert(`${a.title}: ${location.origin}/#/kb/${a.id}`) }, t('kb_insert')) : null)))));
+        onclick: () => insert(`${a.title}: ${location.origin}/#/kb/${a.id}`) }, t('kb_insert')) : null))));
 }
