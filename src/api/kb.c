@@ -17,12 +17,6 @@ static int kb_reader(const api_call_t *c) { return c->user.role < STORE_ROLE_AGE
 /* A string member, or null. */
 static json_t *kb_opt(const char *s) { return s ? json_string(s) : json_null(); }
 
-/* The first max bytes of s, cut on a character boundary and at a line's end. */
-static json_t *kb_excerpt(const char *s, size_t max) {
-  size_t n = strnlen(s, max);
-  while (n && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-  return json_stringn(s, n);
-}
 
 /* body's "html" and "doc" (search.h) into j. */
 static void kb_rendered(json_t *j, const char *body) {
@@ -53,7 +47,7 @@ static json_t *kb_json(const api_call_t *c, const store_kb_article_t *a, int who
                         a->source_ticket_id ? json_integer(a->source_ticket_id) : json_null());
   }
   if (!whole) {
-    json_object_set_new(j, "excerpt", kb_excerpt(a->body, KB_EXCERPT));
+    json_object_set_new(j, "excerpt", json_stringn(a->body, util_utf8_prefix(a->body, KB_EXCERPT)));
     return j;
   }
   json_object_set_new(j, "body", json_string(a->body));

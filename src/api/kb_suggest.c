@@ -35,8 +35,7 @@ static int suggest_one(const store_kb_article_t *a, void *arg) {
   json_t *words = json_array();
   for (int i = 0; i < sg->w->n; i++)
     if (found[i]) json_array_append_new(words, json_string(sg->w->word[i]));
-  size_t cut = strnlen(a->body, 200);
-  while (cut && a->body[cut] && ((unsigned char)a->body[cut] & 0xC0) == 0x80) cut--;
+  size_t cut = util_utf8_prefix(a->body, 200);
   json_array_append_new(sg->items, json_pack("{s:I, s:s, s:s, s:b, s:s%, s:o, s:i, s:i}", "id", (json_int_t)a->id,
                                              "title", a->title, "lang", a->lang, "public", a->is_public, "excerpt",
                                              a->body, cut, "words", words, "matched", hits, "of", sg->w->n));
@@ -97,8 +96,7 @@ void api_kb_deflect(api_call_t *c) {
     api_error(c, rc, NULL, rc == UTIL_E_NOTFOUND ? "no article %lld" : "cannot read article %lld", (long long)c->id[0]);
     return;
   }
-  size_t cut = text ? strnlen(text, DEFLECT_TEXT_MAX) : 0;
-  while (cut && text[cut] && ((unsigned char)text[cut] & 0xC0) == 0x80) cut--;
+  size_t cut = util_utf8_prefix(text, DEFLECT_TEXT_MAX);
   char *kept = util_xmalloc(cut + 1);
   if (cut) memcpy(kept, text, cut);
   kept[cut] = 0;

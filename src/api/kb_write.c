@@ -215,8 +215,7 @@ out:
 
 /* The first max bytes of s (NULL: ""), cut on a character boundary; owned. */
 static char *kb_cut(const char *s, size_t max) {
-  size_t n = s ? strnlen(s, max) : 0;
-  while (n && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  size_t n = util_utf8_prefix(s, max);
   char *out = util_xmalloc(n + 1);
   if (n) memcpy(out, s, n);
   out[n] = 0;

@@ -71,11 +71,7 @@ void api_macros_get(api_call_t *c) {
 }
 
 /* The first max bytes of s, cut on a character boundary, as JSON. */
-static json_t *macros_cut(const char *s, size_t max) {
-  size_t n = strnlen(s, max);
-  while (n && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-  return json_stringn(s, n);
-}
+static json_t *macros_cut(const char *s, size_t max) { return json_stringn(s, util_utf8_prefix(s, max)); }
 
 /* A text of the body (present ones only) into *slot, noted in ch (cut for
  * the audit). */

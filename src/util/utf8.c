@@ -1,5 +1,6 @@
 /* Strict UTF-8 validation (RFC 3629): rejects overlong forms, surrogates and
  * code points above U+10FFFF. */
+#include <string.h>
 #include "util.h"
 
 int util_utf8_valid(const char *str, size_t n, size_t *bad) {
@@ -26,4 +27,10 @@ int util_utf8_valid(const char *str, size_t n, size_t *bad) {
 invalid:
   if (bad) *bad = i;
   return 0;
+}
+
+size_t util_utf8_prefix(const char *s, size_t max) {
+  size_t n = s ? strnlen(s, max) : 0;
+  while (n && s[n] && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+  return n;
 }

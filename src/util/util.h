@@ -203,6 +203,10 @@ void util_shuffle(size_t *idx, size_t n, uint64_t *state);
  * Returns 1 if valid; otherwise 0 and *bad (if non-NULL) is the offset of the
  * first invalid byte. */
 int util_utf8_valid(const char *s, size_t n, size_t *bad);
+/* How many bytes of s (NUL-terminated; NULL: none) to keep for at most
+ * max: its length, or less, ending before a character that max would cut
+ * (an excerpt, a text an audit row or a log keeps). */
+size_t util_utf8_prefix(const char *s, size_t max);
 
 /* ---- Logging ------------------------------------------------------------
  * One line per call on stderr, prefixed with a UTC timestamp and the level. */
