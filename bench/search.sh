@@ -61,6 +61,8 @@ PY
   db=$d/desk.db
   ./relais import "$d/import.csv" --db "$db" --map title=title,description=description,category=category \
     --add-values >"$d/import.log" 2>&1 || { tail -5 "$d/import.log"; exit 1; }
+  # the category model: a query's likely category is one of the ranker's features
+  ./relais train --db "$db" --field category >"$d/train.log" 2>&1 || { tail -5 "$d/train.log"; exit 1; }
   ./relais user add --db "$db" --email bench@relais.test --name Bench --role agent >/dev/null
   token=$(./relais token create --db "$db" --email bench@relais.test | tail -1)
   sqlite3 -json "$db" 'SELECT id, category FROM tickets' | $py -c '

@@ -52,6 +52,8 @@ int api_search_job_register(jobs_runner_t *r, const char *db_path);
  * db_path: each configured triage field's data-quality report, made when
  * it has none or its newest is a day old. Returns 0 or an error. */
 int api_quality_job_register(jobs_runner_t *r, const char *db_path);
+/* The "ranker" job: fits the similar-ticket ranker when new signals came. */
+int api_ranker_job_register(jobs_runner_t *r, const char *db_path, triage_holder_t *h);
 
 /* ---- One request ---------------------------------------------------------- */
 typedef struct {

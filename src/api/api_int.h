@@ -312,6 +312,9 @@ void api_kb_deflect(api_call_t *c);
 /* Similar tickets (src/api/similar.c). */
 void api_tickets_similar(api_call_t *c);
 void api_search_similar(api_call_t *c);
+void api_similar_taken(api_call_t *c);
+void api_ranker_get(api_call_t *c);
+void api_ranker_train(api_call_t *c);
 /* Replies status with article id as its writer sees it (read back). */
 void api_kb_reply(api_call_t *c, int64_t id, int status);
 

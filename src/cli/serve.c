@@ -90,6 +90,7 @@ int cli_serve(int argc, char **argv) {
   jobs_runner_t *jobs = api_jobs(ctx);
   if (triage_retrain_register(jobs, ac.db_path, api_triage_holder(ctx), (int)check) ||
       api_search_job_register(jobs, ac.db_path) || api_quality_job_register(jobs, ac.db_path) ||
+      api_ranker_job_register(jobs, ac.db_path, api_triage_holder(ctx)) ||
       jobs_runner_start(jobs))
     fprintf(stderr, "relais serve: the background jobs did not start; serving without them\n");
   int rc = http_serve(&hc, ctx);

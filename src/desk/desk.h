@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../search/search.h"
 #include "../store/store.h"
 #include "../triage/triage.h"
 
@@ -397,5 +398,62 @@ int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t 
  * transaction is rolled back and e says "cannot create the ticket". */
 int desk_create(store_t *db, const desk_prep_t *o, desk_intake_t *in, const store_actor_t *a,
                 int64_t *id, desk_err_t *e);
+
+/* ---- Similar tickets (similar.c) ---------------------------------------------------
+ * The tickets most like a query: up to DESK_SIMILAR_CANDIDATES of the
+ * full-text index's best BM25 matches, kept when their word cosine is
+ * 0.15 or more with two search words in common (one for a one-word
+ * query), ordered by the ranker's probability. */
+#define DESK_SIMILAR_CANDIDATES 50
+typedef struct {
+  const char *title, *description;   /* the query (either may be NULL) */
+  int64_t exclude;                   /* a ticket left out (the query's own), 0: none */
+  int64_t requester_id;              /* who asks, 0: unknown */
+  int64_t at;                        /* when it was asked (the recency feature) */
+  const char *category, *service, *ci; /* known values; NULL: the models' guess */
+  int resolved_only;                 /* resolved and closed tickets only */
+  const triage_set_t *set;           /* the models (may be NULL); borrowed */
+  const search_ranker_t *ranker;     /* borrowed */
+} desk_similar_q_t;
+
+typedef struct {
+  int64_t id, resolved_at;           /* resolved_at 0: not resolved */
+  double score;                      /* the ranker's probability */
+  double similarity;                 /* the word cosine */
+  double f[SEARCH_RF_COUNT];         /* the features it was scored on */
+  int shared[SEARCH_WORDS_MAX];      /* which of the query's words it holds */
+  char *title, *status, *category, *resolution; /* owned; NULL when null */
+} desk_similar_hit_t;
+
+typedef struct {
+  search_alike_t *alike;             /* the query's search words; NULL: it had none */
+  desk_similar_hit_t *hit;           /* best first */
+  int n;
+} desk_similar_t;
+
+/* Fills out (cleared first; desk_similar_clear frees it). 0, or a store error. */
+int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out);
+void desk_similar_clear(desk_similar_t *s);
+
+/* Fits r on what people took (store_similar_signals_each, the newest
+ * 5,000): for each ticket with signals, its candidates as desk_similar
+ * finds them now, 1 for the ones taken, 0 for the others. When fewer than
+ * SEARCH_RANK_MIN_SIGNALS taken tickets are among the candidates, r is the
+ * default (r->trained 0). 0, or a store error. */
+typedef struct {
+  int64_t signals; /* (ticket, taken) pairs read */
+  int64_t found;   /* taken tickets among the candidates: the positives */
+  int64_t rows;    /* candidates in all */
+} desk_rank_report_t;
+int desk_similar_train(store_t *db, const triage_set_t *set, search_ranker_t *r, desk_rank_report_t *rep);
+
+/* The ranker in use (the setting DESK_RANKER_SETTING: the last fit, or
+ * the default when none or unreadable) and how many signals it was
+ * fitted from (signals may be NULL). */
+#define DESK_RANKER_SETTING "similar_ranker"
+void desk_similar_ranker(store_t *db, search_ranker_t *r, int64_t *signals);
+/* desk_similar_train, then the result (the default when too few signals)
+ * is the ranker in use. 0, or a store error. */
+int desk_similar_refit(store_t *db, const triage_set_t *set, search_ranker_t *r, desk_rank_report_t *rep);
 
 #endif

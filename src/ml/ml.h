@@ -236,4 +236,14 @@ void ml_metrics_clear(ml_metrics_t *m);
 /* Expected calibration error with nbins equal-width bins of confidence. */
 double ml_ece(size_t n, const int *correct, const double *conf, int nbins);
 
+/* ---- a small logistic regression (logistic.c) ------------------------------------
+ * Fits P(y = 1 | x) = 1 / (1 + exp(-(w·x + w[d]))) on n rows of d dense
+ * features (x row-major, n × d; y 0 or 1), L2-regularised with cost C
+ * (LIBLINEAR, L2R_LR; the bias is a constant feature of 1, regularised
+ * with the rest as LIBLINEAR does). w receives d weights then the bias. 0, or
+ * UTIL_E_INVALID when the rows hold one class only, d is outside
+ * 1..ML_LOGISTIC_MAX or the fit is not finite. Deterministic. */
+#define ML_LOGISTIC_MAX 64
+int ml_logistic_fit(size_t n, int d, const double *x, const int *y, double C, double *w);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../util/util.h"
 
@@ -87,6 +88,61 @@ void search_alike_free(search_alike_t **a);
 const search_words_t *search_alike_words(const search_alike_t *a);
 /* shared: SEARCH_WORDS_MAX flags (may be NULL). */
 double search_alike_score(search_alike_t *a, const char *doc, int *shared);
+
+/* ---- Ranking similar tickets (rank.c) --------------------------------------------
+ * A candidate's features against the query, each in [0, 1]:
+ *   bm25_title, bm25_body  its BM25 on the title (on the description) over
+ *                          the best of the candidates' (0: no match there)
+ *   tfidf                  cosine of the TF-IDF rows (the shared vectoriser
+ *                          of the category model; 0 without a model)
+ *   words                  cosine of the two texts' search-word sets
+ *   chars                  cosine of their character trigram sets
+ *   category, service, ci  the chance both hold the same value: 1 or 0 when
+ *                          the query's is known, the model's probability of
+ *                          the candidate's value when predicted, 0 unknown
+ *   requester              1: the same person asked
+ *   recency                0.5 ^ (days between the two / 30)
+ * The ranker's score is a probability: 1 / (1 + exp(-(w·f + bias))). */
+typedef enum {
+  SEARCH_RF_BM25_TITLE, SEARCH_RF_BM25_BODY, SEARCH_RF_TFIDF, SEARCH_RF_WORDS, SEARCH_RF_CHARS,
+  SEARCH_RF_CATEGORY, SEARCH_RF_SERVICE, SEARCH_RF_CI, SEARCH_RF_REQUESTER, SEARCH_RF_RECENCY,
+  SEARCH_RF_COUNT
+} search_rf_t;
+extern const char *const search_rf_names[SEARCH_RF_COUNT];
+#define SEARCH_RECENCY_HALF_LIFE_DAYS 30.0
+/* Fewer chosen candidates than this: the default stays. */
+#define SEARCH_RANK_MIN_SIGNALS 30
+
+typedef struct {
+  double w[SEARCH_RF_COUNT], bias;
+  int trained;                /* 0: the stated default */
+  int64_t rows, positives;    /* what it was fitted on */
+} search_ranker_t;
+void search_ranker_default(search_ranker_t *r);
+double search_ranker_prob(const search_ranker_t *r, const double *f);
+/* Fits r on n rows of SEARCH_RF_COUNT features (x row-major) and their
+ * outcome y (1: the person took that candidate; 0: shown, or a candidate,
+ * and not taken). UTIL_E_INVALID (r untouched) under
+ * SEARCH_RANK_MIN_SIGNALS taken or none left aside. */
+int search_ranker_fit(size_t n, const double *x, const int *y, search_ranker_t *r);
+/* {"weights": {name: w…}, "bias", "trained", "rows", "positives"}; new reference. */
+json_t *search_ranker_json(const search_ranker_t *r);
+/* The reverse; UTIL_E_INVALID (r untouched) when a weight is missing or not finite. */
+int search_ranker_from_json(const json_t *j, search_ranker_t *r);
+
+/* A text's character trigrams (folded; words padded with a space), the
+ * distinct hashes sorted, from its first SEARCH_GRAMS_TEXT bytes. */
+#define SEARCH_GRAMS_TEXT 2000
+#define SEARCH_GRAMS_MAX (SEARCH_GRAMS_TEXT + 1)
+typedef struct {
+  uint32_t h[SEARCH_GRAMS_MAX];
+  size_t n;
+} search_grams_t;
+void search_grams_of(const char *text, search_grams_t *g);
+/* |a ∩ b| / sqrt(|a| |b|), 0 when either is empty. */
+double search_grams_overlap(const search_grams_t *a, const search_grams_t *b);
+/* 0.5 ^ (|query_at - at| in days / SEARCH_RECENCY_HALF_LIFE_DAYS). */
+double search_recency(int64_t query_at, int64_t at);
 
 /* ---- Differences between two texts (diff.c) ---------------------------------- */
 typedef enum { SEARCH_DIFF_SAME = ' ', SEARCH_DIFF_DEL = '-', SEARCH_DIFF_ADD = '+' } search_diff_op_t;

@@ -477,4 +477,14 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " REFERENCES kb_articles(id), user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL,"
     " text TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX kb_deflections_article ON kb_deflections(article_id, at);",
+
+    /* 22: what people took from "similar tickets": the ticket they were
+     * on, the one they took (its resolution reused, marked a duplicate,
+     * a suggestion accepted), who and when. The ranker learns from them;
+     * one row per (ticket, taken, kind), the latest time kept. */
+    "CREATE TABLE similar_signals(ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " taken_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " kind TEXT NOT NULL CHECK(kind IN ('resolution_used', 'duplicate', 'suggestion_accepted')),"
+    " user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL,"
+    " PRIMARY KEY(ticket_id, taken_id, kind)) WITHOUT ROWID;",
 };

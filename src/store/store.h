@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 21
+#define STORE_SCHEMA_VERSION 22
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -633,11 +633,26 @@ int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
 
 /* ---- Similar tickets (similar.c) -----------------------------------------------
  * The tickets whose title or description match an FTS5 expression (the
- * search module makes it), best BM25 first: fn(id) for at most limit of
- * them, ticket exclude (0: none) left out; resolved_only keeps the
- * resolved and closed ones. */
+ * search module makes it), best BM25 first (title words weighing twice):
+ * fn(row) for at most limit of them, ticket exclude (0: none) left out;
+ * resolved_only keeps the resolved and closed ones. A row's texts are
+ * borrowed for the call (NULL when null); fn returns non-zero to stop. */
+typedef struct {
+  int64_t id, requester_id, created_at, resolved_at; /* resolved_at 0: not resolved */
+  double bm25_title, bm25_body;                     /* -bm25() of each field alone: 0 no match, higher better */
+  const char *title, *description, *status, *category, *service, *ci, *resolution;
+} store_similar_row_t;
 int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
-                             int (*fn)(int64_t id, void *), void *arg);
+                             int (*fn)(const store_similar_row_t *row, void *), void *arg);
+/* Records that user took ticket taken from ticket's similar ones (kind:
+ * "resolution_used", "duplicate" or "suggestion_accepted"); again: its
+ * time is updated. */
+int store_similar_signal(store_t *s, int64_t ticket, int64_t taken, const char *kind, int64_t user);
+/* Calls fn(ticket, taken) for each signal, newest first, at most limit;
+ * fn returns non-zero to stop. */
+int store_similar_signals_each(store_t *s, int limit, int (*fn)(int64_t ticket, int64_t taken, void *), void *arg);
+/* How many signals there are. */
+int64_t store_similar_signal_count(store_t *s);
 
 /* ---- Knowledge base (kb.c) ------------------------------------------------------
  * Articles in French or English; translations share a family (the first

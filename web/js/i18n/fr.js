@@ -443,6 +443,6 @@ export default {
     kb_because: 'Trouvé pour\u00a0: {words}', kb_solved: 'Cela a résolu mon problème',
     kb_deflected: 'Tant mieux, c’est résolu. Aucun ticket n’a été créé\u00a0; vous pourrez en ouvrir un si le problème revient.',
     kb_may_help: 'Articles qui peuvent aider', kb_insert: 'Insérer le lien dans la réponse', kb_deflections_n: 'a résolu {n}\u00a0problèmes sans ticket',
-    sim_title: 'Tickets résolus similaires', sim_score: 'Degré de ressemblance (mots communs)', sim_words: 'En commun\u00a0: {words}',
+    sim_same_category: 'Même catégorie', sim_title: 'Tickets résolus similaires', sim_score: 'Degré de ressemblance (mots communs)', sim_words: 'En commun\u00a0: {words}',
     sim_insert: 'Insérer la résolution dans la réponse',
 };
