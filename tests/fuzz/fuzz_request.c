@@ -76,6 +76,9 @@ static const route_t routes[] = {
     {"GET", "/api/v1/kb/suggest"},
     {"GET", "/api/v1/search/similar"},
     {"GET", "/api/v1/tickets/1/similar"},
+    {"POST", "/api/v1/tickets/1/similar/2/taken"},
+    {"GET", "/api/v1/search/ranker"},
+    {"POST", "/api/v1/search/ranker/train"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
