@@ -17,7 +17,7 @@ typedef struct {
 } demo_config_t;
 
 typedef struct {
-  int users, groups, tickets, burst, comments, articles;
+  int users, groups, tickets, burst, duplicates, comments, articles;
 } demo_counts_t;
 
 /* The demo accounts that can sign in, with their passwords. */

@@ -107,7 +107,17 @@ typedef struct {
   int64_t agents[8][3]; /* per group */
   int nagents[8];
   int64_t admin_id;
+  struct demo_orig *orig; /* ordinary tickets that may be filed again */
+  int norig;
+  int64_t last_id;        /* of the last ticket written */
 } demo_t;
+
+/* A ticket as it was written, for a reworded copy of it (see demo_copies). */
+struct demo_orig {
+  int64_t id, t, done, agent;
+  const demo_scenario_t *sc, *filed;
+  demo_person_t *p;
+};
 
 static int demo_user(demo_t *d, const char *email, const char *name, store_role_t role,
                      const char *lang, int vip, const char *password, int64_t *id) {
@@ -314,7 +324,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   store_ticket_t tk;
   store_ticket_init(&tk);
   int ti = pick3(r, fr ? sc->title_fr : sc->title_en);
-  int di = pick3(r, fr ? sc->desc_fr : sc->desc_en);
+  int di = pick3(r, fr ? sc->desc_fr : sc->desc_en), vague = 0;
   char *title = demo_fill(r, (fr ? sc->title_fr : sc->title_en)[ti], fr);
   char *desc = demo_fill(r, (fr ? sc->desc_fr : sc->desc_en)[di], fr);
   char *ci = demo_fill(r, sc->ci, fr);
@@ -338,6 +348,7 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
   const demo_scenario_t *filed = sc; /* the category and queue it was filed under */
   if (!burst) {
     if (rng_unit(r) < DEMO_VAGUE) {
+      vague = 1;
       free(title);
       free(desc);
       title = util_xstrdup(rng_pick(r, fr ? vague_title_fr : vague_title_en));
@@ -417,10 +428,103 @@ static int demo_ticket(demo_t *d, const demo_scenario_t *sc, int64_t t, int burs
     if (said) rc = demo_agent_says(d, id, agent, said, at);
   }
   if (!rc) rc = demo_asked_again(d, &tk, id, t, now_end, fr);
+  if (!rc) d->last_id = id;
+  if (!rc && !burst && !vague && d->orig)
+    d->orig[d->norig++] = (struct demo_orig){id, t, done, agent, sc, filed, p};
   free(title);
   free(desc);
   free(ci);
   store_ticket_clear(&tk);
+  return rc;
+}
+
+/* ---- Reworded duplicates --------------------------------------------------------
+ * Some people file the same problem twice while the first ticket is still
+ * open: other words (another title and description of the scenario,
+ * sometimes "again"), minutes to a day later. The desk closed the copy as
+ * a duplicate and said so (a "duplicate" signal, copy -> original: what
+ * the duplicate check and the ranker are measured and trained on). */
+#define DEMO_DUPLICATE 0.04 /* share of ordinary tickets filed again */
+
+/* The copy's words: the original's title behind a "still"/"again", and a
+ * word of context before the start of its description (its first
+ * sentence, or all of it). */
+static char *demo_reword_title(demo_t *d, const char *title, int fr) {
+  static const char *const pre_fr[] = {"Relance : ", "Toujours : ", "Re : ", "URGENT - ", NULL};
+  static const char *const pre_en[] = {"Again: ", "Still: ", "Re: ", "URGENT - ", NULL};
+  const char *pre = rng_pick(&d->rng, fr ? pre_fr : pre_en);
+  size_t n = strlen(pre) + strlen(title) + 1;
+  char *out = util_xmalloc(n);
+  snprintf(out, n, "%s%s", pre, title);
+  return out;
+}
+
+static char *demo_reword_desc(demo_t *d, const char *desc, int fr) {
+  static const char *const lead_fr[] = {"Je l'ai déjà signalé mais ça ne marche toujours pas. ",
+                                        "Désolé d'insister : ", "Suite à ma demande de tout à l'heure. ",
+                                        "Personne ne m'a répondu. ", NULL};
+  static const char *const lead_en[] = {"I already reported this but it is still not working. ",
+                                        "Sorry to insist: ", "Following up on my earlier request. ",
+                                        "Nobody got back to me. ", NULL};
+  const char *lead = rng_pick(&d->rng, fr ? lead_fr : lead_en), *dot = strstr(desc, ". ");
+  size_t keep = dot && rng_unit(&d->rng) < 0.5 ? (size_t)(dot - desc) + 1 : strlen(desc);
+  size_t n = strlen(lead) + keep + 1;
+  char *out = util_xmalloc(n);
+  snprintf(out, n, "%s%.*s", lead, (int)keep, desc);
+  return out;
+}
+
+static int demo_copy(demo_t *d, const struct demo_orig *o) {
+  int64_t until = o->done ? o->done : d->cfg->end_day - 3600;
+  if (until > o->t + (int64_t)30 * 3600) until = o->t + (int64_t)30 * 3600;
+  if (until - o->t < 1800) return 0; /* solved too soon to be asked twice */
+  int fr = o->p->fr;
+  int64_t t = o->t + 600 + (int64_t)((double)(until - o->t - 600) * rng_unit(&d->rng));
+  store_ticket_t tk, was;
+  if (store_ticket_get(d->db, o->id, &was)) return UTIL_E_DB;
+  store_ticket_init(&tk);
+  char *title = demo_reword_title(d, was.v[STORE_TF_TITLE].s, fr);
+  char *desc = demo_reword_desc(d, was.v[STORE_TF_DESCRIPTION].s, fr);
+  store_ticket_clear(&was);
+  int64_t closed = t + (int64_t)60 * rng_int(&d->rng, 20, 240);
+  int done = closed < d->cfg->end_day - 60;
+  char res[96];
+  snprintf(res, sizeof res, fr ? "Doublon du ticket #%lld." : "Duplicate of ticket #%lld.", (long long)o->id);
+  store_ticket_set_text(&tk, STORE_TF_TITLE, title);
+  store_ticket_set_text(&tk, STORE_TF_DESCRIPTION, desc);
+  store_ticket_set_int(&tk, STORE_TF_REQUESTER_ID, o->p->id);
+  store_ticket_set_text(&tk, STORE_TF_STATUS, done ? "closed" : "new");
+  store_ticket_set_text(&tk, STORE_TF_CATEGORY, o->filed->category);
+  store_ticket_set_int(&tk, STORE_TF_IMPACT, o->sc->impact);
+  store_ticket_set_int(&tk, STORE_TF_URGENCY, o->sc->urgency);
+  store_ticket_set_int(&tk, STORE_TF_PRIORITY, desk_itil_priority(o->sc->impact, o->sc->urgency));
+  store_ticket_set_text(&tk, STORE_TF_SERVICE, o->sc->service);
+  store_ticket_set_text(&tk, STORE_TF_SOURCE, "web");
+  store_ticket_set_text(&tk, STORE_TF_LANGUAGE, fr ? "fr" : "en");
+  store_ticket_set_int(&tk, STORE_TF_CREATED_AT, t);
+  if (done) {
+    store_ticket_set_text(&tk, STORE_TF_RESOLUTION, res);
+    store_ticket_set_int(&tk, STORE_TF_RESOLVED_AT, closed);
+    store_ticket_set_int(&tk, STORE_TF_UPDATED_AT, closed);
+    if (o->agent) store_ticket_set_int(&tk, STORE_TF_ASSIGNEE_ID, o->agent);
+  }
+  store_actor_t a = {STORE_ACTOR_PERSON, o->p->id, NULL, 0};
+  int64_t id;
+  int rc = desk_ticket_insert(d->db, &tk, &a, &id);
+  if (!rc) rc = store_similar_signal(d->db, id, o->id, "duplicate", o->agent ? o->agent : d->admin_id);
+  if (!rc) d->n.duplicates++;
+  free(title);
+  free(desc);
+  store_ticket_clear(&tk);
+  return rc;
+}
+
+/* Copies of some originals, after every other ticket (the others keep
+ * their ids and contents for a seed). */
+static int demo_copies(demo_t *d) {
+  int rc = 0;
+  for (int i = 0; i < d->norig && !rc; i++)
+    if (rng_unit(&d->rng) < DEMO_DUPLICATE) rc = demo_copy(d, &d->orig[i]);
   return rc;
 }
 
@@ -489,6 +593,7 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
     int g = demo_group_index(d, "Service Desk N1");
     rc = demo_kb(s, d->nagents[g] ? d->agents[g][0] : d->admin_id, voters, DEMO_REQUESTERS, cfg->seed, &d->n.articles);
   }
+  d->orig = util_xcalloc((size_t)(cfg->tickets > 0 ? cfg->tickets : 1), sizeof *d->orig);
   for (int i = 0; i < cfg->tickets && !rc; i++) {
     if (demo_ticket(d, demo_scenario(d), demo_when(d), 0) == 0) d->n.tickets++;
     else rc = UTIL_E_DB;
@@ -498,15 +603,20 @@ int demo_generate(store_t *s, const demo_config_t *cfg, demo_counts_t *out) {
   int64_t day = cfg->end_day - (int64_t)(cfg->days > 30 ? 23 : cfg->days / 2) * 86400;
   while ((((day / 86400) + 4) % 7) != 2) day -= 86400;
   int64_t t0 = day + (int64_t)8 * 3600 + (int64_t)5 * 60; /* 08:05 UTC, 09:05 in Paris */
+  int64_t first = 0; /* the burst's reports are one outage: the first one's duplicates */
   for (int i = 0; i < 48 && !rc; i++) {
     int64_t t = t0 + (int64_t)(7200.0 * i / 48.0) + rng_int(&d->rng, 0, 120);
     rc = demo_ticket(d, &demo_scenarios[0], t, 1);
+    if (!rc && first) rc = store_similar_signal(d->db, d->last_id, first, "duplicate", d->admin_id);
+    if (!rc && !first) first = d->last_id;
     if (!rc) d->n.burst++;
   }
+  if (!rc) rc = demo_copies(d);
   if (!rc) rc = store_commit(s);
   if (rc) store_rollback(s);
 done:
   if (out) *out = d->n;
+  free(d->orig);
   free(d);
   return rc;
 }

@@ -19,6 +19,7 @@ static const struct {
     {"train", cli_train, "train the triage models from labelled tickets"},
     {"classify", cli_classify, "run triage on a text with the active models"},
     {"eval", cli_eval, "measure the triage classifier on CSV files"},
+    {"duplicates", cli_duplicates, "replay the duplicate check on the desk's history and measure it"},
     {"quality", cli_quality, "find mislabels, conflicts, duplicates and thin classes in a labelled CSV file"},
 };
 

@@ -12,7 +12,7 @@
 #include "api.h"
 
 /* ---- The context (see api.h) ------------------------------------------------ */
-#define API_METRICS_ROUTES 96   /* room for the route table + static + unmatched */
+#define API_METRICS_ROUTES 160  /* room for the route table + static + unmatched (checked in dispatch.c) */
 #define API_METRICS_NCODES 13   /* the statuses metrics.c counts one by one */
 #define API_METRICS_NB 12       /* latency histogram bounds */
 /* Request counters: atomics, so that recording never takes a lock. */
@@ -315,6 +315,10 @@ void api_search_similar(api_call_t *c);
 void api_similar_taken(api_call_t *c);
 void api_ranker_get(api_call_t *c);
 void api_ranker_train(api_call_t *c);
+/* The duplicate check's flag of ticket id (JSON null when none). */
+json_t *api_dup_json(api_call_t *c, int64_t id);
+void api_duplicate_get(api_call_t *c);
+void api_duplicate_dismiss(api_call_t *c);
 /* Replies status with article id as its writer sees it (read back). */
 void api_kb_reply(api_call_t *c, int64_t id, int status);
 

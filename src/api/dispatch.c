@@ -106,6 +106,8 @@ const api_route_t api_routes[] = {
     {"GET", "/api/v1/search/similar", api_search_similar, STORE_ROLE_AGENT, similar_text_args},
     {"POST", "/api/v1/tickets/{id}/similar/{id}/taken", api_similar_taken, STORE_ROLE_AGENT, NULL},
     {"GET", "/api/v1/search/ranker", api_ranker_get, STORE_ROLE_AGENT, NULL},
+    {"GET", "/api/v1/tickets/{id}/duplicate", api_duplicate_get, STORE_ROLE_AGENT, NULL},
+    {"POST", "/api/v1/tickets/{id}/duplicate/dismiss", api_duplicate_dismiss, STORE_ROLE_AGENT, NULL},
     {"POST", "/api/v1/search/ranker/train", api_ranker_train, STORE_ROLE_ADMIN, NULL},
     {"GET", "/api/v1/templates", api_templates_list, STORE_ROLE_REQUESTER, NULL},
     {"POST", "/api/v1/templates", api_templates_create, STORE_ROLE_ADMIN, NULL},
@@ -130,6 +132,8 @@ const api_route_t api_routes[] = {
     {"POST", "/api/v1/jobs/{name}/run", api_jobs_run, STORE_ROLE_ADMIN, NULL},
 };
 const int api_nroutes = (int)(sizeof api_routes / sizeof api_routes[0]);
+_Static_assert(sizeof api_routes / sizeof api_routes[0] + 2 <= API_METRICS_ROUTES,
+               "API_METRICS_ROUTES must hold every route, static and unmatched");
 
 /* Whether a route's body is a file's raw bytes (application/octet-stream,
  * of up to limits.attachment_mb: see api_body_cap) rather than JSON: the

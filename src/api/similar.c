@@ -233,3 +233,51 @@ int api_ranker_job_register(jobs_runner_t *r, const char *db_path, triage_holder
   }
   return rc;
 }
+
+/* ---- the duplicate check's flag ------------------------------------------------------ */
+json_t *api_dup_json(api_call_t *c, int64_t id) {
+  store_dup_flag_t f;
+  if (store_dup_flag_get(c->db, id, &f)) return json_null();
+  store_ticket_t t;
+  json_t *cand = json_null();
+  if (!store_ticket_get(c->db, f.candidate_id, &t)) {
+    cand = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)f.candidate_id, "title",
+                     t.v[STORE_TF_TITLE].s ? t.v[STORE_TF_TITLE].s : "", "status",
+                     t.v[STORE_TF_STATUS].s ? t.v[STORE_TF_STATUS].s : "");
+    store_ticket_clear(&t);
+  }
+  json_t *feats = json_loads(f.features, 0, NULL);
+  json_t *j = json_pack("{s:o, s:f, s:o, s:o, s:b}", "ticket", cand, "probability", f.probability, "features",
+                        feats ? feats : json_object(), "at", api_time_json(f.at), "dismissed", f.dismissed_at != 0);
+  store_dup_flag_clear(&f);
+  return j;
+}
+
+/* GET /api/v1/tickets/{id}/duplicate: the flag, or {"duplicate": null}. */
+void api_duplicate_get(api_call_t *c) {
+  store_ticket_t t;
+  if (api_ticket_visible(c, c->id[0], &t)) return;
+  store_ticket_clear(&t);
+  api_reply(c, 200, json_pack("{s:o}", "duplicate", api_dup_json(c, c->id[0])));
+}
+
+/* POST /api/v1/tickets/{id}/duplicate/dismiss: "not a duplicate". */
+void api_duplicate_dismiss(api_call_t *c) {
+  store_ticket_t t;
+  if (api_ticket_visible(c, c->id[0], &t)) return;
+  store_ticket_clear(&t);
+  int rc = store_dup_flag_dismiss(c->db, c->id[0], c->user.id);
+  if (rc == UTIL_E_NOTFOUND) {
+    api_error(c, rc, NULL, "ticket %lld is not flagged as a duplicate", (long long)c->id[0]);
+    return;
+  }
+  if (rc == UTIL_E_CONFLICT) {
+    api_error(c, rc, NULL, "ticket %lld was already said not to be a duplicate", (long long)c->id[0]);
+    return;
+  }
+  if (rc) {
+    api_error(c, rc, NULL, "cannot dismiss the flag");
+    return;
+  }
+  api_reply(c, 200, json_pack("{s:o}", "duplicate", api_dup_json(c, c->id[0])));
+}

@@ -142,7 +142,7 @@ void api_tickets_create(api_call_t *c) {
   in.given = mask; /* a field set to null is a person's choice too */
   /* the server's current models, held for this request only */
   triage_set_t *set = triage_holder_get(c->ctx->triage);
-  desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set};
+  desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set, 1};
   store_actor_t a = tickets_actor(c);
   int rc = desk_create(c->db, &o, &in, &a, &id, &e);
   triage_set_unref(&set);
@@ -161,6 +161,7 @@ void api_tickets_create(api_call_t *c) {
   json_object_set_new(j, "form", api_form_json(c->db, id));
   if (api_role_at_least(c, STORE_ROLE_AGENT)) {
     json_object_set_new(j, "suggestions", api_triage_result_json(&in.tr));
+    json_object_set_new(j, "duplicate", api_dup_json(c, id));
   }
   api_reply(c, 201, j);
 out:

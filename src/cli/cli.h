@@ -15,5 +15,6 @@ int cli_eval(int argc, char **argv);
 int cli_train(int argc, char **argv);
 int cli_classify(int argc, char **argv);
 int cli_quality(int argc, char **argv);
+int cli_duplicates(int argc, char **argv);
 
 #endif

@@ -55,8 +55,9 @@ int cli_demo(int argc, char **argv) {
     fprintf(stderr, "relais demo: %s (nothing was written)\n", util_err_message(rc));
     return 1;
   }
-  printf("demo: %d users, %d groups, %d tickets + %d in an incident burst, %d comments, %d articles (%.1f s)\n",
-         c.users, c.groups, c.tickets, c.burst, c.comments, c.articles, util_monotonic() - t0);
+  printf("demo: %d users, %d groups, %d tickets + %d in an incident burst + %d filed twice, %d comments, "
+         "%d articles (%.1f s)\n",
+         c.users, c.groups, c.tickets, c.burst, c.duplicates, c.comments, c.articles, util_monotonic() - t0);
   if (cfg.passwords) {
     printf("demo logins:\n");
     for (const demo_login_t *l = demo_logins; l->email; l++)

@@ -371,7 +371,7 @@ static int im_is_db_error(int e) {
 static int im_one(im_state_t *st, const util_csv_t *csv, char **f, size_t nf, desk_intake_t *in,
                   const store_actor_t *sys) {
   desk_err_t e;
-  desk_prep_t o = {st->default_requester, "import", st->set != NULL, st->set};
+  desk_prep_t o = {st->default_requester, "import", st->set != NULL, st->set, 0}; /* history: no duplicate check */
   st->err[0] = '\0';
   int rc = im_row(st, csv, f, nf, &in->t);
   if (!rc && desk_prepare(st->db, &o, in, &e)) rc = im_refuse(st, -1, &e);

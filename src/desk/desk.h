@@ -354,6 +354,15 @@ char *desk_tpl_title(const char *pattern, const store_form_t *form, const char *
  * carries, so that searches and triage read the values. Returns owned. */
 char *desk_tpl_text(const store_form_t *form, const char *lang);
 
+/* A likely duplicate (duplicate.c): the candidate, the probability that
+ * the new ticket repeats it, the features that probability came from. */
+#define DESK_DUP_NF 6
+typedef struct {
+  int64_t id;            /* 0: no candidate */
+  double p;
+  double f[DESK_DUP_NF];
+} desk_dup_t;
+
 /* ---- Intake --------------------------------------------------------------------
  * A new ticket goes: the channel fills in.t with desk_field_set (plus what
  * only it knows: created_at of an import, resolved requester and group
@@ -368,6 +377,7 @@ typedef struct {
   triage_result_t tr; /* what triage predicted and decided */
   store_form_t *form; /* the request template's form it was filed through,
                        * or NULL; borrowed: desk_insert writes it */
+  desk_dup_t dup;      /* the duplicate check's finding (id 0: none) */
 } desk_intake_t;
 
 void desk_intake_init(desk_intake_t *in);
@@ -380,6 +390,7 @@ typedef struct {
   int triage;                /* run triage (language, cues, models) */
   const triage_set_t *set;   /* models; borrowed, may be NULL: language and
                               * impact cues only */
+  int dup_check;             /* look for an open ticket it repeats */
 } desk_prep_t;
 
 /* Checks the ticket as a whole ("'title' is required"), fills in the
@@ -455,5 +466,30 @@ void desk_similar_ranker(store_t *db, search_ranker_t *r, int64_t *signals);
 /* desk_similar_train, then the result (the default when too few signals)
  * is the ranker in use. 0, or a store error. */
 int desk_similar_refit(store_t *db, const triage_set_t *set, search_ranker_t *r, desk_rank_report_t *rep);
+
+/* ---- The duplicate check (duplicate.c) ------------------------------------------
+ * A new ticket against the tickets still open at its time that its
+ * requester filed in the last 14 days, and anyone's of the last 4 hours
+ * holding its words: the candidate it most likely repeats and that
+ * probability, from the pair's features (word cosine, character trigram
+ * cosine, same requester, closeness in time with a 12-hour half-life, same
+ * category: 1, another: -1, unknown: 0; and how many others reported
+ * something alike in the last hours, an outage: 0 to 5 as 0 to 1). Flagged at DESK_DUP_THRESHOLD or more. */
+#define DESK_DUP_THRESHOLD 0.3 /* the best F1 on the demo of seed 11 (see duplicate.c) */
+extern const char *const desk_dup_feature_names[DESK_DUP_NF];
+typedef struct {
+  const char *title, *description;
+  int64_t requester_id;  /* 0: unknown */
+  int64_t exclude;       /* the ticket itself once written, 0 before */
+  int64_t at;            /* its creation time: "open" and "lately" are at that time */
+  const char *category;  /* set or predicted; NULL: unknown */
+} desk_dup_q_t;
+/* best: the likeliest candidate (id 0 when none); each (may be NULL) sees
+ * every candidate first, and stops the check by returning non-zero. 0, or
+ * a store error. */
+int desk_duplicate_check(store_t *db, const desk_dup_q_t *q, desk_dup_t *best,
+                         int (*each)(const desk_dup_t *c, void *arg), void *arg);
+/* The model's probability for features f[DESK_DUP_NF]. */
+double desk_dup_prob(const double *f);
 
 #endif

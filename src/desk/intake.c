@@ -43,6 +43,22 @@ static void desk_triage(store_t *db, const desk_prep_t *o, desk_intake_t *in) {
   in->triaged = 1;
 }
 
+/* The duplicate check, outside the write lock: the ticket's category is
+ * the one it holds (given or applied), else the model's best guess. A
+ * failed check flags nothing: it must not stop a ticket being filed. */
+static void desk_intake_dup(store_t *db, desk_intake_t *in) {
+  const store_ticket_t *t = &in->t;
+  const char *cat = t->v[STORE_TF_CATEGORY].s;
+  int fi = triage_field_index("category");
+  for (int i = 0; !cat && in->triaged && i < in->tr.n; i++)
+    if (in->tr.pred[i].field == fi && in->tr.pred[i].value[0]) cat = in->tr.pred[i].value;
+  desk_dup_q_t q = {.title = t->v[STORE_TF_TITLE].s, .description = t->v[STORE_TF_DESCRIPTION].s,
+                    .requester_id = t->v[STORE_TF_REQUESTER_ID].i,
+                    .at = t->v[STORE_TF_CREATED_AT].is_null ? util_now() : t->v[STORE_TF_CREATED_AT].i,
+                    .category = cat};
+  if (desk_duplicate_check(db, &q, &in->dup, NULL, NULL)) memset(&in->dup, 0, sizeof in->dup);
+}
+
 int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_t *e) {
   store_ticket_t *t = &in->t;
   for (int f = 0; f < STORE_TF_COUNT; f++) /* a field set to null counts: the channel's bit */
@@ -60,6 +76,7 @@ int desk_prepare(store_t *db, const desk_prep_t *o, desk_intake_t *in, desk_err_
     store_ticket_set_text(t, STORE_TF_SOURCE, o->source);
   if (t->v[STORE_TF_DESCRIPTION].is_null) store_ticket_set_text(t, STORE_TF_DESCRIPTION, "");
   if (o->triage) desk_triage(db, o, in);
+  if (o->dup_check) desk_intake_dup(db, in);
   return 0;
 }
 
@@ -71,6 +88,15 @@ int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t 
     rc = store_form_insert(db, in->form);
   }
   if (!rc && in->triaged) rc = triage_record(db, tid, &in->tr, &in->t);
+  if (!rc && in->dup.id && in->dup.p >= DESK_DUP_THRESHOLD) {
+    char feats[256];
+    size_t n = 0;
+    for (int j = 0; j < DESK_DUP_NF; j++)
+      n += (size_t)snprintf(feats + n, sizeof feats - n, "%s\"%s\":%.4f", j ? "," : "{", desk_dup_feature_names[j],
+                            in->dup.f[j]);
+    snprintf(feats + n, sizeof feats - n, "}");
+    rc = store_dup_flag_insert(db, tid, in->dup.id, in->dup.p, feats);
+  }
   if (!rc && id) *id = tid;
   return rc;
 }

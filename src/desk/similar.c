@@ -223,7 +223,7 @@ static int train_query(store_t *db, const triage_set_t *set, const signal_t *sig
 int desk_similar_train(store_t *db, const triage_set_t *set, search_ranker_t *r, desk_rank_report_t *rep) {
   memset(rep, 0, sizeof *rep);
   signals_t s = {util_xcalloc(TRAIN_SIGNALS, sizeof(signal_t)), 0};
-  int rc = store_similar_signals_each(db, TRAIN_SIGNALS, signal_add, &s);
+  int rc = store_similar_signals_each(db, NULL, TRAIN_SIGNALS, signal_add, &s);
   util_buf_t x, y;
   util_buf_init(&x, (size_t)TRAIN_SIGNALS * DESK_SIMILAR_CANDIDATES * sizeof(double) * SEARCH_RF_COUNT);
   util_buf_init(&y, (size_t)TRAIN_SIGNALS * DESK_SIMILAR_CANDIDATES * sizeof(int));

@@ -486,5 +486,12 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " taken_id INTEGER NOT NULL REFERENCES tickets(id),"
     " kind TEXT NOT NULL CHECK(kind IN ('resolution_used', 'duplicate', 'suggestion_accepted')),"
     " user_id INTEGER REFERENCES users(id), at INTEGER NOT NULL,"
-    " PRIMARY KEY(ticket_id, taken_id, kind)) WITHOUT ROWID;",
+    " PRIMARY KEY(ticket_id, taken_id, kind)) WITHOUT ROWID;"
+    /* a new ticket the duplicate check found likely to repeat an open one:
+     * the candidate, the probability and the features it came from; an
+     * agent may say it is not (dismissed) */
+    "CREATE TABLE duplicate_flags(ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+    " candidate_id INTEGER NOT NULL REFERENCES tickets(id), probability REAL NOT NULL,"
+    " features TEXT NOT NULL DEFAULT '{}', at INTEGER NOT NULL,"
+    " dismissed_by INTEGER REFERENCES users(id), dismissed_at INTEGER);",
 };

@@ -1,7 +1,11 @@
 /* Candidates for "similar tickets": the full-text index's best matches of
  * the words of a text, in the title and description (not the resolution:
  * what was done says little of what was asked), with what ranking them
- * needs. */
+ * needs; what people took from them (signals); and the duplicate check's
+ * candidates and flags. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "store_int.h"
 
 static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
@@ -55,12 +59,15 @@ int store_similar_signal(store_t *s, int64_t ticket, int64_t taken, const char *
   return r == SQLITE_DONE ? 0 : store_rc(s, r);
 }
 
-int store_similar_signals_each(store_t *s, int limit, int (*fn)(int64_t ticket, int64_t taken, void *), void *arg) {
+int store_similar_signals_each(store_t *s, const char *kind, int limit,
+                               int (*fn)(int64_t ticket, int64_t taken, void *), void *arg) {
   static const char sql[] =
-      "SELECT ticket_id, taken_id FROM similar_signals GROUP BY ticket_id, taken_id ORDER BY max(at) DESC LIMIT ?1";
+      "SELECT ticket_id, taken_id FROM similar_signals WHERE ?2 IS NULL OR kind = ?2"
+      " GROUP BY ticket_id, taken_id ORDER BY max(at) DESC LIMIT ?1";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   sqlite3_bind_int(st, 1, limit);
+  store_bind_text(st, 2, kind);
   int r, rc = 0;
   while ((r = sqlite3_step(st)) == SQLITE_ROW)
     if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), arg)) break;
@@ -76,4 +83,127 @@ int64_t store_similar_signal_count(store_t *s) {
   int64_t n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : store_rc(s, r);
   sqlite3_reset(st);
   return n;
+}
+
+/* ---- duplicate candidates ------------------------------------------------------------ */
+/* open at time at: not yet resolved then (a ticket closed without a
+ * resolution time counts as done) */
+#define OPEN_AT(at) "((t.resolved_at IS NULL AND t.status NOT IN ('resolved', 'closed')) OR t.resolved_at > " at ")"
+
+static int dup_rows(sqlite3_stmt *st, store_t *s, int (*fn)(const store_similar_row_t *row, void *), void *arg) {
+  int r, rc = 0;
+  while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+    store_similar_row_t row = {
+        .id = sqlite3_column_int64(st, 0), .title = col_text(st, 1), .description = col_text(st, 2),
+        .status = col_text(st, 3), .category = col_text(st, 4), .service = col_text(st, 5), .ci = col_text(st, 6),
+        .requester_id = sqlite3_column_int64(st, 7), .created_at = sqlite3_column_int64(st, 8)};
+    if (fn(&row, arg)) break;
+  }
+  if (r != SQLITE_ROW && r != SQLITE_DONE) rc = store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}
+
+#define DUP_COLS "t.id, t.title, t.description, t.status, t.category, t.service, t.ci, t.requester_id, t.created_at"
+
+int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const store_similar_row_t *row, void *),
+                         void *arg) {
+  /* the requester's own tickets open at q->at, newest first */
+  static const char mine[] =
+      "SELECT " DUP_COLS " FROM tickets t WHERE t.requester_id = ?1 AND t.created_at BETWEEN ?2 AND ?3"
+      " AND t.id != ?4 AND " OPEN_AT("?3") " ORDER BY t.created_at DESC LIMIT ?5";
+  /* anyone's, from the last hours, holding the words: the index is read
+   * from the first id of the window on (a seek, not a scan of every
+   * ticket holding a common word) */
+  static const char first[] = "SELECT ifnull(min(id), 0) FROM tickets WHERE created_at >= ?1";
+  static const char burst[] =
+      "SELECT " DUP_COLS " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid"
+      " WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND f.rowid >= ?2"
+      " AND t.created_at BETWEEN ?3 AND ?4 AND t.id != ?5 AND (?6 = 0 OR t.requester_id != ?6)"
+      " AND " OPEN_AT("?4") " ORDER BY bm25(tickets_fts, 2.0, 1.0, 0.0) LIMIT ?7";
+  sqlite3_stmt *st = q->requester_id ? store_stmt(s, mine) : NULL;
+  int rc = 0;
+  if (q->requester_id) {
+    if (!st) return UTIL_E_DB;
+    sqlite3_bind_int64(st, 1, q->requester_id);
+    sqlite3_bind_int64(st, 2, q->at - q->mine_window);
+    sqlite3_bind_int64(st, 3, q->at);
+    sqlite3_bind_int64(st, 4, q->exclude);
+    sqlite3_bind_int(st, 5, q->limit);
+    rc = dup_rows(st, s, fn, arg);
+  }
+  if (rc || !q->match) return rc;
+  if (!(st = store_stmt(s, first))) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, q->at - q->burst_window);
+  int64_t from = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (!(st = store_stmt(s, burst))) return UTIL_E_DB;
+  store_bind_text(st, 1, q->match);
+  sqlite3_bind_int64(st, 2, from);
+  sqlite3_bind_int64(st, 3, q->at - q->burst_window);
+  sqlite3_bind_int64(st, 4, q->at);
+  sqlite3_bind_int64(st, 5, q->exclude);
+  sqlite3_bind_int64(st, 6, q->requester_id);
+  sqlite3_bind_int(st, 7, q->limit);
+  return dup_rows(st, s, fn, arg);
+}
+
+/* ---- duplicate flags ------------------------------------------------------------------- */
+int store_dup_flag_insert(store_t *s, int64_t ticket, int64_t candidate, double p, const char *features) {
+  static const char sql[] =
+      "INSERT INTO duplicate_flags(ticket_id, candidate_id, probability, features, at) VALUES (?1, ?2, ?3, ?4, ?5)";
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, ticket);
+  sqlite3_bind_int64(st, 2, candidate);
+  sqlite3_bind_double(st, 3, p);
+  store_bind_text(st, 4, features ? features : "{}");
+  sqlite3_bind_int64(st, 5, util_now());
+  int r = sqlite3_step(st);
+  sqlite3_reset(st);
+  return r == SQLITE_DONE ? 0 : store_rc(s, r);
+}
+
+int store_dup_flag_get(store_t *s, int64_t ticket, store_dup_flag_t *f) {
+  static const char sql[] = "SELECT candidate_id, probability, features, at, ifnull(dismissed_by, 0),"
+                            " ifnull(dismissed_at, 0) FROM duplicate_flags WHERE ticket_id = ?1";
+  memset(f, 0, sizeof *f);
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, ticket);
+  int r = sqlite3_step(st), rc = 0;
+  if (r == SQLITE_ROW) {
+    *f = (store_dup_flag_t){.ticket_id = ticket, .candidate_id = sqlite3_column_int64(st, 0),
+                            .probability = sqlite3_column_double(st, 1),
+                            .features = util_xstrdup(col_text(st, 2) ? col_text(st, 2) : "{}"),
+                            .at = sqlite3_column_int64(st, 3), .dismissed_by = sqlite3_column_int64(st, 4),
+                            .dismissed_at = sqlite3_column_int64(st, 5)};
+  } else
+    rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
+  sqlite3_reset(st);
+  return rc;
+}
+
+void store_dup_flag_clear(store_dup_flag_t *f) {
+  free(f->features);
+  memset(f, 0, sizeof *f);
+}
+
+int store_dup_flag_dismiss(store_t *s, int64_t ticket, int64_t user) {
+  static const char sql[] = "UPDATE duplicate_flags SET dismissed_by = ?2, dismissed_at = ?3"
+                            " WHERE ticket_id = ?1 AND dismissed_at IS NULL";
+  store_dup_flag_t f;
+  int rc = store_dup_flag_get(s, ticket, &f);
+  if (rc) return rc;
+  int was = f.dismissed_at != 0;
+  store_dup_flag_clear(&f);
+  if (was) return UTIL_E_CONFLICT;
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  sqlite3_bind_int64(st, 1, ticket);
+  sqlite3_bind_int64(st, 2, user);
+  sqlite3_bind_int64(st, 3, util_now());
+  int r = sqlite3_step(st);
+  sqlite3_reset(st);
+  return r == SQLITE_DONE ? 0 : store_rc(s, r);
 }

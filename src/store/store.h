@@ -644,13 +644,41 @@ typedef struct {
 } store_similar_row_t;
 int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
                              int (*fn)(const store_similar_row_t *row, void *), void *arg);
+/* The tickets a new one may repeat: the requester's own created in
+ * [at - mine_window, at], then (when match is set) anyone else's created in
+ * [at - burst_window, at] holding a word of match (best BM25 first); each
+ * still open at time at, ticket exclude left out, at most limit of each
+ * kind. fn(row) as for store_similar_candidates (bm25 fields 0, no
+ * resolution). at may be in the past: a replay of the desk's history. */
+typedef struct {
+  const char *match;
+  int64_t requester_id, exclude, at, mine_window, burst_window;
+  int limit;
+} store_dup_query_t;
+int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const store_similar_row_t *row, void *),
+                         void *arg);
+/* A new ticket's likely duplicate (the duplicate check's finding). */
+typedef struct {
+  int64_t ticket_id, candidate_id, at, dismissed_by, dismissed_at; /* dismissed_*: 0 when not */
+  double probability;
+  char *features; /* JSON object, owned */
+} store_dup_flag_t;
+/* Writes ticket's flag (in the caller's transaction, if any). */
+int store_dup_flag_insert(store_t *s, int64_t ticket, int64_t candidate, double p, const char *features);
+/* ticket's flag into f (store_dup_flag_clear); UTIL_E_NOTFOUND when none. */
+int store_dup_flag_get(store_t *s, int64_t ticket, store_dup_flag_t *f);
+void store_dup_flag_clear(store_dup_flag_t *f);
+/* An agent says ticket is not a duplicate: UTIL_E_NOTFOUND when no flag,
+ * UTIL_E_CONFLICT when it was dismissed already. */
+int store_dup_flag_dismiss(store_t *s, int64_t ticket, int64_t user);
 /* Records that user took ticket taken from ticket's similar ones (kind:
  * "resolution_used", "duplicate" or "suggestion_accepted"); again: its
  * time is updated. */
 int store_similar_signal(store_t *s, int64_t ticket, int64_t taken, const char *kind, int64_t user);
-/* Calls fn(ticket, taken) for each signal, newest first, at most limit;
- * fn returns non-zero to stop. */
-int store_similar_signals_each(store_t *s, int limit, int (*fn)(int64_t ticket, int64_t taken, void *), void *arg);
+/* Calls fn(ticket, taken) for each pair with a signal (of kind; NULL:
+ * any), newest first, at most limit; fn returns non-zero to stop. */
+int store_similar_signals_each(store_t *s, const char *kind, int limit,
+                               int (*fn)(int64_t ticket, int64_t taken, void *), void *arg);
 /* How many signals there are. */
 int64_t store_similar_signal_count(store_t *s);
 

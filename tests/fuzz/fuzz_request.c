@@ -78,6 +78,8 @@ static const route_t routes[] = {
     {"GET", "/api/v1/tickets/1/similar"},
     {"POST", "/api/v1/tickets/1/similar/2/taken"},
     {"GET", "/api/v1/search/ranker"},
+    {"GET", "/api/v1/tickets/1/duplicate"},
+    {"POST", "/api/v1/tickets/1/duplicate/dismiss"},
     {"POST", "/api/v1/search/ranker/train"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])

@@ -3,6 +3,7 @@
  * lifecycle, the ITIL matrix and the SLA due time, and the intake
  * on a real SQLite file (prepare writes nothing; create writes the ticket
  * and its history in one transaction; a refused ticket writes nothing). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -285,7 +286,7 @@ static void intake_create(void **state) {
   desk_intake_t in;
   desk_err_t e;
   desk_intake_init(&in);
-  desk_prep_t o = {req, "email", 1, NULL};
+  desk_prep_t o = {.requester_id = req, .source = "email", .triage = 1};
   store_actor_t a = {STORE_ACTOR_PERSON, req, NULL, 0};
   int64_t id = 0;
   int n = 0;
@@ -438,6 +439,56 @@ static void template_values(void **state) {
   json_decref(raw);
 }
 
+/* The duplicate check as at a time: a ticket is a candidate while it is
+ * open then, from its requester within 14 days; one resolved before, one
+ * not yet written, or another person's single report are not. */
+static int64_t dup_file(store_t *s, int64_t req, const char *title, const char *desc, int64_t at, int64_t resolved) {
+  store_ticket_t t;
+  store_ticket_init(&t);
+  store_ticket_set_text(&t, STORE_TF_TITLE, title);
+  store_ticket_set_text(&t, STORE_TF_DESCRIPTION, desc);
+  store_ticket_set_int(&t, STORE_TF_REQUESTER_ID, req);
+  store_ticket_set_int(&t, STORE_TF_CREATED_AT, at);
+  store_ticket_set_text(&t, STORE_TF_STATUS, resolved ? "resolved" : "open");
+  if (resolved) store_ticket_set_int(&t, STORE_TF_RESOLVED_AT, resolved);
+  store_actor_t a = {STORE_ACTOR_PERSON, req, NULL, 0};
+  int64_t id = 0;
+  assert_int_equal(desk_ticket_insert(s, &t, &a, &id), 0);
+  store_ticket_clear(&t);
+  return id;
+}
+
+static void duplicate_check_as_at(void **state) {
+  store_t *s = fresh("dup.db");
+  int64_t ann = add_user_active(s, "ann@x.example", STORE_ROLE_REQUESTER, 1);
+  int64_t bo = add_user_active(s, "bo@x.example", STORE_ROLE_REQUESTER, 1);
+  const int64_t t0 = 1800000000;
+  const char *desc = "Outlook has not received any email since this morning, my colleagues do.";
+  int64_t open = dup_file(s, ann, "Outlook stopped receiving emails", desc, t0, 0);
+  int64_t solved = dup_file(s, ann, "Outlook stopped receiving emails", desc, t0 - 86400, t0 - 80000);
+  dup_file(s, bo, "Outlook stopped receiving emails", desc, t0 + 60, 0);
+  desk_dup_q_t q = {.title = "Again: Outlook stopped receiving emails",
+                    .description = "Sorry to insist: no email in Outlook since this morning.",
+                    .requester_id = ann, .at = t0 + 3600, .category = NULL};
+  desk_dup_t best;
+  assert_int_equal(desk_duplicate_check(s, &q, &best, NULL, NULL), 0);
+  assert_int_equal(best.id, open);
+  assert_true(best.p >= DESK_DUP_THRESHOLD && best.p < 1.0);
+  assert_true(best.f[2] == 1.0 && fabs(best.f[5] - 0.2) < 1e-9); /* bo reported it too */
+  /* before the open one was written: the solved one is no candidate, and
+   * bo's report alone is no outage */
+  q.at = t0 - 10;
+  assert_int_equal(desk_duplicate_check(s, &q, &best, NULL, NULL), 0);
+  assert_true(best.id != solved);
+  assert_true(best.id == 0 || best.p < DESK_DUP_THRESHOLD);
+  /* another person, one report before: under the threshold */
+  q.requester_id = bo + 1000;
+  q.at = t0 + 3600;
+  assert_int_equal(desk_duplicate_check(s, &q, &best, NULL, NULL), 0);
+  assert_true(best.p < DESK_DUP_THRESHOLD);
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
@@ -452,6 +503,7 @@ int main(void) {
       cmocka_unit_test(itil_and_sla),
       cmocka_unit_test(macro_placeholders),
       cmocka_unit_test(template_values),
+      cmocka_unit_test(duplicate_check_as_at),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
