@@ -474,6 +474,16 @@ static char *demo_reword_desc(demo_t *d, const char *desc, int fr) {
   return out;
 }
 
+/* What the duplicate check said when ticket id (tk) came in. */
+static int demo_flag(demo_t *d, int64_t id, const store_ticket_t *tk) {
+  desk_dup_q_t q = {.title = tk->v[STORE_TF_TITLE].s, .description = tk->v[STORE_TF_DESCRIPTION].s,
+                    .requester_id = tk->v[STORE_TF_REQUESTER_ID].i, .exclude = id,
+                    .at = tk->v[STORE_TF_CREATED_AT].i, .category = tk->v[STORE_TF_CATEGORY].s};
+  desk_dup_t best;
+  int rc = desk_duplicate_check(d->db, &q, &best, NULL, NULL);
+  return rc ? rc : desk_dup_record(d->db, id, &best);
+}
+
 static int demo_copy(demo_t *d, const struct demo_orig *o) {
   int64_t until = o->done ? o->done : d->cfg->end_day - 3600;
   if (until > o->t + (int64_t)30 * 3600) until = o->t + (int64_t)30 * 3600;
@@ -511,6 +521,7 @@ static int demo_copy(demo_t *d, const struct demo_orig *o) {
   store_actor_t a = {STORE_ACTOR_PERSON, o->p->id, NULL, 0};
   int64_t id;
   int rc = desk_ticket_insert(d->db, &tk, &a, &id);
+  if (!rc) rc = demo_flag(d, id, &tk);
   if (!rc) rc = store_similar_signal(d->db, id, o->id, "duplicate", o->agent ? o->agent : d->admin_id);
   if (!rc) d->n.duplicates++;
   free(title);

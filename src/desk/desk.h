@@ -489,6 +489,9 @@ typedef struct {
  * a store error. */
 int desk_duplicate_check(store_t *db, const desk_dup_q_t *q, desk_dup_t *best,
                          int (*each)(const desk_dup_t *c, void *arg), void *arg);
+/* Writes ticket's flag when d found a candidate at DESK_DUP_THRESHOLD or
+ * more (nothing otherwise), in the caller's transaction. */
+int desk_dup_record(store_t *db, int64_t ticket, const desk_dup_t *d);
 /* The model's probability for features f[DESK_DUP_NF]. */
 double desk_dup_prob(const double *f);
 

@@ -7,6 +7,7 @@
  * stated default: the duplicates the desk marks will refit it once the
  * check records them. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,4 +105,14 @@ int desk_duplicate_check(store_t *db, const desk_dup_q_t *q, desk_dup_t *best,
   free(text);
   if (rc) memset(best, 0, sizeof *best);
   return rc;
+}
+
+int desk_dup_record(store_t *db, int64_t ticket, const desk_dup_t *d) {
+  if (!d->id || d->p < DESK_DUP_THRESHOLD) return 0;
+  char feats[256];
+  size_t n = 0;
+  for (int j = 0; j < DESK_DUP_NF; j++)
+    n += (size_t)snprintf(feats + n, sizeof feats - n, "%s\"%s\":%.4f", j ? "," : "{", desk_dup_feature_names[j], d->f[j]);
+  snprintf(feats + n, sizeof feats - n, "}");
+  return store_dup_flag_insert(db, ticket, d->id, d->p, feats);
 }

@@ -88,15 +88,7 @@ int desk_insert(store_t *db, desk_intake_t *in, const store_actor_t *a, int64_t 
     rc = store_form_insert(db, in->form);
   }
   if (!rc && in->triaged) rc = triage_record(db, tid, &in->tr, &in->t);
-  if (!rc && in->dup.id && in->dup.p >= DESK_DUP_THRESHOLD) {
-    char feats[256];
-    size_t n = 0;
-    for (int j = 0; j < DESK_DUP_NF; j++)
-      n += (size_t)snprintf(feats + n, sizeof feats - n, "%s\"%s\":%.4f", j ? "," : "{", desk_dup_feature_names[j],
-                            in->dup.f[j]);
-    snprintf(feats + n, sizeof feats - n, "}");
-    rc = store_dup_flag_insert(db, tid, in->dup.id, in->dup.p, feats);
-  }
+  if (!rc) rc = desk_dup_record(db, tid, &in->dup);
   if (!rc && id) *id = tid;
   return rc;
 }

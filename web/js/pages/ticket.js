@@ -11,6 +11,7 @@ import { suggestionsCard, suggestionWords, highlighted, markSelected } from '../
 import { keepDraft } from '../lib/drafts.js';
 import { articleCard } from '../lib/kbsuggest.js';
 import { similarCard } from '../lib/similar.js';
+import { duplicateCard } from '../lib/duplicate.js';
 import { loadLists, listLabel } from '../lib/catalog.js';
 import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
@@ -234,8 +235,9 @@ export default async function viewTicket(ctx) {
     box.dispatchEvent(new Event('input', { bubbles: true }));
     box.focus();
   };
-  const [kbCard, simCard] = isAgent()
-    ? await Promise.all([articleCard([tk.title, tk.description].join('\n'), insert), similarCard(tk.id, insert)]) : [null, null];
+  const [kbCard, simCard, dupCard] = isAgent()
+    ? await Promise.all([articleCard([tk.title, tk.description].join('\n'), insert), similarCard(tk.id, insert),
+      duplicateCard(tk.id, () => viewTicket(ctx))]) : [null, null, null];
   const side = isAgent()
     ? [fields, ratingView(tk)]
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
@@ -258,7 +260,7 @@ export default async function viewTicket(ctx) {
             el('button', { type: 'button', class: 'secondary small', id: 'kb-make', onclick: () => makeArticle(tk.id, ctx) }, t('kb_make'))) : null,
           filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
           fileList(filesOf(null), 'ticket-files', redraw, showError)),
-        formCard(tk.form)),
+        dupCard, formCard(tk.form)),
       el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard, simCard, kbCard),
       el('div', { class: 'l-main' },
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
