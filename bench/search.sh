@@ -5,7 +5,10 @@
 # test tickets, the corpus the training tickets, and a neighbour counts as
 # relevant when its label is the query's. Prints P@1, P@10, MRR and the
 # latency per query of each (bench/search_peers.py), and Relais's
-# differences.
+# differences. Relais runs twice: with its default ranker, whose features
+# include the agreement of a ticket's category with the one the category
+# model predicts for the query, and with the fields weighing 0 (the texts
+# alone), so that what the model brings is seen apart.
 #   bench/search.sh [SET…]   (topic demo_fr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +78,16 @@ print(json.dumps({r["id"]: r["category"] for r in json.load(sys.stdin)}))' >"$d/
   for peer in fts5 tfidf; do
     $py bench/search_peers.py $peer "$d/train.csv" "$d/test.csv" "$cols" "$label" 2>/dev/null >>"$d/results.jsonl"
   done
+  # the ranker without the fields (category, service, CI weighing 0): what the texts alone give
+  w=$($py -c '
+import json
+w = {"bm25_title": 1.0, "bm25_body": 1.5, "tfidf": 2.0, "words": 1.5, "chars": 1.0,
+     "category": 0.0, "service": 0.0, "ci": 0.0, "requester": 0.3, "recency": 0.3}
+print(json.dumps({"weights": w, "bias": -4.0, "trained": False}))')
+  sqlite3 "$db" "INSERT OR REPLACE INTO settings(key, value) VALUES ('similar_ranker', '$w')"
+  $py bench/search_peers.py relais "http://127.0.0.1:$port" "$token" "$d/test.csv" "$cols" "$label" "$d/ids.json" \
+    'Relais, texts only (fields weighing 0)' >>"$d/results.jsonl"
+  sqlite3 "$db" "DELETE FROM settings WHERE key = 'similar_ranker'"
   $py bench/search_peers.py relais "http://127.0.0.1:$port" "$token" "$d/test.csv" "$cols" "$label" "$d/ids.json" \
     >>"$d/results.jsonl"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=

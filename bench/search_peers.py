@@ -4,7 +4,7 @@
                                                      query's words (unicode61, accents removed)
   search_peers.py tfidf TRAIN TEST TEXTCOLS LABEL    scikit-learn TfidfVectorizer (defaults) and
                                                      brute-force cosine NearestNeighbors
-  search_peers.py relais URL TOKEN TEST TEXTCOLS LABEL IDS.json
+  search_peers.py relais URL TOKEN TEST TEXTCOLS LABEL IDS.json [NAME]
                                                      Relais over HTTP: GET /api/v1/search/similar
                                                      ?status=any&limit=10 for each test text; IDS
                                                      maps a ticket id to its training label
@@ -78,7 +78,7 @@ def tfidf(train, test, cols, label):
     score('scikit-learn TF-IDF cosine (brute force)', results, yte, lat)
 
 
-def relais(url, token, test, cols, label, ids_path):
+def relais(url, token, test, cols, label, ids_path, name='Relais similar tickets'):
     with open(ids_path) as f:
         label_of = {int(k): v for k, v in json.load(f).items()}
     xte, yte = load(test, cols, label)
@@ -91,12 +91,12 @@ def relais(url, token, test, cols, label, ids_path):
             items = json.load(r)['items']
         lat.append(time.perf_counter() - t0)
         results.append([label_of.get(it['id']) for it in items])
-    score('Relais similar tickets', results, yte, lat)
+    score(name, results, yte, lat)
 
 
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'relais':
-        relais(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split(','), sys.argv[6], sys.argv[7])
+        relais(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split(','), sys.argv[6], sys.argv[7], *sys.argv[8:9])
     else:
         {'fts5': fts5, 'tfidf': tfidf}[cmd](sys.argv[2], sys.argv[3], sys.argv[4].split(','), sys.argv[5])
