@@ -79,6 +79,11 @@
 
 #define TOK_SLICE 65536    /* bytes analysed at once */
 #define TOK_PREFIX_MIN 3   /* bytes of a stem used as a prefix */
+/* Scratch kept between calls, in tokens: a ticket's worth. Each instance
+ * lives as long as its connection (one per server thread and index), so
+ * the room a long text took (up to TEXT_MAX_TOKENS tokens and their
+ * forms: about a megabyte) is freed after it. */
+#define TOK_KEEP 1024
 
 typedef struct {
   text_ctx_t *ctx;   /* owned: the stemmers */
@@ -266,6 +271,11 @@ static int tok_tokenize(Fts5Tokenizer *p, void *pctx, int flags, const char *tex
   t->busy = nested;
   if (nested)
     for (int i = 0; i < 3; i++) text_doc_clear(&own[i]);
+  if (!nested && t->doc.cap > TOK_KEEP) { /* a long text: give its room back */
+    text_doc_clear(&t->doc);
+    text_doc_clear(&t->alt);
+    text_doc_clear(&t->fold);
+  }
   return rc;
 }
 
