@@ -210,16 +210,19 @@ static void kb_search_through_tokenizer(void **state) {
   store_t *s = fresh("kb.db");
   int64_t u = add_user(s, "a@example.org", STORE_ROLE_AGENT);
   store_kb_article_t a = {.lang = "fr", .title = "Configurer le VPN",
-                          .body = "Installez le client puis connectez-vous aux serveurs.",
+                          .body = "Installez le client puis connectez-vous aux serveurs"
+                                  " (srv-vpn-01, 10.2.3.4) depuis l'écran d'accueil.",
                           .author_id = u};
   assert_int_equal(store_kb_insert(s, &a, u), 0);
-  const char *queries[] = {"vpn", "VPN configuration", "serveur", "connect", "configur"};
+  const char *queries[] = {"vpn", "VPN configuration", "serveur", "connect", "configur",
+                           "srv-vpn-01", "srv-vpn-0", "10.2.3.4", "l'écran", "ecrans", "accueil,"};
   for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
     char *m = search_match_all(queries[i], 1);
     store_kb_query_t q = {.match = m, .limit = 10};
     int64_t got = 0;
     int more = 0;
     assert_int_equal(store_kb_list(s, &q, kb_seen, &got, &more), 0);
+    if (got != a.id) print_error("not found: %s (%s)\n", queries[i], m);
     assert_int_equal(got, a.id);
     free(m);
   }
