@@ -55,11 +55,12 @@
  * "imprimant"). With FTS5_TOKENIZE_PREFIX (a word being typed: "imprima*")
  * the phrase's last token is emitted as its folded form and its two stems,
  * colocated, each a prefix: "imprima" is no prefix of the "imprim" indexed
- * for "imprimante", but its French stem "imprim" is. A stem shorter than
- * TOK_PREFIX_MIN bytes is left out of a prefix (unless the folded form is
- * that short too): such a prefix would read the lists of thousands of
- * terms, which store_search_check refuses to typed queries for the same
- * reason.
+ * for "imprimante", but its French stem "imprim" is. A one-byte stem is
+ * left out of a prefix (unless the folded form is that short too): "a*"
+ * reads the lists of tens of thousands of terms, which store_search_check
+ * refuses to typed queries for the same reason. Two bytes are kept: the
+ * knowledge base searches every word as a prefix, and "dns" or "pcs" in a
+ * French text are indexed "dn" and "pc".
  *
  * The index holds src/text's stems: a change of what src/text makes of a
  * text must come with a migration that rebuilds both indexes, or FTS5 would
@@ -78,7 +79,7 @@
 #include "store_int.h"
 
 #define TOK_SLICE 65536    /* bytes analysed at once */
-#define TOK_PREFIX_MIN 3   /* bytes of a stem used as a prefix */
+#define TOK_PREFIX_MIN 2   /* bytes of a stem used as a prefix */
 /* Scratch kept between calls, in tokens: a ticket's worth. Each instance
  * lives as long as its connection (one per server thread and index), so
  * the room a long text took (up to TEXT_MAX_TOKENS tokens and their

@@ -211,11 +211,12 @@ static void kb_search_through_tokenizer(void **state) {
   int64_t u = add_user(s, "a@example.org", STORE_ROLE_AGENT);
   store_kb_article_t a = {.lang = "fr", .title = "Configurer le VPN",
                           .body = "Installez le client puis connectez-vous aux serveurs"
-                                  " (srv-vpn-01, 10.2.3.4) depuis l'écran d'accueil.",
+                                  " (srv-vpn-01, 10.2.3.4) depuis l'écran d'accueil. Vérifiez le DNS des PCs.",
                           .author_id = u};
   assert_int_equal(store_kb_insert(s, &a, u), 0);
   const char *queries[] = {"vpn", "VPN configuration", "serveur", "connect", "configur",
-                           "srv-vpn-01", "srv-vpn-0", "10.2.3.4", "l'écran", "ecrans", "accueil,"};
+                           "srv-vpn-01", "srv-vpn-0", "10.2.3.4", "l'écran", "ecrans", "accueil,",
+                           "dns", "pcs"};
   for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
     char *m = search_match_all(queries[i], 1);
     store_kb_query_t q = {.match = m, .limit = 10};
