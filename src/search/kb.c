@@ -56,29 +56,38 @@ static int word_byte(unsigned char c) {
   return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Bytes that end a word: spaces, and what FTS5's syntax would read inside
+ * a quoted string or after it (the quote, the prefix star, parentheses). */
+static int word_end(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '"' ||
+         c == '*' || c == '(' || c == ')';
+}
+
 char *search_match_all(const char *q, int prefix) {
   if (!q) return NULL;
   size_t n = strlen(q), cap = MATCH_WORDS * (MATCH_WORD_MAX + 6) + 1, len = 0;
   char *out = util_xmalloc(cap);
   int words = 0;
   for (size_t i = 0; i < n && words < MATCH_WORDS;) {
-    if (!word_byte((unsigned char)q[i])) {
+    if (word_end((unsigned char)q[i])) {
       i++;
       continue;
     }
     size_t j = i;
-    while (j < n && word_byte((unsigned char)q[j])) j++;
-    size_t w = j - i < MATCH_WORD_MAX ? j - i : MATCH_WORD_MAX;
-    while (w > 0 && w < j - i && ((unsigned char)q[i + w] & 0xC0) == 0x80) w--; /* whole characters */
-    if (!w) { /* no whole character in it (not UTF-8): nothing to look for */
-      i = j;
-      continue;
-    }
-    /* a quoted string: FTS5 tokenizes it as its own phrase */
-    len += (size_t)snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " " : "", (int)w, q + i,
+    while (j < n && !word_end((unsigned char)q[j])) j++;
+    size_t a = i, e = j; /* the run without the punctuation around it */
+    while (a < e && !word_byte((unsigned char)q[a])) a++;
+    while (e > a && !word_byte((unsigned char)q[e - 1])) e--;
+    size_t w = e - a < MATCH_WORD_MAX ? e - a : MATCH_WORD_MAX;
+    while (w > 0 && w < e - a && ((unsigned char)q[a + w] & 0xC0) == 0x80) w--; /* whole characters */
+    i = j;
+    if (!w) continue; /* no letter or digit (or no whole character: not UTF-8) */
+    /* a quoted string: the index's tokenizer splits it as it splits
+     * documents (src/text: "srv-web-01" one token, "l'écran" the word
+     * "écran"), into a phrase when it holds several words */
+    len += (size_t)snprintf(out + len, cap - len, "%s\"%.*s\"%s", words ? " " : "", (int)w, q + a,
                             prefix ? "*" : "");
     words++;
-    i = j;
   }
   if (!words) {
     free(out);

@@ -52,9 +52,12 @@ char *search_markdown_html(const char *md, size_t n);
 json_t *search_markdown_doc(const char *md, size_t n);
 
 /* An FTS5 expression that matches rows holding every word of q (each as a
- * prefix when prefix is set), words being the runs of letters and digits
- * (any byte of a multibyte character counts as a letter); at most 16 of
- * them. Owned; NULL when q has none. */
+ * prefix when prefix is set), words being q's runs between spaces (and the
+ * bytes " * ( ) of FTS5's syntax) stripped of the punctuation around them,
+ * holding a letter or digit (any byte of a multibyte character counts as
+ * a letter); at most 16 of them, each quoted whole so that the index's
+ * tokenizer reads it as it reads documents ("srv-web-01" stays one IT
+ * string). Owned; NULL when q has none. */
 char *search_match_all(const char *q, int prefix);
 
 /* ---- What a person typed, as search words (words.c) ----------------------------

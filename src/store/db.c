@@ -517,6 +517,8 @@ int store_backup(const char *path, const char *dest, int64_t *pages, char *errbu
   char *tmp = util_xasprintf("%s.partial", dest);
   unlink(tmp); /* a copy an earlier run left unfinished */
   int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  /* the indexes' tokenizer, for a check that reads them (SQLite 3.44 on) */
+  if (rc == SQLITE_OK) rc = store_search_register(dst);
   if (rc == SQLITE_OK) rc = backup_copy(src, dst, pages);
   if (rc != SQLITE_OK && !errbuf[0])
     snprintf(errbuf, errlen, "cannot copy to %s: %s", tmp, dst ? sqlite3_errmsg(dst) : "out of memory");

@@ -141,5 +141,7 @@ int store_search_register(sqlite3 *db) {
   }
   if (rc != SQLITE_OK) return rc;
   if (!fts || fts->iVersion < 2) return SQLITE_ERROR;
-  return fts->xCreateFunction(fts, "relais_rank", NULL, rank_fn, NULL);
+  rc = fts->xCreateFunction(fts, "relais_rank", NULL, rank_fn, NULL);
+  if (rc == SQLITE_OK) rc = store_tokenizer_register(fts);
+  return rc;
 }

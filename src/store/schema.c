@@ -478,7 +478,40 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " text TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX kb_deflections_article ON kb_deflections(article_id, at);",
 
-    /* 22: what people took from "similar tickets": the ticket they were
+    /* 22: both full-text indexes hold src/text's words, through the
+     * tokenizer "relais" (tokenizer.c), so that search, similar tickets
+     * and triage see the same words: stems in the text's language, a query
+     * asking for its French and English stems. The tables are made again
+     * as migrations 2, 3 and 20 left them, with the new tokenizer, then
+     * filled: tickets_fts from the tickets it indexes, kb_fts (its own
+     * content) with every article's newest title and body under its id, as
+     * store_kb writes them. */
+    "DROP TRIGGER tickets_fts_ai;"
+    "DROP TRIGGER tickets_fts_ad;"
+    "DROP TRIGGER tickets_fts_au;"
+    "DROP TABLE tickets_fts;"
+    "CREATE VIRTUAL TABLE tickets_fts USING fts5("
+    " title, description, resolution,"
+    " content='tickets', content_rowid='id', tokenize='relais');"
+    "CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets"
+    " WHEN NOT EXISTS (SELECT 1 FROM fts_deferred) BEGIN"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution); END;"
+    "CREATE TRIGGER tickets_fts_au AFTER UPDATE OF title, description, resolution"
+    " ON tickets BEGIN"
+    " INSERT INTO tickets_fts(tickets_fts, rowid, title, description, resolution)"
+    " VALUES ('delete', old.id, old.title, old.description, old.resolution);"
+    " INSERT INTO tickets_fts(rowid, title, description, resolution)"
+    " VALUES (new.id, new.title, new.description, new.resolution); END;"
+    "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild');"
+    "DROP TABLE kb_fts;"
+    "CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tokenize='relais');"
+    "INSERT INTO kb_fts(rowid, title, body) SELECT id, title, body FROM kb_articles;",
+
+    /* 23: what people took from "similar tickets": the ticket they were
      * on, the one they took (its resolution reused, marked a duplicate,
      * a suggestion accepted), who and when. The ranker learns from them;
      * one row per (ticket, taken, kind), the latest time kept. */

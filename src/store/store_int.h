@@ -43,8 +43,11 @@ int store_txn_leave(store_t *s, int own, int rc);
 /* Binds text, or NULL when s is NULL. */
 int store_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Registers the search functions (relais_rank, relais_keep, relais_key:
- * see rank.c) on a new connection. */
+ * see rank.c) and the tokenizer "relais" (tokenizer.c) on a new
+ * connection; the indexes cannot be read or written without the latter. */
 int store_search_register(sqlite3 *db);
+/* Registers the FTS5 tokenizer "relais" with fts (borrowed). */
+int store_tokenizer_register(fts5_api *fts);
 
 /* ---- Facets: what a search needs of every ticket, in memory (facets.c) -- */
 #define FACETS_LEN_UNKNOWN 0xffff

@@ -65,7 +65,8 @@ test('a backup taken under writes is complete, consistent and restores', async (
   assert.ok(liveTop > top, 'the live database went on past the copy');
   // every row of the copy's newest tickets is whole: comments, history and search agree
   assert.equal(sql(dest, "SELECT count(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.ticket_id = t.id)"), '0');
-  assert.equal(sql(dest, 'SELECT count(*) FROM tickets'), sql(dest, 'SELECT count(*) FROM tickets_fts'));
+  // (the index's own rows: the shell lacks the tokenizer to open tickets_fts)
+  assert.equal(sql(dest, 'SELECT count(*) FROM tickets'), sql(dest, 'SELECT count(*) FROM tickets_fts_docsize'));
   const models = sql(env.db, 'SELECT field, version FROM models WHERE active ORDER BY field');
   assert.ok(models.length > 0);
 

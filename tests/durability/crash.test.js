@@ -73,7 +73,8 @@ test('SIGKILL during an import leaves whole batches only', async () => {
     assert.equal(n % 5000, 0, `${n} rows: whole batches of 5,000 only`);
     if (n > 0 && n < rows) mid++;
     // each ticket has its search row and its history, and ids run without a gap
-    assert.equal(num(db, 'SELECT count(*) FROM tickets_fts'), n);
+    // (the index's own rows: the shell lacks the tokenizer to open tickets_fts)
+    assert.equal(num(db, 'SELECT count(*) FROM tickets_fts_docsize'), n);
     assert.equal(num(db, "SELECT count(*) FROM history WHERE field = 'created'"), n);
     if (n) assert.equal(num(db, 'SELECT max(id) - min(id) + 1 FROM tickets'), n);
     await serves(db, token);

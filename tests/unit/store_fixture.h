@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "store/store.h"
+#include "store/store_int.h" /* store_search_register, for raw_open */
 
 static char dir[64];
 
@@ -22,6 +23,15 @@ static int teardown(void **state) {
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
   return system(cmd);
+}
+
+/* A plain SQLite connection to the file at path, with what reading the
+ * full-text indexes takes (store_search_register: the tokenizer "relais"
+ * and the ranking functions), for tests that check the store against SQL
+ * of their own. */
+static inline int raw_open(const char *path, sqlite3 **db) {
+  int rc = sqlite3_open(path, db);
+  return rc ? rc : store_search_register(*db);
 }
 
 static inline store_t *fresh(const char *name) {

@@ -90,7 +90,10 @@ static void markdown_tree(void **state) {
 
 static void match_expressions(void **state) {
   char *m = search_match_all("  Imprimante, l'écran * \"NEAR(x\" OR-", 1);
-  assert_string_equal(m, "\"Imprimante\"* \"l\"* \"écran\"* \"NEAR\"* \"x\"* \"OR\"*");
+  assert_string_equal(m, "\"Imprimante\"* \"l'écran\"* \"NEAR\"* \"x\"* \"OR\"*");
+  free(m);
+  m = search_match_all("srv-web-01: (10.2.3.4)", 0);
+  assert_string_equal(m, "\"srv-web-01\" \"10.2.3.4\"");
   free(m);
   m = search_match_all("vpn", 0);
   assert_string_equal(m, "\"vpn\"");

@@ -127,7 +127,7 @@ static const qfilter_t qfilters[] = {
 static int64_t *queue_reference(const char *path, const char *sql, int64_t ag1, size_t *n) {
   sqlite3 *db;
   sqlite3_stmt *st;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), 0);
   if (sqlite3_bind_parameter_count(st)) sqlite3_bind_int64(st, 1, ag1);
   int64_t *ids = malloc(QN * sizeof *ids);
@@ -293,7 +293,7 @@ static void queue_search_rank_order(void **state) {
 static int64_t queue_number(const char *path, const char *sql, int64_t ag1) {
   sqlite3 *db;
   sqlite3_stmt *st;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), 0);
   if (sqlite3_bind_parameter_count(st)) sqlite3_bind_int64(st, 1, ag1);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -428,7 +428,7 @@ static void facets_refuse_far_ids(void **state) {
   char path[128], sql[256];
   snprintf(path, sizeof path, "%s/far.db", dir);
   sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   snprintf(sql, sizeof sql, "INSERT INTO tickets(id, title, requester_id, created_at, updated_at)"
            " VALUES (4000000000, 'printer far away', %lld, 1, 1)", (long long)req);
   assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), 0);

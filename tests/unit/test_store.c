@@ -140,7 +140,7 @@ static void newer_schema_is_refused(void **state) {
   char path[128], err[256];
   snprintf(path, sizeof path, "%s/future.db", dir);
   sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   sqlite3_exec(db, "PRAGMA user_version = 999", 0, 0, 0);
   sqlite3_close(db);
   store_t *s = NULL;
@@ -223,7 +223,7 @@ static void history_is_append_only(void **state) {
   char path[128];
   snprintf(path, sizeof path, "%s/append.db", dir);
   sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   assert_int_not_equal(sqlite3_exec(db, "UPDATE history SET field = 'x'", 0, 0, 0), SQLITE_OK);
   assert_int_not_equal(sqlite3_exec(db, "DELETE FROM history", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);
@@ -415,7 +415,7 @@ static void bulk_load_indexes_in_one_step(void **state) {
   char path[128];
   snprintf(path, sizeof path, "%s/bulk.db", dir);
   sqlite3 *db;
-  assert_int_equal(sqlite3_open(path, &db), 0);
+  assert_int_equal(raw_open(path, &db), 0);
   assert_int_equal(sqlite3_exec(db, "INSERT INTO tickets_fts(tickets_fts) VALUES ('integrity-check')", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);
 }
