@@ -12,7 +12,7 @@
 #include "api.h"
 
 /* ---- The context (see api.h) ------------------------------------------------ */
-#define API_METRICS_ROUTES 96   /* room for the route table + static + unmatched */
+#define API_METRICS_ROUTES 112  /* room for the route table + static + unmatched */
 #define API_METRICS_NCODES 13   /* the statuses metrics.c counts one by one */
 #define API_METRICS_NB 12       /* latency histogram bounds */
 /* Request counters: atomics, so that recording never takes a lock. */
@@ -312,6 +312,11 @@ void api_kb_deflect(api_call_t *c);
 /* Similar tickets (src/api/similar.c). */
 void api_tickets_similar(api_call_t *c);
 void api_search_similar(api_call_t *c);
+/* Links between tickets and merges (src/api/links.c). */
+void api_links_list(api_call_t *c);
+void api_links_create(api_call_t *c);
+void api_links_delete(api_call_t *c);
+void api_links_merge(api_call_t *c);
 /* Replies status with article id as its writer sees it (read back). */
 void api_kb_reply(api_call_t *c, int64_t id, int status);
 
