@@ -464,7 +464,7 @@ export default {
     link_remove_label: 'Remove the link to ticket #{id}', link_removed: 'Link removed', link_merged_tag: 'merged',
     link_merge: 'Merge into another ticket', link_merge_into: 'Number of the ticket to merge this one into',
     link_merge_next: 'Continue', link_merge_do: 'Merge', link_merge_title: 'Merge #{id} into #{into}?',
-    link_merge_what: 'Its description and its {n} messages are copied into #{into} (this ticket keeps them), it is marked a duplicate of #{into}, its requester is told in a reply, and it is closed. A merge is not undone.',
+    link_merge_what: 'Its description and its messages ({n}) are copied into #{into} (this ticket keeps them), it is marked a duplicate of #{into}, its requester is told in a reply, and it is closed. A merge is not undone.',
     link_merge_private: 'The tickets have different requesters: the copies are internal notes, so that neither reads the other’s messages.',
     link_merged_done: 'Merged into #{id}', link_merged_into: 'This ticket was merged into {id}.',
     link_copied_from: 'Copied from {id}', link_bad_number: 'Enter a ticket number (digits only).',

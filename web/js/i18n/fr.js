@@ -464,7 +464,7 @@ export default {
     link_remove_label: 'Retirer le lien avec le ticket #{id}', link_removed: 'Lien retiré', link_merged_tag: 'fusionné',
     link_merge: 'Fusionner avec un autre ticket', link_merge_into: 'Numéro du ticket avec lequel fusionner celui-ci',
     link_merge_next: 'Continuer', link_merge_do: 'Fusionner', link_merge_title: 'Fusionner #{id} avec #{into}\u00a0?',
-    link_merge_what: 'Sa description et ses {n} messages sont copiés dans #{into} (ce ticket les garde), il est marqué doublon de #{into}, son demandeur en est informé par une réponse, et il est clos. Une fusion ne se défait pas.',
+    link_merge_what: 'Sa description et ses messages ({n}) sont copiés dans #{into} (ce ticket les garde), il est marqué doublon de #{into}, son demandeur en est informé par une réponse, et il est clos. Une fusion ne se défait pas.',
     link_merge_private: 'Les deux tickets ont des demandeurs différents\u00a0: les copies sont des notes internes, pour qu’aucun ne lise les messages de l’autre.',
     link_merged_done: 'Fusionné avec #{id}', link_merged_into: 'Ce ticket a été fusionné avec {id}.',
     link_copied_from: 'Copié depuis {id}', link_bad_number: 'Saisissez un numéro de ticket (des chiffres seulement).',
