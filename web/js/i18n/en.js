@@ -468,6 +468,7 @@ export default {
     link_merge_private: 'The tickets have different requesters: the copies are internal notes, so that neither reads the other’s messages.',
     link_merged_done: 'Merged into #{id}', link_merged_into: 'This ticket was merged into {id}.',
     link_copied_from: 'Copied from {id}', link_bad_number: 'Enter a ticket number (digits only).',
+    link_children_check_one: 'Also send to the open child ticket', link_children_sent_one: 'Reply sent to the child ticket too',
     link_children_check: 'Also send to the {n} open child tickets', link_children_sent: 'Reply sent to {n} child tickets too',
     link_v_duplicate_of: 'duplicate of', link_v_duplicates: 'duplicated by', link_v_parent: 'child of',
     link_v_child: 'parent of', link_v_related: 'related to',

@@ -468,6 +468,7 @@ export default {
     link_merge_private: 'Les deux tickets ont des demandeurs différents\u00a0: les copies sont des notes internes, pour qu’aucun ne lise les messages de l’autre.',
     link_merged_done: 'Fusionné avec #{id}', link_merged_into: 'Ce ticket a été fusionné avec {id}.',
     link_copied_from: 'Copié depuis {id}', link_bad_number: 'Saisissez un numéro de ticket (des chiffres seulement).',
+    link_children_check_one: 'Envoyer aussi au ticket enfant ouvert', link_children_sent_one: 'Réponse envoyée aussi au ticket enfant',
     link_children_check: 'Envoyer aussi aux {n} tickets enfants ouverts', link_children_sent: 'Réponse envoyée aussi à {n} tickets enfants',
     link_v_duplicate_of: 'doublon de', link_v_duplicates: 'a pour doublon', link_v_parent: 'enfant de',
     link_v_child: 'parent de', link_v_related: 'associé à',

@@ -59,8 +59,11 @@ export function childrenCheck(items) {
   if (!isAgent() || !n) return null;
   return el('label', { class: 'check', id: 'reply-children-label' },
     el('input', { type: 'checkbox', id: 'reply-children', name: 'to_children' }),
-    t('link_children_check').replace('{n}', n));
+    countText('link_children_check', n));
 }
+
+// A sentence about n tickets: its own for one (key_one), else with {n}.
+export const countText = (key, n) => (n === 1 ? t(key + '_one') : t(key).replace('{n}', n));
 
 // A link event of the history (link_added, link_removed, merged_into,
 // merged_from, parent_reply) as its sentence after who did it; null for

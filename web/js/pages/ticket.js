@@ -16,7 +16,7 @@ import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
 import { formCard } from '../lib/forms.js';
 import { macroPicker } from '../lib/macros.js';
-import { loadLinks, linksCard, mergedNote, childrenCheck, linkEvent, fillRef } from '../lib/links.js';
+import { loadLinks, linksCard, mergedNote, childrenCheck, linkEvent, fillRef, countText } from '../lib/links.js';
 
 const showError = (msg) => toastError(msg, t('dismiss'));
 
@@ -198,7 +198,7 @@ export default async function viewTicket(ctx) {
       send.disabled = true;
       const cm = await api('POST', '/tickets/' + id + '/comments', body);
       draft.clear();
-      if (body.to_children) toast(t('link_children_sent').replace('{n}', cm.children));
+      if (body.to_children) toast(countText('link_children_sent', cm.children));
       // the reply is saved: a file that fails now is said, and can be sent again
       const failed = await attachUpload(id, cm.id, chosen, files.status);
       redraw();
