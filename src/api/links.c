@@ -9,16 +9,20 @@
 
 #include "api_int.h"
 
+typedef struct {
+  json_t *items; /* the reply's list */
+  int64_t id;    /* the ticket asked about */
+} links_list_t;
+
 static int links_one(const store_link_t *l, void *arg) {
-  json_t **pair = arg; /* items, and the ticket asked about as an integer */
-  int64_t id = json_integer_value(pair[1]);
+  links_list_t *out = arg;
   json_t *j = json_pack("{s:I, s:s, s:b, s:{s:I, s:s?, s:s?}, s:o, s:o, s:o}", "id", (json_int_t)l->id,
-                        "kind", desk_link_view(l, id), "merged", l->merged, "ticket", "id",
+                        "kind", desk_link_view(l, out->id), "merged", l->merged, "ticket", "id",
                         (json_int_t)l->other_id, "title", l->other_title, "status", l->other_status,
                         "created_by", l->created_by ? json_integer(l->created_by) : json_null(),
                         "created_by_name", l->created_by_name ? json_string(l->created_by_name) : json_null(),
                         "created_at", api_time_json(l->created_at));
-  if (j) json_array_append_new(pair[0], j);
+  if (j) json_array_append_new(out->items, j);
   return 0;
 }
 
@@ -27,15 +31,14 @@ void api_links_list(api_call_t *c) {
   store_ticket_init(&t);
   if (api_ticket_visible(c, c->id[0], &t)) return;
   store_ticket_clear(&t);
-  json_t *pair[2] = {json_array(), json_integer(c->id[0])};
-  int rc = store_link_each(c->db, c->id[0], links_one, pair);
-  json_decref(pair[1]);
+  links_list_t out = {json_array(), c->id[0]};
+  int rc = store_link_each(c->db, c->id[0], links_one, &out);
   if (rc) {
-    json_decref(pair[0]);
+    json_decref(out.items);
     api_error(c, rc, NULL, "cannot read the links");
     return;
   }
-  api_reply(c, 200, json_pack("{s:o}", "items", pair[0]));
+  api_reply(c, 200, json_pack("{s:o}", "items", out.items));
 }
 
 /* The ticket a body names in field key (a positive integer, required),

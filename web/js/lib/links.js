@@ -30,12 +30,12 @@ export async function loadLinks(id) {
 export const ticketRef = (id, linked = isAgent()) =>
   (linked ? el('a', { href: '#/ticket/' + id }, '#' + id) : el('b', {}, '#' + id));
 
-// A text whose {id} becomes ticketRef(id); other placeholders from vars.
-export function fillRef(key, id, vars = {}) {
+// A text whose {id} becomes ticketRef(id, linked); other placeholders from vars.
+export function fillRef(key, id, vars = {}, linked = isAgent()) {
   let s = t(key);
   for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', v);
   const [before, after] = s.split('{id}');
-  return after === undefined ? [s] : [before, ticketRef(id), after];
+  return after === undefined ? [s] : [before, ticketRef(id, linked), after];
 }
 
 // The master a merged ticket went into, or null.

@@ -41,8 +41,9 @@ function commentView(c, tk, redraw, files) {
   el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
     c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null,
     c.hidden ? el('span', { class: 'badge' }, c.hidden_by ? t('hidden_by').replace('{name}', c.hidden_by) : t('hidden_badge')) : null,
-    // a copy a merge brought from another ticket
-    c.merged_from ? el('span', { class: 'badge copied' }, fillRef('link_copied_from', c.merged_from)) : null,
+    // a copy a merge brought from another ticket (a requester reads only
+    // copies from their own tickets: a link for them too)
+    c.merged_from ? el('span', { class: 'badge copied' }, fillRef('link_copied_from', c.merged_from, {}, true)) : null,
     toggle),
   el('div', { class: 'body' }, c.body === null ? t('comment_hidden_text') : c.body),
   fileList(files, 'files-' + c.id, redraw, showError));
