@@ -219,6 +219,24 @@ test('merge: same requester keeps visibility; a closed master is refused; a mark
   assert.deepEqual([r3.status, r3.json.error.reason], [409, 'has_master']);
 });
 
+test('merge: the files come along, on the description and on their message', async () => {
+  const master = await file(alice, 'Screen flickers');
+  const dup = await file(alice, 'Flickering screen', 'See the photo.');
+  const up = (q, text) => alice('POST', `/api/v1/tickets/${dup}/attachments?${q}`, new TextEncoder().encode(text),
+    { 'Content-Type': 'application/octet-stream' });
+  assert.equal((await up('filename=photo.txt', 'on the ticket')).status, 201);
+  const cm = (await alice('POST', `/api/v1/tickets/${dup}/comments`, { body: 'And the log.' })).json;
+  assert.equal((await up(`filename=log.txt&comment_id=${cm.id}`, 'on the reply')).status, 201);
+  assert.equal((await agent('POST', `/api/v1/tickets/${dup}/merge`, { into: master })).status, 200);
+  const copies = (await comments(master)).filter((c) => c.merged_from === dup);
+  const files = (await agent('GET', `/api/v1/tickets/${master}/attachments`)).json.items;
+  assert.deepEqual(files.map((f) => [f.name, f.comment_id]), [['photo.txt', copies[0].id], ['log.txt', copies[1].id]]);
+  const bytes = await agent('GET', `/api/v1/tickets/${master}/attachments/${files[1].id}`);
+  assert.equal(bytes.text, 'on the reply');
+  // the duplicate keeps its own
+  assert.equal((await agent('GET', `/api/v1/tickets/${dup}/attachments`)).json.items.length, 2);
+});
+
 test('a public reply on a parent goes to its open children, with an event on each', async () => {
   const parent = await file(alice, 'Mail down');
   const kids = [await file(alice, 'No mail'), await file(bob, 'Mail?'), await file(bob, 'Mail broken')];
