@@ -319,6 +319,11 @@ void api_ranker_train(api_call_t *c);
 json_t *api_dup_json(api_call_t *c, int64_t id);
 void api_duplicate_get(api_call_t *c);
 void api_duplicate_dismiss(api_call_t *c);
+/* Links between tickets and merges (src/api/links.c). */
+void api_links_list(api_call_t *c);
+void api_links_create(api_call_t *c);
+void api_links_delete(api_call_t *c);
+void api_links_merge(api_call_t *c);
 /* Replies status with article id as its writer sees it (read back). */
 void api_kb_reply(api_call_t *c, int64_t id, int status);
 

@@ -66,6 +66,7 @@ static int comments_one(const store_comment_t *cm, void *arg) {
                         (json_int_t)cm->author_id, "author_name", cm->author_name,
                         "body", shown ? cm->body : NULL, "internal", cm->internal, "created_at",
                         api_time_json(cm->created_at), "hidden", cm->hidden_by != 0);
+  if (j) json_object_set_new(j, "merged_from", cm->merged_from ? json_integer(cm->merged_from) : json_null());
   if (j && cm->hidden_by && p->agent)
     json_object_set_new(j, "hidden_by", cm->hidden_by_name ? json_string(cm->hidden_by_name) : json_null());
   json_array_append_new(p->items, j);
@@ -144,16 +145,84 @@ static void comments_hide(api_call_t *c, int hide) {
 void api_comments_hide(api_call_t *c) { comments_hide(c, 1); }
 void api_comments_show(api_call_t *c) { comments_hide(c, 0); }
 
+/* ---- A reply to the children -------------------------------------------------
+ * An agent's public reply on a parent ticket may go to each of its children
+ * that is not closed too ("to_children": true): the same text by the same
+ * agent, with the event "parent_reply" (new_value: the parent's id). */
+typedef struct {
+  int64_t *ids;
+  size_t n, cap;
+} kids_t;
+
+static int kids_one(int64_t child, const char *status, void *arg) {
+  kids_t *k = arg;
+  if (status && strcmp(status, "closed") == 0) return 0;
+  if (k->n == k->cap) {
+    k->cap = k->cap ? k->cap * 2 : 8;
+    k->ids = util_xrealloc(k->ids, k->cap * sizeof *k->ids);
+  }
+  k->ids[k->n++] = child;
+  return 0;
+}
+
+/* Inside the reply's transaction: copies cm (on the parent) to each open
+ * child; *n counts them. 0, or an error with e set when a child cannot
+ * take it (the caller rolls back: all children or none). */
+static int comments_to_children(api_call_t *c, const store_comment_t *cm, int64_t *n, desk_err_t *e) {
+  kids_t k = {0};
+  store_actor_t a = {STORE_ACTOR_PERSON, c->user.id, NULL, 0};
+  char parent[24];
+  snprintf(parent, sizeof parent, "%lld", (long long)cm->ticket_id);
+  int rc = store_link_children(c->db, cm->ticket_id, kids_one, &k);
+  for (size_t i = 0; !rc && i < k.n; i++) {
+    store_comment_t copy = {.ticket_id = k.ids[i], .author_id = c->user.id, .body = cm->body};
+    rc = api_comments_room(c, k.ids[i], strlen(cm->body), e);
+    if (rc) break;
+    rc = store_comment_insert(c->db, &copy, &a, NULL);
+    if (!rc) rc = store_history_add(c->db, k.ids[i], copy.created_at, &a, "parent_reply", NULL, parent);
+    if (!rc) rc = desk_ticket_replied(c->db, k.ids[i], copy.created_at, 1);
+    if (rc) {
+      e->code = rc;
+      e->field[0] = '\0';
+      snprintf(e->msg, sizeof e->msg, "cannot add the reply to child ticket %lld", (long long)k.ids[i]);
+    }
+  }
+  if (rc && !e->code) {
+    e->code = rc;
+    snprintf(e->msg, sizeof e->msg, "cannot read the child tickets");
+  }
+  *n = rc ? 0 : (int64_t)k.n;
+  free(k.ids);
+  return rc;
+}
+
+/* to_children is an agent's, on a public reply: 0, or replies 403/400. */
+static int comments_children_ok(api_call_t *c, int to_children, int internal) {
+  if (!to_children) return 0;
+  if (!api_role_at_least(c, STORE_ROLE_AGENT)) {
+    api_refuse(c, UTIL_E_FORBIDDEN, "to_children", API_WHY(AGENTS_ONLY),
+               "only agents reply to the child tickets");
+    return UTIL_E_FORBIDDEN;
+  }
+  if (internal) {
+    api_error(c, UTIL_E_INVALID, "to_children", "only a public reply goes to the child tickets");
+    return UTIL_E_INVALID;
+  }
+  return 0;
+}
+
 void api_comments_create(api_call_t *c) {
-  static const char *const allowed[] = {"body", "internal", "still_broken", NULL};
+  static const char *const allowed[] = {"body", "internal", "still_broken", "to_children", NULL};
   const char *body;
-  int internal = 0, still_broken = 0;
+  int internal = 0, still_broken = 0, to_children = 0;
+  int64_t children = 0;
   store_ticket_t t;
   store_ticket_init(&t);
   if (api_body_object(c) || api_body_only(c, allowed) ||
       api_field_string(c, "body", 1, 65536, 0, &body, NULL) ||
       api_field_bool(c, "internal", &internal, NULL) ||
-      api_field_bool(c, "still_broken", &still_broken, NULL))
+      api_field_bool(c, "still_broken", &still_broken, NULL) ||
+      api_field_bool(c, "to_children", &to_children, NULL))
     goto out;
   if (!body) {
     api_refuse(c, UTIL_E_INVALID, "body", API_WHY(REQUIRED), "'body' is required");
@@ -164,6 +233,7 @@ void api_comments_create(api_call_t *c) {
     api_refuse(c, UTIL_E_FORBIDDEN, "internal", API_WHY(AGENTS_ONLY), "only agents write internal notes");
     goto out;
   }
+  if (comments_children_ok(c, to_children, internal)) goto out;
   const char *reopen;
   desk_err_t e = {0};
   if (desk_reply_status(c->id[0], t.v[STORE_TF_STATUS].s, c->user.role, still_broken, &reopen, &e)) {
@@ -193,6 +263,11 @@ void api_comments_create(api_call_t *c) {
    * brought: a thank-you on a resolved ticket awaits nothing) */
   if (!rc && !internal)
     rc = desk_ticket_replied(c->db, c->id[0], cm.created_at, api_role_at_least(c, STORE_ROLE_AGENT));
+  if (!rc && to_children && comments_to_children(c, &cm, &children, &e)) {
+    store_rollback(c->db);
+    api_desk_error(c, &e);
+    goto out;
+  }
   rc = api_txn_end(c, rc);
   if (rc) {
     api_error(c, rc, NULL, "cannot add the comment");
@@ -201,7 +276,9 @@ void api_comments_create(api_call_t *c) {
   cm.author_name = c->user.name;
   page_t one = {.items = json_array(), .left = 1};
   comments_one(&cm, &one);
-  api_reply(c, 201, json_incref(json_array_get(one.items, 0)));
+  json_t *j = json_incref(json_array_get(one.items, 0));
+  if (to_children) json_object_set_new(j, "children", json_integer(children));
+  api_reply(c, 201, j);
   json_decref(one.items);
 out:
   store_ticket_clear(&t);

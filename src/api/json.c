@@ -48,6 +48,12 @@ static void json_add_why(json_t *e, const util_why_t *why, int retry_after) {
   /* from is a stored status and to passed the enum check: both plain ASCII */
   if (why->from[0]) json_object_set_new(e, "from", json_string(why->from));
   if (why->to[0]) json_object_set_new(e, "to", json_string(why->to));
+  if (why->ntickets > 0) {
+    json_t *a = json_array();
+    for (int i = 0; i < why->ntickets && i < UTIL_WHY_TICKETS; i++)
+      json_array_append_new(a, json_integer(why->tickets[i]));
+    json_object_set_new(e, "tickets", a);
+  }
   if (why->reason == UTIL_WHY_RATE_LIMITED && retry_after > 0)
     json_object_set_new(e, "retry_after", json_integer(retry_after));
 }

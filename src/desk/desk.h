@@ -184,6 +184,43 @@ int desk_refresh_priority(store_t *db, int64_t id);
  * version. */
 int desk_ticket_replied(store_t *db, int64_t id, int64_t at, int from_desk);
 
+/* ---- Links between tickets and merges (links.c) ---------------------------------
+ * Seen from a ticket, a link is of kind "duplicate_of" (it duplicates the
+ * other ticket, its master), "duplicates" (the other duplicates it),
+ * "parent" (the other is its parent), "child" or "related". Rules: no link
+ * to itself; one link per pair; one parent and one master at most; a
+ * master is never itself a duplicate; a parent or duplicate chain never
+ * loops. A refusal names the tickets in e->why.tickets (the loop's path
+ * for a loop). Each change writes "link_added" or "link_removed" on both
+ * tickets: old_value the kind as that ticket sees it, new_value the other
+ * ticket's id. Call them in a transaction; the caller checked that both
+ * tickets exist. */
+#define DESK_LINK_VIEWS "duplicate_of, duplicates, parent, child, related"
+/* The kind ticket id sees of link l (static). */
+const char *desk_link_view(const store_link_t *l, int64_t id);
+/* Links ticket id to other as kind: duplicate_of, parent, child or related
+ * (UTIL_E_INVALID naming "kind" otherwise, "ticket" for itself);
+ * UTIL_E_CONFLICT for a rule above. */
+int desk_link_add(store_t *db, int64_t id, const char *kind, int64_t other, const store_actor_t *a,
+                  desk_err_t *e);
+/* Removes the link between id and other: UTIL_E_NOTFOUND when there is
+ * none, UTIL_E_CONFLICT for the link of a merge (a merge is not undone). */
+int desk_link_remove(store_t *db, int64_t id, int64_t other, const store_actor_t *a, desk_err_t *e);
+/* Merges ticket id (a duplicate) into ticket into, its master, by the
+ * agent a: the conversation copied (store_merge_copy; the copies keep
+ * their visibility only when both tickets have the same requester, and
+ * are internal notes otherwise), the merged "duplicate" link, a public
+ * reply on id to its requester in their language (the user's, else the
+ * ticket's, else English) saying where it went, id closed (unless it is
+ * already), and the events "merged_into" on id and "merged_from" on into
+ * (new_value: the other ticket's id). Refused: into itself (INVALID,
+ * field "into"), a ticket merged already or marked a duplicate of another
+ * one, a master that is a duplicate (merge into its master instead) or
+ * closed, a pair linked otherwise (CONFLICT). *copied (optional) counts
+ * the comments the master received. In the caller's transaction. */
+int desk_merge(store_t *db, int64_t id, int64_t into, const store_actor_t *a, int64_t *copied,
+               desk_err_t *e);
+
 /* ---- Business calendar (calendar.c) -----------------------------------------
  * When the desk works: a time zone of the tz database, working periods per
  * weekday and holidays, from the settings calendar.timezone ("UTC" when

@@ -9,4 +9,15 @@
  * in->tr.priority_set for the history. desk_prepare calls it. */
 void desk_priority_after_triage(desk_intake_t *in);
 
+/* A link refusal (links.c): e gets code, field (NULL: none), reason (a
+ * UTIL_WHY_*), the n tickets it names and the message; returns code. */
+int desk_link_fail(desk_err_t *e, int code, const char *field, int reason, const int64_t *tickets,
+                   int n, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* e says "cannot <what>" with the store's code rc; returns rc. */
+int desk_link_store_fail(desk_err_t *e, int rc, const char *what);
+/* The history event field on both tickets of the link from -> to of
+ * stored kind, each with the kind it sees and the other's id. */
+int desk_link_events(store_t *db, const char *field, int64_t from, int64_t to, const char *kind,
+                     const store_actor_t *a);
+
 #endif

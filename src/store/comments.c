@@ -123,7 +123,7 @@ int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
                        int (*fn)(const store_comment_t *, void *), void *arg) {
   static const char sql[] =
       "SELECT c.id, c.ticket_id, c.author_id, u.name, c.body, c.internal,"
-      " c.created_at, IFNULL(c.hidden_by, 0), h.name FROM comments c"
+      " c.created_at, IFNULL(c.hidden_by, 0), h.name, IFNULL(c.merged_from, 0) FROM comments c"
       " LEFT JOIN users u ON u.id = c.author_id LEFT JOIN users h ON h.id = c.hidden_by"
       " WHERE c.ticket_id = ? AND (? OR c.internal = 0) AND c.id > ? ORDER BY c.id";
   sqlite3_stmt *st = store_stmt(s, sql);
@@ -143,6 +143,7 @@ int store_comment_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
         .created_at = sqlite3_column_int64(st, 6),
         .hidden_by = sqlite3_column_int64(st, 7),
         .hidden_by_name = store_col_dup(st, 8),
+        .merged_from = sqlite3_column_int64(st, 9),
     };
     int stop = fn(&c, arg);
     free(c.hidden_by_name);
@@ -165,7 +166,7 @@ void store_comment_clear(store_comment_t *c) {
 int store_comment_get(store_t *s, int64_t ticket_id, int64_t id, store_comment_t *out) {
   static const char sql[] =
       "SELECT c.id, c.ticket_id, c.author_id, u.name, c.body, c.internal,"
-      " c.created_at, IFNULL(c.hidden_by, 0), h.name FROM comments c"
+      " c.created_at, IFNULL(c.hidden_by, 0), h.name, IFNULL(c.merged_from, 0) FROM comments c"
       " LEFT JOIN users u ON u.id = c.author_id LEFT JOIN users h ON h.id = c.hidden_by"
       " WHERE c.ticket_id = ? AND c.id = ?";
   memset(out, 0, sizeof *out);
@@ -184,6 +185,7 @@ int store_comment_get(store_t *s, int64_t ticket_id, int64_t id, store_comment_t
     out->created_at = sqlite3_column_int64(st, 6);
     out->hidden_by = sqlite3_column_int64(st, 7);
     out->hidden_by_name = store_col_dup(st, 8);
+    out->merged_from = sqlite3_column_int64(st, 9);
   } else {
     rc = r == SQLITE_DONE ? UTIL_E_NOTFOUND : store_rc(s, r);
   }

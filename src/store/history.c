@@ -46,7 +46,8 @@ int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t
       " h.field, h.old_value, h.new_value, h.model_version, h.confidence,"
       HISTORY_LABEL("h.old_value") "," HISTORY_LABEL("h.new_value")
       " FROM history h LEFT JOIN users u ON u.id = h.actor_id"
-      " WHERE h.ticket_id = ? AND (? OR h.field NOT IN ('internal_note', 'suggestion_accepted', 'label_confirmed', 'attachment_internal', 'macro'))"
+      " WHERE h.ticket_id = ? AND (? OR h.field NOT IN ('internal_note', 'suggestion_accepted', 'label_confirmed', 'attachment_internal', 'macro',"
+      " 'link_added', 'link_removed', 'merged_from', 'parent_reply'))"
       " AND h.id > ?"
       " ORDER BY h.id";
 #undef HISTORY_LABEL

@@ -527,4 +527,27 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     " candidate_id INTEGER NOT NULL REFERENCES tickets(id), probability REAL NOT NULL,"
     " features TEXT NOT NULL DEFAULT '{}', at INTEGER NOT NULL,"
     " dismissed_by INTEGER REFERENCES users(id), dismissed_at INTEGER);",
+
+    /* 24: links between tickets and merges. A link is stored once per
+     * pair of tickets (the unique index on the pair, in either order):
+     * kind 'duplicate' reads "from_id duplicates to_id" (to_id is the
+     * master), 'parent' reads "to_id is the parent of from_id", 'related'
+     * has no direction. A ticket has one parent and one master at most
+     * (the partial unique index on from_id). merged: the duplicate was
+     * merged into its master (its conversation copied there, itself
+     * closed); such a link stays. A comment copied by a merge keeps its
+     * author, date and visibility, and merged_from names the ticket it
+     * came from (its own copy stays there). */
+    "CREATE TABLE ticket_links(id INTEGER PRIMARY KEY,"
+    " from_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " to_id INTEGER NOT NULL REFERENCES tickets(id),"
+    " kind TEXT NOT NULL CHECK(kind IN ('duplicate', 'parent', 'related')),"
+    " merged INTEGER NOT NULL DEFAULT 0 CHECK(merged IN (0, 1)),"
+    " created_by INTEGER REFERENCES users(id), created_at INTEGER NOT NULL,"
+    " CHECK(from_id <> to_id));"
+    "CREATE UNIQUE INDEX ticket_links_pair ON ticket_links(min(from_id, to_id), max(from_id, to_id));"
+    "CREATE UNIQUE INDEX ticket_links_up ON ticket_links(from_id, kind) WHERE kind <> 'related';"
+    "CREATE INDEX ticket_links_from ON ticket_links(from_id);"
+    "CREATE INDEX ticket_links_to ON ticket_links(to_id, kind);"
+    "ALTER TABLE comments ADD COLUMN merged_from INTEGER REFERENCES tickets(id);",
 };

@@ -13,7 +13,7 @@
 typedef struct store store_t;
 
 /* ---- Connection and schema ---------------------------------------------- */
-#define STORE_SCHEMA_VERSION 23
+#define STORE_SCHEMA_VERSION 24
 
 /* Opens (creating if needed) the database at path, sets WAL mode and
  * migrates the schema forward to STORE_SCHEMA_VERSION. Returns owned in
@@ -441,6 +441,7 @@ typedef struct {
   int64_t created_at;
   int64_t hidden_by; /* 0: shown; else the agent who hid it (the body is kept) */
   char *hidden_by_name; /* owned (joined from users), or NULL */
+  int64_t merged_from; /* 0; else the ticket a merge copied it from */
 } store_comment_t;
 
 /* Inserts the comment, records it in the history and bumps the ticket's
@@ -547,10 +548,62 @@ int store_history_add(store_t *s, int64_t ticket_id, int64_t at,
 /* Calls fn for each history event of the ticket with an id above after_id
  * (0: all) in order, until fn returns nonzero; borrowed strings are valid
  * during the call only. with_internal=0 hides what only the desk sees:
- * internal notes, the files added to them, confirmed suggestions and the
- * macros applied. */
+ * internal notes, the files added to them, confirmed suggestions, the
+ * macros applied, and the links between tickets (link_added,
+ * link_removed, merged_from, parent_reply; "merged_into" stays: the
+ * requester is told of the merge). */
 int store_history_each(store_t *s, int64_t ticket_id, int with_internal, int64_t after_id,
                        int (*fn)(const store_event_t *, void *), void *arg);
+
+/* ---- Links between tickets and merges (links.c) ------------------------------
+ * One link per pair of tickets (UTIL_E_CONFLICT for a second one), stored
+ * as migration 23 says: kind "duplicate" (from duplicates to, the master),
+ * "parent" (to is from's parent) or "related". The desk's rules (desk.h)
+ * decide which links may be made; the store keeps them. */
+typedef struct {
+  int64_t id, from_id, to_id;
+  const char *kind;             /* borrowed: "duplicate", "parent", "related" */
+  int merged;                   /* the duplicate was merged into its master */
+  int64_t created_by, created_at;
+  const char *created_by_name;  /* borrowed, may be NULL */
+  /* the ticket at the other end from the one asked about */
+  int64_t other_id;
+  const char *other_title, *other_status; /* borrowed */
+} store_link_t;
+/* 1 if kind is one of the three stored kinds. */
+int store_link_kind_ok(const char *kind);
+/* Inserts the link (created now by user_id, 0: the system) in the
+ * caller's transaction if one is open; *id (optional) gets its id.
+ * UTIL_E_CONFLICT when the pair is linked already or from has a link of
+ * that kind up already (a parent, a master). */
+int store_link_insert(store_t *s, int64_t from_id, int64_t to_id, const char *kind, int merged,
+                      int64_t user_id, int64_t *id);
+/* The link between tickets a and b, either way: its id, kind (room for
+ * 12 bytes), from_id and merged mark (each pointer optional);
+ * UTIL_E_NOTFOUND when none. */
+int store_link_between(store_t *s, int64_t a, int64_t b, int64_t *id, char kind[12], int64_t *from_id,
+                       int *merged);
+int store_link_delete(store_t *s, int64_t id); /* UTIL_E_NOTFOUND */
+/* Where ticket id's one link of kind ("parent" or "duplicate") goes up
+ * to (its parent, its master) into *to, with whether it was a merge;
+ * UTIL_E_NOTFOUND when it has none. */
+int store_link_up(store_t *s, int64_t id, const char *kind, int64_t *to, int *merged);
+/* Calls fn (which borrows the row) for each link of ticket id, oldest
+ * first, with the ticket at the other end; stops when fn returns
+ * nonzero. */
+int store_link_each(store_t *s, int64_t id, int (*fn)(const store_link_t *, void *), void *arg);
+/* Calls fn(child, status) for each child of ticket id, in id order. */
+int store_link_children(store_t *s, int64_t id, int (*fn)(int64_t child, const char *status, void *),
+                        void *arg);
+/* Copies ticket from's conversation into ticket into, in the caller's
+ * transaction: first its description (title and text, as a comment by its
+ * requester at its creation time, carrying its files), then each of its
+ * comments in date order with its author, date, hidden mark and files,
+ * every copy marked merged_from = from; from keeps its own. public: the
+ * copies keep their visibility; 0: every copy is an internal note (the
+ * tickets have different requesters, who must not read each other). Bumps
+ * into's updated_at. *copied (optional) counts the comments made. */
+int store_merge_copy(store_t *s, int64_t from, int64_t into, int public, int64_t *copied);
 
 /* ---- Managed lists (catalog.c) ------------------------------------------------
  * The values a ticket's category, service and configuration item may hold:

@@ -88,7 +88,16 @@ int util_err_http_status(int err);     /* 404, …; 500 if not ours */
   X(WRONG_PASSWORD, "wrong_password") /* the current password */             \
   X(SAME_PASSWORD, "same_password")   /* the new one is the current one */    \
   X(COMMON_PASSWORD, "common_password")                                       \
-  X(PASSWORD_IS_EMAIL, "password_is_email")
+  X(PASSWORD_IS_EMAIL, "password_is_email")                                   \
+  X(LINK_SELF, "link_self")           /* a ticket linked to or merged into itself */\
+  X(LINKED_ALREADY, "linked_already") /* tickets: the pair, already linked */ \
+  X(LINK_CYCLE, "link_cycle")         /* tickets: the loop it would make */   \
+  X(HAS_PARENT, "has_parent")         /* tickets: the ticket, its parent */   \
+  X(HAS_MASTER, "has_master")         /* tickets: the ticket, what it duplicates */\
+  X(IS_DUPLICATE, "is_duplicate")     /* tickets: the target, what it duplicates */\
+  X(MERGED_ALREADY, "merged_already") /* tickets: the ticket, its master */   \
+  X(MASTER_CLOSED, "master_closed")   /* tickets: the closed target */        \
+  X(MERGE_KEPT, "merge_kept")         /* tickets: a merged pair, not unlinked */
 
 enum {
   UTIL_WHY_NONE = 0,
@@ -98,6 +107,7 @@ enum {
   UTIL_WHY_END_
 };
 
+#define UTIL_WHY_TICKETS 16 /* most tickets one refusal names (a loop's path) */
 typedef struct {
   int reason;                  /* UTIL_WHY_*; UTIL_WHY_NONE: no reason given */
   int has_min, has_max;        /* min and max mean something */
@@ -105,6 +115,8 @@ typedef struct {
   const char *const *allowed;  /* NULL-terminated static list, or NULL */
   const char *expected;        /* static type name, or NULL */
   char from[33], to[33];       /* a status change; "" when none */
+  int64_t tickets[UTIL_WHY_TICKETS]; /* the tickets a link refusal names, in order */
+  int ntickets;
 } util_why_t;
 
 /* "too_long"; NULL for UTIL_WHY_NONE or a number outside the table. */

@@ -6,7 +6,8 @@
 // to tests/out/pages/ (<page>-<role>-<lang>-<width>.png) for a person to
 // look at. The pages
 // hold what a working desk holds: trained suggestions, one accepted, a
-// reply, an internal note, a hidden reply, tokens, audit rows. Then the
+// reply, an internal note, a hidden reply, linked tickets and a merge,
+// tokens, audit rows. Then the
 // keyboard: the skip link comes first and goes to the content; suggestion
 // cards are reached with Tab, selected and accepted with Enter and Space,
 // with a visible focus ring.
@@ -56,6 +57,12 @@ test.before(async () => {
   await say(claire, 'Toujours la même erreur après redémarrage.');
   const rude = await say(claire, 'Réponse à masquer.');
   assert.equal((await agent('POST', `/api/v1/tickets/${ticket.id}/comments/${rude.id}/hide`)).status, 200);
+  // linked tickets: a child, and a duplicate of the same requester merged
+  // into it (its copies show on both pages, with where they came from)
+  const kid = (await claire('POST', '/api/v1/tickets', { title: 'VPN lent', description: 'Très lent depuis hier.' })).json;
+  assert.equal((await agent('POST', `/api/v1/tickets/${ticket.id}/links`, { kind: 'child', ticket: kid.id })).status, 201);
+  const dup = (await claire('POST', '/api/v1/tickets', { title: 'VPN en erreur', description: 'Erreur AnyConnect.' })).json;
+  assert.equal((await agent('POST', `/api/v1/tickets/${dup.id}/merge`, { into: ticket.id })).status, 200);
   // a token on My account; rows in the audit log
   assert.equal((await agent('POST', '/api/v1/tokens', { name: 'Intégration supervision', expires_days: 30 })).status, 201);
   assert.equal((await admin('PUT', '/api/v1/settings', { 'triage.retrain_after': 40 })).status, 200);

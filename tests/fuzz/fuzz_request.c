@@ -81,6 +81,11 @@ static const route_t routes[] = {
     {"GET", "/api/v1/tickets/1/duplicate"},
     {"POST", "/api/v1/tickets/1/duplicate/dismiss"},
     {"POST", "/api/v1/search/ranker/train"},
+    /* 53 onwards: links between tickets and merges */
+    {"GET", "/api/v1/tickets/1/links"},
+    {"POST", "/api/v1/tickets/1/links"},
+    {"DELETE", "/api/v1/tickets/1/links/2"},
+    {"POST", "/api/v1/tickets/2/merge"},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

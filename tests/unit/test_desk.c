@@ -2,7 +2,8 @@
  * integer, references, who may set what), the reply rule, the status
  * lifecycle, the ITIL matrix and the SLA due time, and the intake
  * on a real SQLite file (prepare writes nothing; create writes the ticket
- * and its history in one transaction; a refused ticket writes nothing). */
+ * and its history in one transaction; a refused ticket writes nothing), and
+ * the rules of links between tickets and of merges. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -489,6 +490,80 @@ static void duplicate_check_as_at(void **state) {
   store_close(&s);
 }
 
+/* Links: the kinds as each side sees them, a loop refused with its path
+ * (a long one too), one parent, one master, a master that is a
+ * duplicate; a merge copies the conversation, closes the duplicate and is
+ * not made twice nor undone. */
+typedef struct {
+  int64_t id;    /* the ticket asked about */
+  char out[256]; /* "kind:other,…" */
+} link_seen_t;
+
+static int link_kinds(const store_link_t *l, void *arg) {
+  link_seen_t *k = arg;
+  size_t n = strlen(k->out);
+  snprintf(k->out + n, sizeof k->out - n, "%s%s:%lld", n ? "," : "", desk_link_view(l, k->id),
+           (long long)l->other_id);
+  return 0;
+}
+
+static void links_rules(void **state) {
+  store_t *s = fresh("links.db");
+  int64_t req = add_user(s, "r@x", STORE_ROLE_REQUESTER), other = add_user(s, "o@x", STORE_ROLE_REQUESTER);
+  int64_t ag = add_user(s, "a@x", STORE_ROLE_AGENT);
+  store_actor_t a = {STORE_ACTOR_PERSON, ag, NULL, 0};
+  int64_t t[12];
+  for (int i = 0; i < 12; i++) t[i] = add_ticket(s, i == 5 ? other : req, "T", "d", 0);
+  desk_err_t e = {0};
+  /* a chain of parents t0 <- t1 <- ... <- t9: t9 as t0's parent would loop */
+  for (int i = 1; i < 10; i++) assert_int_equal(desk_link_add(s, t[i], "parent", t[i - 1], &a, &e), 0);
+  assert_int_equal(desk_link_add(s, t[0], "parent", t[9], &a, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_LINK_CYCLE);
+  assert_int_equal(e.why.ntickets, 11);
+  assert_true(e.why.tickets[0] == t[0] && e.why.tickets[1] == t[9] && e.why.tickets[10] == t[0]);
+  assert_int_equal(desk_link_add(s, t[2], "child", t[1], &a, &e), UTIL_E_CONFLICT); /* the pair */
+  assert_int_equal(e.why.reason, UTIL_WHY_LINKED_ALREADY);
+  assert_int_equal(desk_link_add(s, t[1], "parent", t[5], &a, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_HAS_PARENT);
+  assert_int_equal(desk_link_add(s, t[3], "related", t[3], &a, &e), UTIL_E_INVALID);
+  assert_int_equal(desk_link_add(s, t[3], "sibling", t[4], &a, &e), UTIL_E_INVALID);
+  assert_string_equal(e.field, "kind");
+  link_seen_t kinds = {.id = t[1]};
+  assert_int_equal(store_link_each(s, t[1], link_kinds, &kinds), 0);
+  char want[64];
+  snprintf(want, sizeof want, "parent:%lld,child:%lld", (long long)t[0], (long long)t[2]);
+  assert_string_equal(kinds.out, want);
+  /* duplicates: a master is never a duplicate; one master */
+  assert_int_equal(desk_link_add(s, t[10], "duplicate_of", t[11], &a, &e), 0);
+  assert_int_equal(desk_link_add(s, t[4], "duplicate_of", t[10], &a, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_IS_DUPLICATE);
+  assert_int_equal(desk_link_add(s, t[10], "duplicate_of", t[4], &a, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_HAS_MASTER);
+  assert_int_equal(desk_link_remove(s, t[11], t[10], &a, &e), 0);
+  assert_int_equal(desk_link_remove(s, t[11], t[10], &a, &e), UTIL_E_NOTFOUND);
+  /* merge t5 (another requester's, with a parent) into t11: t5 closed */
+  store_comment_t cm = {.ticket_id = t[5], .author_id = other, .body = "more"};
+  assert_int_equal(store_comment_insert(s, &cm, &a, NULL), 0);
+  int64_t copied = 0, n = 0, bytes = 0;
+  assert_int_equal(store_begin(s), 0);
+  assert_int_equal(desk_merge(s, t[5], t[11], &a, &copied, &e), 0);
+  assert_int_equal(store_commit(s), 0);
+  assert_int_equal(copied, 2);
+  assert_int_equal(store_comment_stats(s, t[11], &n, &bytes), 0);
+  assert_int_equal(n, 2);
+  store_ticket_t got;
+  assert_int_equal(store_ticket_get(s, t[5], &got), 0);
+  assert_string_equal(got.v[STORE_TF_STATUS].s, "closed");
+  store_ticket_clear(&got);
+  assert_int_equal(desk_merge(s, t[5], t[11], &a, &copied, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_MERGED_ALREADY);
+  assert_int_equal(desk_merge(s, t[6], t[5], &a, &copied, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_IS_DUPLICATE);
+  assert_int_equal(desk_link_remove(s, t[11], t[5], &a, &e), UTIL_E_CONFLICT);
+  assert_int_equal(e.why.reason, UTIL_WHY_MERGE_KEPT);
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
@@ -504,6 +579,7 @@ int main(void) {
       cmocka_unit_test(macro_placeholders),
       cmocka_unit_test(template_values),
       cmocka_unit_test(duplicate_check_as_at),
+      cmocka_unit_test(links_rules),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,7 +17,7 @@ const LABELS = {
   password: 'password', name: 'name', role: 'role', lang: 'lang_f', vip: 'vip', active: 'active',
   current_password: 'pw_current', new_password: 'fld_new_password', expires_days: 'fld_expires_days',
   value: 'fld_value', class: 'cls', mode: 'mode', target: 'fld_target', q: 'search', sort: 'sort',
-  public: 'kb_audience', translation_of: 'kb_translation_of',
+  public: 'kb_audience', translation_of: 'kb_translation_of', ticket: 'link_ticket', into: 'link_ticket',
 };
 
 const quoted = (x) => t('quoted').replace('{x}', x);
@@ -51,7 +51,11 @@ function reasonText(d) {
   if (d.reason === 'rate_limited' && typeof d.retry_after !== 'number') return null;
   const list = Array.isArray(d.allowed) ? d.allowed.map((v) => valueName(d.field, v)).join(', ') : '';
   const bytes = d.reason === 'file_too_large' || d.reason === 'ticket_full'; // a size, as sizes are written
-  return t(key).replace('{max}', bytes ? fmtSize(d.max) : num(d.max)).replace('{min}', num(d.min)).replace('{allowed}', list)
+  // the tickets a link's refusal names (a loop's path), as numbers people read
+  const tickets = Array.isArray(d.tickets) ? d.tickets.map((n) => '#' + n) : [];
+  if (/\{t[01]\}|\{tickets\}/.test(t(key)) && tickets.length < (t(key).includes('{t1}') ? 2 : 1)) return null;
+  return t(key).replace(/\{t0\}/g, tickets[0]).replace(/\{t1\}/g, tickets[1]).replace('{tickets}', tickets.join(' → '))
+    .replace('{max}', bytes ? fmtSize(d.max) : num(d.max)).replace('{min}', num(d.min)).replace('{allowed}', list)
     .replace('{expected}', has('type_' + d.expected) ? t('type_' + d.expected) : d.expected || '')
     .replace('{from}', valueName('status', d.from || '')).replace('{to}', valueName('status', d.to || ''))
     .replace('{n}', num(d.retry_after));

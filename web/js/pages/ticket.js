@@ -17,6 +17,7 @@ import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
 import { formCard } from '../lib/forms.js';
 import { macroPicker } from '../lib/macros.js';
+import { loadLinks, linksCard, mergedNote, childrenCheck, linkEvent, fillRef, countText } from '../lib/links.js';
 
 const showError = (msg) => toastError(msg, t('dismiss'));
 
@@ -41,6 +42,9 @@ function commentView(c, tk, redraw, files) {
   el('div', { class: 'meta' }, (c.author_name || '?') + ' · ' + fmtTime(c.created_at),
     c.internal ? el('span', { class: 'badge' }, t('internal_badge')) : null,
     c.hidden ? el('span', { class: 'badge' }, c.hidden_by ? t('hidden_by').replace('{name}', c.hidden_by) : t('hidden_badge')) : null,
+    // a copy a merge brought from another ticket (a requester reads only
+    // copies from their own tickets: a link for them too)
+    c.merged_from ? el('span', { class: 'badge copied' }, fillRef('link_copied_from', c.merged_from, {}, true)) : null,
     toggle),
   el('div', { class: 'body' }, c.body === null ? t('comment_hidden_text') : c.body),
   fileList(files, 'files-' + c.id, redraw, showError));
@@ -80,6 +84,8 @@ function eventView(e) {
   else if (e.field === 'comment_hidden' || e.field === 'comment_shown') what = t('ev_' + e.field);
   else if (e.field === 'rating') what = [t('ev_rating') + ' ', el('b', {}, e.new_value + '/5')];
   else if (e.field === 'macro') what = [t('ev_macro') + ' ', el('b', {}, e.new_value)];
+  // a link, a merge, a parent's reply: the other ticket's number
+  else if (linkEvent(e)) what = linkEvent(e);
   // a file: its name, as it was given
   else if (/^attachment(_internal|_hidden|_shown)?$/.test(e.field)) what = [t('ev_' + e.field) + ' ', el('b', {}, e.new_value)];
   // an agent confirmed what the model had said (old_value names the field)
@@ -128,12 +134,12 @@ export default async function viewTicket(ctx) {
   try { tk = await api('GET', '/tickets/' + id); } catch (e) {
     page(el('p', { class: 'error', id: 'ticket-error', role: 'alert' }, errText(e))); return;
   }
-  const [comments, history, sugg, others, attached] = await Promise.all([
+  const [comments, history, sugg, others, attached, links] = await Promise.all([
     apiAll('/tickets/' + id + '/comments'), apiAll('/tickets/' + id + '/history'),
     isAgent() ? api('GET', '/tickets/' + id + '/suggestions') : Promise.resolve({ items: [] }),
     isAgent() && tk.requester_id
       ? api('GET', '/tickets?requester_id=' + tk.requester_id + '&limit=6') : Promise.resolve({ items: [] }),
-    api('GET', '/tickets/' + id + '/attachments')]);
+    api('GET', '/tickets/' + id + '/attachments'), loadLinks(id)]);
   const redraw = () => viewTicket(ctx);
   const filesOf = (commentId) => attached.items.filter((a) => a.comment_id === commentId);
   // the requester's other recent tickets: a repeat problem shows at once
@@ -188,10 +194,13 @@ export default async function viewTicket(ctx) {
     const body = { body: reply.body.value };
     if (isAgent() && reply.internal.checked) body.internal = true;
     if (reply.still_broken && reply.still_broken.checked) body.still_broken = true;
+    // a public reply on a parent may go to its open children too
+    if (reply.to_children && reply.to_children.checked && !body.internal) body.to_children = true;
     try {
       send.disabled = true;
       const cm = await api('POST', '/tickets/' + id + '/comments', body);
       draft.clear();
+      if (body.to_children) toast(countText('link_children_sent', cm.children));
       // the reply is saved: a file that fails now is said, and can be sent again
       const failed = await attachUpload(id, cm.id, chosen, files.status);
       redraw();
@@ -203,6 +212,7 @@ export default async function viewTicket(ctx) {
     el('label', { for: 'reply-body' }, t('reply')),
     el('textarea', { id: 'reply-body', name: 'body', required: true }),
     isAgent() ? el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'reply-internal', name: 'internal' }), t('internal')) : null,
+    childrenCheck(links),
     files.node,
     !isAgent() && tk.status === 'resolved' ? el('p', { class: 'small muted', id: 'resolved-note' }, t('resolved_note')) : null,
     !isAgent() && tk.status === 'resolved' ? el('label', { class: 'check' },
@@ -210,6 +220,12 @@ export default async function viewTicket(ctx) {
     err, el('p', {}, send));
   // a reply being typed survives every redraw of the page, and a reload
   const draft = keepDraft(reply, 'reply.' + id);
+  // an internal note never goes to the children
+  if (reply.to_children) {
+    const sync = () => { reply.to_children.disabled = reply.internal.checked; };
+    reply.internal.addEventListener('change', sync);
+    sync();
+  }
   // a closed ticket is final: its requester is sent to a new ticket instead
   const replyArea = !isAgent() && tk.status === 'closed'
     ? el('p', { class: 'card muted', id: 'closed-note' }, t('closed_note'), ' ',
@@ -255,13 +271,16 @@ export default async function viewTicket(ctx) {
           el('h1', { id: 'ticket-title' }, '#' + tk.id + ' ', titleEl),
           el('p', { class: 'muted' }, tColon('requester') + (tk.requester_name || '?') + ' · ' +
             t('created') + ' ' + fmtTime(tk.created_at), ' ', badge(tk.status)),
+          mergedNote(links),
           descEl,
           isAgent() && (tk.status === 'resolved' || tk.status === 'closed') ? el('p', { class: 'actions' },
             el('button', { type: 'button', class: 'secondary small', id: 'kb-make', onclick: () => makeArticle(tk.id, ctx) }, t('kb_make'))) : null,
           filesOf(null).length ? el('p', { class: 'small muted files-label' }, t('att_title')) : null,
           fileList(filesOf(null), 'ticket-files', redraw, showError)),
         dupCard, formCard(tk.form)),
-      el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, side, othersCard, simCard, kbCard),
+      // the links next to the top: a duplicate is handled before its fields
+      el('div', { class: 'l-side', id: 'ticket-side' }, suggCard, linksCard(tk, links, comments.items.length, redraw), side,
+        othersCard, simCard, kbCard),
       el('div', { class: 'l-main' },
         isAgent() ? null : [solvedCard(tk, () => viewTicket(ctx)), ratingCard(tk, () => viewTicket(ctx))],
         el('h2', {}, t('conversation')), convo, replyArea,
