@@ -128,6 +128,8 @@ int desk_link_add(store_t *db, int64_t id, const char *kind, int64_t other, cons
   if (rc) return rc;
   rc = store_link_insert(db, from, to, stored, 0, a->user_id, NULL);
   if (!rc) rc = desk_link_events(db, "link_added", from, to, stored, a);
+  /* a duplicate marked is what the similar-ticket ranker learns from */
+  if (!rc && strcmp(stored, "duplicate") == 0) rc = store_similar_signal(db, from, to, "duplicate", a->user_id);
   return rc ? desk_link_store_fail(e, rc, "link the tickets") : 0;
 }
 

@@ -112,6 +112,7 @@ int desk_merge(store_t *db, int64_t id, int64_t into, const store_actor_t *a, in
   if (!rc && relink) rc = store_link_delete(db, lid);
   if (!rc) rc = store_merge_copy(db, id, into, same, copied);
   if (!rc) rc = store_link_insert(db, id, into, "duplicate", 1, a->user_id, NULL);
+  if (!rc) rc = store_similar_signal(db, id, into, "duplicate", a->user_id); /* the ranker learns from it */
   char idtxt[24];
   snprintf(idtxt, sizeof idtxt, "%lld", (long long)into);
   if (!rc) rc = store_history_add(db, id, util_now(), a, "merged_into", NULL, idtxt);

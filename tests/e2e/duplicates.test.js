@@ -2,7 +2,8 @@
 // tickets and duplicates"): a requester files the same problem twice in
 // other words; the agent opening the second ticket sees "Possibly a
 // duplicate of #N" with how likely and why, follows the link, comes back
-// and says it is not a duplicate; the notice is gone. At 1400 and 390 px,
+// and says it is not a duplicate (the notice is gone), or merges it from
+// the notice through the merge's confirm step. At 1400 and 390 px,
 // in English and French; nothing wider than the screen; no serious or
 // critical axe-core finding.
 'use strict';
@@ -31,7 +32,7 @@ const problems = {
 };
 
 for (const [width, locale] of [[1400, 'en-GB'], [390, 'fr-FR']]) {
-  test(`the agent sees a likely duplicate, opens it, and dismisses the flag (${width} px, ${locale})`, async () => {
+  test(`the agent sees a likely duplicate, opens it, and dismisses or merges it (${width} px, ${locale})`, async () => {
     const [t1, d1, t2, d2] = problems[width];
     const first = (await alice('POST', '/api/v1/tickets', { title: t1, description: d1 })).json;
     const again = (await alice('POST', '/api/v1/tickets', { title: t2, description: d2 })).json;
@@ -54,8 +55,17 @@ for (const [width, locale] of [[1400, 'en-GB'], [390, 'fr-FR']]) {
     assert.equal(await page.$('#dup-flag'), null, 'the first ticket is no duplicate');
     await page.goBack();
     await page.waitForSelector('#dup-dismiss');
-    await page.click('#dup-dismiss');
-    await page.waitForFunction(() => !document.querySelector('#dup-flag'));
+    if (width === 1400) { // "Not a duplicate"
+      await page.click('#dup-dismiss');
+      await page.waitForFunction(() => !document.querySelector('#dup-flag'));
+    } else { // "Merge into #N…": the merge's confirm step, then the merge
+      await page.click('#dup-merge');
+      await page.waitForSelector('#merge-confirm:not([hidden])');
+      assert.match(await page.textContent('#merge-confirm'), new RegExp('#' + first.id));
+      await page.click('#merge-do');
+      await page.waitForSelector('#merged-note');
+      assert.equal(await page.$('#dup-flag'), null, 'a merged ticket is no longer flagged');
+    }
     assert.deepEqual(errors, []);
     await ctx.close();
   });

@@ -443,7 +443,7 @@ export default {
     kb_because: 'Found for: {words}', kb_solved: 'This solved my problem',
     kb_deflected: 'Glad it is solved. No ticket was filed; you can still open one if the problem comes back.',
     kb_may_help: 'Articles that may help', kb_insert: 'Insert link in the reply', kb_deflections_n: 'solved {n} problems without a ticket',
-    dup_title: 'Possibly a duplicate of', dup_prob: 'How likely (duplicate check)', dup_same_requester: 'same requester', dup_outage: 'others reported it in the last hours', dup_words: '{pct} of words in common', dup_dismiss: 'Not a duplicate',
+    dup_merge: 'Merge into #{id}…', dup_title: 'Possibly a duplicate of', dup_prob: 'How likely (duplicate check)', dup_same_requester: 'same requester', dup_outage: 'others reported it in the last hours', dup_words: '{pct} of words in common', dup_dismiss: 'Not a duplicate',
     sim_same_category: 'Same category', sim_title: 'Similar solved tickets', sim_score: 'How alike (shared words)', sim_words: 'In common: {words}',
     sim_insert: 'Insert the resolution in the reply',
     // links between tickets and merges (lib/links.js); {id} is a ticket's number as a link

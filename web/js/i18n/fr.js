@@ -443,7 +443,7 @@ export default {
     kb_because: 'Trouvé pour\u00a0: {words}', kb_solved: 'Cela a résolu mon problème',
     kb_deflected: 'Tant mieux, c’est résolu. Aucun ticket n’a été créé\u00a0; vous pourrez en ouvrir un si le problème revient.',
     kb_may_help: 'Articles qui peuvent aider', kb_insert: 'Insérer le lien dans la réponse', kb_deflections_n: 'a résolu {n}\u00a0problèmes sans ticket',
-    dup_title: 'Peut-être un doublon de', dup_prob: 'Probabilité (détection des doublons)', dup_same_requester: 'même demandeur', dup_outage: 'd\'autres l\'ont signalé ces dernières heures', dup_words: '{pct} de mots en commun', dup_dismiss: 'Pas un doublon',
+    dup_merge: 'Fusionner dans #{id}…', dup_title: 'Peut-être un doublon de', dup_prob: 'Probabilité (détection des doublons)', dup_same_requester: 'même demandeur', dup_outage: 'd\'autres l\'ont signalé ces dernières heures', dup_words: '{pct} de mots en commun', dup_dismiss: 'Pas un doublon',
     sim_same_category: 'Même catégorie', sim_title: 'Tickets résolus similaires', sim_score: 'Degré de ressemblance (mots communs)', sim_words: 'En commun\u00a0: {words}',
     sim_insert: 'Insérer la résolution dans la réponse',
     // liens entre tickets et fusions (lib/links.js)

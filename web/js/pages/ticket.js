@@ -17,7 +17,7 @@ import { solvedCard, ratingCard, ratingView } from '../lib/followup.js';
 import { filePicker, fileList, attachPrecheck, attachUpload } from '../lib/attachments.js';
 import { formCard } from '../lib/forms.js';
 import { macroPicker } from '../lib/macros.js';
-import { loadLinks, linksCard, mergedNote, childrenCheck, linkEvent, fillRef, countText } from '../lib/links.js';
+import { loadLinks, linksCard, mergedNote, mergedInto, childrenCheck, linkEvent, fillRef, countText } from '../lib/links.js';
 
 const showError = (msg) => toastError(msg, t('dismiss'));
 
@@ -251,9 +251,18 @@ export default async function viewTicket(ctx) {
     box.dispatchEvent(new Event('input', { bubbles: true }));
     box.focus();
   };
+  // the duplicate notice's "Merge into #N…": the Linked tickets card's
+  // merge, its number filled in, at its confirm step
+  const mergeInto = (flag) => el('button', { type: 'button', class: 'small', id: 'dup-merge', onclick: () => {
+    const details = document.getElementById('merge-details');
+    if (!details) return;
+    details.open = true;
+    document.getElementById('merge-into').value = String(flag.ticket.id);
+    document.getElementById('merge-form').requestSubmit();
+  } }, t('dup_merge').replace('{id}', flag.ticket.id));
   const [kbCard, simCard, dupCard] = isAgent()
     ? await Promise.all([articleCard([tk.title, tk.description].join('\n'), insert), similarCard(tk.id, insert),
-      duplicateCard(tk.id, () => viewTicket(ctx))]) : [null, null, null];
+      mergedInto(links) ? null : duplicateCard(tk.id, () => viewTicket(ctx), mergeInto)]) : [null, null, null];
   const side = isAgent()
     ? [fields, ratingView(tk)]
     : el('div', { class: 'card' }, el('h2', {}, t('details')),
