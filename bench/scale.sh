@@ -4,12 +4,16 @@
 #   - p50/p95 of every queue filter the UI offers x every sort (both
 #     directions), first page and second page through the cursor;
 #   - q= search: words of different frequencies, alone and with filters;
-#   - a ticket read; ticket creation throughput (wrk), at N and at 40,000;
+#   - a ticket read; ticket creation throughput (wrk), at N and at 40,000,
+#     and at N without the duplicate check (what the check adds);
+#   - similar tickets for a new text and KB suggestions (p50/p95);
 #   - the server's VmRSS/VmHWM with models loaded, at 50,000 and at N;
 #   - the top queries as plain SQL through Python's sqlite3 ("SQLite
 #     alone", the floor), and Relais's ratio to it;
 # then prints the ratios to the targets (queue p95 <= 20 ms, q= p95 <= 50 ms,
-# creation at N >= half of 40,000's, RSS <= 64 MB at 50,000).
+# similar p95 <= 10 ms, KB suggestion p95 <= 5 ms, the duplicate check
+# adding <= 1 ms p99 to a creation, creation at N >= half of 40,000's (and
+# >= 2,000/s), RSS <= 64 MB at 50,000).
 #
 #   bench/scale.sh [N]          full run (REPS=20 requests per figure)
 #   bench/scale.sh --quick      smoke run: 20,000 tickets, REPS=5
@@ -128,6 +132,14 @@ qfilters=("" "status=closed" "status=new,open,pending" "assignee_id=me" "categor
     printf 'search\t/api/v1/tickets?q=%s&limit=50&sort=-created_at\n' "$e"
   done
   printf 'read\t@read\n'
+  # similar tickets for a new text and the KB's suggestions for what is being typed
+  for x in "Cannot connect to the VPN, error 809 since this morning" "L'imprimante du 3e étage n'imprime plus" \
+    "Outlook keeps asking for my password" "Mon PC portable reste sur un écran noir au démarrage" \
+    "SAP hangs when I post an invoice, blocking the month end"; do
+    e=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$x")
+    printf 'similar\t/api/v1/search/similar?text=%s&status=any&limit=5\n' "$e"
+    printf 'suggest\t/api/v1/kb/suggest?text=%s\n' "$e"
+  done
 } | awk -F'\t' '{ printf "%s %s\t%s\n", $1, substr($2, 1), $2 }' >"$work/specs"
 
 # ---- 50,000 tickets: RSS and the reference creation figure -------------------
@@ -157,6 +169,11 @@ cp "$db" "$work/cn.db"
 serve "$work/cn.db"
 cn=$(create_rate)
 stop
+# the same without the duplicate check: what the check adds to a creation
+sqlite3 "$work/cn.db" "INSERT OR REPLACE INTO settings(key, value) VALUES ('duplicates.check', '0')"
+serve "$work/cn.db"
+cnd=$(create_rate)
+stop
 rm -f "$work"/cn.db*
 [ "$n" -gt 50000 ] || { rss50="(see a full run)"; c40="$cn"; }
 
@@ -180,17 +197,17 @@ SQL
 python3 bench/scale_client.py sql "$db" "$reps" <"$work/sql" >"$work/floor"
 
 # ---- report -------------------------------------------------------------------
-python3 - "$work/lat" "$work/floor" "$c40" "$cn" "$n" <<'PY'
+python3 - "$work/lat" "$work/floor" "$c40" "$cn" "$n" "$cnd" <<'PY'
 import sys
 lat = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 floor = {l.split("\t")[0]: l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if l.strip()}
-c40, cn, n = sys.argv[3].split(), sys.argv[4].split(), int(sys.argv[5])
+c40, cn, n, cnd = sys.argv[3].split(), sys.argv[4].split(), int(sys.argv[5]), sys.argv[6].split()
 print("%-96s %8s %8s %5s" % ("request", "p50 ms", "p95 ms", "rows"))
-worst = {"queue": [0, ""], "search": [0, ""], "read": [0, ""]}
-over = {"queue": 0, "search": 0}
-count = {"queue": 0, "search": 0}
-target = {"queue": 20.0, "search": 50.0, "read": 20.0}
-p95s = {"queue": [], "search": []}
+worst = {"queue": [0, ""], "search": [0, ""], "read": [0, ""], "similar": [0, ""], "suggest": [0, ""]}
+over = {"queue": 0, "search": 0, "similar": 0, "suggest": 0}
+count = {"queue": 0, "search": 0, "similar": 0, "suggest": 0}
+target = {"queue": 20.0, "search": 50.0, "read": 20.0, "similar": 10.0, "suggest": 5.0}
+p95s = {"queue": [], "search": [], "similar": [], "suggest": []}
 for name, p50, p95, rows in lat:
     kind, path = name.split(" ", 1)
     print("%-96s %8s %8s %5s" % (path if kind != "read" else "GET /api/v1/tickets/{id}", p50, p95, rows))
@@ -217,8 +234,15 @@ print("  queue p95 <= 20 ms: %d of %d over; median p95 %.1f ms; worst %.1f ms (%
     over["queue"], count["queue"], med(p95s["queue"]), worst["queue"][0], worst["queue"][0] / 20, worst["queue"][1]))
 print("  q= p95 <= 50 ms:    %d of %d over; median p95 %.1f ms; worst %.1f ms (%.2fx the target) %s" % (
     over["search"], count["search"], med(p95s["search"]), worst["search"][0], worst["search"][0] / 50, worst["search"][1]))
+print("  similar p95 <= 10 ms: %d of %d over; median p95 %.1f ms; worst %.1f ms %s" % (
+    over["similar"], count["similar"], med(p95s["similar"]), worst["similar"][0], worst["similar"][1]))
+print("  KB suggestion p95 <= 5 ms: %d of %d over; median p95 %.1f ms; worst %.1f ms %s" % (
+    over["suggest"], count["suggest"], med(p95s["suggest"]), worst["suggest"][0], worst["suggest"][1]))
 print("  creation: %s req/s at %d (p50 %s ms, p99 %s ms), %s req/s at 40,000: ratio %.2f (target >= 0.50)" % (
     cn[0], n, cn[1], cn[2], c40[0], float(cn[0]) / float(c40[0])))
+print("  creation without the duplicate check: %s req/s (p50 %s ms, p99 %s ms): the check adds %+.2f ms at p99"
+      " (target <= 1 ms), %+.2f ms at p50" % (cnd[0], cnd[1], cnd[2], float(cn[2]) - float(cnd[2]),
+                                               float(cn[1]) - float(cnd[1])))
 PY
 echo "  RSS (target <= 64 MB at 50,000):"
 echo "    $rss50"

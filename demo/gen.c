@@ -521,7 +521,8 @@ static int demo_copy(demo_t *d, const struct demo_orig *o) {
   store_actor_t a = {STORE_ACTOR_PERSON, o->p->id, NULL, 0};
   int64_t id;
   int rc = desk_ticket_insert(d->db, &tk, &a, &id);
-  if (!rc) rc = demo_flag(d, id, &tk);
+  /* the flags a desk looks at are its recent tickets': older copies were dealt with */
+  if (!rc && t >= d->cfg->end_day - (int64_t)14 * 86400) rc = demo_flag(d, id, &tk);
   if (!rc) rc = store_similar_signal(d->db, id, o->id, "duplicate", o->agent ? o->agent : d->admin_id);
   if (!rc) d->n.duplicates++;
   free(title);

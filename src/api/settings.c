@@ -37,6 +37,8 @@ static const struct {
     {"limits.ticket_attachments_mb", SET_INT, 1, 100000, "50",
      "megabytes of attached files one ticket takes in all"},
     {"limits.ticket_attachments", SET_INT, 1, 10000, "100", "files one ticket takes"},
+    {"duplicates.check", SET_INT, 0, 1, "1",
+     "flag a new ticket that likely repeats an open one, with the ticket and the probability (0: off)"},
     {"limits.writes_per_minute", SET_INT, 0, 100000, "60",
      "writes (tickets, comments, sign-ins) a requester, or a client not signed in, makes a"
      " minute; agents and admins are not limited (0: no limit)"},

@@ -142,7 +142,8 @@ void api_tickets_create(api_call_t *c) {
   in.given = mask; /* a field set to null is a person's choice too */
   /* the server's current models, held for this request only */
   triage_set_t *set = triage_holder_get(c->ctx->triage);
-  desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set, 1};
+  desk_prep_t o = {c->user.id, c->via_cookie ? "web" : "api", 1, set,
+                   store_setting_int(c->db, "duplicates.check", 1) != 0};
   store_actor_t a = tickets_actor(c);
   int rc = desk_create(c->db, &o, &in, &a, &id, &e);
   triage_set_unref(&set);

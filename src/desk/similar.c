@@ -9,6 +9,13 @@
 #include "desk.h"
 
 #define SIMILAR_MIN 0.15 /* word cosine below: not shown (a word or two in common by chance) */
+/* The candidates' query reads the index's lists of its words: the rarest
+ * words first, as long as their lists hold SIMILAR_POSTINGS tickets in
+ * all, and two words at least whatever their size. On a desk of a few
+ * thousand tickets every word fits; on a million, "vpn" (a tenth of them)
+ * is left to the ranking and the query reads the rarer words only. */
+#define SIMILAR_POSTINGS 20000
+#define SIMILAR_MIN_WORDS 2
 
 static const struct { const char *field; store_tf_t tf; int rf; } similar_fields[] = {
     {"category", STORE_TF_CATEGORY, SEARCH_RF_CATEGORY},
@@ -132,6 +139,28 @@ static void run_clear(similar_run_t *r) {
   text_ctx_free(&r->ctx);
 }
 
+/* The expression of the candidates' query: the rarest words within the budget. Owned. */
+static char *similar_match(store_t *db, const search_words_t *w) {
+  int64_t df[SEARCH_WORDS_MAX], used = 0;
+  int keep[SEARCH_WORDS_MAX] = {0}, order[SEARCH_WORDS_MAX], kept = 0;
+  for (int i = 0; i < w->n; i++) {
+    order[i] = i;
+    if (store_similar_df(db, w->word[i], &df[i])) return util_xstrdup(w->match);
+  }
+  for (int i = 1; i < w->n; i++) /* rarest first (insertion sort: 24 words at most) */
+    for (int j = i; j > 0 && df[order[j]] < df[order[j - 1]]; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  for (int k = 0; k < w->n; k++) {
+    int i = order[k];
+    if (kept >= SIMILAR_MIN_WORDS && used + df[i] > SIMILAR_POSTINGS) break;
+    keep[i] = 1, kept++, used += df[i];
+  }
+  return search_words_match(w, keep);
+}
+
 int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out) {
   memset(out, 0, sizeof *out);
   const char *ti = q->title ? q->title : "", *de = q->description ? q->description : "";
@@ -154,8 +183,9 @@ int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out) {
   out->hit = util_xcalloc(DESK_SIMILAR_CANDIDATES, sizeof *out->hit);
   similar_setup(&r, text);
   free(text);
-  int rc = store_similar_candidates(db, search_alike_words(out->alike)->match, q->exclude, q->resolved_only,
-                                    DESK_SIMILAR_CANDIDATES, similar_one, &r);
+  char *match = similar_match(db, search_alike_words(out->alike));
+  int rc = store_similar_candidates(db, match, q->exclude, q->resolved_only, DESK_SIMILAR_CANDIDATES, similar_one, &r);
+  free(match);
   if (!rc) rank_all(&r);
   run_clear(&r);
   if (rc) desk_similar_clear(out);

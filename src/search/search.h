@@ -76,6 +76,9 @@ typedef struct {
 /* Fills w from text; 0, or -1 (w empty) when the text has no such word. */
 int search_words_of(const char *text, search_words_t *w);
 void search_words_clear(search_words_t *w);
+/* An FTS5 expression matching any of w's words i with keep[i] set (keep
+ * NULL: all of them; w->match is that). Owned; "" when none is kept. */
+char *search_words_match(const search_words_t *w, const int *keep);
 /* Which of w's words text holds (found[i] set to 1 or 0); returns how many. */
 int search_words_found(const search_words_t *w, const char *text, int *found);
 

@@ -21,14 +21,17 @@ static int has_word(const search_words_t *w, const char *f) {
 
 /* The FTS5 expression: any of the words, each a quoted string (FTS5
  * tokenizes it again, into a phrase when it holds punctuation). */
-static char *match_any(const search_words_t *w) {
+static char *match_any(const search_words_t *w, const int *keep) {
   size_t cap = 1;
   for (int i = 0; i < w->n; i++) cap += strlen(w->word[i]) + 6;
   char *m = util_xmalloc(cap), *p = m;
-  for (int i = 0; i < w->n; i++) p += snprintf(p, cap - (size_t)(p - m), "%s\"%s\"", i ? " OR " : "", w->word[i]);
+  for (int i = 0; i < w->n; i++)
+    if (!keep || keep[i]) p += snprintf(p, cap - (size_t)(p - m), "%s\"%s\"", p > m ? " OR " : "", w->word[i]);
   *p = 0;
   return m;
 }
+
+char *search_words_match(const search_words_t *w, const int *keep) { return match_any(w, keep); }
 
 int search_words_of(const char *text, search_words_t *w) {
   memset(w, 0, sizeof *w);
@@ -49,7 +52,7 @@ int search_words_of(const char *text, search_words_t *w) {
   text_doc_clear(&d);
   text_ctx_free(&ctx);
   if (!w->n) return -1;
-  w->match = match_any(w);
+  w->match = match_any(w, NULL);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../text/text.h"
 #include "store_int.h"
 
 /* Page cache per connection, in KiB (negative: SQLite's unit). The server
@@ -406,6 +407,7 @@ void store_close(store_t **sp) {
   for (int i = 0; i < s->ncache; i++) sqlite3_finalize(s->cache[i].stmt);
   if (s->db) sqlite3_close(s->db);
   store_facets_detach(s);
+  text_ctx_free(&s->text);
   free(s);
   *sp = NULL;
 }

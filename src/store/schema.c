@@ -526,7 +526,9 @@ const char *const store_migrations[STORE_SCHEMA_VERSION] = {
     "CREATE TABLE duplicate_flags(ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
     " candidate_id INTEGER NOT NULL REFERENCES tickets(id), probability REAL NOT NULL,"
     " features TEXT NOT NULL DEFAULT '{}', at INTEGER NOT NULL,"
-    " dismissed_by INTEGER REFERENCES users(id), dismissed_at INTEGER);",
+    " dismissed_by INTEGER REFERENCES users(id), dismissed_at INTEGER);"
+    /* the check reads a requester's tickets of the last days */
+    "CREATE INDEX tickets_requester_created ON tickets(requester_id, created_at);",
 
     /* 24: links between tickets and merges. A link is stored once per
      * pair of tickets (the unique index on the pair, in either order):

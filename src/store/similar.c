@@ -3,9 +3,11 @@
  * what was done says little of what was asked), with what ranking them
  * needs; what people took from them (signals); and the duplicate check's
  * candidates and flags. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../text/text.h"
 #include "store_int.h"
 
 static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
@@ -206,4 +208,44 @@ int store_dup_flag_dismiss(store_t *s, int64_t ticket, int64_t user) {
   int r = sqlite3_step(st);
   sqlite3_reset(st);
   return r == SQLITE_DONE ? 0 : store_rc(s, r);
+}
+
+/* ---- how common a word is --------------------------------------------------------------- */
+/* The index's terms for a folded word: its French and English stems (what
+ * the tokenizer asks for at query time). */
+static int df_terms(store_t *s, const char *word, char terms[2][TEXT_MAX_TOKEN + 1]) {
+  if (!s->text && !(s->text = text_ctx_new())) return 0;
+  text_doc_t d;
+  text_doc_init(&d);
+  int n = 0;
+  for (int lang = 0; lang < TEXT_LANG_COUNT; lang++) {
+    text_analyse_opt(s->text, word, strlen(word), lang, 1, &d);
+    if (!d.n) continue;
+    snprintf(terms[n], sizeof terms[n], "%s", d.arena + d.tok[0].stem);
+    if (!n || strcmp(terms[0], terms[n]) != 0) n++;
+  }
+  text_doc_clear(&d);
+  return n;
+}
+
+int store_similar_df(store_t *s, const char *word, int64_t *df) {
+  static const char vocab[] =
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tickets_fts_terms USING fts5vocab(main, tickets_fts, row)";
+  static const char sql[] = "SELECT doc FROM temp.tickets_fts_terms WHERE term = ?1";
+  *df = 0;
+  if (!s->has_terms) {
+    int r = sqlite3_exec(s->db, vocab, NULL, NULL, NULL);
+    if (r != SQLITE_OK) return store_rc(s, r);
+    s->has_terms = 1;
+  }
+  char terms[2][TEXT_MAX_TOKEN + 1];
+  int n = df_terms(s, word, terms);
+  sqlite3_stmt *st = store_stmt(s, sql);
+  if (!st) return UTIL_E_DB;
+  for (int i = 0; i < n; i++) { /* the commoner of the two: what the query will read */
+    store_bind_text(st, 1, terms[i]);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > *df) *df = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+  }
+  return 0;
 }

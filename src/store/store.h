@@ -724,6 +724,10 @@ void store_dup_flag_clear(store_dup_flag_t *f);
 /* An agent says ticket is not a duplicate: UTIL_E_NOTFOUND when no flag,
  * UTIL_E_CONFLICT when it was dismissed already. */
 int store_dup_flag_dismiss(store_t *s, int64_t ticket, int64_t user);
+/* How many tickets hold a folded search word in their text (*df, the
+ * commoner of its French and English stems in the full-text index): for
+ * leaving the commonest words out of a candidates' query. */
+int store_similar_df(store_t *s, const char *word, int64_t *df);
 /* Records that user took ticket taken from ticket's similar ones (kind:
  * "resolution_used", "duplicate" or "suggestion_accepted"); again: its
  * time is updated. */

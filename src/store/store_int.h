@@ -24,6 +24,8 @@ struct store {
   store_facets_t *facets; /* shared with the other connections to the file */
   int use_facets;         /* store_search_facets */
   char list_error[160];   /* store_list_error */
+  struct text_ctx *text;  /* stemmers for store_similar_df, made on first use */
+  int has_terms;          /* temp.tickets_fts_terms (fts5vocab) exists */
 };
 
 /* The schema's history (schema.c): step i brings version i to i + 1. */

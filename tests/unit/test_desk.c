@@ -564,6 +564,29 @@ static void links_rules(void **state) {
   store_close(&s);
 }
 
+/* How common a word is, as the index counts it: by its stems, in French
+ * and English (what leaves the commonest words out of a candidates' query). */
+static void word_frequency(void **state) {
+  store_t *s = fresh("df.db");
+  int64_t u = add_user_active(s, "df@x.example", STORE_ROLE_REQUESTER, 1);
+  dup_file(s, u, "Printer offline", "The printer on floor 2.", 1800000000, 0);
+  dup_file(s, u, "Printers jam", "Both printers jam.", 1800000000, 0);
+  dup_file(s, u, "L'imprimante est en panne", "Imprimante du 3e.", 1800000000, 0);
+  dup_file(s, u, "Scanner broken", "The scanner stopped.", 1800000000, 0);
+  int64_t df = -1;
+  assert_int_equal(store_similar_df(s, "printer", &df), 0);
+  assert_int_equal(df, 2);
+  assert_int_equal(store_similar_df(s, "printers", &df), 0);
+  assert_int_equal(df, 2);
+  assert_int_equal(store_similar_df(s, "imprimantes", &df), 0);
+  assert_int_equal(df, 1);
+  assert_int_equal(store_similar_df(s, "scanner", &df), 0);
+  assert_int_equal(df, 1);
+  assert_int_equal(store_similar_df(s, "keyboard", &df), 0);
+  assert_int_equal(df, 0);
+  store_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(text_rule),
@@ -579,6 +602,7 @@ int main(void) {
       cmocka_unit_test(macro_placeholders),
       cmocka_unit_test(template_values),
       cmocka_unit_test(duplicate_check_as_at),
+      cmocka_unit_test(word_frequency),
       cmocka_unit_test(links_rules),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
