@@ -31,8 +31,8 @@ static const char *const kb_args[] = {"q", "state", "lang", "public", "category"
                                       "limit", "cursor", NULL};
 static const char *const diff_args[] = {"from", "to", NULL};
 static const char *const suggest_args[] = {"text", "limit", NULL};
-static const char *const similar_args[] = {"limit", "status", NULL};
-static const char *const similar_text_args[] = {"text", "limit", "status", NULL};
+static const char *const similar_args[] = {"limit", "status", "words", NULL};
+static const char *const similar_text_args[] = {"text", "limit", "status", "words", NULL};
 
 const api_route_t api_routes[] = {
     {"GET", "/healthz", api_health, STORE_ROLE_NONE, NULL},

@@ -33,8 +33,14 @@ static json_t *similar_json(const desk_similar_t *sm, const desk_similar_hit_t *
 /* Replies with the tickets most like q (its status filter and limit from the query string). */
 static void similar_reply(api_call_t *c, const desk_similar_q_t *query) {
   int64_t limit = 5;
-  const char *st = api_arg(c, "status");
+  const char *st = api_arg(c, "status"), *words = api_arg(c, "words");
   if (api_arg_int(c, "limit", 1, 20, &limit, NULL)) return;
+  if (words && strcmp(words, "rare") != 0 && strcmp(words, "all") != 0) {
+    static const char *const allowed[] = {"rare", "all", NULL};
+    api_refuse(c, UTIL_E_INVALID, "words", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = allowed},
+               "'words' must be rare or all");
+    return;
+  }
   if (st && strcmp(st, "solved") != 0 && strcmp(st, "any") != 0) {
     static const char *const allowed[] = {"solved", "any", NULL};
     api_refuse(c, UTIL_E_INVALID, "status", &(util_why_t){.reason = UTIL_WHY_NOT_ALLOWED, .allowed = allowed},
@@ -48,6 +54,7 @@ static void similar_reply(api_call_t *c, const desk_similar_q_t *query) {
   q.set = set;
   q.ranker = &ranker;
   q.resolved_only = !st || strcmp(st, "solved") == 0;
+  q.every_word = words && strcmp(words, "all") == 0;
   desk_similar_t sm;
   int rc = desk_similar(c->db, &q, &sm);
   triage_set_unref(&set);

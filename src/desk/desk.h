@@ -460,6 +460,9 @@ typedef struct {
   int64_t at;                        /* when it was asked (the recency feature) */
   const char *category, *service, *ci; /* known values; NULL: the models' guess */
   int resolved_only;                 /* resolved and closed tickets only */
+  int every_word;                    /* the candidates' query reads every word's list,
+                                      * not the rarest within the budget (slower: what
+                                      * the budget's recall is measured against) */
   const triage_set_t *set;           /* the models (may be NULL); borrowed */
   const search_ranker_t *ranker;     /* borrowed */
 } desk_similar_q_t;

@@ -183,7 +183,8 @@ int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out) {
   out->hit = util_xcalloc(DESK_SIMILAR_CANDIDATES, sizeof *out->hit);
   similar_setup(&r, text);
   free(text);
-  char *match = similar_match(db, search_alike_words(out->alike));
+  char *match = q->every_word ? util_xstrdup(search_alike_words(out->alike)->match)
+                              : similar_match(db, search_alike_words(out->alike));
   int rc = store_similar_candidates(db, match, q->exclude, q->resolved_only, DESK_SIMILAR_CANDIDATES, similar_one, &r);
   free(match);
   if (!rc) rank_all(&r);

@@ -58,6 +58,12 @@ test('roles and bad input', async () => {
   const none = await agent('GET', '/api/v1/search/similar');
   assert.deepEqual([none.status, none.json.error.field, none.json.error.reason], [400, 'text', 'required']);
   assert.equal((await agent('GET', `/api/v1/search/similar?text=${'x'.repeat(20001)}`)).status, 400);
+  const words = await agent('GET', '/api/v1/search/similar?text=vpn&words=some');
+  assert.deepEqual([words.status, words.json.error.field], [400, 'words']);
+  // every word's list read, or the rarest within the budget: on a small desk, the same tickets
+  const all = (await agent('GET', `/api/v1/tickets/${made.vpnOpen}/similar?words=all`)).json.items.map((x) => x.id);
+  const rare = (await agent('GET', `/api/v1/tickets/${made.vpnOpen}/similar?words=rare`)).json.items.map((x) => x.id);
+  assert.deepEqual(all, rare);
   assert.equal((await agent('GET', '/api/v1/search/similar?text=vpn&limit=99')).status, 400);
   assert.equal((await agent('GET', '/api/v1/search/similar?text=vpn&status=open')).status, 400);
   assert.equal((await agent('GET', '/api/v1/tickets/999999/similar')).status, 404);
