@@ -9,7 +9,7 @@
 # include the agreement of a ticket's category with the one the category
 # model predicts for the query, and with the fields weighing 0 (the texts
 # alone), so that what the model brings is seen apart.
-#   bench/search.sh [SET…]   (topic demo_fr)
+#   bench/search.sh [SET…]   (topic demo_fr); QUERIES=N: the first N test tickets as queries
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data
