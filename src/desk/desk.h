@@ -453,6 +453,7 @@ int desk_create(store_t *db, const desk_prep_t *o, desk_intake_t *in, const stor
  * 0.15 or more with two search words in common (one for a one-word
  * query), ordered by the ranker's probability. */
 #define DESK_SIMILAR_CANDIDATES 50
+#define DESK_CANDIDATE_TEXT 2000 /* bytes of a candidate's description it is judged on */
 typedef struct {
   const char *title, *description;   /* the query (either may be NULL) */
   int64_t exclude;                   /* a ticket left out (the query's own), 0: none */

@@ -49,9 +49,11 @@ static int dup_one(const store_similar_row_t *row, void *arg) {
   dup_run_t *r = arg;
   if (r->ncand == 2 * DUP_CANDIDATES) return 1;
   const char *ti = row->title ? row->title : "", *de = row->description ? row->description : "";
-  size_t n = strlen(ti) + strlen(de) + 2;
+  /* a candidate is judged on its start: its title and its description's first bytes */
+  int dn = (int)util_utf8_prefix(de, DESK_CANDIDATE_TEXT);
+  size_t n = strlen(ti) + (size_t)dn + 2;
   char *both = util_xmalloc(n);
-  snprintf(both, n, "%s\n%s", ti, de);
+  snprintf(both, n, "%s\n%.*s", ti, dn, de);
   desk_dup_t *c = &r->cand[r->ncand++];
   *c = (desk_dup_t){.id = row->id};
   c->f[0] = search_alike_score(r->alike, both, NULL);

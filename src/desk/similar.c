@@ -71,9 +71,11 @@ static void features(similar_run_t *r, const store_similar_row_t *row, const cha
 static int similar_one(const store_similar_row_t *row, void *arg) {
   similar_run_t *r = arg;
   const char *ti = row->title ? row->title : "", *de = row->description ? row->description : "";
-  size_t n = strlen(ti) + strlen(de) + 2;
+  /* a candidate is judged on its start: its title and its description's first bytes */
+  int dn = (int)util_utf8_prefix(de, DESK_CANDIDATE_TEXT);
+  size_t n = strlen(ti) + (size_t)dn + 2;
   char *both = util_xmalloc(n);
-  snprintf(both, n, "%s\n%s", ti, de);
+  snprintf(both, n, "%s\n%.*s", ti, dn, de);
   desk_similar_hit_t h = {.id = row->id};
   int nwords = search_alike_words(r->out->alike)->n, nshared = 0;
   h.similarity = search_alike_score(r->out->alike, both, h.shared);

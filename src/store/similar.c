@@ -12,23 +12,32 @@
 
 static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
 
+/* The index's best limit × SIMILAR_RANKED matches are read, then filtered by status. */
+#define SIMILAR_RANKED 4
+
 int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
                              int (*fn)(const store_similar_row_t *row, void *), void *arg) {
-  /* the column filter limits every phrase of the expression to the two */
+  /* the column filter limits every phrase of the expression to the two;
+   * the index alone ranks its matches (the tickets' rows are read for the
+   * best few only: reading one per match is what costs at scale), then
+   * the status is filtered among those */
   static const char sql[] =
-      "SELECT t.id, -bm25(tickets_fts, 1.0, 0.0, 0.0), -bm25(tickets_fts, 0.0, 1.0, 0.0),"
+      "SELECT t.id, f.bt, f.bb,"
       " t.title, t.description, t.status, t.category, t.service, t.ci, t.resolution,"
       " t.requester_id, t.created_at, t.resolved_at"
-      " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid"
-      " WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND f.rowid != ?2"
-      " AND (?3 = 0 OR t.status IN ('resolved', 'closed'))"
-      " ORDER BY bm25(tickets_fts, 2.0, 1.0, 0.0) LIMIT ?4";
+      " FROM (SELECT rowid AS id, -bm25(tickets_fts, 1.0, 0.0, 0.0) AS bt, -bm25(tickets_fts, 0.0, 1.0, 0.0) AS bb,"
+      "  bm25(tickets_fts, 2.0, 1.0, 0.0) AS r FROM tickets_fts"
+      "  WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND rowid != ?2 ORDER BY r LIMIT ?5) f"
+      " JOIN tickets t ON t.id = f.id"
+      " WHERE ?3 = 0 OR t.status IN ('resolved', 'closed')"
+      " ORDER BY f.r LIMIT ?4";
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   store_bind_text(st, 1, match);
   sqlite3_bind_int64(st, 2, exclude);
   sqlite3_bind_int(st, 3, resolved_only ? 1 : 0);
   sqlite3_bind_int(st, 4, limit);
+  sqlite3_bind_int(st, 5, limit * SIMILAR_RANKED);
   int r, rc = 0;
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_similar_row_t row = {
@@ -114,15 +123,17 @@ int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const
   static const char mine[] =
       "SELECT " DUP_COLS " FROM tickets t WHERE t.requester_id = ?1 AND t.created_at BETWEEN ?2 AND ?3"
       " AND t.id != ?4 AND " OPEN_AT("?3") " ORDER BY t.created_at DESC LIMIT ?5";
-  /* anyone's, from the last hours, holding the words: the index is read
-   * from the first id of the window on (a seek, not a scan of every
-   * ticket holding a common word) */
+  /* anyone's, from the last hours, holding the words, newest first: the
+   * index is read from the first id of the window on (a seek, not a scan
+   * of every ticket holding a common word), and no further than the
+   * limit (in a flood of one outage's reports, the newest ones: each
+   * check costs the same however many came before) */
   static const char first[] = "SELECT ifnull(min(id), 0) FROM tickets WHERE created_at >= ?1";
   static const char burst[] =
       "SELECT " DUP_COLS " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid"
       " WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND f.rowid >= ?2"
       " AND t.created_at BETWEEN ?3 AND ?4 AND t.id != ?5 AND (?6 = 0 OR t.requester_id != ?6)"
-      " AND " OPEN_AT("?4") " ORDER BY bm25(tickets_fts, 2.0, 1.0, 0.0) LIMIT ?7";
+      " AND " OPEN_AT("?4") " ORDER BY f.rowid DESC LIMIT ?7";
   sqlite3_stmt *st = q->requester_id ? store_stmt(s, mine) : NULL;
   int rc = 0;
   if (q->requester_id) {

@@ -688,7 +688,8 @@ int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
  * The tickets whose title or description match an FTS5 expression (the
  * search module makes it), best BM25 first (title words weighing twice):
  * fn(row) for at most limit of them, ticket exclude (0: none) left out;
- * resolved_only keeps the resolved and closed ones. A row's texts are
+ * resolved_only keeps the resolved and closed ones among the index's best
+ * 4 × limit. A row's texts are
  * borrowed for the call (NULL when null); fn returns non-zero to stop. */
 typedef struct {
   int64_t id, requester_id, created_at, resolved_at; /* resolved_at 0: not resolved */
@@ -699,7 +700,7 @@ int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int
                              int (*fn)(const store_similar_row_t *row, void *), void *arg);
 /* The tickets a new one may repeat: the requester's own created in
  * [at - mine_window, at], then (when match is set) anyone else's created in
- * [at - burst_window, at] holding a word of match (best BM25 first); each
+ * [at - burst_window, at] holding a word of match (newest first); each
  * still open at time at, ticket exclude left out, at most limit of each
  * kind. fn(row) as for store_similar_candidates (bm25 fields 0, no
  * resolution). at may be in the past: a replay of the desk's history. */
