@@ -9,12 +9,15 @@
 #include "desk.h"
 
 #define SIMILAR_MIN 0.15 /* word cosine below: not shown (a word or two in common by chance) */
-/* The candidates' query reads the index's lists of its words: the rarest
- * words first, as long as their lists hold SIMILAR_POSTINGS tickets in
- * all, and two words at least whatever their size. On a desk of a few
- * thousand tickets every word fits; on a million, "vpn" (a tenth of them)
- * is left to the ranking and the query reads the rarer words only. */
-#define SIMILAR_POSTINGS 20000
+/* The candidates' query reads the index's lists of its words and ranks
+ * every ticket they hold: its cost grows with their length. So it reads
+ * the rarest words first, as long as their lists hold SIMILAR_POSTINGS
+ * tickets in all, two words at least whatever their size; and when those
+ * lists are still longer (common words on a large desk), it reads them
+ * among the newest tickets only, as many as keep about SIMILAR_POSTINGS
+ * of their entries (a recent ticket is the likelier help anyway). On a
+ * desk of a few thousand tickets every word is read whole. */
+#define SIMILAR_POSTINGS 5000
 #define SIMILAR_MIN_WORDS 2
 
 static const struct { const char *field; store_tf_t tf; int rf; } similar_fields[] = {
@@ -141,9 +144,11 @@ static void run_clear(similar_run_t *r) {
   text_ctx_free(&r->ctx);
 }
 
-/* The expression of the candidates' query: the rarest words within the budget. Owned. */
-static char *similar_match(store_t *db, const search_words_t *w) {
-  int64_t df[SEARCH_WORDS_MAX], used = 0;
+/* The expression of the candidates' query: the rarest words within the
+ * budget, and in *from_id the first ticket it reads. Owned. */
+static char *similar_match(store_t *db, const search_words_t *w, int64_t *from_id) {
+  int64_t df[SEARCH_WORDS_MAX], used = 0, last = store_ticket_last_id(db);
+  *from_id = 0;
   int keep[SEARCH_WORDS_MAX] = {0}, order[SEARCH_WORDS_MAX], kept = 0;
   for (int i = 0; i < w->n; i++) {
     order[i] = i;
@@ -160,6 +165,8 @@ static char *similar_match(store_t *db, const search_words_t *w) {
     if (kept >= SIMILAR_MIN_WORDS && used + df[i] > SIMILAR_POSTINGS) break;
     keep[i] = 1, kept++, used += df[i];
   }
+  if (used > SIMILAR_POSTINGS && last > 0)
+    *from_id = last - (int64_t)((double)last * SIMILAR_POSTINGS / (double)used);
   return search_words_match(w, keep);
 }
 
@@ -185,9 +192,11 @@ int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out) {
   out->hit = util_xcalloc(DESK_SIMILAR_CANDIDATES, sizeof *out->hit);
   similar_setup(&r, text);
   free(text);
+  int64_t from_id = 0;
   char *match = q->every_word ? util_xstrdup(search_alike_words(out->alike)->match)
-                              : similar_match(db, search_alike_words(out->alike));
-  int rc = store_similar_candidates(db, match, q->exclude, q->resolved_only, DESK_SIMILAR_CANDIDATES, similar_one, &r);
+                              : similar_match(db, search_alike_words(out->alike), &from_id);
+  int rc = store_similar_candidates(db, match, q->exclude, from_id, q->resolved_only, DESK_SIMILAR_CANDIDATES,
+                                    similar_one, &r);
   free(match);
   if (!rc) rank_all(&r);
   run_clear(&r);

@@ -408,6 +408,7 @@ void store_close(store_t **sp) {
   if (s->db) sqlite3_close(s->db);
   store_facets_detach(s);
   text_ctx_free(&s->text);
+  free(s->df_cache);
   free(s);
   *sp = NULL;
 }

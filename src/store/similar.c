@@ -15,8 +15,8 @@ static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqli
 /* The index's best limit × SIMILAR_RANKED matches are read, then filtered by status. */
 #define SIMILAR_RANKED 4
 
-int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
-                             int (*fn)(const store_similar_row_t *row, void *), void *arg) {
+int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int64_t from_id, int resolved_only,
+                             int limit, int (*fn)(const store_similar_row_t *row, void *), void *arg) {
   /* the column filter limits every phrase of the expression to the two;
    * the index alone ranks its matches (the tickets' rows are read for the
    * best few only: reading one per match is what costs at scale), then
@@ -27,7 +27,8 @@ int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int
       " t.requester_id, t.created_at, t.resolved_at"
       " FROM (SELECT rowid AS id, -bm25(tickets_fts, 1.0, 0.0, 0.0) AS bt, -bm25(tickets_fts, 0.0, 1.0, 0.0) AS bb,"
       "  bm25(tickets_fts, 2.0, 1.0, 0.0) AS r FROM tickets_fts"
-      "  WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND rowid != ?2 ORDER BY r LIMIT ?5) f"
+      "  WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND rowid != ?2 AND rowid >= ?6"
+      "  ORDER BY r LIMIT ?5) f"
       " JOIN tickets t ON t.id = f.id"
       " WHERE ?3 = 0 OR t.status IN ('resolved', 'closed')"
       " ORDER BY f.r LIMIT ?4";
@@ -38,6 +39,7 @@ int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int
   sqlite3_bind_int(st, 3, resolved_only ? 1 : 0);
   sqlite3_bind_int(st, 4, limit);
   sqlite3_bind_int(st, 5, limit * SIMILAR_RANKED);
+  sqlite3_bind_int64(st, 6, from_id);
   int r, rc = 0;
   while ((r = sqlite3_step(st)) == SQLITE_ROW) {
     store_similar_row_t row = {
@@ -239,6 +241,38 @@ static int df_terms(store_t *s, const char *word, char terms[2][TEXT_MAX_TOKEN +
   return n;
 }
 
+int64_t store_ticket_last_id(store_t *s) {
+  sqlite3_stmt *st = store_stmt(s, "SELECT ifnull(max(id), 0) FROM tickets");
+  if (!st) return UTIL_E_DB;
+  int r = sqlite3_step(st);
+  int64_t id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : store_rc(s, r);
+  sqlite3_reset(st);
+  return id;
+}
+
+/* Counting a term's documents reads its whole list (a few milliseconds for
+ * a term of a hundred thousand tickets): a common term's count is kept
+ * for DF_KEEP seconds, in a slot of its hash (a collision evicts). A count
+ * that drifts by minutes of new tickets only moves which words a query
+ * reads first. */
+#define DF_KEEP 3600
+#define DF_CACHED 1000 /* terms this common or more are kept */
+
+static int64_t term_df(store_t *s, sqlite3_stmt *st, const char *term) {
+  uint64_t h = text_hash(0x9e3779b97f4a7c15ull, term, strlen(term));
+  struct store_df_slot *slot = s->df_cache ? &s->df_cache[h % STORE_DF_SLOTS] : NULL;
+  int64_t now = util_now();
+  if (slot && slot->hash == h && now - slot->at < DF_KEEP) return slot->df;
+  store_bind_text(st, 1, term);
+  int64_t df = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (df >= DF_CACHED) {
+    if (!s->df_cache) s->df_cache = util_xcalloc(STORE_DF_SLOTS, sizeof *s->df_cache);
+    s->df_cache[h % STORE_DF_SLOTS] = (struct store_df_slot){h, df, now};
+  }
+  return df;
+}
+
 int store_similar_df(store_t *s, const char *word, int64_t *df) {
   static const char vocab[] =
       "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tickets_fts_terms USING fts5vocab(main, tickets_fts, row)";
@@ -254,9 +288,8 @@ int store_similar_df(store_t *s, const char *word, int64_t *df) {
   sqlite3_stmt *st = store_stmt(s, sql);
   if (!st) return UTIL_E_DB;
   for (int i = 0; i < n; i++) { /* the commoner of the two: what the query will read */
-    store_bind_text(st, 1, terms[i]);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > *df) *df = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    int64_t d = term_df(s, st, terms[i]);
+    if (d > *df) *df = d;
   }
   return 0;
 }

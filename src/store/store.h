@@ -687,7 +687,8 @@ int store_ticket_unread(store_t *s, int64_t user_id, int64_t ticket_id);
 /* ---- Similar tickets (similar.c) -----------------------------------------------
  * The tickets whose title or description match an FTS5 expression (the
  * search module makes it), best BM25 first (title words weighing twice):
- * fn(row) for at most limit of them, ticket exclude (0: none) left out;
+ * fn(row) for at most limit of them, ticket exclude (0: none) and the
+ * tickets under id from_id (0: none) left out;
  * resolved_only keeps the resolved and closed ones among the index's best
  * 4 × limit. A row's texts are
  * borrowed for the call (NULL when null); fn returns non-zero to stop. */
@@ -696,8 +697,10 @@ typedef struct {
   double bm25_title, bm25_body;                     /* -bm25() of each field alone: 0 no match, higher better */
   const char *title, *description, *status, *category, *service, *ci, *resolution;
 } store_similar_row_t;
-int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int resolved_only, int limit,
-                             int (*fn)(const store_similar_row_t *row, void *), void *arg);
+int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int64_t from_id, int resolved_only,
+                             int limit, int (*fn)(const store_similar_row_t *row, void *), void *arg);
+/* The highest ticket id (0: none), or a negative code. */
+int64_t store_ticket_last_id(store_t *s);
 /* The tickets a new one may repeat: the requester's own created in
  * [at - mine_window, at], then (when match is set) anyone else's created in
  * [at - burst_window, at] holding a word of match (newest first); each

@@ -25,8 +25,14 @@ struct store {
   int use_facets;         /* store_search_facets */
   char list_error[160];   /* store_list_error */
   struct text_ctx *text;  /* stemmers for store_similar_df, made on first use */
+  struct store_df_slot {  /* store_similar_df's counts of common terms, kept a while */
+    uint64_t hash;
+    int64_t df, at;
+  } *df_cache;            /* STORE_DF_SLOTS, made on first use */
   int has_terms;          /* temp.tickets_fts_terms (fts5vocab) exists */
 };
+
+#define STORE_DF_SLOTS 1024 /* terms whose count store_similar_df keeps per connection */
 
 /* The schema's history (schema.c): step i brings version i to i + 1. */
 extern const char *const store_migrations[STORE_SCHEMA_VERSION];

@@ -194,7 +194,7 @@ static void searches_find_stems(void **state) {
   search_words_t w;
   assert_int_equal(search_words_of("Mes imprimantes ne marchent plus", &w), 0);
   int64_t cand = 0;
-  assert_int_equal(store_similar_candidates(s, w.match, 0, 0, 10, first_id, &cand), 0);
+  assert_int_equal(store_similar_candidates(s, w.match, 0, 0, 0, 10, first_id, &cand), 0);
   assert_int_equal(cand, fr);
   search_words_clear(&w);
   store_close(&s);
