@@ -53,7 +53,7 @@ for (const [lang, locale] of [['fr', 'fr-FR'], ['en', 'en-GB']]) {
       const shown = await page.$$eval('.setting[data-key]', (ds) => ds.map((d) => d.dataset.key));
       assert.deepEqual(shown.slice().sort(), Object.keys(all).sort());
       assert.deepEqual(await page.$$eval('form.settings-group', (fs) => fs.map((f) => f.dataset.group)),
-        ['triage', 'sla', 'calendar', 'auth', 'limits']);
+        ['triage', 'duplicates', 'sla', 'calendar', 'auth', 'limits']);
       // a setting this page has no text for yet shows its key and the server's help, and no missing text is reported
       for (const k of shown) {
         const [label, helpText] = await page.$eval(`.setting[data-key="${k}"]`, (d) =>

@@ -12,7 +12,7 @@ import { fieldLabel } from '../lib/tickets.js';
 import { fieldError, clearFieldErrors } from '../lib/fielderr.js';
 import { errBeside } from '../lib/errors.js';
 
-const ORDER = ['triage', 'sla', 'calendar', 'auth', 'limits'];
+const ORDER = ['triage', 'duplicates', 'sla', 'calendar', 'auth', 'limits'];
 const TRIAGE_FIELDS = ['category', 'group', 'urgency', 'service', 'ci'];
 
 const groupOf = (key) => key.split('.')[0];
