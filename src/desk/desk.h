@@ -510,8 +510,8 @@ int desk_similar_refit(store_t *db, const triage_set_t *set, search_ranker_t *r,
 
 /* ---- The duplicate check (duplicate.c) ------------------------------------------
  * A new ticket against the tickets still open at its time that its
- * requester filed in the last 14 days, and anyone's of the last 4 hours
- * holding its words: the candidate it most likely repeats and that
+ * requester filed in the last 14 days, and the 30 newest of anyone's of
+ * the last 4 hours: the candidate it most likely repeats and that
  * probability, from the pair's features (word cosine, character trigram
  * cosine, same requester, closeness in time with a 12-hour half-life, same
  * category: 1, another: -1, unknown: 0; and how many others reported

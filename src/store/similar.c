@@ -125,17 +125,13 @@ int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const
   static const char mine[] =
       "SELECT " DUP_COLS " FROM tickets t WHERE t.requester_id = ?1 AND t.created_at BETWEEN ?2 AND ?3"
       " AND t.id != ?4 AND " OPEN_AT("?3") " ORDER BY t.created_at DESC LIMIT ?5";
-  /* anyone's, from the last hours, holding the words, newest first: the
-   * index is read from the first id of the window on (a seek, not a scan
-   * of every ticket holding a common word), and no further than the
-   * limit (in a flood of one outage's reports, the newest ones: each
-   * check costs the same however many came before) */
-  static const char first[] = "SELECT ifnull(min(id), 0) FROM tickets WHERE created_at >= ?1";
+  /* anyone's, from the last hours, newest first, by the creation time's
+   * index: the few rows read are the newest of the file (in any cache),
+   * and no full-text list is read (a commit by another connection makes
+   * a reader read its pages again: a word's list each creation in a flood) */
   static const char burst[] =
-      "SELECT " DUP_COLS " FROM tickets_fts f JOIN tickets t ON t.id = f.rowid"
-      " WHERE tickets_fts MATCH '{title description} : (' || ?1 || ')' AND f.rowid >= ?2"
-      " AND t.created_at BETWEEN ?3 AND ?4 AND t.id != ?5 AND (?6 = 0 OR t.requester_id != ?6)"
-      " AND " OPEN_AT("?4") " ORDER BY f.rowid DESC LIMIT ?7";
+      "SELECT " DUP_COLS " FROM tickets t WHERE t.created_at BETWEEN ?1 AND ?2 AND t.id != ?3"
+      " AND " OPEN_AT("?2") " ORDER BY t.created_at DESC LIMIT ?4";
   sqlite3_stmt *st = q->requester_id ? store_stmt(s, mine) : NULL;
   int rc = 0;
   if (q->requester_id) {
@@ -147,19 +143,12 @@ int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const
     sqlite3_bind_int(st, 5, q->limit);
     rc = dup_rows(st, s, fn, arg);
   }
-  if (rc || !q->match) return rc;
-  if (!(st = store_stmt(s, first))) return UTIL_E_DB;
-  sqlite3_bind_int64(st, 1, q->at - q->burst_window);
-  int64_t from = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
+  if (rc || !q->burst_limit) return rc;
   if (!(st = store_stmt(s, burst))) return UTIL_E_DB;
-  store_bind_text(st, 1, q->match);
-  sqlite3_bind_int64(st, 2, from);
-  sqlite3_bind_int64(st, 3, q->at - q->burst_window);
-  sqlite3_bind_int64(st, 4, q->at);
-  sqlite3_bind_int64(st, 5, q->exclude);
-  sqlite3_bind_int64(st, 6, q->requester_id);
-  sqlite3_bind_int(st, 7, q->limit);
+  sqlite3_bind_int64(st, 1, q->at - q->burst_window);
+  sqlite3_bind_int64(st, 2, q->at);
+  sqlite3_bind_int64(st, 3, q->exclude);
+  sqlite3_bind_int(st, 4, q->burst_limit);
   return dup_rows(st, s, fn, arg);
 }
 

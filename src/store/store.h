@@ -702,15 +702,15 @@ int store_similar_candidates(store_t *s, const char *match, int64_t exclude, int
 /* The highest ticket id (0: none), or a negative code. */
 int64_t store_ticket_last_id(store_t *s);
 /* The tickets a new one may repeat: the requester's own created in
- * [at - mine_window, at], then (when match is set) anyone else's created in
- * [at - burst_window, at] holding a word of match (newest first); each
- * still open at time at, ticket exclude left out, at most limit of each
- * kind. fn(row) as for store_similar_candidates (bm25 fields 0, no
- * resolution). at may be in the past: a replay of the desk's history. */
+ * [at - mine_window, at] (newest first, at most limit), then anyone's
+ * created in [at - burst_window, at] (newest first, at most burst_limit:
+ * the requester's own may come again); each still open at time at,
+ * ticket exclude left out. fn(row) as for store_similar_candidates (bm25
+ * fields 0, no resolution). at may be in the past: a replay of the desk's
+ * history. */
 typedef struct {
-  const char *match;
   int64_t requester_id, exclude, at, mine_window, burst_window;
-  int limit;
+  int limit, burst_limit;
 } store_dup_query_t;
 int store_dup_candidates(store_t *s, const store_dup_query_t *q, int (*fn)(const store_similar_row_t *row, void *),
                          void *arg);
