@@ -4,6 +4,12 @@
 
 #include "desk.h"
 
+/* A ticket's text as the similarity and duplicate checks read it: its
+ * title, a line break, its description (either may be NULL), the
+ * description cut to its first max bytes of whole characters (0: whole).
+ * Owned. */
+char *desk_ticket_text(const char *title, const char *description, size_t max);
+
 /* After triage_prepare: the ITIL priority from impact (a single user when
  * unknown) and urgency, unless the channel set a priority; notes it in
  * in->tr.priority_set for the history. desk_prepare calls it. */

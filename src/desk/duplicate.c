@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desk.h"
+#include "desk_int.h"
 
 #define DUP_MINE_DAYS 14   /* the requester's own open tickets of the last two weeks */
 #define DUP_BURST_HOURS 4  /* anyone's of the last hours */
@@ -53,12 +53,8 @@ static int dup_one(const store_similar_row_t *row, void *arg) {
   if (r->ncand == DUP_CANDIDATES + DUP_RECENT) return 1;
   for (int i = 0; i < r->ncand; i++) /* the requester's own, met again among the last hours' */
     if (r->cand[i].id == row->id) return 0;
-  const char *ti = row->title ? row->title : "", *de = row->description ? row->description : "";
   /* a candidate is judged on its start: its title and its description's first bytes */
-  int dn = (int)util_utf8_prefix(de, DESK_CANDIDATE_TEXT);
-  size_t n = strlen(ti) + (size_t)dn + 2;
-  char *both = util_xmalloc(n);
-  snprintf(both, n, "%s\n%.*s", ti, dn, de);
+  char *both = desk_ticket_text(row->title, row->description, DESK_CANDIDATE_TEXT);
   desk_dup_t *c = &r->cand[r->ncand++];
   *c = (desk_dup_t){.id = row->id};
   c->f[0] = search_alike_score(r->alike, both, NULL);
@@ -92,10 +88,7 @@ static int dup_score(dup_run_t *r) {
 int desk_duplicate_check(store_t *db, const desk_dup_q_t *q, desk_dup_t *best,
                          int (*each)(const desk_dup_t *c, void *arg), void *arg) {
   memset(best, 0, sizeof *best);
-  const char *ti = q->title ? q->title : "", *de = q->description ? q->description : "";
-  size_t n = strlen(ti) + strlen(de) + 2;
-  char *text = util_xmalloc(n);
-  snprintf(text, n, "%s\n%s", ti, de);
+  char *text = desk_ticket_text(q->title, q->description, 0);
   dup_run_t *r = util_xcalloc(1, sizeof *r); /* the trigram sets are large */
   *r = (dup_run_t){.q = q, .alike = search_alike_new(text), .best = best, .each = each, .arg = arg};
   int rc = 0;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desk.h"
+#include "desk_int.h"
 
 #define SIMILAR_MIN 0.15 /* word cosine below: not shown (a word or two in common by chance) */
 /* The candidates' query reads the index's lists of its words and ranks
@@ -73,12 +73,8 @@ static void features(similar_run_t *r, const store_similar_row_t *row, const cha
 
 static int similar_one(const store_similar_row_t *row, void *arg) {
   similar_run_t *r = arg;
-  const char *ti = row->title ? row->title : "", *de = row->description ? row->description : "";
   /* a candidate is judged on its start: its title and its description's first bytes */
-  int dn = (int)util_utf8_prefix(de, DESK_CANDIDATE_TEXT);
-  size_t n = strlen(ti) + (size_t)dn + 2;
-  char *both = util_xmalloc(n);
-  snprintf(both, n, "%s\n%.*s", ti, dn, de);
+  char *both = desk_ticket_text(row->title, row->description, DESK_CANDIDATE_TEXT);
   desk_similar_hit_t h = {.id = row->id};
   int nwords = search_alike_words(r->out->alike)->n, nshared = 0;
   h.similarity = search_alike_score(r->out->alike, both, h.shared);
@@ -87,7 +83,7 @@ static int similar_one(const store_similar_row_t *row, void *arg) {
   if (h.similarity >= SIMILAR_MIN && nshared >= (nwords < 2 ? nwords : 2) && r->out->n < r->cap) {
     h.f[SEARCH_RF_WORDS] = h.similarity;
     features(r, row, both, h.f);
-    h.title = util_xstrdup(ti);
+    h.title = util_xstrdup(row->title ? row->title : "");
     h.status = dup_or_null(row->status);
     h.category = dup_or_null(row->category);
     h.resolution = dup_or_null(row->resolution);
@@ -172,10 +168,7 @@ static char *similar_match(store_t *db, const search_words_t *w, int64_t *from_i
 
 int desk_similar(store_t *db, const desk_similar_q_t *q, desk_similar_t *out) {
   memset(out, 0, sizeof *out);
-  const char *ti = q->title ? q->title : "", *de = q->description ? q->description : "";
-  size_t n = strlen(ti) + strlen(de) + 2;
-  char *text = util_xmalloc(n);
-  snprintf(text, n, "%s\n%s", ti, de);
+  char *text = desk_ticket_text(q->title, q->description, 0);
   out->alike = search_alike_new(text);
   if (!out->alike) {
     free(text);
@@ -310,4 +303,13 @@ int desk_similar_refit(store_t *db, const triage_set_t *set, search_ranker_t *r,
   rc = s ? store_setting_set(db, DESK_RANKER_SETTING, s) : UTIL_E_INTERNAL;
   free(s);
   return rc;
+}
+
+char *desk_ticket_text(const char *title, const char *description, size_t max) {
+  const char *ti = title ? title : "", *de = description ? description : "";
+  int dn = (int)(max ? util_utf8_prefix(de, max) : strlen(de));
+  size_t n = strlen(ti) + (size_t)dn + 2;
+  char *text = util_xmalloc(n);
+  snprintf(text, n, "%s\n%.*s", ti, dn, de);
+  return text;
 }
